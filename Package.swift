@@ -1,0 +1,80 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Lanes: record what the tasks of a Swift program did, keep it in a compact trace file,
+/// and draw it in the terminal as lanes on a timeline.
+///
+/// Module boundaries follow the design: model ← format ← instrumentation; analysis and
+/// viewer read only the model; the CLI wires everything together.
+let package = Package(
+    name: "Lanes",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Lanes", targets: ["Lanes"]),
+        .library(name: "LanesTracing", targets: ["LanesTracing"]),
+        .library(name: "LanesModel", targets: ["LanesModel"]),
+        .library(name: "LanesFormat", targets: ["LanesFormat"]),
+        .library(name: "LanesAnalysis", targets: ["LanesAnalysis"]),
+        .executable(name: "lanes", targets: ["LanesCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+    ],
+    targets: [
+        // The in-memory trace: spans, task-state slices, threads, tasks, strings.
+        .target(name: "LanesModel"),
+        // The `.lanes` file format, Chrome Trace Event JSON and OTLP JSON.
+        .target(name: "LanesFormat", dependencies: ["LanesModel"]),
+        // The instrumentation an app links: spans, bridges, recorder, task-state executor.
+        .target(name: "Lanes", dependencies: ["LanesFormat", "LanesModel"]),
+        // The seed scenario (naive and improved chat handlers), recorded by `lanes demo` and the tests.
+        .target(name: "LanesSeed", dependencies: ["Lanes"]),
+        // Pure analysis over a Trace: states, occupancy, overlap, critical path, findings, diff.
+        .target(name: "LanesAnalysis", dependencies: ["LanesModel"]),
+        // View state, actions and the pure renderer into a cell grid.
+        .target(name: "LanesViewer", dependencies: ["LanesModel", "LanesAnalysis"]),
+        // ncurses, wide-character build.
+        .systemLibrary(
+            name: "CNcurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        // The thin ncurses backend: copies cells to the screen, turns keys into actions.
+        .target(name: "LanesTerminal", dependencies: ["CNcurses", "LanesViewer"]),
+        // A swift-distributed-tracing `Tracer` that records into a Lanes recording.
+        .target(name: "LanesTracing", dependencies: [
+            "Lanes",
+            .product(name: "Tracing", package: "swift-distributed-tracing"),
+        ]),
+        .executableTarget(name: "LanesCLI", dependencies: [
+            "LanesModel", "LanesFormat", "Lanes", "LanesSeed", "LanesAnalysis",
+            "LanesViewer", "LanesTerminal",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // A small instrumented app, compiled by every build so the README's example cannot rot.
+        .executableTarget(name: "LanesExampleApp", dependencies: ["Lanes", "LanesTracing",
+            .product(name: "Tracing", package: "swift-distributed-tracing")]),
+        // `swift run -c release lanes-bench`: the numbers in the README.
+        .executableTarget(name: "LanesBenchmarks", dependencies: [
+            "LanesModel", "LanesFormat", "Lanes", "LanesAnalysis", "LanesViewer", "LanesTracing",
+            .product(name: "Tracing", package: "swift-distributed-tracing"),
+            .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+        ]),
+
+        .testTarget(name: "LanesModelTests", dependencies: ["LanesModel"]),
+        .testTarget(name: "LanesFormatTests", dependencies: ["LanesFormat", "LanesModel"]),
+        .testTarget(name: "LanesTests", dependencies: ["Lanes", "LanesSeed", "LanesFormat", "LanesModel"]),
+        .testTarget(name: "LanesAnalysisTests", dependencies: [
+            "LanesAnalysis", "LanesModel", "LanesFormat", "Lanes", "LanesSeed",
+        ]),
+        .testTarget(name: "LanesViewerTests", dependencies: [
+            "LanesViewer", "LanesAnalysis", "LanesModel", "LanesFormat",
+        ]),
+        .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesModel"]),
+        .testTarget(name: "LanesTracingTests", dependencies: [
+            "LanesTracing", "Lanes", "LanesFormat", "LanesModel",
+            .product(name: "Tracing", package: "swift-distributed-tracing"),
+        ]),
+    ]
+)

@@ -1,0 +1,32 @@
+/// Interned strings: each distinct string is stored once and referred to by a dense index.
+///
+/// Traces repeat a handful of span names millions of times; interning keeps the columns small
+/// and makes name comparisons integer comparisons.
+public struct StringTable: Sendable {
+    /// The strings, by index. Index 0 is always the empty string.
+    public private(set) var strings: [String] = [""]
+    private var indexByString: [String: UInt32] = ["": 0]
+
+    public init() {}
+
+    /// The index of `string`, adding it if it is new.
+    @discardableResult
+    public mutating func intern(_ string: String) -> UInt32 {
+        if let index = indexByString[string] { return index }
+        let index = UInt32(strings.count)
+        strings.append(string)
+        indexByString[string] = index
+        return index
+    }
+
+    /// The index of `string` if it was interned, without adding it.
+    public func index(of string: String) -> UInt32? { indexByString[string] }
+
+    /// The string at `index`; an out-of-range index reads as the empty string.
+    public subscript(index: UInt32) -> String {
+        Int(index) < strings.count ? strings[Int(index)] : ""
+    }
+
+    /// How many strings are interned, the empty string included.
+    public var count: Int { strings.count }
+}

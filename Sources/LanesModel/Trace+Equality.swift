@@ -1,0 +1,33 @@
+/// Two traces are equal when they say the same thing: the same spans with the same names,
+/// times, parents, kinds, tasks and threads, the same slices, attributes and CPU times. String
+/// indexes may differ (a round trip through a file may intern in another order).
+extension Trace: Equatable {
+    public static func == (lhs: Trace, rhs: Trace) -> Bool {
+        guard lhs.spanCount == rhs.spanCount,
+              lhs.threads == rhs.threads,
+              lhs.tasks == rhs.tasks,
+              lhs.spanBegin == rhs.spanBegin,
+              lhs.spanEnd == rhs.spanEnd,
+              lhs.spanParent == rhs.spanParent,
+              lhs.spanTask == rhs.spanTask,
+              lhs.spanThread == rhs.spanThread,
+              lhs.spanKind == rhs.spanKind,
+              lhs.spanStatus == rhs.spanStatus,
+              lhs.spanFlags == rhs.spanFlags,
+              lhs.cpuSpans == rhs.cpuSpans,
+              lhs.cpuNanoseconds == rhs.cpuNanoseconds,
+              lhs.slices == rhs.slices,
+              lhs.attributes.count == rhs.attributes.count
+        else { return false }
+        for index in 0..<lhs.spanCount where lhs.name(ofSpan: index) != rhs.name(ofSpan: index) {
+            return false
+        }
+        for (left, right) in zip(lhs.attributes, rhs.attributes) {
+            guard left.span == right.span,
+                  lhs.strings[left.key] == rhs.strings[right.key],
+                  lhs.strings[left.value] == rhs.strings[right.value]
+            else { return false }
+        }
+        return true
+    }
+}

@@ -1,0 +1,69 @@
+/// Facts about the run a trace came from, and about how it was read.
+public struct TraceMetadata: Sendable, Equatable {
+    /// The recorded process's name, if known.
+    public var processName: String
+    /// The recorded process's id, or 0 if unknown.
+    public var processID: UInt32
+    /// A monotonic clock reading in nanoseconds, taken at the same moment as `unixNanosecondsAtClock`.
+    /// All times in the trace are on this monotonic clock.
+    public var clockAtStart: Int64
+    /// The wall-clock time, in nanoseconds since 1970, at the moment `clockAtStart` was read;
+    /// 0 if unknown. Exports use the pair to write real Unix times.
+    public var unixNanosecondsAtClock: Int64
+    /// The format the trace was read from, e.g. "lanes", "chrome", "otlp".
+    public var sourceFormat: String
+    /// Events the recorder could not keep (its buffers were full) and said so in the file.
+    public var droppedEvents: UInt64
+    /// Whether the file ended cleanly (a `.lanes` footer was found).
+    public var finishedCleanly: Bool
+    /// Whether the trace carries task-state slices from the tracing executor.
+    public var hasTaskStates: Bool = false
+
+    public init(
+        processName: String = "",
+        processID: UInt32 = 0,
+        clockAtStart: Int64 = 0,
+        unixNanosecondsAtClock: Int64 = 0,
+        sourceFormat: String = "",
+        droppedEvents: UInt64 = 0,
+        finishedCleanly: Bool = true
+    ) {
+        self.processName = processName
+        self.processID = processID
+        self.clockAtStart = clockAtStart
+        self.unixNanosecondsAtClock = unixNanosecondsAtClock
+        self.sourceFormat = sourceFormat
+        self.droppedEvents = droppedEvents
+        self.finishedCleanly = finishedCleanly
+    }
+}
+
+/// A thread the trace mentions.
+public struct ThreadInfo: Sendable, Equatable, Hashable {
+    /// The id the producer gave the thread (an OS thread id, a Chrome `tid`, …).
+    public var id: UInt64
+    /// A readable name, possibly empty.
+    public var name: String
+    /// Whether the thread belongs to an executor (runs task jobs): Lanes' task-state executor
+    /// threads and the cooperative pool when known.
+    public var isExecutor: Bool
+
+    public init(id: UInt64, name: String, isExecutor: Bool = false) {
+        self.id = id
+        self.name = name
+        self.isExecutor = isExecutor
+    }
+}
+
+/// A Swift task (or, for imported traces, a lane such as a Chrome thread or async track).
+public struct TaskInfo: Sendable, Equatable, Hashable {
+    /// The id the producer gave the task.
+    public var id: UInt64
+    /// A readable name (`Task.name`, a Chrome thread name), possibly empty.
+    public var name: String
+
+    public init(id: UInt64, name: String) {
+        self.id = id
+        self.name = name
+    }
+}

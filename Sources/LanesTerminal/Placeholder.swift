@@ -1,0 +1,2 @@
+import CNcurses
+// Placeholder so the module builds; replaced by the ncurses backend.
