@@ -35,11 +35,7 @@ let package = Package(
         // View state, actions and the pure renderer into a cell grid.
         .target(name: "LanesViewer", dependencies: ["LanesModel", "LanesAnalysis"]),
         // ncurses, wide-character build.
-        .systemLibrary(
-            name: "CNcurses",
-            pkgConfig: "ncursesw",
-            providers: [.apt(["libncurses-dev"])]
-        ),
+        .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
         // The thin ncurses backend: copies cells to the screen, turns keys into actions.
         .target(name: "LanesTerminal", dependencies: ["CNcurses", "LanesViewer"]),
         // A swift-distributed-tracing `Tracer` that records into a Lanes recording.

@@ -1,0 +1,25 @@
+import ArgumentParser
+
+/// The `lanes` command: record, view, summarise, compare and convert traces of Swift concurrency.
+@main
+struct LanesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lanes",
+        abstract: "See what your Swift tasks did: what blocked a thread, what overlapped, what waited.",
+        discussion: """
+            Every command reads .lanes files, Chrome Trace Event JSON and OTLP JSON, detected by content.
+            Exit codes: 0 success, 1 a check failed (--fail-on, --fail-if-slower), \
+            2 usage error, 3 unreadable input, 4 could not write output.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            DemoCommand.self,
+            ViewCommand.self,
+            SummaryCommand.self,
+            DiffCommand.self,
+            ConvertCommand.self,
+            ExportCommand.self,
+            RecordCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,93 @@
+import LanesModel
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads a trace file of any supported format, detected by content.
+public enum TraceLoader {
+    /// The largest file Lanes will read into memory.
+    public static let maximumFileSize = 16 << 30
+
+    /// Reads and parses the file at `path`.
+    ///
+    /// Throws `TraceReadError` when nothing usable can be read (missing file, not a trace).
+    /// Damage that still leaves something readable is returned as warnings.
+    public static func load(path: String) throws -> TraceLoadResult {
+        let bytes = try readFile(path: path)
+        return try load(bytes: bytes, path: path)
+    }
+
+    /// Parses `bytes` (the contents of `path`, which is used only in messages).
+    public static func load(bytes: [UInt8], path: String) throws -> TraceLoadResult {
+        guard !bytes.isEmpty else {
+            throw TraceReadError(path: path, reason: "the file is empty")
+        }
+        guard let format = TraceFileFormat.detect(bytes) else {
+            throw TraceReadError(path: path, reason: "not a trace: neither a .lanes file (no Lanes header) nor Chrome or OTLP JSON")
+        }
+        switch format {
+        case .lanes:
+            let result = try LanesFileReader.read(bytes: bytes, path: path)
+            return TraceLoadResult(trace: result.trace, warnings: result.warnings, format: .lanes)
+        case .chrome:
+            let result = try ChromeTraceImporter.read(bytes: bytes, path: path)
+            return TraceLoadResult(trace: result.trace, warnings: result.warnings, format: .chrome)
+        case .otlp:
+            let result = try OTLPTraceImporter.read(bytes: bytes, path: path)
+            return TraceLoadResult(trace: result.trace, warnings: result.warnings, format: .otlp)
+        }
+    }
+
+    /// The whole file at `path`, read with plain system calls (no Foundation on the hot path).
+    public static func readFile(path: String) throws -> [UInt8] {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw TraceReadError(path: path, reason: describeErrno(errno, action: "cannot open"))
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw TraceReadError(path: path, reason: describeErrno(errno, action: "cannot stat"))
+        }
+        if (status.st_mode & S_IFMT) == S_IFDIR {
+            throw TraceReadError(path: path, reason: "is a directory, not a trace file")
+        }
+        let size = Int(status.st_size)
+        guard size <= maximumFileSize else {
+            throw TraceReadError(path: path, reason: "is \(size) bytes, above the \(maximumFileSize)-byte limit")
+        }
+        var bytes = [UInt8](repeating: 0, count: size)
+        var filled = 0
+        while filled < size {
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                read(descriptor, buffer.baseAddress! + filled, size - filled)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw TraceReadError(path: path, reason: describeErrno(errno, action: "cannot read"))
+            }
+            if count == 0 { break }  // The file shrank while we read it.
+            filled += count
+        }
+        if filled < size { bytes.removeSubrange(filled...) }
+        // A file still being written may have grown: read what was appended too.
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while bytes.count < maximumFileSize {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+            if count <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return bytes
+    }
+
+    static func describeErrno(_ code: Int32, action: String) -> String {
+        switch code {
+        case ENOENT: "no such file"
+        case EACCES: "permission denied"
+        default: "\(action): \(String(cString: strerror(code)))"
+        }
+    }
+}
