@@ -1,1 +1,15 @@
-print("not yet")
+// `swift run -c release LanesBenchmarks NAME [ARGS…]`: the benchmarks behind the README's numbers.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let benchmarks: [(name: String, summary: String, run: ([String]) async throws -> Void)] = [
+]
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let name = arguments.first, let benchmark = benchmarks.first(where: { $0.name == name }) else {
+    print("usage: LanesBenchmarks NAME [ARGS…]\n\nbenchmarks:")
+    for benchmark in benchmarks { print("  \(benchmark.name)\t\(benchmark.summary)") }
+    exit(arguments.isEmpty ? 0 : 2)
+}
+try await benchmark.run(Array(arguments.dropFirst()))
