@@ -1,10 +1,203 @@
 import ArgumentParser
+import LanesAnalysis
+import LanesFormat
+import LanesModel
+import LanesTerminal
+import LanesViewer
 
-/// `lanes view`: not built yet.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `lanes view`: draws a trace as lanes on a timeline in the terminal.
 struct ViewCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "view", abstract: "(not built yet)")
+    static let configuration = CommandConfiguration(
+        commandName: "view",
+        abstract: "Draw a trace as lanes on a timeline: what blocked, what overlapped, what waited.",
+        discussion: """
+            Keys: arrows or hjkl move and pan, + and - zoom, 0 fits the trace, Enter folds or zooms \
+            to a span, / searches (n, N), b and B jump between blocking spans, f lists findings, \
+            t switches between tasks and threads, ? shows every key, q quits.
+            When standard output is not a terminal, one frame is printed instead (as with --print).
+            """)
+
+    /// When to colour a printed frame.
+    enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, always, never
+    }
+
+    @Argument(help: "The trace: a .lanes file, Chrome Trace Event JSON or OTLP JSON.")
+    var file: String
+
+    @Option(help: ArgumentHelp("A second trace to compare with FILE, drawn on the same time axis.", valueName: "FILE2"))
+    var diff: String?
+
+    @Flag(help: "Keep reading FILE as it grows and extend the view.")
+    var follow = false
+
+    @Flag(help: "Print one frame to standard output instead of opening the interactive viewer.")
+    var print = false
+
+    @Option(help: "Width of the printed frame in columns (1-4096; default: the terminal's, else 120).")
+    var width: Int?
+
+    @Option(help: "Height of the printed frame in rows (1-2048; default: the terminal's, else 40).")
+    var height: Int?
+
+    @Option(help: "Colour the printed frame: auto (when standard output is a terminal), always or never.")
+    var color: ColorChoice = .auto
+
+    func validate() throws {
+        if let width, !(1...4096).contains(width) {
+            throw ValidationError("--width must be between 1 and 4096 columns, not \(width).")
+        }
+        if let height, !(1...2048).contains(height) {
+            throw ValidationError("--height must be between 1 and 2048 rows, not \(height).")
+        }
+        if follow, diff != nil {
+            throw ValidationError("--follow cannot be combined with --diff; follow one file at a time.")
+        }
+    }
 
     func run() async throws {
-        throw ValidationError("'lanes view' is not built yet.")
+        let environment = Self.environment()
+        let document = try Self.loadDocument(path: file)
+        var theme = Theme.detect(environment: environment)
+        let outputIsTerminal = isatty(STDOUT_FILENO) == 1
+        let dumb = environment["TERM"] == "dumb" || environment["TERM"] == nil
+
+        var diffDocument: ViewerDocument?
+        if let diff { diffDocument = try Self.loadDocument(path: diff) }
+
+        if print || !outputIsTerminal || dumb {
+            if !print {
+                let reason = outputIsTerminal ? "TERM is \(environment["TERM"] ?? "unset")" : "standard output is not a terminal"
+                Self.printError("lanes: \(reason); printing one frame instead of the interactive viewer (--print chooses its size)")
+            }
+            if dumb { theme = .ascii }
+            let size = GridSize(
+                width: width ?? Self.terminalColumns(environment) ?? 120,
+                height: height ?? Self.terminalLines(environment) ?? 40)
+            let grid: CellGrid
+            if diffDocument != nil {
+                throw ValidationError("--diff is not built yet")
+            } else {
+                let state = ViewState(document: document, size: size, theme: theme)
+                grid = ViewRenderer.render(state, document, size: size)
+            }
+            let colour = color == .always || (color == .auto && outputIsTerminal)
+            Self.writeOut(colour ? grid.ansiText : grid.text)
+            return
+        }
+
+        do {
+            if diffDocument != nil {
+                throw ValidationError("--diff is not built yet")
+            } else if follow {
+                let watcher = FileWatcher(path: file)
+                try TerminalViewer.run(document: document, theme: theme, reload: {
+                    guard watcher.changed(), let newer = try? Self.loadDocument(path: file, quiet: true) else { return nil }
+                    return newer
+                })
+            } else {
+                try TerminalViewer.run(document: document, theme: theme)
+            }
+        } catch let error as TerminalScreen.StartError {
+            Self.printError("lanes: \(error.description)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Reads, analyses and indexes the trace at `path`, with progress on stderr for big files.
+    /// Unreadable input prints one line and exits with code 3.
+    static func loadDocument(path: String, quiet: Bool = false) throws -> ViewerDocument {
+        var status = stat()
+        let size = stat(path, &status) == 0 ? Int(status.st_size) : 0
+        let showProgress = !quiet && size >= 8 << 20 && isatty(STDERR_FILENO) == 1
+        let megabytes = (size + (1 << 19)) >> 20
+        if showProgress { progress("lanes: reading \(path) (\(megabytes) MB) [#····]") }
+        let result: TraceLoadResult
+        do {
+            result = try TraceLoader.load(path: path)
+        } catch let error as TraceReadError {
+            if showProgress { progress("") }
+            printError(error.description)
+            throw ExitCode(3)
+        }
+        if !quiet {
+            if showProgress { progress("") }
+            for warning in result.warnings { printError("lanes: \(path): \(warning.message)") }
+        }
+        if showProgress { progress("lanes: analysing \(result.trace.spanCount) spans [###··]") }
+        let analysis = TraceAnalysis(trace: result.trace)
+        if showProgress { progress("lanes: indexing lanes [####·]") }
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let document = ViewerDocument(trace: result.trace, analysis: analysis, title: name)
+        if showProgress { progress("") }
+        return document
+    }
+
+    /// Rewrites the current stderr line (progress while loading).
+    static func progress(_ text: String) {
+        let line = "\r\u{1B}[K" + text
+        _ = line.withCString { fputs($0, stderr) }
+        fflush(stderr)
+    }
+
+    static func printError(_ line: String) {
+        _ = (line + "\n").withCString { fputs($0, stderr) }
+    }
+
+    static func writeOut(_ text: String) {
+        _ = text.withCString { fputs($0, stdout) }
+        fflush(stdout)
+    }
+
+    static func environment() -> [String: String] {
+        var result: [String: String] = [:]
+        for key in ["TERM", "LANG", "LC_ALL", "LC_CTYPE", "COLUMNS", "LINES"] {
+            if let value = getenv(key) { result[key] = String(cString: value) }
+        }
+        return result
+    }
+
+    /// The terminal's width: from the terminal itself, else $COLUMNS.
+    static func terminalColumns(_ environment: [String: String]) -> Int? {
+        var window = winsize()
+        for descriptor in [STDOUT_FILENO, STDERR_FILENO, STDIN_FILENO] where ioctl(descriptor, UInt(TIOCGWINSZ), &window) == 0 && window.ws_col > 0 {
+            return Int(window.ws_col)
+        }
+        return environment["COLUMNS"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    /// The terminal's height: from the terminal itself, else $LINES.
+    static func terminalLines(_ environment: [String: String]) -> Int? {
+        var window = winsize()
+        for descriptor in [STDOUT_FILENO, STDERR_FILENO, STDIN_FILENO] where ioctl(descriptor, UInt(TIOCGWINSZ), &window) == 0 && window.ws_row > 0 {
+            return Int(window.ws_row)
+        }
+        return environment["LINES"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+    }
+}
+
+/// Notices when a file grew or was rewritten, by size and modification time.
+final class FileWatcher {
+    let path: String
+    private var lastSize: Int64 = -1
+    private var lastModified: Int = -1
+
+    init(path: String) {
+        self.path = path
+        _ = changed()
+    }
+
+    /// Whether the file changed since the last call.
+    func changed() -> Bool {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return false }
+        let size = Int64(status.st_size)
+        let modified = Int(status.st_mtim.tv_sec) * 1_000_000_000 + Int(status.st_mtim.tv_nsec)
+        defer { lastSize = size; lastModified = modified }
+        return size != lastSize || modified != lastModified
     }
 }

@@ -1,2 +1,0 @@
-import CNcurses
-// Placeholder so the module builds; replaced by the ncurses backend.
