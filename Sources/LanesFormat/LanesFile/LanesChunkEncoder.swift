@@ -121,12 +121,14 @@ public struct LanesChunkEncoder: Sendable {
         eventCount += 1
     }
 
-    /// A span ended with an explicit status (used when re-encoding recovered traces).
-    public mutating func end(span: UInt64, time: Int64, status: SpanStatus) {
+    /// A span ended with an explicit status and, optionally, a CPU time (used when re-encoding
+    /// recovered or imported traces).
+    public mutating func end(span: UInt64, time: Int64, status: SpanStatus, cpuNanoseconds: Int64?) {
         events.append(LanesOpcode.endWithStatus)
         appendTime(time)
         events.appendSignedVarint(reference(span))
         events.append(status.rawValue)
+        events.appendVarint(cpuNanoseconds.map { UInt64(max(0, $0)) + 1 } ?? 0)
         eventCount += 1
     }
 
