@@ -4,6 +4,7 @@ import Glibc
 #endif
 
 let benchmarks: [(name: String, summary: String, run: ([String]) async throws -> Void)] = [
+    ("format", "[SPANS] [RUNS]: .lanes size, write/read speed, memory per span", FormatBenchmark.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
