@@ -139,18 +139,27 @@ struct ViewCommand: AsyncParsableCommand {
 
     /// Rewrites the current stderr line (progress while loading).
     static func progress(_ text: String) {
-        let line = "\r\u{1B}[K" + text
-        _ = line.withCString { fputs($0, stderr) }
-        fflush(stderr)
+        writeAll("\r\u{1B}[K" + text, to: STDERR_FILENO)
     }
 
     static func printError(_ line: String) {
-        _ = (line + "\n").withCString { fputs($0, stderr) }
+        writeAll(line + "\n", to: STDERR_FILENO)
     }
 
     static func writeOut(_ text: String) {
-        _ = text.withCString { fputs($0, stdout) }
-        fflush(stdout)
+        writeAll(text, to: STDOUT_FILENO)
+    }
+
+    /// Writes all of `text` to a file descriptor, retrying short writes.
+    static func writeAll(_ text: String, to descriptor: Int32) {
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            if count <= 0 { return }
+            written += count
+        }
     }
 
     static func environment() -> [String: String] {

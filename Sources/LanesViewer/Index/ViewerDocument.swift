@@ -150,6 +150,14 @@ public final class ViewerDocument: Sendable {
         laneRoots[Int(laneRootStart[lane])..<Int(laneRootStart[lane + 1])]
     }
 
+    /// A readable name for lane `lane`: the task's name, else its first root span's name
+    /// (`on_message "alice"`), else "task ID". Not sanitised.
+    public func name(ofLane lane: Int) -> String {
+        if !trace.tasks[lane].name.isEmpty { return trace.tasks[lane].name }
+        if let root = roots(ofLane: lane).first { return trace.name(ofSpan: Int(root)) }
+        return trace.name(ofTask: lane)
+    }
+
     /// Whether the trace has task states (running / queued / suspended) from the tracing executor.
     public var hasTaskStates: Bool { !trace.slices.isEmpty }
 

@@ -40,7 +40,7 @@ extension RenderContext {
             let totals = document.threadTotals[Int(thread)]
             let wall = max(1, document.wallNanoseconds)
             let percent = Int((Double(totals.busy) / Double(wall) * 100).rounded())
-            return (["thread " + safe(trace.name(ofThread: Int(thread))) + (info.isExecutor ? " (executor)" : ""),
+            return (["thread " + safe(trace.name(ofThread: Int(thread))) + (info.isExecutor ? ", executor" : ""),
                      "\(grouped(totals.jobs)) jobs", "busy \(duration(totals.busy)) (\(percent)%)",
                      "held by blocking work \(duration(totals.blocked))"],
                     ["task names are written into the jobs that held the thread"])
@@ -54,10 +54,10 @@ extension RenderContext {
         time <= trace.startTime ? "0s" : duration(TimeMath.distance(from: trace.startTime, to: time))
     }
 
-    /// "task NAME", without repeating the word when the name is the generated "task 12".
+    /// "task NAME" (or the generated "task 12").
     func taskLabel(_ lane: Int) -> String {
-        let name = safe(trace.name(ofTask: lane))
-        return trace.tasks[lane].name.isEmpty ? name : "task " + name
+        trace.tasks[lane].name.isEmpty && document.roots(ofLane: lane).isEmpty
+            ? safe(trace.name(ofTask: lane)) : "task " + safe(document.name(ofLane: lane))
     }
 
     func spanDetails(_ span: Int) -> ([String], [String]) {

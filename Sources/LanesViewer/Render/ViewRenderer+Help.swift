@@ -2,22 +2,26 @@ extension RenderContext {
     /// Every key, in a framed box over the middle of the screen.
     var helpLines: [String] {
         let arrows = theme.isUTF8 ? ("↑ ↓ k j", "← → h l") : ("Up Dn k j", "Lt Rt h l")
-        return [
-            "Lanes keys (any key closes this)",
-            "",
-            "\(arrows.0)     select row",
-            "PgUp PgDn g G  page, first / last row",
-            "\(arrows.1)     pan the time window",
-            "+ -           zoom in / out at the selection",
-            "0             fit the whole trace",
-            "Enter         fold / unfold; zoom to a leaf span",
-            "z             zoom to the selected span",
-            "/ n N         search names; next / previous match",
-            "b B           next / previous blocking span",
-            "f             findings only (Esc: all spans)",
-            "t Tab         by task / by thread",
-            "? q           help; quit",
-            "mouse         click selects, wheel scrolls",
+        let keys: [(String, String)] = [
+            (arrows.0, "select row"),
+            ("PgUp PgDn g G", "page; first / last row"),
+            (arrows.1, "pan the time window"),
+            ("+ -", "zoom in / out at the selection"),
+            ("0", "fit the whole trace"),
+            ("Enter", "fold / unfold; zoom to a leaf span"),
+            ("z", "zoom to the selected span"),
+            ("/ n N", "search names; next / previous match"),
+            ("b B", "next / previous blocking span"),
+            ("f", "findings only (Esc: all spans)"),
+            ("t Tab", "by task / by thread"),
+            ("? q", "help; quit"),
+            ("mouse", "click selects, wheel scrolls"),
+        ]
+        let keyWidth = 15
+        let keyLines = keys.map { key, meaning in
+            key + String(repeating: " ", count: max(1, keyWidth - SafeText.width(key))) + meaning
+        }
+        return ["Lanes keys (any key closes this)", ""] + keyLines + [
             "",
             "\(String(theme.running)) running  \(String(theme.blocking)) blocking  \(String(theme.queued)) queued  \(String(theme.suspended)) suspended",
             "2-9 + spans merged in one cell   \(String(theme.warning)) has findings",

@@ -42,7 +42,7 @@ extension RenderContext {
         case .lane(let lane):
             let extent = document.laneExtent[Int(lane)]
             let length = extent.map { $0.upperBound == $0.lowerBound ? 0 : TimeMath.distance(from: $0.lowerBound, to: $0.upperBound) } ?? 0
-            return (safe(trace.name(ofTask: Int(lane))), duration(length))
+            return (safe(document.name(ofLane: Int(lane))), duration(length))
         case .group(let index):
             let group = state.groups[index]
             let times = theme.isUTF8 ? " ×" : " x"
@@ -52,7 +52,8 @@ extension RenderContext {
                     duration(last <= first ? 0 : TimeMath.distance(from: first, to: last)))
         case .thread(let thread):
             let info = trace.threads[Int(thread)]
-            let name = safe(trace.name(ofThread: Int(thread))) + (info.isExecutor ? " (executor)" : "")
+            var name = safe(trace.name(ofThread: Int(thread)))
+            if info.isExecutor, !name.lowercased().contains("executor") { name += " (executor)" }
             return (name, duration(document.threadTotals[Int(thread)].busy))
         case .more(let count):
             return ("\(theme.ellipsis) \(grouped(count)) more", "")
@@ -207,7 +208,7 @@ extension RenderContext {
             let cellState: CellState = blocked ? .blocking : .running
             grid.put(glyph(cellState), x: layout.timelineX + column, y: y, style: cellState.style)
         }
-        // Write the holding task's name into jobs at least six cells wide.
+        // Write the holding task's name into jobs at least ten cells wide.
         var column = 0
         while column < layout.timelineWidth {
             guard let job = document.threadJobs.job(key: thread, at: columnTimes[column]) else {
@@ -217,8 +218,8 @@ extension RenderContext {
             let jobEnd = document.threadJobs.ends[job]
             let lastColumn = min(layout.timelineWidth - 1, layout.column(ofTime: jobEnd, start: state.windowStart, duration: state.windowDuration))
             let cells = lastColumn - column
-            if cells >= 5 {
-                let name = safe(trace.name(ofTask: Int(document.threadJobs.tasks[job])))
+            if cells >= 9 {
+                let name = safe(document.name(ofLane: Int(document.threadJobs.tasks[job])))
                 let text = SafeText.cut(name, width: cells - 1, ellipsis: theme.ellipsis)
                 var x = column + 1
                 for scalar in text.unicodeScalars {

@@ -71,15 +71,16 @@ struct RenderContext {
         return String(result.reversed())
     }
 
-    /// Writes facts left to right separated by two spaces, stopping before one that would not fit.
+    /// Writes facts left to right separated by two spaces, leaving out any that would not fit
+    /// (the first is cut to fit instead).
     mutating func writeFacts(_ facts: [String], x: Int, y: Int, limit: Int, style: CellStyle) -> Int {
         var column = x
         for (index, fact) in facts.enumerated() {
-            let text = (index == 0 ? "" : "  ") + fact
+            let text = (column == x ? "" : "  ") + fact
             let width = SafeText.width(text)
             if column - x + width > limit {
                 if index == 0 { column += grid.write(SafeText.cut(text, width: limit, ellipsis: theme.ellipsis), x: column, y: y, style: style) }
-                break
+                continue
             }
             column += grid.write(text, x: column, y: y, style: style)
         }
@@ -93,13 +94,13 @@ struct RenderContext {
         grid.fill(x: 0, y: y, width: grid.width, height: 1, style: .header)
         let help = "? help "
         let helpWidth = grid.width >= 40 ? SafeText.width(help) : 0
-        var facts = ["lanes", document.title]
+        var facts = grid.width >= 100 ? ["lanes", document.title] : [document.title]
         facts.append("wall " + duration(document.wallNanoseconds))
         facts.append("\(grouped(trace.tasks.count)) tasks\(theme.dot)\(grouped(trace.spanCount)) spans")
         facts.append("blocked " + duration(analysis.blockedNanoseconds))
         if document.hasTaskStates { facts.append("queued " + duration(analysis.queuedNanoseconds)) }
-        facts.append("overlap max \(analysis.maxOverlap)")
         facts.append("\(grouped(analysis.findings.count)) finding" + (analysis.findings.count == 1 ? "" : "s"))
+        facts.append("overlap max \(analysis.maxOverlap)")
         if state.mode == .threads { facts.append("by thread") }
         if state.findingsOnly { facts.append("findings only") }
         _ = writeFacts(facts, x: 1, y: y, limit: grid.width - 1 - helpWidth - 1, style: .header)
