@@ -95,14 +95,14 @@ struct RenderContext {
         let help = "? help "
         let helpWidth = grid.width >= 40 ? SafeText.width(help) : 0
         var facts = grid.width >= 100 ? ["lanes", document.title] : [document.title]
+        if state.mode == .threads { facts.append("by thread") }
+        if state.findingsOnly { facts.append("findings only") }
         facts.append("wall " + duration(document.wallNanoseconds))
         facts.append("\(grouped(trace.tasks.count)) tasks\(theme.dot)\(grouped(trace.spanCount)) spans")
         facts.append("blocked " + duration(analysis.blockedNanoseconds))
         if document.hasTaskStates { facts.append("queued " + duration(analysis.queuedNanoseconds)) }
         facts.append("\(grouped(analysis.findings.count)) finding" + (analysis.findings.count == 1 ? "" : "s"))
         facts.append("overlap max \(analysis.maxOverlap)")
-        if state.mode == .threads { facts.append("by thread") }
-        if state.findingsOnly { facts.append("findings only") }
         _ = writeFacts(facts, x: 1, y: y, limit: grid.width - 1 - helpWidth - 1, style: .header)
         if helpWidth > 0 { grid.write(help, x: grid.width - helpWidth, y: y, style: .header) }
     }
