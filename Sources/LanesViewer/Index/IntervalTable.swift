@@ -31,7 +31,10 @@ public struct IntervalTable: Sendable {
         var currentEnd = Int64.min
         var open = false
         for interval in intervals {
-            if open, interval.begin <= currentEnd {
+            // Touching intervals merge, except that an instant at the end of an interval stays
+            // separate (the interval's end is exclusive, so it would be lost).
+            let touchingInstant = interval.begin == currentEnd && interval.begin == interval.end && currentBegin < currentEnd
+            if open, interval.begin <= currentEnd, !touchingInstant {
                 currentEnd = max(currentEnd, interval.end)
             } else {
                 if open { begins.append(currentBegin); ends.append(currentEnd) }
@@ -66,17 +69,17 @@ public struct IntervalTable: Sendable {
                 }
             }
         }
+        let instantWindow = from == to
         while low < upper {
             let begin = begins[low]
             let end = ends[low]
             if begin == end {
-                // An instant: inside the window, or equal to an instant window.
-                if begin >= from && (begin < to || from == to) { return true }
+                if instantWindow ? begin == from : (begin >= from && begin < to) { return true }
             } else if end > from {
-                return begin < to || (from == to && begin <= from)
+                if instantWindow ? begin <= from : begin < to { return true }
             }
-            if begin >= to && from != to { return false }
-            if begin > to { return false }
+            // Later intervals begin later still.
+            if instantWindow ? begin > from : begin >= to { return false }
             low += 1
         }
         return false

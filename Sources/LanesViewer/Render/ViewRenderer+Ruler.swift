@@ -32,6 +32,8 @@ extension RenderContext {
 
     /// `offset` in `unit` with just enough decimals to tell ticks `step` apart.
     func tickLabel(_ offset: Int64, step: Int64, unit: (size: Int64, name: String)) -> String {
+        let minute: Int64 = 60_000_000_000
+        if step >= minute, step % minute == 0 { return Self.clockLabel(offset) }
         let name = ascii && unit.name == "µs" ? "us" : unit.name
         if offset == 0 { return "0" + name }
         var decimals = 0
@@ -41,6 +43,21 @@ extension RenderContext {
             decimals += 1
         }
         return TimeFormat.fixed(Double(offset) / Double(unit.size), decimals: decimals) + name
+    }
+
+    /// Whole minutes as days, hours and minutes: "45m", "6h", "1h30m", "2d", "2d06h".
+    static func clockLabel(_ offset: Int64) -> String {
+        let totalMinutes = offset / 60_000_000_000
+        if totalMinutes == 0 { return "0" }
+        let days = totalMinutes / 1_440
+        let hours = totalMinutes / 60 % 24
+        let minutes = totalMinutes % 60
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        if days > 0 {
+            return "\(days)d" + (hours > 0 || minutes > 0 ? two(hours) + "h" : "") + (minutes > 0 ? two(minutes) + "m" : "")
+        }
+        if hours > 0 { return "\(hours)h" + (minutes > 0 ? two(minutes) + "m" : "") }
+        return "\(minutes)m"
     }
 
     mutating func drawRuler() {
