@@ -5,6 +5,7 @@ import Glibc
 
 let benchmarks: [(name: String, summary: String, run: ([String]) async throws -> Void)] = [
     ("format", "[SPANS] [RUNS]: .lanes size, write/read speed, memory per span", FormatBenchmark.run),
+    ("viewer", "[SPANS] [RUNS]: lanes view first frame (load included) and frame times at 200x60", ViewerBenchmark.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
