@@ -146,16 +146,18 @@ struct ChromeTraceAssembler {
             openByTrack.append([])
             laneOfTrack.append(-1)
         }
-        let lane: Int32
-        if let task = event.facts?.task {
-            lane = self.lane(.task(task), name: event.facts?.taskName ?? "")
-        } else {
-            if laneOfTrack[Int(track)] < 0 { laneOfTrack[Int(track)] = self.lane(.track(track), name: event.name) }
-            lane = laneOfTrack[Int(track)]
+        func spanLane(_ assembler: inout ChromeTraceAssembler) -> Int32 {
+            if let task = event.facts?.task {
+                return assembler.lane(.task(task), name: event.facts?.taskName ?? "")
+            }
+            if assembler.laneOfTrack[Int(track)] < 0 {
+                assembler.laneOfTrack[Int(track)] = assembler.lane(.track(track), name: event.name)
+            }
+            return assembler.laneOfTrack[Int(track)]
         }
         switch event.phase {
         case UInt8(ascii: "b"), UInt8(ascii: "S"):
-            let index = append(event, begin: time, end: time, slot: slot, lane: lane, flags: [])
+            let index = append(event, begin: time, end: time, slot: slot, lane: spanLane(&self), flags: [])
             openByTrack[Int(track)].append(index)
         case UInt8(ascii: "e"), UInt8(ascii: "F"):
             // Close the innermost open span of that name, or else the innermost one.
@@ -172,7 +174,7 @@ struct ChromeTraceAssembler {
             let index = openByTrack[Int(track)].remove(at: position)
             close(index, at: time, with: event)
         default:  // "n": an instant on the track.
-            append(event, begin: time, end: time, slot: slot, lane: lane, flags: .instant)
+            append(event, begin: time, end: time, slot: slot, lane: spanLane(&self), flags: .instant)
         }
     }
 
