@@ -447,22 +447,22 @@ struct ChromeTraceAssembler {
             let letters = skipped.map { $0 == 1 ? "?" : String(UnicodeScalar(UInt8($0))) }
                 .map { $0.unicodeScalars.allSatisfy { $0.value >= 0x21 && $0.value < 0x7F } ? $0 : "?" }
             warnings.append(TraceReadWarning(
-                "skipped \(groupedCount(total)) events of phases Lanes does not read (\(letters.joined(separator: ", ")))"))
+                "skipped \(counted(total, "event")) of phases Lanes does not read (\(letters.joined(separator: ", ")))"))
         }
         if eventsWithoutPhase > 0 {
-            warnings.append(TraceReadWarning("skipped \(groupedCount(eventsWithoutPhase)) events without a \"ph\" phase"))
+            warnings.append(TraceReadWarning("skipped \(counted(eventsWithoutPhase, "event")) without a \"ph\" phase"))
         }
         if eventsWithBadTimestamp > 0 {
             warnings.append(TraceReadWarning(
-                "skipped \(groupedCount(eventsWithBadTimestamp)) events without a usable \"ts\" timestamp"))
+                "skipped \(counted(eventsWithBadTimestamp, "event")) without a usable \"ts\" timestamp"))
         }
         if unmatchedEnds > 0 {
             warnings.append(TraceReadWarning(
-                "ignored \(groupedCount(unmatchedEnds)) end events (E/e) with no matching begin"))
+                "ignored \(counted(unmatchedEnds, "end event")) (E/e/F) with no matching begin"))
         }
         if neverEnded > 0 {
             warnings.append(TraceReadWarning(
-                "\(groupedCount(neverEnded)) spans never ended (B/b without E/e); closed at the last timestamp"))
+                "\(counted(neverEnded, "span")) never ended (B/b without E/e); closed at the last timestamp"))
         }
         return warnings
     }

@@ -19,19 +19,19 @@ public enum ChromeTraceImporter {
         var assembler = outcome.0
         let stop = outcome.1
         var firstWarnings: [TraceReadWarning] = []
-        let eventCount = groupedCount(assembler.eventCount)
+        let eventCount = counted(assembler.eventCount, "event")
         switch stop {
         case .closed:
             break
         case .notTrace(let reason):
             throw TraceReadError(path: path, reason: reason)
         case .notClosed:
-            firstWarnings.append(TraceReadWarning("cut off after \(eventCount) events: the event array was not closed"))
+            firstWarnings.append(TraceReadWarning("cut off after \(eventCount): the event array was not closed"))
         case .lastEventIncomplete:
-            firstWarnings.append(TraceReadWarning("cut off after \(eventCount) events: the last event was incomplete"))
+            firstWarnings.append(TraceReadWarning("cut off after \(eventCount): the last event was incomplete"))
         case .damaged(let error):
             guard assembler.eventCount > 0 else { throw TraceReadError(path: path, reason: "not valid JSON: \(error)") }
-            firstWarnings.append(TraceReadWarning("stopped after \(eventCount) events: \(error)"))
+            firstWarnings.append(TraceReadWarning("stopped after \(eventCount): \(error)"))
         }
         if assembler.eventCount > 0, assembler.eventsWithoutPhase == assembler.eventCount {
             throw TraceReadError(path: path, reason: "not a trace: no event has a \"ph\" phase field")

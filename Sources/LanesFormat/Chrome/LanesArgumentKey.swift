@@ -89,3 +89,8 @@ func groupedCount(_ value: Int) -> String {
     }
     return value < 0 ? "-" + result : result
 }
+
+/// `counted(1, "event")` → `"1 event"`, `counted(1204, "event")` → `"1,204 events"`.
+func counted(_ value: Int, _ noun: String) -> String {
+    "\(groupedCount(value)) \(noun)\(value == 1 ? "" : "s")"
+}

@@ -26,7 +26,7 @@ public enum OTLPTraceImporter {
                     if requestCount == 0 { return "not valid JSON: \(error)" }
                     let what = error.isEndOfInput ? "was cut off" : "is not valid JSON (\(error))"
                     warnings.append(TraceReadWarning(
-                        "read \(groupedCount(requestCount)) requests; the one at byte \(start) \(what) and was skipped"))
+                        "read \(counted(requestCount, "request")); the one at byte \(start) \(what) and was skipped"))
                     return nil
                 }
                 if let problem = assembler.add(request: request) {
@@ -280,11 +280,11 @@ struct OTLPTraceAssembler {
         var warnings: [TraceReadWarning] = []
         if malformedSpans > 0 {
             warnings.append(TraceReadWarning(
-                "skipped \(groupedCount(malformedSpans)) spans without a valid traceId (32 hex digits) and spanId (16 hex digits)"))
+                "skipped \(counted(malformedSpans, "span")) without a valid traceId (32 hex digits) and spanId (16 hex digits)"))
         }
         if missingParents > 0 {
             warnings.append(TraceReadWarning(
-                "\(groupedCount(missingParents)) spans name a parent that is not in the file; shown as roots"))
+                "\(counted(missingParents, "span")) named a parent that is not in the file; shown as roots"))
         }
         return (builder.build(), warnings)
     }
