@@ -4,6 +4,7 @@ import Glibc
 #endif
 
 let benchmarks: [(name: String, summary: String, run: ([String]) async throws -> Void)] = [
+    ("chrome", "Chrome JSON and OTLP JSON export/import throughput [SPANS] [RUNS]", ChromeBenchmark.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
