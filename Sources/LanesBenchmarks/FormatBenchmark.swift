@@ -24,7 +24,7 @@ enum FormatBenchmark {
         var bytes: [UInt8] = []
         let writeSeconds = median(runs) { bytes = LanesTraceWriter.encode(trace) }
         let lanesBytesPerSpan = Double(bytes.count) / Double(trace.spanCount)
-        let chromeBytes = 0 // CHROME-PENDING
+        let chromeBytes = ChromeTraceExporter.export(trace).count
         let chromeBytesPerSpan = Double(chromeBytes) / Double(trace.spanCount)
 
         var loaded = Trace.empty

@@ -5,6 +5,7 @@ import Glibc
 
 let benchmarks: [(name: String, summary: String, run: ([String]) async throws -> Void)] = [
     ("format", "[SPANS] [RUNS]: .lanes size, write/read speed, memory per span", FormatBenchmark.run),
+    ("chrome", "Chrome JSON and OTLP JSON export/import throughput [SPANS] [RUNS]", ChromeBenchmark.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
