@@ -4,6 +4,7 @@ import Glibc
 #endif
 
 let benchmarks: [(name: String, summary: String, run: ([String]) async throws -> Void)] = [
+    ("analysis", "lanes summary cost (load + analysis + report) at 100k, 1M, 4M spans", AnalysisBenchmark.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
