@@ -50,7 +50,7 @@ struct DiffCommand: AsyncParsableCommand {
         let diff = TraceDiff(a: loadedA.trace, b: loadedB.trace)
 
         var gate: (name: String, change: TraceDiff.Change)?
-        if let failIfSlower {
+        if failIfSlower != nil {
             if let span {
                 guard let change = diff.totalDuration(ofSpansNamed: span) else {
                     throw ValidationError("No span named '\(DisplayText.escaped(span))' in either run.")
