@@ -4,6 +4,7 @@ import Glibc
 #endif
 
 let benchmarks: [(name: String, summary: String, run: ([String]) async throws -> Void)] = [
+    ("format", "[SPANS] [RUNS]: .lanes size, write/read speed, memory per span", FormatBenchmark.run),
     ("analysis", "lanes summary cost (load + analysis + report) at 100k, 1M, 4M spans", AnalysisBenchmark.run),
 ]
 

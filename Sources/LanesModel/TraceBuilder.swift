@@ -109,6 +109,14 @@ public struct TraceBuilder: Sendable {
         statuses[Int(span)] = status
     }
 
+    /// The task (lane) index of span `span`.
+    public func task(ofSpan span: Int32) -> Int32 { spanTasks[Int(span)] }
+
+    /// Moves span `span` to task (lane) `task`.
+    public mutating func setTask(of span: Int32, to task: Int32) {
+        spanTasks[Int(span)] = task
+    }
+
     /// Sets the parent of span `span`.
     public mutating func setParent(of span: Int32, to parent: Int32) {
         parents[Int(span)] = parent
