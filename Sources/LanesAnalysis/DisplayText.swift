@@ -29,11 +29,11 @@ public enum DisplayText {
         escaped(trace.name(ofSpan: span))
     }
 
-    /// A duration the way the report prints it: `2.41s`, `0.30s`, `4.2ms`, `310µs`, `12ns`.
+    /// A duration the way the report prints it: `2.41s`, `0.30s`, `42.5ms`, `310µs`, `12ns`.
     public static func duration(_ nanoseconds: Int64) -> String {
         let magnitude = nanoseconds.magnitude
         let sign = nanoseconds < 0 ? "-" : ""
-        if magnitude >= 10_000_000 { return sign + fixed(magnitude, unit: 1_000_000_000, digits: 2) + "s" }
+        if magnitude >= 100_000_000 { return sign + fixed(magnitude, unit: 1_000_000_000, digits: 2) + "s" }
         if magnitude >= 1_000_000 { return sign + fixed(magnitude, unit: 1_000_000, digits: 1) + "ms" }
         if magnitude >= 1_000 { return sign + fixed(magnitude, unit: 1_000, digits: 0) + "µs" }
         return sign + String(magnitude) + "ns"

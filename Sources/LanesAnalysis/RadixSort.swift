@@ -1,12 +1,14 @@
-/// Least-significant-digit radix sort of unsigned 64-bit keys, 11 bits per pass, skipping the
-/// passes above the largest key. Sorting millions of time-stamped events this way is several
+/// Least-significant-digit radix sort of unsigned 64-bit keys in as few passes of at most 12 bits
+/// as the largest key needs. Sorting millions of time-stamped events this way is several
 /// times faster than a comparison sort, which keeps the analysis well inside its time budget.
 enum RadixSort {
     static func sort(_ keys: inout [UInt64]) {
         guard keys.count > 1 else { return }
         var largest: UInt64 = 0
         for key in keys { largest |= key }
-        let bitsPerPass = 11
+        let significantBits = 64 - largest.leadingZeroBitCount
+        let passes = (significantBits + 11) / 12
+        let bitsPerPass = max(1, (significantBits + passes - 1) / passes)
         let bucketCount = 1 << bitsPerPass
         let mask = UInt64(bucketCount - 1)
         var scratch = [UInt64](repeating: 0, count: keys.count)

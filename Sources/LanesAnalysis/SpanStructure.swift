@@ -8,10 +8,10 @@ struct SpanStructure: Sendable {
     /// Wall time minus the time covered by at least one child, per span.
     let selfTime: [Int64]
     /// Blocking spans that count towards blocked time: those without a blocking ancestor on the
-    /// same thread (a blocking span inside another holds no extra thread). Sorted by begin.
+    /// same thread (a blocking span inside another holds no extra thread). In parents-first order.
     let outermostBlocking: [Int32]
-    /// The longest span in `outermostBlocking`, to bound window searches.
-    let longestOutermostBlocking: Int64
+    /// `isOutermostBlocking[span]` says whether `span` is in `outermostBlocking`.
+    let isOutermostBlocking: [Bool]
 
     init(trace: Trace) {
         let count = trace.spanCount
@@ -19,7 +19,7 @@ struct SpanStructure: Sendable {
         selfTime = Self.selfTimes(trace)
         var nearestBlockingAncestor = [Int32](repeating: -1, count: count)
         var outermost: [Int32] = []
-        var longest: Int64 = 0
+        var isOutermost = [Bool](repeating: false, count: count)
         for span32 in topDown {
             let span = Int(span32)
             let parent = Int(trace.spanParent[span])
@@ -31,12 +31,11 @@ struct SpanStructure: Sendable {
             let ancestor = Int(nearestBlockingAncestor[span])
             if ancestor < 0 || trace.spanThread[ancestor] != trace.spanThread[span] {
                 outermost.append(span32)
-                longest = max(longest, trace.spanEnd[span] &- trace.spanBegin[span])
+                isOutermost[span] = true
             }
         }
-        outermost.sort { (trace.spanBegin[Int($0)], $0) < (trace.spanBegin[Int($1)], $1) }
         outermostBlocking = outermost
-        longestOutermostBlocking = longest
+        isOutermostBlocking = isOutermost
     }
 
     /// Whether span `span` began on an executor thread: the recorder saw a Swift task current, or

@@ -32,12 +32,13 @@ extension RuleContext {
                 merged.append(interval)
             }
         }
-        return merged.map(stallFinding)
+        let index = BlockingSpanIndex(trace: trace, structure: structure)
+        return merged.map { stallFinding($0, index) }
     }
 
-    private func stallFinding(_ stall: (begin: Int64, end: Int64)) -> Finding {
+    private func stallFinding(_ stall: (begin: Int64, end: Int64), _ index: BlockingSpanIndex) -> Finding {
         let length = stall.end &- stall.begin
-        let blocking = blockingSpans(overlapping: stall.begin, stall.end)
+        let blocking = index.spans(overlapping: stall.begin, stall.end)
         var culprit: Int32 = -1
         var culpritOverlap: Int64 = -1
         for span in blocking {

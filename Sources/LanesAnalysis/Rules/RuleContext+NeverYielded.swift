@@ -21,7 +21,7 @@ extension RuleContext {
                 if begin <= slice.started, end >= slice.ended {
                     innermost = span32  // spans come in begin order: the last container is innermost
                 }
-                if SpanStructure.isBlocking(trace, span), isOutermostBlocking(span) {
+                if structure.isOutermostBlocking[span] {
                     explained &+= max(0, min(end, slice.ended) &- max(begin, slice.started))
                 }
             }
@@ -36,16 +36,5 @@ extension RuleContext {
                 advice: "call await Task.yield() inside long loops, or move the work to makeAsync"))
         }
         return findings
-    }
-
-    private func isOutermostBlocking(_ span: Int) -> Bool {
-        let blocking = structure.outermostBlocking
-        let begin = trace.spanBegin[span]
-        var index = blocking.partitioningIndex { trace.spanBegin[Int($0)] >= begin }
-        while index < blocking.count, trace.spanBegin[Int(blocking[index])] == begin {
-            if Int(blocking[index]) == span { return true }
-            index += 1
-        }
-        return false
     }
 }

@@ -29,36 +29,56 @@ extension RuleContext {
         return findings
     }
 
-    /// An async span with a duration that spent at least half of it suspended (when the trace
-    /// has task states to tell).
+    /// An async span with a duration (whether it was mostly suspended is checked in `report`,
+    /// only for runs worth reporting).
     private func isAwaitable(_ span: Int) -> Bool {
         let kind = trace.spanKind[span]
         guard kind == .async || kind == .makeAsync else { return false }
-        let wall = wall(span)
-        guard wall > 0 else { return false }
-        if let states = sliceTotals.states(ofSpan: span, in: trace) {
-            return states.suspended * 2 >= wall
-        }
-        return true
+        return trace.spanEnd[span] > trace.spanBegin[span]
     }
 
-    private func report(_ run: [Int32], parent: Int, into findings: inout [Finding]) {
-        guard run.count >= 2 else { return }
+    /// Whether span `span` spent at least half its wall time suspended; true when the trace has
+    /// no task states for its task to tell.
+    private func isMostlySuspended(_ span: Int) -> Bool {
+        guard let states = sliceTotals.states(ofSpan: span, in: trace) else { return true }
+        return states.suspended * 2 >= wall(span)
+    }
+
+    private func saving(_ run: ArraySlice<Int32>) -> (total: Int64, longest: Int64) {
         var total: Int64 = 0
         var longest: Int64 = 0
         for span in run {
             total &+= wall(Int(span))
             longest = max(longest, wall(Int(span)))
         }
+        return (total, longest)
+    }
+
+    private func report(_ run: [Int32], parent: Int, into findings: inout [Finding]) {
+        guard run.count >= 2 else { return }
+        let whole = saving(run[...])
+        guard whole.total - whole.longest >= max(1, options.minimumSequentialSaving) else { return }
+        // Members that mostly ran (rather than awaited) split the run.
+        var start = 0
+        for index in 0...run.count {
+            if index < run.count, isMostlySuspended(Int(run[index])) { continue }
+            reportChecked(run[start..<index], parent: parent, into: &findings)
+            start = index + 1
+        }
+    }
+
+    private func reportChecked(_ run: ArraySlice<Int32>, parent: Int, into findings: inout [Finding]) {
+        guard run.count >= 2 else { return }
+        let (total, longest) = saving(run)
         let saving = total - longest
         guard saving > 0, saving >= options.minimumSequentialSaving else { return }
-        let first = Int(run[0])
+        let first = Int(run[run.startIndex])
         findings.append(Finding(
-            rule: .sequentialAwaits, span: run[0],
-            begin: trace.spanBegin[first], end: trace.spanEnd[Int(run[run.count - 1])],
+            rule: .sequentialAwaits, span: Int32(first),
+            begin: trace.spanBegin[first], end: trace.spanEnd[Int(run[run.endIndex - 1])],
             costNanoseconds: saving,
             message: "\(run.count) awaits in \(name(parent)) ran one after another for \(DisplayText.duration(total)); overlapped ≈ \(DisplayText.duration(longest))",
             advice: "if they are independent, start them together with async let or withTaskGroup (saves ≈ \(DisplayText.duration(saving)))",
-            relatedSpans: run))
+            relatedSpans: Array(run)))
     }
 }
