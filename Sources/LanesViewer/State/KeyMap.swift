@@ -56,6 +56,7 @@ public enum KeyMap {
             case "N": return .previousMatch
             case "f": return .toggleFindingsOnly
             case "t", "\t": return .toggleMode
+            case "s": return .toggleSort
             case "?": return .toggleHelp
             case "g": return .moveToTop
             case "G": return .moveToBottom

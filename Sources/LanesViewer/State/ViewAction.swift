@@ -30,6 +30,8 @@ public enum ViewAction: Sendable, Equatable {
     case toggleFindingsOnly
     /// Switch between the by-task and by-thread views.
     case toggleMode
+    /// Diff view: sort rows by how much they changed (toggle).
+    case toggleSort
     /// Open or close the help overlay.
     case toggleHelp
     /// Close an overlay or cancel what is being typed.

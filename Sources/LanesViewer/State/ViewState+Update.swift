@@ -58,6 +58,7 @@ extension ViewState {
             rebuildRows(document)
             if mode == .threads, rows.isEmpty { message = "no thread information in this trace" }
         case .toggleHelp: input = .help
+        case .toggleSort: message = "s sorts rows by change in the diff view (lanes view A --diff B)"
         case .cancel:
             if findingsOnly { findingsOnly = false; rebuildRows(document) }
         case .click(let x, let y): click(x: x, y: y)

@@ -50,6 +50,15 @@ public struct ViewState: Sendable {
         rebuildRows(document)
     }
 
+    /// A state over `document` with a window and no rows: what the diff view draws each run's
+    /// bars and strips with.
+    init(window start: Int64, duration: Int64, size: GridSize, theme: Theme) {
+        self.size = size
+        self.theme = theme
+        windowStart = start
+        windowDuration = max(1, duration)
+    }
+
     /// The layout for the current size.
     public var layout: ViewLayout { ViewLayout(size: size) }
 
