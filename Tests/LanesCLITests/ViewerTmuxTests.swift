@@ -59,8 +59,20 @@ struct ViewerTmuxTests {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         var pointers: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for pointer in pointers { free(pointer) } }
+        // The test runner blocks signals on its threads; the tmux server must not inherit that
+        // mask, or it never sees its children exit and ignores kill-server.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, argv[0], &actions, nil, &pointers, environ)
+        let result = posix_spawn(&pid, argv[0], &actions, &attributes, &pointers, environ)
         guard result == 0 else { throw TmuxError(message: "cannot start tmux: error \(result)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
@@ -92,7 +104,8 @@ struct ViewerTmuxTests {
 
         let socket = "lanes-test-\(getpid())"
         defer { _ = try? Self.tmux(socket, ["kill-server"]) }
-        let command = "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(lanes)' view '\(tracePath)'; echo \"lanes exited with $?\"; sleep 30"
+        let command = "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(lanes)' view '\(tracePath)'; echo \"lanes exited with $?\"; exec sleep 60"
+        // The pane's shell sleeps after lanes exits so its last screen can be read; kill-server ends it.
         try Self.tmux(socket, ["new-session", "-d", "-x", "120", "-y", "40", "-s", "viewer", command])
 
         let first = try Self.waitForScreen(socket) { $0.contains("? help") }
