@@ -79,8 +79,9 @@ struct ViewCommand: AsyncParsableCommand {
                 width: width ?? Self.terminalColumns(environment) ?? 120,
                 height: height ?? Self.terminalLines(environment) ?? 40)
             let grid: CellGrid
-            if diffDocument != nil {
-                throw ValidationError("--diff is not built yet")
+            if let diffDocument {
+                let state = DiffViewState(a: document, b: diffDocument, size: size, theme: theme)
+                grid = DiffRenderer.render(state, size: size)
             } else {
                 let state = ViewState(document: document, size: size, theme: theme)
                 grid = ViewRenderer.render(state, document, size: size)
@@ -91,8 +92,8 @@ struct ViewCommand: AsyncParsableCommand {
         }
 
         do {
-            if diffDocument != nil {
-                throw ValidationError("--diff is not built yet")
+            if let diffDocument {
+                try TerminalViewer.runDiff(a: document, b: diffDocument, theme: theme)
             } else if follow {
                 let watcher = FileWatcher(path: file)
                 try TerminalViewer.run(document: document, theme: theme, reload: {

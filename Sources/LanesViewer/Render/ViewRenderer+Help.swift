@@ -14,6 +14,7 @@ extension RenderContext {
             ("b B", "next / previous blocking span"),
             ("f", "findings only (Esc: all spans)"),
             ("t Tab", "by task / by thread"),
+            ("s", "diff view: sort by change / by time"),
             ("? q", "help; quit"),
             ("mouse", "click selects, wheel scrolls"),
         ]
