@@ -1,0 +1,52 @@
+import LanesModel
+
+extension Lanes {
+    /// Turns a blocking synchronous function into an async one that runs on a `BlockingPool`
+    /// thread (never on an executor thread), like Chainlit's `make_async`.
+    ///
+    /// Each call records a `poolWait` span (from the call until a pool thread picked the work
+    /// up) and a `makeAsync` span named `name` (the run), both children of the caller's span;
+    /// spans inside `function` are children of the run. The calling task is suspended, not
+    /// blocked, while the function runs. The function is not interrupted by task cancellation.
+    public static func makeAsync<each Argument: Sendable, Value: Sendable, Failure: Error>(
+        _ name: String = "makeAsync", on pool: BlockingPool = .shared,
+        _ function: @escaping @Sendable (repeat each Argument) throws(Failure) -> Value
+    ) -> @Sendable (repeat each Argument) async throws(Failure) -> Value {
+        { (argument: repeat each Argument) async throws(Failure) -> Value in
+            let arguments = (repeat each argument)
+            return try await runOnPool(name, pool) { () throws(Failure) -> Value in
+                try function(repeat each arguments)
+            }
+        }
+    }
+
+    /// Runs `work` on `pool` and suspends until it returns, recording the wait and the run.
+    static func runOnPool<Value: Sendable, Failure: Error>(
+        _ name: String, _ pool: BlockingPool, _ work: @escaping @Sendable () throws(Failure) -> Value
+    ) async throws(Failure) -> Value {
+        let parent = SpanContext.current
+        let wait = SpanRecorder.begin("poolWait", kind: .poolWait)
+        let outcome: Result<Value, Failure> = await withCheckedContinuation { continuation in
+            pool.submit {
+                if let wait { SpanRecorder.end(wait) }
+                let run = isRecordingAnywhere
+                    ? SpanRecorder.beginRecording(
+                        name, kind: .makeAsync, attributes: [:], parent: parent, isRoot: false,
+                        marksExecutor: false, measuresCPU: true)
+                    : nil
+                let outcome: Result<Value, Failure> = SpanContext.$current.withValue(run?.context ?? parent) {
+                    do throws(Failure) { return .success(try work()) } catch { return .failure(error) }
+                }
+                if let run {
+                    if case .failure(let error) = outcome {
+                        SpanRecorder.end(run, error: error)
+                    } else {
+                        SpanRecorder.end(run)
+                    }
+                }
+                continuation.resume(returning: outcome)
+            }
+        }
+        return try outcome.get()
+    }
+}

@@ -1,0 +1,17 @@
+extension Lanes {
+    /// Runs `body` on a new `TaskStateExecutor` `threads` wide, recording the state of every
+    /// task that runs on it; child tasks (`async let`, task groups, `gather`) inherit it.
+    /// The executor's threads exit when `body` returns.
+    ///
+    /// Call it from nonisolated code: actor-isolated work (the main actor, your actors) keeps
+    /// running on its actor and is not seen by the executor.
+    public static func withTaskStates<Value, Failure: Error>(
+        threads: Int = 2,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: () async throws(Failure) -> Value
+    ) async throws(Failure) -> Value {
+        let executor = TaskStateExecutor(threads: threads)
+        defer { executor.shutdown() }
+        return try await withTaskExecutorPreference(executor, isolation: isolation, operation: body)
+    }
+}
