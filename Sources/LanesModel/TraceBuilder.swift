@@ -151,7 +151,7 @@ public struct TraceBuilder: Sendable {
                 spanTasks[index] = orphanLane
             }
         }
-        let order = Self.laneOrder(tasks: spanTasks, begins: begins, laneCount: tasks.count)
+        let order = Self.laneOrder(tasks: spanTasks, begins: begins, threads: spanThreads, laneCount: tasks.count)
 
         var newIndexOfOld = [Int32](repeating: 0, count: spanCount)
         for (newIndex, oldIndex) in order.enumerated() { newIndexOfOld[Int(oldIndex)] = Int32(newIndex) }
@@ -205,7 +205,9 @@ public struct TraceBuilder: Sendable {
             ($0.element.span, $0.offset) < ($1.element.span, $1.offset)
         }.map(\.element)
 
-        let slices = sliceList.sorted { ($0.task, $0.started, $0.ended) < ($1.task, $1.started, $1.ended) }
+        let slices = sliceList.sorted {
+            ($0.task, $0.started, $0.ended, $0.thread, $0.enqueued) < ($1.task, $1.started, $1.ended, $1.thread, $1.enqueued)
+        }
         var sliceRanges = [Range<Int32>](repeating: 0..<0, count: tasks.count)
         var sliceStart = 0
         while sliceStart < slices.count {
@@ -216,7 +218,7 @@ public struct TraceBuilder: Sendable {
             sliceStart = stop
         }
         let slicesByThread = slices.indices.sorted {
-            (slices[$0].thread, slices[$0].started) < (slices[$1].thread, slices[$1].started)
+            (slices[$0].thread, slices[$0].started, $0) < (slices[$1].thread, slices[$1].started, $1)
         }.map { Int32($0) }
 
         var startTime = Int64.max
@@ -246,9 +248,9 @@ public struct TraceBuilder: Sendable {
             startTime: startTime, endTime: endTime)
     }
 
-    /// Span indices ordered by (lane, begin, insertion order): a counting sort by lane, then a
-    /// stable sort of any lane whose begins are not already ascending.
-    static func laneOrder(tasks: [Int32], begins: [Int64], laneCount: Int) -> [Int32] {
+    /// Span indices ordered by (lane, begin, thread, insertion order): a counting sort by lane,
+    /// then a sort of any lane not already in that order.
+    static func laneOrder(tasks: [Int32], begins: [Int64], threads: [Int32], laneCount: Int) -> [Int32] {
         var counts = [Int](repeating: 0, count: laneCount + 1)
         for task in tasks { counts[Int(task) + 1] += 1 }
         for lane in 0..<laneCount { counts[lane + 1] += counts[lane] }
@@ -264,12 +266,16 @@ public struct TraceBuilder: Sendable {
             var sorted = true
             var position = range.lowerBound + 1
             while position < range.upperBound {
-                if begins[Int(order[position])] < begins[Int(order[position - 1])] { sorted = false; break }
+                let current = Int(order[position])
+                let previous = Int(order[position - 1])
+                if begins[current] < begins[previous] || (begins[current] == begins[previous] && threads[current] < threads[previous]) {
+                    sorted = false
+                    break
+                }
                 position += 1
             }
             if !sorted {
-                // Swift's sort is stable, so equal begins keep insertion order.
-                order[range].sort { begins[Int($0)] < begins[Int($1)] }
+                order[range].sort { (begins[Int($0)], threads[Int($0)], $0) < (begins[Int($1)], threads[Int($1)], $1) }
             }
         }
         return order

@@ -37,6 +37,8 @@ public enum LanesOpcode {
     public static let attribute: UInt8 = 0x06
     public static let job: UInt8 = 0x07
     public static let instant: UInt8 = 0x08
+    public static let endWithStatus: UInt8 = 0x09
+    public static let setFlags: UInt8 = 0x0A
     /// `0x40 | kind` (kind in bits 0–4), plus `0x20` when the span began on an executor thread.
     public static let beginBase: UInt8 = 0x40
     public static let beginOnExecutorBit: UInt8 = 0x20
