@@ -8,10 +8,9 @@ extension Lanes {
     /// The first error cancels the operations still running and is rethrown once they have
     /// finished. Recorded as a `gather` span whose children are the operations' spans.
     public static func gather<each Value: Sendable>(
-        isolation: isolated (any Actor)? = #isolation,
         _ operation: repeat @escaping @Sendable () async throws -> each Value
     ) async throws -> (repeat each Value) {
-        try await recordSpan("gather", kind: .gather, attributes: [:], isolation: isolation) {
+        try await recordSpan("gather", kind: .gather, attributes: [:], isolation: nil) {
             let slots = (repeat ResultSlot<each Value>())
             try await withThrowingTaskGroup(of: Void.self) { group in
                 repeat addTask(to: &group, each operation, storingIn: each slots)
@@ -23,12 +22,12 @@ extension Lanes {
 
     /// Runs the async operations concurrently, as child tasks, and returns their results in
     /// the operations' order. The first error cancels the rest and is rethrown. Recorded as a
-    /// `gather` span.
-    public static func gather<Value: Sendable>(
-        isolation: isolated (any Actor)? = #isolation,
+    /// `gather` span. (Named apart from `gather`: Swift 6.3 stops inferring `@Sendable` for
+    /// closures passed to the variadic form when any overload of the same name exists.)
+    public static func gatherAll<Value: Sendable>(
         _ operations: [@Sendable () async throws -> Value]
     ) async throws -> [Value] {
-        try await recordSpan("gather", kind: .gather, attributes: [:], isolation: isolation) {
+        try await recordSpan("gather", kind: .gather, attributes: [:], isolation: nil) {
             try await withThrowingTaskGroup(of: (Int, Value).self) { group in
                 for (index, operation) in operations.enumerated() {
                     group.addTask { (index, try await operation()) }

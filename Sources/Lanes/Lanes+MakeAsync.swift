@@ -8,14 +8,27 @@ extension Lanes {
     /// up) and a `makeAsync` span named `name` (the run), both children of the caller's span;
     /// spans inside `function` are children of the run. The calling task is suspended, not
     /// blocked, while the function runs. The function is not interrupted by task cancellation.
-    public static func makeAsync<each Argument: Sendable, Value: Sendable, Failure: Error>(
+    public static func makeAsync<each Argument: Sendable, Value: Sendable>(
         _ name: String = "makeAsync", on pool: BlockingPool = .shared,
-        _ function: @escaping @Sendable (repeat each Argument) throws(Failure) -> Value
-    ) -> @Sendable (repeat each Argument) async throws(Failure) -> Value {
-        { (argument: repeat each Argument) async throws(Failure) -> Value in
+        _ function: @escaping @Sendable (repeat each Argument) throws -> Value
+    ) -> @Sendable (repeat each Argument) async throws -> Value {
+        { (argument: repeat each Argument) async throws -> Value in
             let arguments = (repeat each argument)
-            return try await runOnPool(name, pool) { () throws(Failure) -> Value in
+            return try await runOnPool(name, pool) { () throws -> Value in
                 try function(repeat each arguments)
+            }
+        }
+    }
+
+    /// `makeAsync` for a function that cannot throw: the async function cannot throw either.
+    public static func makeAsync<each Argument: Sendable, Value: Sendable>(
+        _ name: String = "makeAsync", on pool: BlockingPool = .shared,
+        _ function: @escaping @Sendable (repeat each Argument) -> Value
+    ) -> @Sendable (repeat each Argument) async -> Value {
+        { (argument: repeat each Argument) async -> Value in
+            let arguments = (repeat each argument)
+            return await runOnPool(name, pool) { () -> Value in
+                function(repeat each arguments)
             }
         }
     }
@@ -24,8 +37,13 @@ extension Lanes {
     static func runOnPool<Value: Sendable, Failure: Error>(
         _ name: String, _ pool: BlockingPool, _ work: @escaping @Sendable () throws(Failure) -> Value
     ) async throws(Failure) -> Value {
-        let parent = SpanContext.current
+        var parent = SpanContext.current
         let wait = SpanRecorder.begin("poolWait", kind: .poolWait)
+        if let wait {
+            // The run is drawn in the lane of the task that waits for it.
+            parent.task = wait.context.task
+            parent.recorder = wait.recorder
+        }
         let outcome: Result<Value, Failure> = await withCheckedContinuation { continuation in
             pool.submit {
                 if let wait { SpanRecorder.end(wait) }

@@ -43,7 +43,7 @@ extension Lanes {
         guard isRecordingAnywhere else { return }
         let context = SpanContext.current
         guard context.span != 0, let recorder = Recorder.recorder(for: context) else { return }
-        SpanRecorder.instant(name, in: context.span, recorder: recorder)
+        SpanRecorder.instant(name, in: context, recorder: recorder)
     }
 
     /// Whether any recording is running in the process: one relaxed atomic load.

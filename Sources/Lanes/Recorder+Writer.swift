@@ -43,9 +43,9 @@ extension Recorder {
         }
         let newStrings = strings.withLock { $0.takePending() }
         guard !pending.failed else { return }
-        let failure: String? = output.withLock { output in
+        let failure = output.withLock { (output: inout OutputState) -> String? in
             guard let file = output.file else { return nil }
-            do {
+            do throws(LanesWriteError) {
                 if !newStrings.strings.isEmpty {
                     try file.defineStrings(firstID: newStrings.firstID, newStrings.strings)
                 }
@@ -54,7 +54,11 @@ extension Recorder {
                         writerID: thread.writerID, threadID: thread.threadID, name: thread.name,
                         isExecutor: thread.isExecutor)
                 }
-                for task in pending.tasks where output.definedTasks.insert(task.id).inserted {
+                for task in pending.tasks {
+                    // A later definition with a name replaces an anonymous one.
+                    let named = task.name != 0
+                    if let definedNamed = output.definedTasks[task.id], definedNamed || !named { continue }
+                    output.definedTasks[task.id] = named
                     try file.defineTask(id: task.id, name: task.name, parentTask: task.parentTask)
                 }
                 for (writerID, count) in pending.dropped.sorted(by: { $0.key < $1.key }) {
@@ -63,6 +67,7 @@ extension Recorder {
                 for record in pending.records {
                     try file.write(record: record)
                 }
+                file.noteTime(now)
                 try file.flush()
                 if final {
                     try file.finish()
@@ -71,7 +76,7 @@ extension Recorder {
                 return nil
             } catch {
                 output.file = nil
-                return "\(path): cannot write the trace (\(error)); recording stopped, the program continues"
+                return "\(path): \(error.reason); recording stopped, the program continues"
             }
         }
         if let failure { fail(failure) }

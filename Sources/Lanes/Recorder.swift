@@ -66,7 +66,7 @@ final class Recorder: Sendable {
                 clockAtStart: MonotonicClock.now(),
                 unixNanosecondsAtClock: MonotonicClock.unixNow())
         } catch {
-            throw LanesRecordingError(path: path, reason: "\(error)")
+            throw LanesRecordingError(path: path, reason: error.reason)
         }
         output = Mutex(OutputState(file: file))
         Recorder.runningCount.add(1, ordering: .relaxed)
@@ -244,7 +244,8 @@ struct StringInterning {
 /// What only the writer thread touches.
 struct OutputState {
     var file: LanesFileWriter?
-    var definedTasks: Set<UInt64> = []
+    /// Tasks already defined, and whether their definition carried a name.
+    var definedTasks: [UInt64: Bool] = [:]
     init(file: LanesFileWriter) { self.file = file }
 }
 

@@ -85,13 +85,18 @@ enum SpanRecorder {
         buffer.append(time: time) { $0.attribute(span: span, key: keyID, value: valueID) }
     }
 
-    /// Records a zero-length event inside `span`.
-    static func instant(_ name: String, in span: UInt64, recorder: Recorder) {
+    /// Records a zero-length event inside the span of `context`.
+    static func instant(_ name: String, in context: SpanContext, recorder: Recorder) {
         guard recorder.isRunning else { return }
+        let currentTask = TaskIdentity.current()
+        let task = currentTask != 0 ? currentTask : context.task
         let buffer = ThreadLocalBuffers.buffer(for: recorder)
+        let id = buffer.allocateSpanID()
         let nameID = buffer.stringID(name)
         let time = MonotonicClock.now()
-        buffer.append(time: time) { $0.instant(span: span, name: nameID, time: time) }
+        buffer.append(time: time) {
+            $0.instant(span: id, parent: context.span, name: nameID, task: task, time: time)
+        }
     }
 
     /// A one-line, bounded description of an error for the trace.

@@ -100,7 +100,6 @@ public final class TaskStateExecutor: TaskExecutor, Sendable {
             let recorder = Recorder.recorder(for: SpanContext(recorder: scopedRecorder, span: 0, task: 0))
         else { return }
         let buffer = ThreadLocalBuffers.buffer(for: recorder)
-        buffer.noteJobTask(task)
         buffer.append(time: ended) { $0.job(task: task, enqueued: enqueued, started: started, ended: ended) }
     }
 }

@@ -34,7 +34,8 @@ final class ThreadBuffer: @unchecked Sendable {
         self.recorder = recorder
         self.writerID = recorder.allocateWriterID()
         let now = MonotonicClock.now()
-        self.encoder = LanesChunkEncoder(writerID: writerID, sequence: 0, baseTime: now)
+        self.encoder = LanesChunkEncoder(
+            writerID: writerID, sequence: 0, baseTime: now, reservingCapacity: recorder.chunkLimit + 64)
         self.lastHandOver = now
         recorder.register(self, threadID: threadID, threadName: threadName, isExecutor: isExecutor)
     }
@@ -71,13 +72,6 @@ final class ThreadBuffer: @unchecked Sendable {
         if reportedTasks.count > 65_536 { reportedTasks = [task] }
         let name = Task.name.map { stringID($0) } ?? 0
         recorder.defineTask(id: task, name: name, parentTask: parentTask == task ? 0 : parentTask)
-    }
-
-    /// Reports a task seen only through its executor jobs (its name is not known here).
-    func noteJobTask(_ task: UInt64) {
-        guard task != 0, reportedTasks.insert(task).inserted else { return }
-        if reportedTasks.count > 65_536 { reportedTasks = [task] }
-        recorder.defineTask(id: task, name: 0, parentTask: 0)
     }
 
     /// Appends one event with `record`, handing the chunk over when it is full or old.
