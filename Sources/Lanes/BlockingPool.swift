@@ -40,7 +40,11 @@ public final class BlockingPool: Sendable {
             return nil
         }
         if let number = startThread {
-            let thread = Thread { [self] in runWorker() }
+            let threadName = "\(name)-\(number)"
+            let thread = Thread { [self] in
+                ThreadLocalBuffers.describeCurrentThread(name: threadName, isExecutor: false)
+                runWorker()
+            }
             thread.name = "\(name)-\(number)"
             thread.start()
         } else {

@@ -11,15 +11,31 @@ extension Lanes {
     /// }
     /// try await onMessage(message)
     /// ```
-    public static func handler<each Argument, Value, Failure: Error>(
+    public static func handler<each Argument, Value>(
         _ name: String,
         label: (@Sendable (repeat each Argument) -> String)? = nil,
-        _ body: @escaping @Sendable (repeat each Argument) async throws(Failure) -> Value
-    ) -> @Sendable (repeat each Argument) async throws(Failure) -> Value {
-        { (argument: repeat each Argument) async throws(Failure) -> Value in
+        _ body: @escaping @Sendable (repeat each Argument) async throws -> Value
+    ) -> @Sendable (repeat each Argument) async throws -> Value {
+        { (argument: repeat each Argument) async throws -> Value in
             guard isRecordingAnywhere else { return try await body(repeat each argument) }
-            return try await handle(name, label: label?(repeat each argument)) { () async throws(Failure) -> Value in
+            return try await handle(name, label: label?(repeat each argument)) { () async throws -> Value in
                 try await body(repeat each argument)
+            }
+        }
+    }
+
+    /// `handler` for a handler that cannot throw: the wrapped handler cannot throw either.
+    /// (Two overloads rather than typed throws: Swift 6.3 crashes lowering typed throws through
+    /// parameter packs.)
+    public static func handler<each Argument, Value>(
+        _ name: String,
+        label: (@Sendable (repeat each Argument) -> String)? = nil,
+        _ body: @escaping @Sendable (repeat each Argument) async -> Value
+    ) -> @Sendable (repeat each Argument) async -> Value {
+        { (argument: repeat each Argument) async -> Value in
+            guard isRecordingAnywhere else { return await body(repeat each argument) }
+            return await handle(name, label: label?(repeat each argument)) { () async -> Value in
+                await body(repeat each argument)
             }
         }
     }

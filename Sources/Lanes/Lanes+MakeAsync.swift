@@ -21,6 +21,8 @@ extension Lanes {
     }
 
     /// `makeAsync` for a function that cannot throw: the async function cannot throw either.
+    /// (Two overloads rather than typed throws: Swift 6.3 crashes lowering typed throws through
+    /// parameter packs.)
     public static func makeAsync<each Argument: Sendable, Value: Sendable>(
         _ name: String = "makeAsync", on pool: BlockingPool = .shared,
         _ function: @escaping @Sendable (repeat each Argument) -> Value
@@ -37,13 +39,14 @@ extension Lanes {
     static func runOnPool<Value: Sendable, Failure: Error>(
         _ name: String, _ pool: BlockingPool, _ work: @escaping @Sendable () throws(Failure) -> Value
     ) async throws(Failure) -> Value {
-        var parent = SpanContext.current
+        var caller = SpanContext.current
         let wait = SpanRecorder.begin("poolWait", kind: .poolWait)
         if let wait {
             // The run is drawn in the lane of the task that waits for it.
-            parent.task = wait.context.task
-            parent.recorder = wait.recorder
+            caller.task = wait.context.task
+            caller.recorder = wait.recorder
         }
+        let parent = caller
         let outcome: Result<Value, Failure> = await withCheckedContinuation { continuation in
             pool.submit {
                 if let wait { SpanRecorder.end(wait) }

@@ -12,6 +12,11 @@ extension Lanes {
     ) async throws(Failure) -> Value {
         let executor = TaskStateExecutor(threads: threads)
         defer { executor.shutdown() }
-        return try await withTaskExecutorPreference(executor, isolation: isolation, operation: body)
+        return try await withTaskExecutorPreference(executor, isolation: isolation) { () async throws(Failure) -> Value in
+            // The preference applies from the next enqueue on; yield so that `body` starts on
+            // the executor rather than on the caller's thread.
+            await Task.yield()
+            return try await body()
+        }
     }
 }

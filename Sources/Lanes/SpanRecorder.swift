@@ -67,7 +67,16 @@ enum SpanRecorder {
         let buffer = ThreadLocalBuffers.buffer(for: span.recorder)
         if let error {
             let message = buffer.stringID(describe(error))
-            buffer.append(time: time) { $0.end(span: span.id, time: time, errorMessage: message) }
+            if cpu >= 0 {
+                // Keep the CPU time of a synchronous span that threw.
+                let key = buffer.stringID("error")
+                buffer.append(time: time) {
+                    $0.attribute(span: span.id, key: key, value: message)
+                    $0.end(span: span.id, time: time, status: .error, cpuNanoseconds: cpu)
+                }
+            } else {
+                buffer.append(time: time) { $0.end(span: span.id, time: time, errorMessage: message) }
+            }
         } else if cpu >= 0 {
             buffer.append(time: time) { $0.end(span: span.id, time: time, cpuNanoseconds: cpu) }
         } else {

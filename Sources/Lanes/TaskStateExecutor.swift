@@ -30,7 +30,8 @@ public final class TaskStateExecutor: TaskExecutor, Sendable {
         scopedRecorder = SpanContext.current.recorder
         state.withLock { $0.running = width }
         for number in 1...width {
-            let thread = Thread { [self] in runWorker() }
+            let threadName = "\(name)-\(number)"
+            let thread = Thread { [self] in runWorker(named: threadName) }
             thread.name = "\(name)-\(number)"
             thread.start()
         }
@@ -59,8 +60,8 @@ public final class TaskStateExecutor: TaskExecutor, Sendable {
         for _ in 0..<width { available.signal() }
     }
 
-    private func runWorker() {
-        ThreadLocalBuffers.markExecutorThread()
+    private func runWorker(named threadName: String) {
+        ThreadLocalBuffers.describeCurrentThread(name: threadName, isExecutor: true)
         let executor = asUnownedTaskExecutor()
         while true {
             let next = state.withLock { state -> (job: UnownedJob, enqueued: Int64)?? in

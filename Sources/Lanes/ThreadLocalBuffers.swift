@@ -1,4 +1,3 @@
-import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -29,10 +28,12 @@ enum ThreadLocalBuffers {
         return slot.buffer(for: recorder)
     }
 
-    /// Marks the calling thread as an executor thread (one that runs task jobs) for the thread
-    /// definitions written from now on.
-    static func markExecutorThread() {
-        currentSlot().isExecutor = true
+    /// Names the calling thread (one of Lanes' own) and says whether it runs task jobs, for the
+    /// thread definitions written from now on.
+    static func describeCurrentThread(name: String, isExecutor: Bool) {
+        let slot = currentSlot()
+        slot.name = name
+        slot.isExecutor = isExecutor
     }
 
     @inline(__always)
@@ -53,6 +54,8 @@ final class ThreadSlot {
     var isExecutor = false
     /// This thread's number in traces, assigned on first use.
     lazy var threadNumber: UInt64 = ThreadSlot.currentThreadID()
+    /// This thread's name: given by Lanes for its own threads, else the kernel's.
+    lazy var name: String = ThreadSlot.currentThreadName()
 
     func buffer(for recorder: Recorder) -> ThreadBuffer {
         buffers.removeAll { !$0.recorder.isRunning && $0 !== current }
@@ -61,7 +64,7 @@ final class ThreadSlot {
             return existing
         }
         let buffer = ThreadBuffer(
-            recorder: recorder, threadID: threadNumber, threadName: ThreadSlot.currentThreadName(),
+            recorder: recorder, threadID: threadNumber, threadName: name,
             isExecutor: isExecutor || TaskIdentity.isOnExecutor())
         buffers.append(buffer)
         current = buffer
@@ -75,7 +78,14 @@ final class ThreadSlot {
         nextThreadNumber.wrappingAdd(1, ordering: .relaxed).oldValue
     }
 
+    /// The kernel's name for the calling thread (at most 15 bytes), from `/proc/thread-self/comm`.
     static func currentThreadName() -> String {
-        Thread.current.name ?? ""
+        let descriptor = open("/proc/thread-self/comm", O_RDONLY)
+        guard descriptor >= 0 else { return "" }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        guard count > 0 else { return "" }
+        return String(decoding: bytes[0..<count].prefix { $0 != 0x0A && $0 != 0 }, as: UTF8.self)
     }
 }

@@ -29,7 +29,10 @@ final class UnstarvableExecutor: TaskExecutor, Sendable {
             return nil
         }
         if let number = startThread {
-            let thread = Thread { [self] in runWorker() }
+            let thread = Thread { [self] in
+                ThreadLocalBuffers.describeCurrentThread(name: "lanes-run-sync-\(number)", isExecutor: true)
+                runWorker()
+            }
             thread.name = "lanes-run-sync-\(number)"
             thread.start()
         } else {
