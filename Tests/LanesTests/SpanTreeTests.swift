@@ -153,24 +153,6 @@ struct SpanTreeTests {
         #expect(trace.attribute("spins", ofSpan: computing) != nil)
     }
 
-    @Test("a sync span on a plain thread is not on an executor")
-    func syncSpanOnThread() async throws {
-        let path = TraceFixtures.temporaryPath("thread.lanes")
-        let recording = try Lanes.record(to: path)
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            Lanes.syncSpan("off-executor") { Thread.sleep(forTimeInterval: 0.005) }
-            done.signal()
-        }
-        thread.start()
-        done.wait()
-        recording.finish()
-        let trace = try TraceFixtures.load(path)
-        let span = trace.span(named: "off-executor")
-        #expect(span >= 0)
-        #expect(!trace.spanFlags[span].contains(.onExecutor))
-    }
-
     @Test("runSync from a task is marked on-executor and parents the work it drives")
     func runSync() async throws {
         let trace = try await Self.record {
