@@ -11,12 +11,16 @@ extension Lanes {
         _ body: () async throws(Failure) -> Value
     ) async throws(Failure) -> Value {
         let executor = TaskStateExecutor(threads: threads)
-        defer { executor.shutdown() }
-        return try await withTaskExecutorPreference(executor, isolation: isolation) { () async throws(Failure) -> Value in
+        let outcome: Result<Value, Failure> = await withTaskExecutorPreference(executor, isolation: isolation) {
             // The preference applies from the next enqueue on; yield so that `body` starts on
             // the executor rather than on the caller's thread.
             await Task.yield()
-            return try await body()
+            do throws(Failure) { return .success(try await body()) } catch { return .failure(error) }
         }
+        // Leave the executor, so that the job that ran the end of `body` returns and is recorded,
+        // then wait for the threads to record their last jobs and exit.
+        await Task.yield()
+        executor.shutdownAndWait()
+        return try outcome.get()
     }
 }

@@ -16,6 +16,7 @@ public final class TaskStateExecutor: TaskExecutor, Sendable {
     private let scopedRecorder: Recorder?
     private let state = Mutex(State())
     private let available = DispatchSemaphore(value: 0)
+    private let exited = DispatchSemaphore(value: 0)
 
     private struct State {
         var queue: [(job: UnownedJob, enqueued: Int64)] = []
@@ -60,6 +61,13 @@ public final class TaskStateExecutor: TaskExecutor, Sendable {
         for _ in 0..<width { available.signal() }
     }
 
+    /// `shutdown()`, then waits until every thread has recorded its last job and exited. Must
+    /// not be called from a job of this executor.
+    public func shutdownAndWait() {
+        shutdown()
+        for _ in 0..<width { exited.wait() }
+    }
+
     private func runWorker(named threadName: String) {
         ThreadLocalBuffers.describeCurrentThread(name: threadName, isExecutor: true)
         let executor = asUnownedTaskExecutor()
@@ -85,6 +93,7 @@ public final class TaskStateExecutor: TaskExecutor, Sendable {
             case .none:
                 available.wait()
             case .some(.none):
+                exited.signal()
                 return
             case .some(.some(let entry)):
                 let task = TaskIdentity.taskID(of: entry.job)

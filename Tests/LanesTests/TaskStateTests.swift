@@ -23,7 +23,7 @@ struct TaskStateTests {
             (suspended: next.enqueued - previous.ended, queued: next.started - next.enqueued)
         }
         let longest = gaps.max { $0.suspended < $1.suspended }
-        #expect((longest?.suspended ?? 0) >= 90_000_000, "no suspended gap of the sleep: \(gaps)")
+        #expect((longest?.suspended ?? 0) >= 90_000_000, "no suspended gap of the sleep: \(gaps) \(slices) span \(trace.spanBegin[sleeper])-\(trace.spanEnd[sleeper]) thread \(trace.spanThread[sleeper]) \(trace.threads)")
         #expect((longest?.queued ?? .max) < 50_000_000, "the woken task waited for a free thread")
         #expect(slices.allSatisfy { trace.threads[Int($0.thread)].isExecutor })
     }
