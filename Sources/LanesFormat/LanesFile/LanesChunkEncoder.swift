@@ -19,6 +19,10 @@ public struct LanesChunkEncoder: Sendable {
     private var nextSpanID: UInt64 = 0
     private var currentTask: UInt64 = 0
     private var events: [UInt8] = []
+    /// Recently begun spans and their tasks (direct-mapped by id), so a child in its parent's
+    /// task is written without a task switch.
+    private var recentSpanIDs = [UInt64](repeating: 0, count: 256)
+    private var recentSpanTasks = [UInt64](repeating: 0, count: 256)
     /// The number of events encoded since the last reset.
     public private(set) var eventCount = 0
 
@@ -45,6 +49,7 @@ public struct LanesChunkEncoder: Sendable {
         firstSpanID = 0
         nextSpanID = 0
         currentTask = 0
+        for slot in recentSpanIDs.indices { recentSpanIDs[slot] = 0 }
         eventCount = 0
         events.removeAll(keepingCapacity: true)
     }
@@ -63,7 +68,7 @@ public struct LanesChunkEncoder: Sendable {
     }
 
     @inline(__always)
-    private mutating func prepareID(_ span: UInt64, task: UInt64) {
+    private mutating func prepareID(_ span: UInt64, task: UInt64, inheritsTask: Bool = false) {
         if eventCount == 0 && firstSpanID == 0 && nextSpanID == 0 {
             firstSpanID = span
             nextSpanID = span
@@ -73,9 +78,9 @@ public struct LanesChunkEncoder: Sendable {
             nextSpanID = span
             eventCount += 1
         }
-        if task != currentTask {
+        if task != currentTask && !inheritsTask {
             events.append(LanesOpcode.setTask)
-            events.appendVarint(task)
+            events.appendSignedVarint(Int64(bitPattern: task &- currentTask))
             currentTask = task
             eventCount += 1
         }
@@ -86,8 +91,14 @@ public struct LanesChunkEncoder: Sendable {
     public mutating func begin(
         span: UInt64, parent: UInt64, kind: SpanKind, name: UInt32, task: UInt64, onExecutor: Bool, time: Int64
     ) {
-        prepareID(span, task: task)
-        events.append(LanesOpcode.beginBase | (kind.rawValue & 0x1F) | (onExecutor ? LanesOpcode.beginOnExecutorBit : 0))
+        let slot = Int(truncatingIfNeeded: parent & 0xFF)
+        let inheritsTask = parent != 0 && recentSpanIDs[slot] == parent && recentSpanTasks[slot] == task
+        prepareID(span, task: task, inheritsTask: inheritsTask)
+        events.append(LanesOpcode.beginBase | (kind.rawValue & 0x0F)
+            | (onExecutor ? LanesOpcode.beginOnExecutorBit : 0) | (inheritsTask ? LanesOpcode.beginInheritsTaskBit : 0))
+        let ownSlot = Int(truncatingIfNeeded: span & 0xFF)
+        recentSpanIDs[ownSlot] = span
+        recentSpanTasks[ownSlot] = task
         appendTime(time)
         events.appendVarint(UInt64(name))
         events.appendVarint(parent == 0 ? 0 : UInt64(bitPattern: zigzag(Int64(bitPattern: span &- parent))))

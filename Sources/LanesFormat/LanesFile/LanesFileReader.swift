@@ -24,6 +24,12 @@ public enum LanesFileReader {
             throw TraceReadError(path: path, reason: "format version \(version) is not supported; this lanes reads version \(LanesFileLayout.version) (update lanes)")
         }
         var decoder = LanesFileDecoder()
+        // Spans take at least 4 bytes each; reserving for a generous guess avoids regrowing the
+        // columns (untouched reserved pages cost nothing).
+        let estimatedSpans = min(bytes.count / 8, 1 << 26)
+        decoder.builder.reserveSpans(estimatedSpans)
+        decoder.parentIDs.reserveCapacity(estimatedSpans)
+        decoder.ended.reserveCapacity(estimatedSpans)
         bytes.withUnsafeBytes { buffer in
             decoder.decodeRecords(buffer, from: magic.count + 2)
         }
@@ -40,12 +46,17 @@ struct LanesFileDecoder {
     /// Span id → builder index + 1 (0: not seen), for ids below `denseIDLimit`.
     var denseSpanIndex: [Int32] = []
     var sparseSpanIndex: [UInt64: Int32] = [:]
+    /// Task id → builder index + 1 (0: not seen), for small ids; larger ids in the dictionary.
+    var denseTaskIndex: [Int32] = []
+    var sparseTaskIndex: [UInt64: Int32] = [:]
     /// Parent span id of each builder span (0: none), resolved at the end.
     var parentIDs: [UInt64] = []
     var ended: [Bool] = []
     var pendingEnds: [UInt64: (time: Int64, status: SpanStatus, cpu: Int64?)] = [:]
     var pendingAttributes: [UInt64: [(key: UInt32, value: UInt32)]] = [:]
     var pendingFlags: [UInt64: SpanFlags] = [:]
+    /// Spans that take their parent's task but were read before their parent.
+    var spansInheritingTask: [Int32] = []
     var latestTime: Int64 = .min
     var sawHeader = false
     var sawFooter = false
@@ -165,10 +176,16 @@ struct LanesFileDecoder {
                   let name = cursor.readString(), writer <= UInt64(UInt32.max)
             else { return noteUndecodable() }
             threadOfWriter[UInt32(writer)] = builder.thread(id: threadID, name: name, isExecutor: flags & 1 != 0)
-        case .task:
-            guard let taskID = cursor.readVarint(), let name = cursor.readVarint(), cursor.readVarint() != nil
-            else { return noteUndecodable() }
-            builder.task(id: taskID, name: builder.strings[string(name)])
+        case .tasks:
+            guard let count = cursor.readVarint(), count <= UInt64(cursor.remaining) else { return noteUndecodable() }
+            var taskID: UInt64 = 0
+            for _ in 0..<count {
+                guard let delta = cursor.readSignedVarint(), let name = cursor.readVarint(), cursor.readVarint() != nil
+                else { return noteUndecodable() }
+                taskID = taskID &+ UInt64(bitPattern: delta)
+                let index = taskIndex(ofID: taskID)
+                if name != 0 { builder.setName(ofTask: index, to: builder.strings[string(name)]) }
+            }
         case .dropped:
             guard cursor.readVarint() != nil, let count = cursor.readVarint(), let time = cursor.readSignedVarint()
             else { return noteUndecodable() }
@@ -207,7 +224,30 @@ struct LanesFileDecoder {
         }
     }
 
-    // MARK: Span id map
+    // MARK: Task and span id maps
+
+    /// The builder index of task `id`, adding it on first sight. Small ids use a dense table
+    /// (grown only as far as the tasks read justify), others the builder's dictionary.
+    @inline(__always)
+    mutating func taskIndex(ofID id: UInt64) -> Int32 {
+        if id < UInt64(denseTaskIndex.count), denseTaskIndex[Int(id)] != 0 { return denseTaskIndex[Int(id)] - 1 }
+        if !sparseTaskIndex.isEmpty, let index = sparseTaskIndex[id] { return index }
+        let index = builder.addNewTask(id: id)
+        let limit = UInt64(max(1 << 16, 4 * (Int(index) + 1)))
+        if id >= limit {
+            sparseTaskIndex[id] = index
+            return index
+        }
+        if id < limit {
+            if id >= UInt64(denseTaskIndex.count) {
+                var newCount = max(1024, denseTaskIndex.count * 2)
+                while UInt64(newCount) <= id { newCount *= 2 }
+                denseTaskIndex.append(contentsOf: repeatElement(0, count: min(newCount, Int(limit)) - denseTaskIndex.count))
+            }
+            denseTaskIndex[Int(id)] = index + 1
+        }
+        return index
+    }
 
     @inline(__always)
     func spanIndex(ofID id: UInt64) -> Int32? {
@@ -258,10 +298,25 @@ struct LanesFileDecoder {
                     let id = nextID
                     nextID = nextID &+ 1
                     let parent = parentReference == 0 ? 0 : id &- UInt64(bitPattern: unzigzag(parentReference))
-                    let kind = SpanKind(rawValue: opcode & 0x1F) ?? .unknown
+                    let kind = SpanKind(rawValue: opcode & 0x0F) ?? .unknown
                     let flags: SpanFlags = opcode & LanesOpcode.beginOnExecutorBit != 0 ? .onExecutor : []
-                    if task < 0 { task = builder.task(id: taskID) }
-                    beginSpan(id: id, parent: parent, name: string(name), kind: kind, flags: flags, time: time, task: task, thread: thread)
+                    var spanTask: Int32
+                    var deferred = false
+                    if opcode & LanesOpcode.beginInheritsTaskBit != 0 {
+                        if let parentIndex = spanIndex(ofID: parent) {
+                            spanTask = builder.task(ofSpan: parentIndex)
+                        } else {
+                            // The parent is in a chunk not read yet: settle it at the end.
+                            if task < 0 { task = taskIndex(ofID: taskID) }
+                            spanTask = task
+                            deferred = true
+                        }
+                    } else {
+                        if task < 0 { task = taskIndex(ofID: taskID) }
+                        spanTask = task
+                    }
+                    beginSpan(id: id, parent: parent, name: string(name), kind: kind, flags: flags, time: time, task: spanTask, thread: thread)
+                    if deferred { spansInheritingTask.append(Int32(parentIDs.count - 1)) }
                     complete = true
                 }
             } else {
@@ -287,11 +342,9 @@ struct LanesFileDecoder {
                     endSpan(id: id, time: time, status: status, cpu: cpu)
                     complete = true
                 case LanesOpcode.setTask:
-                    guard let id = cursor.readVarint() else { break }
-                    if id != taskID {
-                        taskID = id
-                        task = builder.task(id: id)
-                    }
+                    guard let delta = cursor.readSignedVarint() else { break }
+                    taskID = taskID &+ UInt64(bitPattern: delta)
+                    task = taskIndex(ofID: taskID)
                     complete = true
                 case LanesOpcode.setNextSpanID:
                     guard let id = cursor.readVarint() else { break }
@@ -313,7 +366,7 @@ struct LanesFileDecoder {
                     let id = nextID
                     nextID = nextID &+ 1
                     let parent = parentReference == 0 ? 0 : id &- UInt64(bitPattern: unzigzag(parentReference))
-                    if task < 0 { task = builder.task(id: taskID) }
+                    if task < 0 { task = taskIndex(ofID: taskID) }
                     beginSpan(id: id, parent: parent, name: string(name), kind: .unknown, flags: .instant, time: time, task: task, thread: thread)
                     endSpan(id: id, time: time, status: .ok, cpu: nil)
                     complete = true
@@ -323,7 +376,7 @@ struct LanesFileDecoder {
                     let started = time &+ startOffset
                     let enqueued = started &- Int64(truncatingIfNeeded: queued)
                     let finished = started &+ Int64(truncatingIfNeeded: run)
-                    builder.addSlice(task: builder.task(id: jobTask), thread: thread, enqueued: enqueued, started: started, ended: finished)
+                    builder.addSlice(task: taskIndex(ofID: jobTask), thread: thread, enqueued: enqueued, started: started, ended: finished)
                     latestTime = max(latestTime, finished)
                     complete = true
                 default:
@@ -388,6 +441,25 @@ struct LanesFileDecoder {
 
     /// Resolves parents, closes open spans and builds the trace with its warnings.
     mutating func finish() -> (trace: Trace, warnings: [TraceReadWarning]) {
+        // Settle inherited tasks; a parent may itself inherit, so repeat while anything changes
+        // (each pass settles at least one more level; bounded by the list length).
+        var unsettled = spansInheritingTask
+        var passes = 0
+        while !unsettled.isEmpty, passes < 64 {
+            passes += 1
+            var stillUnsettled: [Int32] = []
+            let unsettledSet = Set(unsettled)
+            for span in unsettled {
+                guard let parent = spanIndex(ofID: parentIDs[Int(span)]) else { continue }
+                if unsettledSet.contains(parent) {
+                    stillUnsettled.append(span)
+                } else {
+                    builder.setTask(of: span, to: builder.task(ofSpan: parent))
+                }
+            }
+            if stillUnsettled.count == unsettled.count { break }
+            unsettled = stillUnsettled
+        }
         var parentsLost = 0
         for index in parentIDs.indices where parentIDs[index] != 0 {
             if let parent = spanIndex(ofID: parentIDs[index]) {

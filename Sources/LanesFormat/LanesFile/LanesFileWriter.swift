@@ -97,10 +97,11 @@ public final class LanesFileWriter {
     /// Names task `id` (a string id) and gives its parent task (0 for none).
     public func defineTask(id: UInt64, name: UInt32, parentTask: UInt64) throws(LanesWriteError) {
         var payload: [UInt8] = []
-        payload.appendVarint(id)
+        payload.appendVarint(1)
+        payload.appendSignedVarint(Int64(bitPattern: id))
         payload.appendVarint(UInt64(name))
         payload.appendVarint(parentTask)
-        append(record: RecordFraming.record(type: LanesRecordType.task.rawValue, payload: payload))
+        append(record: RecordFraming.record(type: LanesRecordType.tasks.rawValue, payload: payload))
         try flushIfLarge()
     }
 

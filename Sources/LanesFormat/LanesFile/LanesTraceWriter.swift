@@ -44,13 +44,22 @@ public enum LanesTraceWriter {
             payload.appendString(thread.name)
             output.append(contentsOf: RecordFraming.record(type: LanesRecordType.thread.rawValue, payload: payload))
         }
-        for task in trace.tasks {
+        // Tasks, in the trace's order, ids delta-coded, in batches.
+        var taskStart = 0
+        while taskStart < trace.tasks.count {
+            let batch = trace.tasks[taskStart..<min(trace.tasks.count, taskStart + 8192)]
             var payload: [UInt8] = []
-            payload.appendVarint(task.id)
-            let nameID = trace.strings.index(of: task.name).map(Int.init) ?? extraStringIDs[task.name] ?? 0
-            payload.appendVarint(UInt64(nameID))
-            payload.appendVarint(0)
-            output.append(contentsOf: RecordFraming.record(type: LanesRecordType.task.rawValue, payload: payload))
+            payload.appendVarint(UInt64(batch.count))
+            var previous: UInt64 = 0
+            for task in batch {
+                payload.appendSignedVarint(Int64(bitPattern: task.id &- previous))
+                previous = task.id
+                let nameID = task.name.isEmpty ? 0 : (trace.strings.index(of: task.name).map(Int.init) ?? extraStringIDs[task.name] ?? 0)
+                payload.appendVarint(UInt64(nameID))
+                payload.appendVarint(0)
+            }
+            output.append(contentsOf: RecordFraming.record(type: LanesRecordType.tasks.rawValue, payload: payload))
+            taskStart += batch.count
         }
         if trace.metadata.droppedEvents > 0 {
             var payload: [UInt8] = []
