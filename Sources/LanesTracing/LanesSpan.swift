@@ -10,19 +10,42 @@ import Tracing
 public struct LanesSpan: Tracing.Span {
     /// The context of work inside this span: the parent's, plus this span.
     public let context: InstrumentationContext
-    let record: LanesSpanRecord?
-    private let initialName: String
+    private let storage: Storage
 
-    init(context: InstrumentationContext, record: LanesSpanRecord?, name: String) {
+    /// One of the two, so that a span fits an existential's inline buffer (three words) and
+    /// `any Span` costs no extra allocation.
+    private enum Storage {
+        case recording(LanesSpanRecord)
+        case notRecording(name: String)
+    }
+
+    /// A recording span.
+    init(context: InstrumentationContext, record: LanesSpanRecord) {
         self.context = context
-        self.record = record
-        self.initialName = name
+        self.storage = .recording(record)
+    }
+
+    /// A span that records nothing and carries `context` unchanged.
+    init(notRecording name: String, context: InstrumentationContext) {
+        self.context = context
+        self.storage = .notRecording(name: name)
+    }
+
+    /// The shared state of a recording span; nil when nothing records.
+    var record: LanesSpanRecord? {
+        if case .recording(let record) = storage { return record }
+        return nil
     }
 
     /// The span's name. The name recorded at begin stays in the file; a later name is kept as
     /// the span's `span.name` attribute.
     public var operationName: String {
-        get { record?.name ?? initialName }
+        get {
+            switch storage {
+            case .recording(let record): record.name
+            case .notRecording(let name): name
+            }
+        }
         nonmutating set { record?.rename(newValue) }
     }
 

@@ -57,7 +57,7 @@ public struct LanesTracer: Tracer {
     ) -> LanesSpan {
         let parentContext = context()
         guard TracingBackend.isRecordingAnywhere else {
-            return LanesSpan(context: parentContext, record: nil, name: operationName)
+            return LanesSpan(notRecording: operationName, context: parentContext)
         }
         let parentRecord = parentContext[LanesSpanKey.self]
         let enclosing = TracingBackend.enclosingLanesSpan
@@ -72,7 +72,7 @@ public struct LanesTracer: Tracer {
         guard let span = TracingBackend.begin(
             operationName, kind: kind.lanesKind(isLocalRoot: parent.spanID == 0), parent: parent)
         else {
-            return LanesSpan(context: parentContext, record: nil, name: operationName)
+            return LanesSpan(notRecording: operationName, context: parentContext)
         }
         let remoteParent = parentRecord == nil ? parentContext[RemoteTraceParentKey.self] : nil
         let inherited = parentRecord?.traceParent ?? remoteParent
@@ -94,7 +94,7 @@ public struct LanesTracer: Tracer {
             span: span, name: operationName, enclosingLanesSpan: enclosing.spanID, traceParent: traceParent)
         var childContext = parentContext
         childContext[LanesSpanKey.self] = record
-        return LanesSpan(context: childContext, record: record, name: operationName)
+        return LanesSpan(context: childContext, record: record)
     }
 
     /// Makes everything recorded so far (by this tracer and by Lanes itself) readable in the
