@@ -22,6 +22,7 @@ final class LanesSpanRecord: Sendable {
         var status: SpanStatus?
         var lastError: String?
         var links = 0
+        var isInjected = false
         var isEnded = false
     }
 
@@ -97,6 +98,17 @@ final class LanesSpanRecord: Sendable {
             return state.links
         }
         if let number { TracingBackend.attribute("link.\(number)", parent.description, of: span) }
+    }
+
+    /// Records the span's W3C ids the first time its context is injected into a request.
+    func noteInjected() {
+        let first = state.withLock { state -> Bool in
+            defer { state.isInjected = true }
+            return !state.isInjected
+        }
+        guard first else { return }
+        TracingBackend.attribute("trace_id", traceParent.traceIDText, of: span)
+        TracingBackend.attribute("span_id", traceParent.spanIDText, of: span)
     }
 
     /// Ends the span once: later calls do nothing. An error status ends it with the status

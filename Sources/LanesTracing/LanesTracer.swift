@@ -18,8 +18,10 @@ import Tracing
 /// `async`; the OpenTelemetry kind is the `span.kind` attribute. Attributes become text
 /// attributes, events instant child spans, `recordError` an `exception` instant child, and an
 /// error status the span's error status and message. W3C `traceparent` is injected and
-/// extracted; a span without a local parent records its `trace_id` (and a remote parent's
-/// `parent_span_id`), so one request can be followed across services.
+/// extracted. Ids are recorded where a trace crosses a process: a span whose context is injected
+/// into an outgoing request records its `trace_id` and `span_id`, and a span continuing an
+/// extracted one records `trace_id` and the remote `parent_span_id`, so the spans of one request
+/// can be joined across services' recordings.
 public struct LanesTracer: Tracer {
     public typealias Span = LanesSpan
 
@@ -84,11 +86,9 @@ public struct LanesTracer: Tracer {
         if let kindName = kind.recordedName {
             TracingBackend.attribute("span.kind", kindName, of: span)
         }
-        if parentRecord == nil {
+        if let remoteParent {
             TracingBackend.attribute("trace_id", traceParent.traceIDText, of: span)
-            if let remoteParent {
-                TracingBackend.attribute("parent_span_id", remoteParent.spanIDText, of: span)
-            }
+            TracingBackend.attribute("parent_span_id", remoteParent.spanIDText, of: span)
         }
         let record = LanesSpanRecord(
             span: span, name: operationName, enclosingLanesSpan: enclosing.spanID, traceParent: traceParent)

@@ -66,6 +66,7 @@ import Tracing
             var headers: [String: String] = [:]
             tracer.withSpan("call service B", ofKind: .client) { span in
                 tracer.inject(span.context, into: &headers, using: HeaderInjector())
+                tracer.inject(span.context, into: &headers, using: HeaderInjector())  // a retry
                 sentTraceParent = span.context.lanesTraceParent
             }
             headers["tracestate"] = "vendor=opaque"
@@ -89,19 +90,22 @@ import Tracing
         #expect(receivedTraceParent == sent, "extract reads back exactly what inject wrote")
         let client = trace.span(named: "call service B")
         #expect(trace.attribute("trace_id", ofSpan: client) == sent.traceIDText)
+        #expect(trace.attribute("span_id", ofSpan: client) == sent.spanIDText)
+        #expect(trace.attributes(ofSpan: client).filter { $0.key == "trace_id" }.count == 1, "recorded once")
         let handler = trace.span(named: "handle in B")
         #expect(trace.parentName(of: handler) == nil, "a remote parent is not a local one")
         #expect(trace.spanKind[handler] == .handler)
         #expect(trace.attribute("trace_id", ofSpan: handler) == sent.traceIDText)
         #expect(trace.attribute("parent_span_id", ofSpan: handler) == sent.spanIDText)
-        // Inside one trace only the first local span records the trace id.
-        #expect(trace.attribute("trace_id", ofSpan: trace.span(named: "B calls C")) == nil)
+        // Only spans at a process boundary record ids.
+        #expect(trace.attribute("trace_id", ofSpan: trace.span(named: "B calls C")) == sent.traceIDText)
+        #expect(trace.attribute("parent_span_id", ofSpan: trace.span(named: "B calls C")) == nil)
     }
 
     @Test func separateRequestsGetSeparateTraces() async throws {
         let tracer = TracingFixtures.tracer
         var ids: [String] = []
-        _ = try await TracingFixtures.record {
+        let trace = try await TracingFixtures.record {
             for _ in 0..<3 {
                 tracer.withSpan("request") { span in
                     ids.append(span.context.lanesTraceParent?.traceIDText ?? "")
@@ -109,6 +113,8 @@ import Tracing
             }
         }
         #expect(Set(ids).count == 3)
+        #expect(trace.spans(named: "request").allSatisfy { trace.attribute("trace_id", ofSpan: $0) == nil },
+                "ids are recorded only where a trace leaves or enters the process")
         #expect(ids.allSatisfy { $0.count == 32 && $0 != String(repeating: "0", count: 32) })
     }
 }
