@@ -29,8 +29,9 @@ public struct LanesTracer: Tracer {
     /// if none runs yet (as `Lanes.bootstrapFromEnvironment()` does). Without `LANES_TRACE` and
     /// without a recording, it records nothing and costs next to nothing.
     ///
-    /// Create it before `Lanes.bootstrapFromEnvironment()` would be called, or instead of it:
-    /// it reuses a process-wide recording that is already running.
+    /// Create it instead of calling `Lanes.bootstrapFromEnvironment()`, or after it: it reuses a
+    /// process-wide recording that is already running (calling `bootstrapFromEnvironment()`
+    /// afterwards would start a second recording of the same file).
     public init() {
         TracingBackend.recordFromEnvironmentIfNeeded()
         LanesTracer.installNesting
@@ -95,6 +96,12 @@ public struct LanesTracer: Tracer {
         var childContext = parentContext
         childContext[LanesSpanKey.self] = record
         return LanesSpan(context: childContext, record: record)
+    }
+
+    /// The span that `context` carries, if this tracer began it and it has not ended.
+    public func activeSpan(identifiedBy context: InstrumentationContext) -> LanesSpan? {
+        guard let record = context[LanesSpanKey.self], !record.isEnded else { return nil }
+        return LanesSpan(context: context, record: record)
     }
 
     /// Makes everything recorded so far (by this tracer and by Lanes itself) readable in the

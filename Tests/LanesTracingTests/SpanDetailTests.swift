@@ -130,6 +130,20 @@ import Tracing
         #expect(trace.spans(named: "late event").isEmpty)
     }
 
+    @Test func activeSpanIsFoundFromItsContext() async throws {
+        let tracer = TracingFixtures.tracer
+        let trace = try await TracingFixtures.record {
+            tracer.withSpan("active") { span in
+                let found = tracer.activeSpan(identifiedBy: InstrumentationContext.current ?? .topLevel)
+                found?.attributes["found"] = "yes"
+                #expect(found?.operationName == "active")
+                #expect(span.attributes["found"]?.toSpanAttribute() == .string("yes"), "both share one span")
+            }
+            #expect(tracer.activeSpan(identifiedBy: InstrumentationContext.current ?? .topLevel) == nil)
+        }
+        #expect(trace.attribute("found", ofSpan: trace.span(named: "active")) == "yes")
+    }
+
     @Test func nothingRecordsOutsideARecording() async throws {
         withSpan("unrecorded") { span in
             #expect(!span.isRecording)
