@@ -82,6 +82,7 @@ import Tracing
         let trace = try await TracingFixtures.record {
             await #expect(throws: TestFailure.self) {
                 try await withSpan("fails") { _ in
+                    await Task.yield()
                     throw TestFailure(description: "disk on fire")
                 }
             }
