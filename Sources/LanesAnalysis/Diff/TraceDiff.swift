@@ -126,8 +126,8 @@ public struct TraceDiff: Sendable {
         pathTable = table
         let pathCount = table.count
 
-        let groupsA = OccurrenceGroups(paths: pathsA, pathCount: pathCount, begins: traceA.spanBegin)
-        let groupsB = OccurrenceGroups(paths: pathsB, pathCount: pathCount, begins: traceB.spanBegin)
+        let groupsA = OccurrenceGroups(paths: pathsA, pathCount: pathCount, begins: traceA.spanBegin, origin: traceA.startTime)
+        let groupsB = OccurrenceGroups(paths: pathsB, pathCount: pathCount, begins: traceB.spanBegin, origin: traceB.startTime)
 
         // Pair the n-th occurrence with the n-th.
         var partnerOfA = [Int32](repeating: -1, count: traceA.spanCount)
@@ -168,7 +168,7 @@ public struct TraceDiff: Sendable {
         var onlyInA: [UnmatchedPath] = []
         var onlyInB: [UnmatchedPath] = []
         var gains: [OverlapGain] = []
-        var scratch: [Int64] = []
+        var scratch: [UInt64] = []
         for path in 0..<pathCount {
             let spansA = groupsA.spans(ofPath: path)
             let spansB = groupsB.spans(ofPath: path)
@@ -271,17 +271,19 @@ public struct TraceDiff: Sendable {
         return found ? change : nil
     }
 
-    static func statistics(_ spans: ArraySlice<Int32>, _ trace: Trace, _ scratch: inout [Int64]) -> DurationStatistics {
+    static func statistics(_ spans: ArraySlice<Int32>, _ trace: Trace, _ scratch: inout [UInt64]) -> DurationStatistics {
         guard !spans.isEmpty else { return .none }
         scratch.removeAll(keepingCapacity: true)
         var total: Int64 = 0
         for span in spans {
-            let duration = trace.spanEnd[Int(span)] &- trace.spanBegin[Int(span)]
-            scratch.append(duration)
+            let duration = max(0, trace.spanEnd[Int(span)] &- trace.spanBegin[Int(span)])
+            scratch.append(UInt64(duration))
             total &+= duration
         }
-        scratch.sort()
-        return DurationStatistics(count: spans.count, total: total, median: scratch[(scratch.count - 1) / 2], maximum: scratch[scratch.count - 1])
+        RadixSort.sort(&scratch)
+        return DurationStatistics(
+            count: spans.count, total: total,
+            median: Int64(scratch[(scratch.count - 1) / 2]), maximum: Int64(scratch[scratch.count - 1]))
     }
 
     static func matchFindings(
@@ -330,30 +332,24 @@ public struct TraceDiff: Sendable {
     }
 }
 
-/// The spans of each path in begin order, grouped by a counting sort.
+/// The spans of each path in begin order: spans ordered by begin with a radix sort, then grouped
+/// by path with a stable counting sort.
 struct OccurrenceGroups {
     private let starts: [Int32]
     private let spans: [Int32]
 
-    init(paths: [Int32], pathCount: Int, begins: [Int64]) {
+    init(paths: [Int32], pathCount: Int, begins: [Int64], origin: Int64) {
+        let byBegin = RadixSort.sortedOrder(of: begins.map { UInt64(bitPattern: $0 &- origin) })
         var starts = [Int32](repeating: 0, count: pathCount + 1)
         for path in paths where path >= 0 { starts[Int(path) + 1] += 1 }
         for index in 0..<pathCount { starts[index + 1] += starts[index] }
         var next = starts
         var spans = [Int32](repeating: 0, count: Int(starts[pathCount]))
-        for (span, path) in paths.enumerated() where path >= 0 {
-            spans[Int(next[Int(path)])] = Int32(span)
+        for span in byBegin {
+            let path = paths[Int(span)]
+            guard path >= 0 else { continue }
+            spans[Int(next[Int(path)])] = span
             next[Int(path)] += 1
-        }
-        for path in 0..<pathCount {
-            let range = Int(starts[path])..<Int(starts[path + 1])
-            guard range.count > 1 else { continue }
-            var sorted = true
-            for position in range.dropFirst() where begins[Int(spans[position])] < begins[Int(spans[position - 1])] {
-                sorted = false
-                break
-            }
-            if !sorted { spans[range].sort { (begins[Int($0)], $0) < (begins[Int($1)], $1) } }
         }
         self.starts = starts
         self.spans = spans
