@@ -37,11 +37,12 @@ extension RuleContext {
         return trace.spanEnd[span] > trace.spanBegin[span]
     }
 
-    /// Whether span `span` spent at least half its wall time suspended; true when the trace has
-    /// no task states for its task to tell.
+    /// Whether span `span` spent at most half its wall time running: the rest it was suspended,
+    /// or ready again and queued behind busy threads, which is waiting too. True when the trace
+    /// has no task states for its task to tell.
     private func isMostlySuspended(_ span: Int) -> Bool {
         guard let states = sliceTotals.states(ofSpan: span, in: trace) else { return true }
-        return states.suspended * 2 >= wall(span)
+        return states.running * 2 <= wall(span)
     }
 
     private func saving(_ run: ArraySlice<Int32>) -> (total: Int64, longest: Int64) {
