@@ -21,12 +21,14 @@ extension TraceSummary {
         if !findings.isEmpty {
             lines.append("")
             lines.append("top findings by cost")
-            for (index, finding) in findings.prefix(max(0, findingLimit)).enumerated() {
-                lines.append("  \(index + 1). \(finding.rule.rawValue)  \(duration(finding.costNanoseconds))  \(finding.message)")
-                lines.append("     → \(finding.advice)")
+            for (index, group) in findingGroups.prefix(max(0, findingLimit)).enumerated() {
+                let what = group.count > 1 ? "×\(group.count), largest: \(group.largest.message)" : group.largest.message
+                lines.append("  \(index + 1). \(group.rule.rawValue)  \(duration(group.totalCostNanoseconds))  \(what)")
+                lines.append("     → \(group.largest.advice)")
             }
-            if findings.count > findingLimit {
-                lines.append("  … and \(findings.count - findingLimit) more (--json lists all)")
+            if findingGroups.count > findingLimit {
+                let rest = findingGroups.dropFirst(findingLimit).reduce(0) { $0 + $1.count }
+                lines.append("  … and \(rest) more (--json lists all)")
             }
         }
 

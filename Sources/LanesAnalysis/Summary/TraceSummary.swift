@@ -23,6 +23,18 @@ public struct TraceSummary: Sendable {
         public var wallNanoseconds: Int64
     }
 
+    /// Findings of one rule about spans of one name (e.g. the three `wait_for(7)` blocking calls),
+    /// so the report names each problem once.
+    public struct FindingGroup: Sendable {
+        public var rule: FindingRule
+        /// The escaped span name shared by the group, or empty for findings without a span.
+        public var spanName: String
+        public var count: Int
+        public var totalCostNanoseconds: Int64
+        /// The costliest finding of the group.
+        public var largest: FindingEntry
+    }
+
     /// Self time summed over all spans of one name.
     public struct SelfTimeEntry: Sendable {
         public var name: String
@@ -42,6 +54,8 @@ public struct TraceSummary: Sendable {
     public var hasTaskStates: Bool
     /// Every finding, largest cost first.
     public var findings: [FindingEntry]
+    /// Findings grouped by rule and span name, largest total cost first.
+    public var findingGroups: [FindingGroup]
     /// How many findings each rule produced, in `FindingRule.allCases` order, zero counts left out.
     public var findingCounts: [(rule: FindingRule, count: Int, costNanoseconds: Int64)]
     /// The slowest handler (or, without handler spans, the slowest root), if any.
@@ -71,6 +85,7 @@ public struct TraceSummary: Sendable {
                 spanName: finding.span >= 0 ? DisplayText.name(ofSpan: Int(finding.span), in: trace) : "",
                 costNanoseconds: finding.costNanoseconds, message: finding.message, advice: finding.advice)
         }
+        findingGroups = Self.groups(findings)
         findingCounts = FindingRule.allCases.compactMap { rule in
             let matching = analysis.findings.filter { $0.rule == rule }
             guard !matching.isEmpty else { return nil }
@@ -92,6 +107,26 @@ public struct TraceSummary: Sendable {
             criticalPath = []
         }
         topSelfTime = Self.topSelfTime(analysis, limit: selfTimeLimit)
+    }
+
+    static func groups(_ findings: [FindingEntry]) -> [FindingGroup] {
+        var groups: [FindingGroup] = []
+        var indexByKey: [String: Int] = [:]
+        for finding in findings {  // largest cost first, so each group's first is its largest
+            let key = finding.rule.rawValue + "\u{0}" + finding.spanName
+            if let index = indexByKey[key] {
+                groups[index].count += 1
+                groups[index].totalCostNanoseconds &+= finding.costNanoseconds
+            } else {
+                indexByKey[key] = groups.count
+                groups.append(FindingGroup(
+                    rule: finding.rule, spanName: finding.spanName, count: 1,
+                    totalCostNanoseconds: finding.costNanoseconds, largest: finding))
+            }
+        }
+        return groups.enumerated().sorted {
+            ($0.element.totalCostNanoseconds, -$0.offset) > ($1.element.totalCostNanoseconds, -$1.offset)
+        }.map(\.element)
     }
 
     /// The root `handler` span with the longest wall time, else the longest root.
