@@ -72,9 +72,9 @@ struct BlockingSpanIndex {
 
     init(trace: Trace, structure: SpanStructure) {
         self.trace = trace
-        spans = structure.outermostBlocking.sorted {
-            (trace.spanBegin[Int($0)], $0) < (trace.spanBegin[Int($1)], $1)
-        }
+        let blocking = structure.outermostBlocking
+        let order = RadixSort.sortedOrder(of: blocking.map { UInt64(bitPattern: trace.spanBegin[Int($0)] &- trace.startTime) })
+        spans = order.map { blocking[Int($0)] }
         longest = spans.reduce(0) { max($0, trace.spanEnd[Int($1)] &- trace.spanBegin[Int($1)]) }
     }
 
