@@ -28,18 +28,26 @@ public struct TraceDiff: Sendable {
 
     /// Count, total, median and maximum wall time of a path's spans in one run.
     public struct DurationStatistics: Sendable, Equatable {
+        /// How many spans (or, for unmatched paths, how many without a partner).
         public var count: Int
+        /// Σ wall time, in nanoseconds.
         public var total: Int64
+        /// The median (p50) wall time, in nanoseconds.
         public var median: Int64
+        /// The longest wall time, in nanoseconds.
         public var maximum: Int64
 
+        /// No spans.
         public static let none = DurationStatistics(count: 0, total: 0, median: 0, maximum: 0)
     }
 
     /// A path's statistics in both runs.
     public struct PathStatistics: Sendable {
+        /// The path, an index for `TraceDiff.path(_:)`.
         public var path: Int32
+        /// In run A.
         public var a: DurationStatistics
+        /// In run B.
         public var b: DurationStatistics
         /// How much this path moved the total: |Δ total|, the sort key of `statistics`.
         public var impact: Int64 {
@@ -50,13 +58,17 @@ public struct TraceDiff: Sendable {
 
     /// A value in both runs.
     public struct Change: Sendable, Equatable {
+        /// In run A.
         public var a: Int64
+        /// In run B.
         public var b: Int64
+        /// `b − a`.
         public var delta: Int64 { b &- a }
     }
 
     /// A finding of A, of B, or one in both, matched by rule and span path.
     public struct FindingChange: Sendable {
+        /// The rule.
         public var rule: FindingRule
         /// The path of the finding's span, or -1 for a finding without a span.
         public var path: Int32
@@ -64,19 +76,25 @@ public struct TraceDiff: Sendable {
         public var findingA: Int
         /// Index into `analysisB.findings`, or -1.
         public var findingB: Int
+        /// Cost in A (0 when absent).
         public var costA: Int64
+        /// Cost in B (0 when absent).
         public var costB: Int64
     }
 
     /// Spans of one path that have no partner in the other run.
     public struct UnmatchedPath: Sendable {
+        /// The path, an index for `TraceDiff.path(_:)`.
         public var path: Int32
+        /// How many spans (or, for unmatched paths, how many without a partner).
         public var count: Int
+        /// Σ wall time, in nanoseconds.
         public var total: Int64
     }
 
     /// A parent whose children overlap in B more than in A (e.g. awaits turned into a gather).
     public struct OverlapGain: Sendable {
+        /// The path, an index for `TraceDiff.path(_:)`.
         public var path: Int32
         /// The best overlap factor among the path's spans in A (0 when absent from A).
         public var factorA: Double

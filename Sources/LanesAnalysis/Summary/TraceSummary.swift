@@ -6,30 +6,40 @@ import LanesModel
 public struct TraceSummary: Sendable {
     /// One finding as the report shows it.
     public struct FindingEntry: Sendable {
+        /// The rule.
         public var rule: FindingRule
         /// The span's index, or -1.
         public var span: Int32
         /// The span's escaped name, or empty when the finding has no span.
         public var spanName: String
+        /// The measured cost, in nanoseconds.
         public var costNanoseconds: Int64
+        /// What happened, in one line.
         public var message: String
+        /// What to do about it, in one line.
         public var advice: String
     }
 
     /// One step of a critical path.
     public struct PathStep: Sendable {
+        /// The span's index.
         public var span: Int32
+        /// The escaped name.
         public var name: String
+        /// Wall time, in nanoseconds.
         public var wallNanoseconds: Int64
     }
 
     /// Findings of one rule about spans of one name (e.g. the three `wait_for(7)` blocking calls),
     /// so the report names each problem once.
     public struct FindingGroup: Sendable {
+        /// The rule.
         public var rule: FindingRule
         /// The escaped span name shared by the group, or empty for findings without a span.
         public var spanName: String
+        /// How many.
         public var count: Int
+        /// Σ cost of the group's findings, in nanoseconds.
         public var totalCostNanoseconds: Int64
         /// The costliest finding of the group.
         public var largest: FindingEntry
@@ -37,20 +47,33 @@ public struct TraceSummary: Sendable {
 
     /// Self time summed over all spans of one name.
     public struct SelfTimeEntry: Sendable {
+        /// The escaped name.
         public var name: String
+        /// How many.
         public var count: Int
+        /// Σ self time, in nanoseconds.
         public var selfNanoseconds: Int64
     }
 
+    /// Wall time, in nanoseconds.
     public var wallNanoseconds: Int64
+    /// Spans in the trace.
     public var spanCount: Int
+    /// Tasks (lanes) in the trace.
     public var taskCount: Int
+    /// Threads in the trace.
     public var threadCount: Int
+    /// Executor threads (see `TraceAnalysis.executorThreadCount`).
     public var executorThreadCount: Int
+    /// See `TraceAnalysis.blockedNanoseconds`.
     public var blockedNanoseconds: Int64
+    /// See `TraceAnalysis.queuedNanoseconds`.
     public var queuedNanoseconds: Int64
+    /// See `TraceAnalysis.overlappedNanoseconds`.
     public var overlappedNanoseconds: Int64
+    /// See `TraceAnalysis.maxOverlap`.
     public var maxOverlap: Int
+    /// Whether the trace has task-state slices (else queued time is unknown, not zero).
     public var hasTaskStates: Bool
     /// Every finding, largest cost first.
     public var findings: [FindingEntry]
@@ -64,6 +87,7 @@ public struct TraceSummary: Sendable {
     public var criticalPath: [PathStep]
     /// Span names with the most self time, largest first.
     public var topSelfTime: [SelfTimeEntry]
+    /// Rules that could not run, with the reason.
     public var skippedRules: [(rule: FindingRule, reason: String)]
 
     /// Summarises `analysis`, keeping the `selfTimeLimit` names with the most self time.
