@@ -170,10 +170,7 @@ public struct TraceBuilder: Sendable {
             }
         }
         let columns = SpanColumns(records: records, laneCount: tasks.count)
-        let order = columns.order
-
-        var newIndexOfOld = [Int32](repeating: 0, count: spanCount)
-        for (newIndex, oldIndex) in order.enumerated() { newIndexOfOld[Int(oldIndex)] = Int32(newIndex) }
+        let newIndexOfOld = columns.newIndexOfOld
 
         let spanBegin = columns.begin
         let spanEnd = columns.end
@@ -399,9 +396,13 @@ public struct TraceBuilder: Sendable {
     }
 }
 
-/// The span records split into exact-size columns, then each lane sorted by (begin, thread,
-/// insertion order). Each record is read once; a lane is re-sorted only if it is out of order,
-/// which spans read from a file rarely are.
+/// The span records split into exact-size columns in lane order, then each lane sorted by
+/// (begin, thread, insertion order).
+///
+/// Records are read once, in the order they were added, and scattered to their lane's next
+/// free slot: a file interleaves only the tasks active at one time, so the writes touch few
+/// cache lines at once, where gathering by lane would miss the cache on every read. A lane is
+/// re-sorted only if it is out of order, which spans read from a file rarely are.
 struct SpanColumns {
     var begin: [Int64] = []
     var end: [Int64] = []
@@ -412,68 +413,97 @@ struct SpanColumns {
     var kind: [SpanKind] = []
     var status: [SpanStatus] = []
     var flags: [SpanFlags] = []
-    /// `order[i]` is the builder index of span `i`.
-    var order: [Int32] = []
+    /// `newIndexOfOld[i]` is the final index of the span added as `i`.
+    var newIndexOfOld: [Int32] = []
 
     init(records: [TraceBuilder.SpanRecord], laneCount: Int) {
         let count = records.count
-        // Counting sort by lane, keeping insertion order within a lane.
         var starts = [Int](repeating: 0, count: laneCount + 1)
         for record in records { starts[Int(record.task) + 1] += 1 }
         for lane in 0..<laneCount { starts[lane + 1] += starts[lane] }
         var next = starts
-        var laneOrder = [Int32](repeating: 0, count: count)
-        records.withUnsafeBufferPointer { records in
-            laneOrder.withUnsafeMutableBufferPointer { order in
-                for index in records.indices {
-                    let task = Int(records[index].task)
-                    order[next[task]] = Int32(index)
-                    next[task] += 1
-                }
-            }
+        var position = [Int32](repeating: 0, count: count)
+        for index in 0..<count {
+            let lane = Int(records[index].task)
+            position[index] = Int32(next[lane])
+            next[lane] += 1
         }
-        func column<T>(_ field: (TraceBuilder.SpanRecord) -> T) -> [T] {
-            [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-                records.withUnsafeBufferPointer { records in
-                    laneOrder.withUnsafeBufferPointer { order in
-                        for index in 0..<count { (buffer.baseAddress! + index).initialize(to: field(records[Int(order[index])])) }
+        begin = [Int64](repeating: 0, count: count)
+        end = [Int64](repeating: 0, count: count)
+        name = [UInt32](repeating: 0, count: count)
+        parent = [Int32](repeating: 0, count: count)
+        task = [Int32](repeating: 0, count: count)
+        thread = [Int32](repeating: 0, count: count)
+        kind = [SpanKind](repeating: .unknown, count: count)
+        status = [SpanStatus](repeating: .ok, count: count)
+        flags = [SpanFlags](repeating: [], count: count)
+        records.withUnsafeBufferPointer { records in
+            position.withUnsafeBufferPointer { position in
+                begin.withUnsafeMutableBufferPointer { begin in
+                    end.withUnsafeMutableBufferPointer { end in
+                        name.withUnsafeMutableBufferPointer { name in
+                            parent.withUnsafeMutableBufferPointer { parent in
+                                task.withUnsafeMutableBufferPointer { task in
+                                    thread.withUnsafeMutableBufferPointer { thread in
+                                        kind.withUnsafeMutableBufferPointer { kind in
+                                            status.withUnsafeMutableBufferPointer { status in
+                                                flags.withUnsafeMutableBufferPointer { flags in
+                                                    for index in 0..<count {
+                                                        let record = records[index]
+                                                        let target = Int(position[index])
+                                                        begin[target] = record.begin
+                                                        end[target] = record.end
+                                                        name[target] = record.name
+                                                        parent[target] = record.parent
+                                                        task[target] = record.task
+                                                        thread[target] = record.thread
+                                                        kind[target] = record.kind
+                                                        status[target] = record.status
+                                                        flags[target] = record.flags
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
-                initialized = count
             }
         }
-        begin = column { $0.begin }
-        thread = column { $0.thread }
-        // Lanes out of order get a local permutation, applied to `order` before the rest.
+        // The insertion index of each final slot, to break ties and to re-sort lanes.
+        var original = [Int32](repeating: 0, count: count)
+        for index in 0..<count { original[Int(position[index])] = Int32(index) }
         for lane in 0..<laneCount {
             let range = starts[lane]..<starts[lane + 1]
             var sorted = true
-            var position = range.lowerBound + 1
-            while position < range.upperBound {
-                if (begin[position], thread[position], laneOrder[position]) < (begin[position - 1], thread[position - 1], laneOrder[position - 1]) {
+            var slot = range.lowerBound + 1
+            while slot < range.upperBound {
+                if (begin[slot], thread[slot]) < (begin[slot - 1], thread[slot - 1]) {
                     sorted = false
                     break
                 }
-                position += 1
+                slot += 1
             }
             guard !sorted else { continue }
-            let permutation = range.sorted { (begin[$0], thread[$0], laneOrder[$0]) < (begin[$1], thread[$1], laneOrder[$1]) }
-            let newOrder = permutation.map { laneOrder[$0] }
-            let newBegin = permutation.map { begin[$0] }
-            let newThread = permutation.map { thread[$0] }
-            for (offset, position) in range.enumerated() {
-                laneOrder[position] = newOrder[offset]
-                begin[position] = newBegin[offset]
-                thread[position] = newThread[offset]
+            let permutation = range.sorted { (begin[$0], thread[$0], original[$0]) < (begin[$1], thread[$1], original[$1]) }
+            func reorder<T>(_ column: inout [T]) {
+                let values = permutation.map { column[$0] }
+                for (offset, slot) in range.enumerated() { column[slot] = values[offset] }
             }
+            reorder(&begin)
+            reorder(&end)
+            reorder(&name)
+            reorder(&parent)
+            reorder(&task)
+            reorder(&thread)
+            reorder(&kind)
+            reorder(&status)
+            reorder(&flags)
+            reorder(&original)
+            for slot in range { position[Int(original[slot])] = Int32(slot) }
         }
-        order = laneOrder
-        end = column { $0.end }
-        name = column { $0.name }
-        parent = column { $0.parent }
-        task = column { $0.task }
-        kind = column { $0.kind }
-        status = column { $0.status }
-        flags = column { $0.flags }
+        newIndexOfOld = position
     }
 }

@@ -30,6 +30,7 @@ public enum LanesFileReader {
         decoder.builder.reserveSpans(estimatedSpans)
         decoder.parentIDs.reserveCapacity(estimatedSpans)
         decoder.ended.reserveCapacity(estimatedSpans)
+        decoder.denseSpanIndex.reserveCapacity(estimatedSpans + 1024)
         bytes.withUnsafeBytes { buffer in
             decoder.decodeRecords(buffer, from: magic.count + 2)
         }
