@@ -47,6 +47,11 @@ public struct TraceBuilder: Sendable {
         records.reserveCapacity(max(0, min(count, 1 << 26)))
     }
 
+    /// Reserves room for `count` task-state slices.
+    public mutating func reserveSlices(_ count: Int) {
+        sliceList.reserveCapacity(max(0, min(count, 1 << 26)))
+    }
+
     /// Interns `string` in the trace's string table.
     public mutating func intern(_ string: String) -> UInt32 { strings.intern(string) }
 
