@@ -59,7 +59,8 @@ let package = Package(
         ]),
 
         .testTarget(name: "LanesModelTests", dependencies: ["LanesModel"]),
-        .testTarget(name: "LanesFormatTests", dependencies: ["LanesFormat", "LanesModel"]),
+        .testTarget(name: "LanesFormatTests", dependencies: ["LanesFormat", "LanesModel"],
+                    exclude: ["Fixtures", "otlp_schema_check.py"]),
         .testTarget(name: "LanesTests", dependencies: ["Lanes", "LanesSeed", "LanesFormat", "LanesModel"]),
         .testTarget(name: "LanesAnalysisTests", dependencies: [
             "LanesAnalysis", "LanesModel", "LanesFormat", "Lanes", "LanesSeed",

@@ -24,6 +24,14 @@ public enum LanesFileReader {
             throw TraceReadError(path: path, reason: "format version \(version) is not supported; this lanes reads version \(LanesFileLayout.version) (update lanes)")
         }
         var decoder = LanesFileDecoder()
+        // Spans take at least 4 bytes each; reserving for a generous guess avoids regrowing the
+        // columns (untouched reserved pages cost nothing).
+        let estimatedSpans = min(bytes.count / 8, 1 << 26)
+        decoder.builder.reserveSpans(estimatedSpans)
+        decoder.builder.reserveSlices(estimatedSpans / 2)
+        decoder.parentIDs.reserveCapacity(estimatedSpans)
+        decoder.ended.reserveCapacity(estimatedSpans)
+        decoder.denseSpanIndex.reserveCapacity(estimatedSpans + 1024)
         bytes.withUnsafeBytes { buffer in
             decoder.decodeRecords(buffer, from: magic.count + 2)
         }
@@ -40,8 +48,9 @@ struct LanesFileDecoder {
     /// Span id → builder index + 1 (0: not seen), for ids below `denseIDLimit`.
     var denseSpanIndex: [Int32] = []
     var sparseSpanIndex: [UInt64: Int32] = [:]
-    /// Task id → builder index + 1 (0: not seen), for small ids.
+    /// Task id → builder index + 1 (0: not seen), for small ids; larger ids in the dictionary.
     var denseTaskIndex: [Int32] = []
+    var sparseTaskIndex: [UInt64: Int32] = [:]
     /// Parent span id of each builder span (0: none), resolved at the end.
     var parentIDs: [UInt64] = []
     var ended: [Bool] = []
@@ -177,8 +186,7 @@ struct LanesFileDecoder {
                 else { return noteUndecodable() }
                 taskID = taskID &+ UInt64(bitPattern: delta)
                 let index = taskIndex(ofID: taskID)
-                if name != 0 { builder.task(id: taskID, name: builder.strings[string(name)]) }
-                _ = index
+                if name != 0 { builder.setName(ofTask: index, to: builder.strings[string(name)]) }
             }
         case .dropped:
             guard cursor.readVarint() != nil, let count = cursor.readVarint(), let time = cursor.readSignedVarint()
@@ -225,8 +233,13 @@ struct LanesFileDecoder {
     @inline(__always)
     mutating func taskIndex(ofID id: UInt64) -> Int32 {
         if id < UInt64(denseTaskIndex.count), denseTaskIndex[Int(id)] != 0 { return denseTaskIndex[Int(id)] - 1 }
-        let index = builder.task(id: id)
+        if !sparseTaskIndex.isEmpty, let index = sparseTaskIndex[id] { return index }
+        let index = builder.addNewTask(id: id)
         let limit = UInt64(max(1 << 16, 4 * (Int(index) + 1)))
+        if id >= limit {
+            sparseTaskIndex[id] = index
+            return index
+        }
         if id < limit {
             if id >= UInt64(denseTaskIndex.count) {
                 var newCount = max(1024, denseTaskIndex.count * 2)

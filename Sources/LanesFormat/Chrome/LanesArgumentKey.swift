@@ -1,0 +1,96 @@
+import LanesModel
+
+/// The argument (Chrome) and attribute (OTLP) keys under which Lanes exports carry what the
+/// target format has no field for, so that export → import gives back the same spans.
+///
+/// Every key starts with `lanes.`; importers treat the others as ordinary attributes.
+enum LanesArgumentKey {
+    /// The span's kind, as `SpanKind.description` ("sync", "handler", …).
+    static let kind = "lanes.kind"
+    /// The producer id of the span's task (its lane).
+    static let task = "lanes.task"
+    /// The task's name; written on the first span of each task only.
+    static let taskName = "lanes.task_name"
+    /// The span's number in the exported trace, referred to by `parent`.
+    static let span = "lanes.span"
+    /// The number (`span`) of the span's parent, which may be in another lane.
+    static let parent = "lanes.parent"
+    /// Thread CPU time of the span, in nanoseconds.
+    static let cpuNanoseconds = "lanes.cpu_ns"
+    /// "error" or "unfinished"; absent when the span ended normally.
+    static let status = "lanes.status"
+    /// `true` when the span began while a Swift task was current (`SpanFlags.onExecutor`).
+    static let onExecutor = "lanes.on_executor"
+    /// `true` on a point event exported as a span (OTLP).
+    static let instant = "lanes.instant"
+    /// On a thread: `true` when the thread runs executor jobs.
+    static let executorThread = "lanes.executor"
+    /// On the process: the trace's start on its monotonic clock (Chrome times are relative to it).
+    static let startNanoseconds = "lanes.start_ns"
+    /// On the process: `TraceMetadata.clockAtStart`.
+    static let clockAtStart = "lanes.clock_at_start"
+    /// On the process: `TraceMetadata.unixNanosecondsAtClock`.
+    static let unixNanosecondsAtClock = "lanes.unix_ns_at_clock"
+
+    /// Whether an attribute of this name is one of the above (not a user attribute).
+    static func isReserved(_ key: String) -> Bool { key.hasPrefix("lanes.") }
+}
+
+/// Lanes facts found in one event's arguments or one span's attributes.
+struct LanesFacts: Sendable {
+    var kind: SpanKind?
+    var task: UInt64?
+    var taskName: String?
+    var span: Int64?
+    var parent: Int64?
+    var cpuNanoseconds: Int64?
+    var status: SpanStatus?
+    var onExecutor = false
+    var isInstant = false
+    var executorThread = false
+    var startNanoseconds: Int64?
+    var clockAtStart: Int64?
+    var unixNanosecondsAtClock: Int64?
+
+    /// Records `value` under the reserved key `key`; unknown `lanes.` keys are ignored.
+    mutating func record(key: String, value: JSONValue) {
+        switch key {
+        case LanesArgumentKey.kind: kind = value.stringValue.flatMap(SpanKind.init(name:))
+        case LanesArgumentKey.task: task = value.numberValue?.int64Value.map { UInt64(bitPattern: $0) }
+        case LanesArgumentKey.taskName: taskName = value.stringValue
+        case LanesArgumentKey.span: span = value.numberValue?.int64Value
+        case LanesArgumentKey.parent: parent = value.numberValue?.int64Value
+        case LanesArgumentKey.cpuNanoseconds: cpuNanoseconds = value.numberValue?.int64Value
+        case LanesArgumentKey.status:
+            switch value.stringValue {
+            case "error": status = .error
+            case "unfinished": status = .unfinished
+            case "ok": status = .ok
+            default: break
+            }
+        case LanesArgumentKey.onExecutor: onExecutor = value.boolValue ?? false
+        case LanesArgumentKey.instant: isInstant = value.boolValue ?? false
+        case LanesArgumentKey.executorThread: executorThread = value.boolValue ?? false
+        case LanesArgumentKey.startNanoseconds: startNanoseconds = value.numberValue?.int64Value
+        case LanesArgumentKey.clockAtStart: clockAtStart = value.numberValue?.int64Value
+        case LanesArgumentKey.unixNanosecondsAtClock: unixNanosecondsAtClock = value.numberValue?.int64Value
+        default: break
+        }
+    }
+}
+
+/// `1204` → `"1,204"`: counts in warnings read like the rest of Lanes' messages.
+func groupedCount(_ value: Int) -> String {
+    let digits = String(value.magnitude)
+    var result = ""
+    for (offset, character) in digits.enumerated() {
+        if offset > 0, (digits.count - offset) % 3 == 0 { result.append(",") }
+        result.append(character)
+    }
+    return value < 0 ? "-" + result : result
+}
+
+/// `counted(1, "event")` → `"1 event"`, `counted(1204, "event")` → `"1,204 events"`.
+func counted(_ value: Int, _ noun: String) -> String {
+    "\(groupedCount(value)) \(noun)\(value == 1 ? "" : "s")"
+}

@@ -1,0 +1,42 @@
+/// Trace and span ids as OTLP JSON writes them: lowercase hex, 32 digits for a trace id
+/// (16 bytes) and 16 digits for a span id (8 bytes). All-zero ids are invalid in OTLP.
+enum OTLPIdentifiers {
+    /// A 128-bit trace id.
+    struct TraceID: Hashable, Sendable {
+        var high: UInt64
+        var low: UInt64
+    }
+
+    /// `value` as `digits` lowercase hex digits, zero-padded.
+    static func hex(_ value: UInt64, digits: Int = 16) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, digits - text.count)) + text
+    }
+
+    static func hex(_ id: TraceID) -> String { hex(id.high) + hex(id.low) }
+
+    /// Parses exactly 16 hex digits; nil for anything else.
+    static func spanID(_ text: String) -> UInt64? {
+        guard text.utf8.count == 16 else { return nil }
+        return UInt64(text, radix: 16)
+    }
+
+    /// Parses exactly 32 hex digits; nil for anything else.
+    static func traceID(_ text: String) -> TraceID? {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 32,
+              let high = UInt64(String(decoding: utf8[0..<16], as: UTF8.self), radix: 16),
+              let low = UInt64(String(decoding: utf8[16..<32], as: UTF8.self), radix: 16)
+        else { return nil }
+        return TraceID(high: high, low: low)
+    }
+
+    /// SplitMix64's mixing step: spreads a seed over all 64 bits, so ids derived from small
+    /// numbers look random (as OTLP consumers expect) yet are reproducible.
+    static func mix(_ value: UInt64) -> UInt64 {
+        var value = value &+ 0x9E37_79B9_7F4A_7C15
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+}

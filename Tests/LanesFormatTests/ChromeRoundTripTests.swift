@@ -1,0 +1,51 @@
+import LanesModel
+import Testing
+@testable import LanesFormat
+
+@Suite("Chrome export → import")
+struct ChromeRoundTripTests {
+    @Test("random traces keep spans, names, kinds, parents, times, threads and attributes", arguments: 1...40)
+    func roundTrip(seed: Int) throws {
+        let original = ChromeTestSupport.randomTrace(seed: UInt64(seed))
+        let bytes = ChromeTraceExporter.export(original)
+        let (imported, warnings) = try ChromeTraceImporter.read(bytes: bytes, path: "round-trip.json")
+        #expect(warnings.isEmpty, "\(warnings)")
+        #expect(imported.spanCount == original.spanCount)
+        let expected = ChromeTestSupport.canonicalSpans(original)
+        let actual = ChromeTestSupport.canonicalSpans(imported)
+        for (left, right) in zip(expected, actual) where left != right {
+            Issue.record("span differs:\n  exported \(left)\n  imported \(right)")
+            break
+        }
+        #expect(imported.metadata.processName == original.metadata.processName)
+        #expect(imported.metadata.processID == original.metadata.processID)
+        #expect(imported.metadata.clockAtStart == original.metadata.clockAtStart)
+        #expect(imported.metadata.unixNanosecondsAtClock == original.metadata.unixNanosecondsAtClock)
+        #expect(imported.startTime == original.startTime)
+        #expect(Set(imported.tasks.map(\.name)) == Set(original.tasks.map(\.name)))
+    }
+
+    @Test("the export is a bare array with one event per line and relative microseconds")
+    func exportShape() throws {
+        var builder = TraceBuilder(metadata: TraceMetadata(processName: "app", processID: 7))
+        let thread = builder.thread(id: 3, name: "main")
+        let task = builder.task(id: 9, name: "worker")
+        let root = builder.addSpan(name: builder.intern("root"), kind: .handler, begin: 2_000_000, end: 2_010_500, task: task, thread: thread)
+        builder.addSpan(name: builder.intern("block"), kind: .sync, begin: 2_001_000, end: 2_003_250, parent: root, task: task, thread: thread)
+        let text = String(decoding: ChromeTraceExporter.export(builder.build()), as: UTF8.self)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.first == "[")
+        #expect(lines.last == "]")
+        let events = lines.dropFirst().dropLast()
+        #expect(events.count == 5)  // process_name, thread_name, b, X, e
+        for line in events.dropLast() { #expect(line.hasPrefix("{") && line.hasSuffix("},")) }
+        #expect(events.last?.hasSuffix("}") == true)
+        let complete = try #require(events.first { $0.contains("\"ph\":\"X\"") })
+        #expect(complete.contains("\"ts\":1,") && complete.contains("\"dur\":2.25,"))
+        #expect(complete.contains("\"tid\":3"))
+        let begin = try #require(events.first { $0.contains("\"ph\":\"b\"") })
+        let end = try #require(events.first { $0.contains("\"ph\":\"e\"") })
+        #expect(begin.contains("\"ts\":0,") && end.contains("\"ts\":10.5,"))
+        #expect(begin.contains("\"id\":\"0x9\"") && end.contains("\"id\":\"0x9\""))
+    }
+}
