@@ -124,6 +124,9 @@ public struct TraceDiff: Sendable {
     public let newFindings: [FindingChange]
     /// Findings present in both.
     public let remainingFindings: [FindingChange]
+    /// Rules that could not run on one of the runs (e.g. an imported trace without span kinds):
+    /// their findings are neither resolved nor new, only remaining where both runs have them.
+    public let incomparableRules: [FindingRule]
     /// Parents whose children overlap clearly more in B than in A.
     public let overlapGains: [OverlapGain]
     /// B's first root begin minus A's: add it to an A time to align it with B (the diff view
@@ -223,9 +226,13 @@ public struct TraceDiff: Sendable {
         self.onlyInB = onlyInB
         overlapGains = gains
 
+        let incomparable = FindingRule.allCases.filter { rule in
+            analysisA.skippedRules.contains { $0.rule == rule } || analysisB.skippedRules.contains { $0.rule == rule }
+        }
+        incomparableRules = incomparable
         let findingMatch = Self.matchFindings(analysisA, pathsA, analysisB, pathsB)
-        resolvedFindings = findingMatch.resolved
-        newFindings = findingMatch.new
+        resolvedFindings = findingMatch.resolved.filter { !incomparable.contains($0.rule) }
+        newFindings = findingMatch.new.filter { !incomparable.contains($0.rule) }
         remainingFindings = findingMatch.remaining
 
         let firstRootA = traceA.roots.first.map { traceA.spanBegin[Int($0)] } ?? traceA.startTime

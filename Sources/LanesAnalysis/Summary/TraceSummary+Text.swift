@@ -7,7 +7,8 @@ extension TraceSummary {
         let threads = executorThreadCount > 0
             ? "\(threadCount) threads (\(executorThreadCount) executor)" : "\(threadCount) threads"
         lines.append("\(title)   wall \(duration(wallNanoseconds))   \(spanCount) spans · \(taskCount) tasks · \(threads)")
-        var totals = "blocked \(duration(blockedNanoseconds))"
+        let kindsUnknown = skippedRules.contains { $0.rule == .blockingCall }
+        var totals = kindsUnknown ? "blocked n/a (no span kinds)" : "blocked \(duration(blockedNanoseconds))"
         totals += hasTaskStates ? "   queued \(duration(queuedNanoseconds))" : "   queued n/a (no task states)"
         totals += "   overlapped \(duration(overlappedNanoseconds))   overlap max \(maxOverlap)"
         lines.append(totals)
