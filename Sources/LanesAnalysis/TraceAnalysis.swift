@@ -98,6 +98,13 @@ public final class TraceAnalysis: Sendable {
         findingIndexesBySpan[Int32(truncatingIfNeeded: span)] ?? []
     }
 
+    /// Whether span `span` began on an executor thread (a Swift task was current, or the thread
+    /// is an executor thread): for a synchronous span, whether it could hold up async work.
+    public func isOnExecutor(span: Int) -> Bool {
+        guard span >= 0, span < trace.spanCount else { return false }
+        return SpanStructure.isOnExecutor(trace, span)
+    }
+
     /// Whether span `span` held an executor thread: a `sync` (or `runSync`) span begun on an
     /// executor thread, however short.
     public func isBlocking(span: Int) -> Bool {

@@ -201,11 +201,11 @@ public struct TraceDiff: Sendable {
             if spansA.count > spansB.count {
                 let extra = spansA.dropFirst(spansB.count)
                 onlyInA.append(UnmatchedPath(path: Int32(path), count: extra.count,
-                                             total: extra.reduce(0) { $0 &+ traceA.duration(ofSpan: Int($1)) }))
+                                             total: extra.reduce(0) { $0 &+ (traceA.spanEnd[Int($1)] &- traceA.spanBegin[Int($1)]) }))
             } else if spansB.count > spansA.count {
                 let extra = spansB.dropFirst(spansA.count)
                 onlyInB.append(UnmatchedPath(path: Int32(path), count: extra.count,
-                                             total: extra.reduce(0) { $0 &+ traceB.duration(ofSpan: Int($1)) }))
+                                             total: extra.reduce(0) { $0 &+ (traceB.spanEnd[Int($1)] &- traceB.spanBegin[Int($1)]) }))
             }
             if !spansB.isEmpty {
                 let factorB = spansB.reduce(0.0) { max($0, analysisB.overlapFactor(ofSpan: Int($1))) }
@@ -264,7 +264,7 @@ public struct TraceDiff: Sendable {
     }
 
     /// Wall time of each run.
-    public var wall: Change { Change(a: analysisA.trace.wallNanoseconds, b: analysisB.trace.wallNanoseconds) }
+    public var wall: Change { Change(a: analysisA.trace.endTime &- analysisA.trace.startTime, b: analysisB.trace.endTime &- analysisB.trace.startTime) }
     /// Blocked time of each run.
     public var blocked: Change { Change(a: analysisA.blockedNanoseconds, b: analysisB.blockedNanoseconds) }
     /// Queued time of each run.

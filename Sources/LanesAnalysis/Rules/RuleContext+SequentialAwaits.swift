@@ -58,7 +58,7 @@ extension RuleContext {
     private func report(_ run: [Int32], parent: Int, into findings: inout [Finding]) {
         guard run.count >= 2 else { return }
         let whole = saving(run[...])
-        guard whole.total - whole.longest >= max(1, options.minimumSequentialSaving) else { return }
+        guard whole.total &- whole.longest >= max(1, options.minimumSequentialSaving) else { return }
         // Members that mostly ran (rather than awaited) split the run.
         var start = 0
         for index in 0...run.count {
@@ -71,7 +71,7 @@ extension RuleContext {
     private func reportChecked(_ run: ArraySlice<Int32>, parent: Int, into findings: inout [Finding]) {
         guard run.count >= 2 else { return }
         let (total, longest) = saving(run)
-        let saving = total - longest
+        let saving = total &- longest
         guard saving > 0, saving >= options.minimumSequentialSaving else { return }
         let first = Int(run[run.startIndex])
         findings.append(Finding(

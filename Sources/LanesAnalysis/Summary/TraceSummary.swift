@@ -93,7 +93,7 @@ public struct TraceSummary: Sendable {
     /// Summarises `analysis`, keeping the `selfTimeLimit` names with the most self time.
     public init(analysis: TraceAnalysis, selfTimeLimit: Int = 5) {
         let trace = analysis.trace
-        wallNanoseconds = trace.wallNanoseconds
+        wallNanoseconds = trace.endTime &- trace.startTime
         spanCount = trace.spanCount
         taskCount = trace.tasks.count
         threadCount = trace.threads.count
@@ -121,10 +121,10 @@ public struct TraceSummary: Sendable {
         if let handler {
             slowestHandler = PathStep(
                 span: Int32(handler), name: DisplayText.name(ofSpan: handler, in: trace),
-                wallNanoseconds: trace.duration(ofSpan: handler))
+                wallNanoseconds: trace.spanEnd[handler] &- trace.spanBegin[handler])
             criticalPath = analysis.criticalPath(ofSpan: handler).map { span in
                 PathStep(span: span, name: DisplayText.name(ofSpan: Int(span), in: trace),
-                         wallNanoseconds: trace.duration(ofSpan: Int(span)))
+                         wallNanoseconds: trace.spanEnd[Int(span)] &- trace.spanBegin[Int(span)])
             }
         } else {
             slowestHandler = nil
@@ -162,7 +162,7 @@ public struct TraceSummary: Sendable {
             let isHandler = trace.spanKind[root] == .handler
             if bestIsHandler, !isHandler { continue }
             if let current = best, isHandler == bestIsHandler,
-               trace.duration(ofSpan: current) >= trace.duration(ofSpan: root) { continue }
+               trace.spanEnd[current] &- trace.spanBegin[current] >= trace.spanEnd[root] &- trace.spanBegin[root] { continue }
             best = root
             bestIsHandler = isHandler
         }
