@@ -187,25 +187,16 @@ public struct TraceBuilder: Sendable {
         Self.breakParentCycles(&spanParent)
         let spanTask = columns.task
 
-        var laneRanges = [Range<Int32>](repeating: 0..<0, count: tasks.count)
+        // Lanes are contiguous: boundaries by counting, and each lane's longest span.
+        var laneBoundaries = [Int32](repeating: 0, count: tasks.count + 1)
+        for task in spanTask { laneBoundaries[Int(task) + 1] += 1 }
+        for lane in 0..<tasks.count { laneBoundaries[lane + 1] += laneBoundaries[lane] }
         var laneLongest = [Int64](repeating: 0, count: tasks.count)
-        var start = 0
-        while start < spanCount {
-            let lane = spanTask[start]
-            var stop = start
-            var longest: Int64 = 0
-            while stop < spanCount, spanTask[stop] == lane {
-                longest = max(longest, spanEnd[stop] - spanBegin[stop])
-                stop += 1
-            }
-            laneRanges[Int(lane)] = Int32(start)..<Int32(stop)
-            laneLongest[Int(lane)] = longest
-            start = stop
+        for span in 0..<spanCount {
+            let lane = Int(spanTask[span])
+            laneLongest[lane] = max(laneLongest[lane], spanEnd[span] - spanBegin[span])
         }
-        for lane in laneRanges.indices where laneRanges[lane].isEmpty {
-            let position = Int32(Self.firstIndex(in: spanTask, atLeast: Int32(lane)))
-            laneRanges[lane] = position..<position
-        }
+        let laneRanges = IndexRanges(boundaries: laneBoundaries)
 
         let (childStart, children, roots) = Self.childIndex(parents: spanParent, begins: spanBegin)
 
@@ -312,7 +303,7 @@ public struct TraceBuilder: Sendable {
     /// Slices ordered by (task, started, ended, thread, enqueued), each task's range, and where
     /// each added slice ended up (-1 if its task was invalid): a counting sort by task, then a
     /// sort of any task's run not already in order.
-    static func sortSlices(_ list: [TaskStateSlice], taskCount: Int) -> ([TaskStateSlice], [Range<Int32>], [Int32]) {
+    static func sortSlices(_ list: [TaskStateSlice], taskCount: Int) -> ([TaskStateSlice], IndexRanges, [Int32]) {
         var starts = [Int](repeating: 0, count: taskCount + 1)
         var validCount = 0
         for slice in list where slice.task >= 0 && Int(slice.task) < taskCount {
@@ -333,11 +324,10 @@ public struct TraceBuilder: Sendable {
         func inOrder(_ a: TaskStateSlice, _ b: TaskStateSlice) -> Bool {
             (a.started, a.ended, a.thread, a.enqueued) < (b.started, b.ended, b.thread, b.enqueued)
         }
-        var ranges = [Range<Int32>](repeating: 0..<0, count: taskCount)
+        let ranges = IndexRanges(boundaries: starts.map { Int32($0) })
         var anySorted = false
         for task in 0..<taskCount {
             let range = starts[task]..<starts[task + 1]
-            ranges[task] = Int32(range.lowerBound)..<Int32(range.upperBound)
             var ordered = true
             var index = range.lowerBound + 1
             while index < range.upperBound {
@@ -396,9 +386,6 @@ public struct TraceBuilder: Sendable {
         return order
     }
 
-    static func firstIndex(in sortedLanes: [Int32], atLeast lane: Int32) -> Int {
-        sortedLanes.partitioningIndex { $0 >= lane }
-    }
 }
 
 /// The span records split into exact-size columns in lane order, then each lane sorted by
