@@ -11,8 +11,9 @@ import Tracing
 /// ```
 ///
 /// Spans go to the recording that Lanes' own spans would use at that point: a scoped
-/// `Lanes.record(to:_:)`, else the process-wide one. When nothing records, a span costs about
-/// one atomic load and carries its parent's context unchanged.
+/// `Lanes.record(to:_:)`, else the process-wide one. When nothing records, a span costs one
+/// atomic load on top of `withSpan`'s own work (binding the context) and carries its parent's
+/// context unchanged.
 ///
 /// Mapping: `server`/`consumer` spans that start a local tree become `handler` spans, the rest
 /// `async`; the OpenTelemetry kind is the `span.kind` attribute. Attributes become text
@@ -106,7 +107,7 @@ public struct LanesTracer: Tracer {
 
     /// Makes everything recorded so far (by this tracer and by Lanes itself) readable in the
     /// trace file of the recording the caller records into. Blocks until the recorder's writer
-    /// has written it, typically well under a millisecond.
+    /// has written it, typically within a millisecond or two.
     public func forceFlush() {
         TracingBackend.flush(recordingOf: TracingBackend.enclosingLanesSpan)
     }
