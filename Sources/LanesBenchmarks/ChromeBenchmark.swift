@@ -5,7 +5,7 @@ import LanesModel
 import Glibc
 #endif
 
-/// `swift run -c release LanesBenchmarks chrome [SPANS] [RUNS]`: Chrome JSON and OTLP JSON
+/// `swift run -c release LanesBenchmarks chrome [SPANS] [RUNS] [import-only]`: Chrome JSON and OTLP JSON
 /// export and import throughput on a generated trace (nested async shapes, default 1,000,000
 /// spans, median of 3 runs).
 enum ChromeBenchmark {
@@ -26,6 +26,9 @@ enum ChromeBenchmark {
         }
         print("chrome import: \(rate(eventCount, importSeconds)) events/s, \(rate(imported.spanCount, importSeconds)) spans/s "
             + "(\(format(importSeconds * 1000)) ms for \(chrome.count) bytes, median of \(runs))")
+
+        // `import-only` stops here (for profiling the importer).
+        if arguments.contains("import-only") { return }
 
         let foreign = foreignShape(events: spanCount)
         let foreignSeconds = try median(runs) {

@@ -22,11 +22,31 @@ struct ChromeTraceAssembler {
         var extra: Int32
     }
 
-    /// Arguments and Lanes facts of one interval (kept apart: most foreign events have none).
+    /// Arguments, CPU time and Lanes span numbers of one interval (kept apart: most foreign
+    /// events have none of them).
     struct Extra {
         var arguments: [JSONMember]
-        var facts: LanesFacts?
-        var threadDuration: Int64
+        /// Thread CPU time (`lanes.cpu_ns`, else `tdur`), or -1.
+        var cpuNanoseconds: Int64
+        /// `lanes.span`, if present.
+        var lanesSpan: Int64?
+        /// `lanes.parent`, if present.
+        var lanesParent: Int64?
+
+        init(arguments: [JSONMember], facts: LanesFacts?, threadDuration: Int64) {
+            self.arguments = arguments
+            cpuNanoseconds = facts?.cpuNanoseconds ?? threadDuration
+            lanesSpan = facts?.span
+            lanesParent = facts?.parent
+        }
+    }
+
+    /// An async track: events with the same category, scope and id (and process, for local ids).
+    struct TrackKey: Hashable {
+        var category: String
+        var scope: String
+        var id: String
+        var process: Int64
     }
 
     struct ThreadKey: Hashable {
@@ -59,7 +79,9 @@ struct ChromeTraceAssembler {
     private var syntheticIdentifiers: [String: Int64] = [:]
     private var syntheticNames: [Int64: String] = [:]
 
-    private var trackByKey: [String: Int32] = [:]
+    private var trackByKey: [TrackKey: Int32] = [:]
+    private var lastTask: UInt64 = 0
+    private var lastTaskLane: Int32 = -1
     private var openByTrack: [[Int32]] = []
     private var laneOfTrack: [Int32] = []
 
@@ -79,8 +101,11 @@ struct ChromeTraceAssembler {
     /// Events seen (whole objects), recognised or not.
     private(set) var eventCount = 0
 
-    init() {
+    /// An assembler for a file of `byteCount` bytes (used only to size the first allocation:
+    /// an event takes at least ~40 bytes of JSON, and the guess is capped).
+    init(byteCount: Int = 0) {
         builder.metadata.sourceFormat = "chrome"
+        intervals.reserveCapacity(min(byteCount / 128, 1 << 22))
     }
 
     // MARK: Adding events
@@ -135,8 +160,10 @@ struct ChromeTraceAssembler {
 
     private mutating func addAsync(_ event: ChromeEvent, at time: Int64) {
         let slot: Int32 = event.thread == .none ? -1 : threadSlot(event.process, event.thread)
-        var key = event.category + "\u{1}" + event.scope + "\u{1}" + (event.asyncID ?? "")
-        if event.asyncID?.hasPrefix("local:") ?? false { key += "\u{1}\(identifierNumber(event.process))" }
+        let isLocal = event.asyncID?.hasPrefix("local:") ?? false
+        let key = TrackKey(
+            category: event.category, scope: event.scope, id: event.asyncID ?? "",
+            process: isLocal ? identifierNumber(event.process) : 0)
         let track: Int32
         if let existing = trackByKey[key] {
             track = existing
@@ -189,7 +216,7 @@ struct ChromeTraceAssembler {
             intervals[Int(index)].extra = extraIndex
         }
         extras[Int(extraIndex)].arguments += event.arguments
-        if extras[Int(extraIndex)].facts == nil { extras[Int(extraIndex)].facts = event.facts }
+        if let cpu = event.facts?.cpuNanoseconds { extras[Int(extraIndex)].cpuNanoseconds = cpu }
     }
 
     @discardableResult
@@ -286,7 +313,9 @@ struct ChromeTraceAssembler {
     }
 
     private mutating func lane(_ key: LaneKey, name: String) -> Int32 {
+        if case .task(let id) = key, id == lastTask, lastTaskLane >= 0, name.isEmpty { return lastTaskLane }
         if let lane = laneByKey[key] {
+            if case .task(let id) = key { lastTask = id; lastTaskLane = lane }
             if !name.isEmpty, laneNames[Int(lane)].isEmpty { laneNames[Int(lane)] = name }
             return lane
         }
@@ -388,19 +417,16 @@ struct ChromeTraceAssembler {
             for argument in extra.arguments {
                 builder.addAttribute(to: span, key: argument.key, value: argument.value.attributeText)
             }
-            if let cpu = extra.facts?.cpuNanoseconds {
-                builder.setCPUTime(of: span, nanoseconds: cpu)
-            } else if extra.threadDuration >= 0 {
-                builder.setCPUTime(of: span, nanoseconds: extra.threadDuration)
-            }
-            if let number = extra.facts?.span { builderIndexOfLanesSpan[number] = span }
+            if extra.cpuNanoseconds >= 0 { builder.setCPUTime(of: span, nanoseconds: extra.cpuNanoseconds) }
+            if let number = extra.lanesSpan { builderIndexOfLanesSpan[number] = span }
         }
         // Parents written by Lanes' exporter win over time containment (they may cross lanes).
         if !builderIndexOfLanesSpan.isEmpty {
             for (intervalIndex, interval) in intervals.enumerated() where interval.extra >= 0 {
-                guard let facts = extras[Int(interval.extra)].facts, facts.span != nil else { continue }
+                let extra = extras[Int(interval.extra)]
+                guard extra.lanesSpan != nil else { continue }
                 let span = builderIndexOfInterval[intervalIndex]
-                let parent = facts.parent.flatMap { builderIndexOfLanesSpan[$0] } ?? -1
+                let parent = extra.lanesParent.flatMap { builderIndexOfLanesSpan[$0] } ?? -1
                 builder.setParent(of: span, to: parent)
             }
         }

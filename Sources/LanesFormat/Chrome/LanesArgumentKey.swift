@@ -79,6 +79,41 @@ struct LanesFacts: Sendable {
     }
 }
 
+extension LanesFacts {
+    /// Reads the value of the `lanes.` argument `key` straight from JSON: the keys every
+    /// exported event carries are matched on their bytes and parsed without building values,
+    /// which keeps importing Lanes' own exports fast.
+    mutating func read(key: JSONReader.RawString, from reader: inout JSONReader) throws(JSONSyntaxError) {
+        if reader.matches(key, "lanes.kind"), reader.peek() == UInt8(ascii: "\"") {
+            let raw = try reader.readRawString()
+            kind = SpanKind.allCases.first { reader.matches(raw, Self.kindNames[Int($0.rawValue)]) }
+        } else if reader.matches(key, "lanes.task") {
+            task = try Self.readInteger(&reader).map { UInt64(bitPattern: $0) }
+        } else if reader.matches(key, "lanes.span") {
+            span = try Self.readInteger(&reader)
+        } else if reader.matches(key, "lanes.parent") {
+            parent = try Self.readInteger(&reader)
+        } else if reader.matches(key, "lanes.cpu_ns") {
+            cpuNanoseconds = try Self.readInteger(&reader)
+        } else {
+            let name = reader.decode(key)
+            record(key: name, value: try reader.readValue(depth: 2))
+        }
+    }
+
+    /// `SpanKind.description` of each kind, by raw value.
+    private static let kindNames: [StaticString] = [
+        "unknown", "handler", "async", "sync", "makeAsync", "runSync", "gather", "poolWait",
+    ]
+
+    private static func readInteger(_ reader: inout JSONReader) throws(JSONSyntaxError) -> Int64? {
+        switch reader.peek() ?? 0 {
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try reader.readNumber().int64Value
+        default: try reader.readValue(depth: 2).numberValue?.int64Value
+        }
+    }
+}
+
 /// `1204` → `"1,204"`: counts in warnings read like the rest of Lanes' messages.
 func groupedCount(_ value: Int) -> String {
     let digits = String(value.magnitude)

@@ -137,6 +137,16 @@ struct JSONReader {
         return true
     }
 
+    /// Whether `raw` (unescaped) starts with `lanes.`, the prefix of Lanes' own argument keys.
+    @inline(__always)
+    func startsWithLanesPrefix(_ raw: RawString) -> Bool {
+        if raw.hasEscapes { return decode(raw).hasPrefix("lanes.") }
+        guard raw.end - raw.start > 6 else { return false }
+        return bytes[raw.start] == UInt8(ascii: "l") && bytes[raw.start + 1] == UInt8(ascii: "a")
+            && bytes[raw.start + 2] == UInt8(ascii: "n") && bytes[raw.start + 3] == UInt8(ascii: "e")
+            && bytes[raw.start + 4] == UInt8(ascii: "s") && bytes[raw.start + 5] == UInt8(ascii: ".")
+    }
+
     /// The text of `raw`, with escapes decoded (`\uXXXX` surrogate pairs joined; lone
     /// surrogates and invalid UTF-8 become U+FFFD).
     func decode(_ raw: RawString) -> String {
