@@ -392,7 +392,7 @@ struct ChromeTraceAssembler {
         let order = spanOrder()
         builder.reserveSpans(order.count)
         var builderIndexOfInterval = [Int32](repeating: -1, count: intervals.count)
-        var builderIndexOfLanesSpan: [Int64: Int32] = [:]
+        var spanNumbers = LanesSpanNumbers(capacity: intervals.count)
         var stack: [Int32] = []  // interval indexes
         var currentLane: Int32 = -1
         for intervalIndex in order {
@@ -418,15 +418,15 @@ struct ChromeTraceAssembler {
                 builder.addAttribute(to: span, key: argument.key, value: argument.value.attributeText)
             }
             if extra.cpuNanoseconds >= 0 { builder.setCPUTime(of: span, nanoseconds: extra.cpuNanoseconds) }
-            if let number = extra.lanesSpan { builderIndexOfLanesSpan[number] = span }
+            if let number = extra.lanesSpan { spanNumbers[number] = span }
         }
         // Parents written by Lanes' exporter win over time containment (they may cross lanes).
-        if !builderIndexOfLanesSpan.isEmpty {
+        if !spanNumbers.isEmpty {
             for (intervalIndex, interval) in intervals.enumerated() where interval.extra >= 0 {
                 let extra = extras[Int(interval.extra)]
                 guard extra.lanesSpan != nil else { continue }
                 let span = builderIndexOfInterval[intervalIndex]
-                let parent = extra.lanesParent.flatMap { builderIndexOfLanesSpan[$0] } ?? -1
+                let parent = extra.lanesParent.flatMap { spanNumbers[$0] } ?? -1
                 builder.setParent(of: span, to: parent)
             }
         }
@@ -491,5 +491,28 @@ struct ChromeTraceAssembler {
                 "\(counted(neverEnded, "span")) never ended (B/b without E/e); closed at the last timestamp"))
         }
         return warnings
+    }
+}
+
+/// Builder indexes by `lanes.span` number: an array for the dense numbers Lanes writes
+/// (0 ..< span count), a dictionary for anything else.
+struct LanesSpanNumbers {
+    private var dense: [Int32]
+    private var sparse: [Int64: Int32] = [:]
+    private(set) var isEmpty = true
+
+    init(capacity: Int) {
+        dense = [Int32](repeating: -1, count: capacity)
+    }
+
+    subscript(number: Int64) -> Int32? {
+        get {
+            if number >= 0, number < Int64(dense.count) { return dense[Int(number)] >= 0 ? dense[Int(number)] : nil }
+            return sparse[number]
+        }
+        set {
+            isEmpty = false
+            if number >= 0, number < Int64(dense.count) { dense[Int(number)] = newValue ?? -1 } else { sparse[number] = newValue }
+        }
     }
 }
