@@ -49,3 +49,20 @@ struct ChromeRoundTripTests {
         #expect(begin.contains("\"id\":\"0x9\"") && end.contains("\"id\":\"0x9\""))
     }
 }
+
+extension ChromeRoundTripTests {
+    @Test("slices that start together are written enclosing one first, as viewers nest them by order")
+    func equalStartsWriteParentFirst() throws {
+        var builder = TraceBuilder(metadata: TraceMetadata(processName: "app", processID: 7))
+        let thread = builder.thread(id: 1, name: "main")
+        let task = builder.task(id: 1, name: "main")
+        // Added child first: the trace keeps insertion order for equal begins.
+        let child = builder.addSpan(name: builder.intern("child"), kind: .sync, begin: 1_000, end: 2_000, task: task, thread: thread)
+        let parent = builder.addSpan(name: builder.intern("parent"), kind: .sync, begin: 1_000, end: 5_000, task: task, thread: thread)
+        builder.setParent(of: child, to: parent)
+        let text = String(decoding: ChromeTraceExporter.export(builder.build()), as: UTF8.self)
+        let parentLine = try #require(text.range(of: "\"name\":\"parent\""))
+        let childLine = try #require(text.range(of: "\"name\":\"child\""))
+        #expect(parentLine.lowerBound < childLine.lowerBound)
+    }
+}

@@ -22,6 +22,10 @@ public enum ChromeTraceExporter {
 
     private struct Record {
         var time: Int64
+        /// Orders records of equal time: minus the duration for `X` events (an enclosing slice
+        /// first, as viewers nest equal-start slices by order), 0 for the others, whose order
+        /// within a track is `sequence`.
+        var tieBreak: Int64
         var sequence: Int32
         var span: Int32
         var kind: RecordKind
@@ -168,7 +172,9 @@ public enum ChromeTraceExporter {
         records.reserveCapacity(trace.spanCount * 2)
         var sequence: Int32 = 0
         func add(_ time: Int64, _ span: Int, _ kind: RecordKind, _ shares: Bool) {
-            records.append(Record(time: time, sequence: sequence, span: Int32(span), kind: kind, sharesTaskTrack: shares))
+            let tieBreak = kind == .complete ? -trace.duration(ofSpan: span) : 0
+            records.append(Record(
+                time: time, tieBreak: tieBreak, sequence: sequence, span: Int32(span), kind: kind, sharesTaskTrack: shares))
             sequence += 1
         }
         var asyncSpans: [Int] = []
@@ -209,7 +215,7 @@ public enum ChromeTraceExporter {
             }
             while let top = stack.popLast() { add(trace.spanEnd[top], top, .asyncEnd, true) }
         }
-        records.sort { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
+        records.sort { ($0.time, $0.tieBreak, $0.sequence) < ($1.time, $1.tieBreak, $1.sequence) }
         return records
     }
 }
