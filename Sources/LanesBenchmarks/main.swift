@@ -4,7 +4,10 @@ import Glibc
 #endif
 
 let benchmarks: [(name: String, summary: String, run: ([String]) async throws -> Void)] = [
+    ("format", "[SPANS] [RUNS]: .lanes size, write/read speed, memory per span", FormatBenchmark.run),
     ("chrome", "Chrome JSON and OTLP JSON export/import throughput [SPANS] [RUNS]", ChromeBenchmark.run),
+    ("analysis", "lanes summary cost (load + analysis + report) at 100k, 1M, 4M spans", AnalysisBenchmark.run),
+    ("diff", "lanes diff cost (two loads, analyses, match, report) on two 1M-span traces", DiffBenchmark.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -1,10 +1,180 @@
 import ArgumentParser
+import Foundation
+import LanesAnalysis
+import LanesFormat
 
-/// `lanes summary`: not built yet.
+/// `lanes summary FILE`: what blocked, what waited, what overlapped, and what to fix first.
 struct SummaryCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "summary", abstract: "(not built yet)")
+    static let configuration = CommandConfiguration(
+        commandName: "summary",
+        abstract: "Report what blocked, waited and overlapped in a trace, with findings and advice.",
+        discussion: """
+            Rules: \(FindingRule.allCases.map(\.rawValue).joined(separator: ", ")).
+            Exit codes: 0 success, 1 a --fail-on rule found something, 2 usage error, \
+            3 unreadable input.
+            """)
+
+    @Argument(help: "The trace to summarise (.lanes, Chrome Trace Event JSON or OTLP JSON).")
+    var file: String
+
+    @Flag(help: "Print one JSON object with snake_case keys instead of the text report.")
+    var json = false
+
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp(
+        "Exit with status 1 when a finding of any of these rules exists (comma-separated).",
+        valueName: "RULE,…"))
+    var failOn: String?
+
+    @Option(name: .customLong("blocking-threshold"), help: ArgumentHelp(
+        "A sync span on an executor thread this long is a blocking-call (default 100).", valueName: "MS"))
+    var blockingThreshold: Double?
+
+    @Option(name: .customLong("stall-threshold"), help: ArgumentHelp(
+        "All executor threads held, or a ready job waiting, this long is an executor-stall (default 100).",
+        valueName: "MS"))
+    var stallThreshold: Double?
+
+    @Option(name: .customLong("never-yielded-threshold"), help: ArgumentHelp(
+        "An executor job running this long without suspending is never-yielded (default 100).",
+        valueName: "MS"))
+    var neverYieldedThreshold: Double?
+
+    func validate() throws {
+        _ = try Self.parseRules(failOn)
+        for (name, value) in [("--blocking-threshold", blockingThreshold), ("--stall-threshold", stallThreshold),
+                              ("--never-yielded-threshold", neverYieldedThreshold)] {
+            if let value, !(value.isFinite && value >= 0 && value <= 1e12) {
+                throw ValidationError("\(name) takes a number of milliseconds ≥ 0, not \(value).")
+            }
+        }
+    }
 
     func run() async throws {
-        throw ValidationError("'lanes summary' is not built yet.")
+        let failRules = try Self.parseRules(failOn)
+        let loaded = try AnalysisCommandSupport.loadTrace(path: file)
+        var options = AnalysisOptions()
+        if let blockingThreshold { options.blockingCallThreshold = AnalysisCommandSupport.nanoseconds(milliseconds: blockingThreshold) }
+        if let stallThreshold { options.stallThreshold = AnalysisCommandSupport.nanoseconds(milliseconds: stallThreshold) }
+        if let neverYieldedThreshold { options.neverYieldedThreshold = AnalysisCommandSupport.nanoseconds(milliseconds: neverYieldedThreshold) }
+        let analysis = TraceAnalysis(trace: loaded.trace, options: options)
+        let summary = TraceSummary(analysis: analysis)
+
+        if json {
+            var object = Self.jsonObject(summary)
+            object["file"] = file
+            object["format"] = loaded.format.rawValue
+            object["warnings"] = loaded.warnings.map { DisplayText.escaped($0.message) }
+            try AnalysisCommandSupport.printJSON(object)
+        } else {
+            let title = "lanes summary  \(DisplayText.escaped(file))"
+            print(summary.lines(title: title).joined(separator: "\n"))
+        }
+
+        let failing = failRules.filter { rule in summary.findingCounts.contains { $0.rule == rule } }
+        if !failing.isEmpty {
+            let counts = failing.map { rule in
+                "\(summary.findingCounts.first { $0.rule == rule }?.count ?? 0) \(rule.rawValue)"
+            }
+            AnalysisCommandSupport.printError("lanes: \(DisplayText.escaped(file)): --fail-on: found \(counts.joined(separator: ", "))")
+            throw ExitCode(1)
+        }
     }
+
+    /// The rules named in a `--fail-on` list; an unknown name is a usage error.
+    static func parseRules(_ list: String?) throws -> [FindingRule] {
+        guard let list else { return [] }
+        var rules: [FindingRule] = []
+        for name in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            guard let rule = FindingRule(rawValue: name) else {
+                throw ValidationError("Unknown rule '\(DisplayText.escaped(name))' in --fail-on; the rules are \(FindingRule.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            rules.append(rule)
+        }
+        if rules.isEmpty { throw ValidationError("--fail-on needs at least one rule name.") }
+        return rules
+    }
+
+    /// The summary as JSON-ready values with stable snake_case keys.
+    static func jsonObject(_ summary: TraceSummary) -> [String: Any] {
+        let seconds = AnalysisCommandSupport.seconds
+        var object: [String: Any] = [
+            "wall_seconds": seconds(summary.wallNanoseconds),
+            "span_count": summary.spanCount,
+            "task_count": summary.taskCount,
+            "thread_count": summary.threadCount,
+            "executor_thread_count": summary.executorThreadCount,
+            "blocked_seconds": seconds(summary.blockedNanoseconds),
+            "queued_seconds": seconds(summary.queuedNanoseconds),
+            "overlapped_seconds": seconds(summary.overlappedNanoseconds),
+            "max_overlap": summary.maxOverlap,
+            "has_task_states": summary.hasTaskStates,
+        ]
+        object["findings"] = summary.findings.map { finding -> [String: Any] in
+            [
+                "rule": finding.rule.rawValue,
+                "span": finding.span >= 0 ? finding.spanName as Any : NSNull(),
+                "span_index": Int(finding.span),
+                "seconds": seconds(finding.costNanoseconds),
+                "message": finding.message,
+                "advice": finding.advice,
+            ]
+        }
+        var counts: [String: Int] = [:]
+        for rule in FindingRule.allCases { counts[rule.rawValue] = 0 }
+        for entry in summary.findingCounts { counts[entry.rule.rawValue] = entry.count }
+        object["finding_counts"] = counts
+        if let handler = summary.slowestHandler {
+            object["critical_path"] = [
+                "handler": handler.name,
+                "seconds": seconds(handler.wallNanoseconds),
+                "spans": summary.criticalPath.map { ["name": $0.name, "seconds": seconds($0.wallNanoseconds)] },
+            ] as [String: Any]
+        } else {
+            object["critical_path"] = NSNull()
+        }
+        object["top_self_time"] = summary.topSelfTime.map {
+            ["name": $0.name, "count": $0.count, "seconds": seconds($0.selfNanoseconds)] as [String: Any]
+        }
+        object["skipped_rules"] = summary.skippedRules.map { ["rule": $0.rule.rawValue, "reason": $0.reason] }
+        return object
+    }
+}
+
+
+/// What `lanes summary` and `lanes diff` share: loading with the CLI's error contract, JSON
+/// output and units.
+enum AnalysisCommandSupport {
+    /// Loads `path`; on failure prints the one-line reason to stderr and exits with status 3.
+    /// Warnings about recovered damage go to stderr, one line each.
+    static func loadTrace(path: String) throws -> TraceLoadResult {
+        let result: TraceLoadResult
+        do {
+            result = try TraceLoader.load(path: path)
+        } catch let error as TraceReadError {
+            printError(DisplayText.escaped(error.description))
+            throw ExitCode(3)
+        }
+        for warning in result.warnings {
+            printError("lanes: \(DisplayText.escaped(path)): \(DisplayText.escaped(warning.message))")
+        }
+        return result
+    }
+
+    /// Writes `line` and a newline to standard error.
+    static func printError(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// Prints `object` as JSON with sorted keys, so the output is stable from run to run.
+    static func printJSON(_ object: [String: Any]) throws {
+        let data = try JSONSerialization.data(
+            withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    /// Nanoseconds as seconds for JSON.
+    static func seconds(_ nanoseconds: Int64) -> Double { Double(nanoseconds) / 1e9 }
+
+    /// A validated millisecond option as nanoseconds.
+    static func nanoseconds(milliseconds: Double) -> Int64 { Int64((milliseconds * 1e6).rounded()) }
 }

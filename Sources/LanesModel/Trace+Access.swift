@@ -59,7 +59,8 @@ extension Trace {
     public func spans(inLane task: Int, overlapping from: Int64, _ to: Int64) -> [Int32] {
         let range = laneRanges[task]
         let lower = from &- laneLongestSpan[task]
-        var index = Int(range.lowerBound) + spanBegin[Int(range.lowerBound)..<Int(range.upperBound)]
+        // An ArraySlice's indexes are those of the whole array: no offset to add.
+        var index = spanBegin[Int(range.lowerBound)..<Int(range.upperBound)]
             .partitioningIndex { $0 >= lower }
         var result: [Int32] = []
         while index < Int(range.upperBound), spanBegin[index] < to || (spanBegin[index] == to && from == to) {

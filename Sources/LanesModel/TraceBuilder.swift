@@ -13,17 +13,24 @@ public struct TraceBuilder: Sendable {
     private var threads: [ThreadInfo] = []
     private var threadIndexByID: [UInt64: Int32] = [:]
     private var tasks: [TaskInfo] = []
+    /// Ids of `tasks[0..<indexedTaskCount]`; tasks added by `addNewTask` are indexed lazily.
     private var taskIndexByID: [UInt64: Int32] = [:]
+    private var indexedTaskCount = 0
 
-    private var begins: [Int64] = []
-    private var ends: [Int64] = []
-    private var names: [UInt32] = []
-    private var parents: [Int32] = []
-    private var spanTasks: [Int32] = []
-    private var spanThreads: [Int32] = []
-    private var kinds: [SpanKind] = []
-    private var statuses: [SpanStatus] = []
-    private var flags: [SpanFlags] = []
+    /// One span as added; split into columns by `build()`. One record per span keeps adding
+    /// spans to a single append.
+    struct SpanRecord {
+        var begin: Int64
+        var end: Int64
+        var name: UInt32
+        var parent: Int32
+        var task: Int32
+        var thread: Int32
+        var kind: SpanKind
+        var status: SpanStatus
+        var flags: SpanFlags
+    }
+    private var records: [SpanRecord] = []
     private var cpu: [(span: Int32, nanoseconds: Int64)] = []
     private var attributeList: [SpanAttribute] = []
     private var sliceList: [TaskStateSlice] = []
@@ -33,20 +40,11 @@ public struct TraceBuilder: Sendable {
     }
 
     /// The number of spans added so far.
-    public var spanCount: Int { begins.count }
+    public var spanCount: Int { records.count }
 
-    /// Reserves room for `count` spans, to avoid regrowing the columns.
+    /// Reserves room for `count` spans, to avoid regrowing while adding.
     public mutating func reserveSpans(_ count: Int) {
-        let count = max(0, min(count, 1 << 26))
-        begins.reserveCapacity(count)
-        ends.reserveCapacity(count)
-        names.reserveCapacity(count)
-        parents.reserveCapacity(count)
-        spanTasks.reserveCapacity(count)
-        spanThreads.reserveCapacity(count)
-        kinds.reserveCapacity(count)
-        statuses.reserveCapacity(count)
-        flags.reserveCapacity(count)
+        records.reserveCapacity(max(0, min(count, 1 << 26)))
     }
 
     /// Interns `string` in the trace's string table.
@@ -71,6 +69,10 @@ public struct TraceBuilder: Sendable {
     /// updates an existing entry.
     @discardableResult
     public mutating func task(id: UInt64, name: String = "") -> Int32 {
+        while indexedTaskCount < tasks.count {
+            taskIndexByID[tasks[indexedTaskCount].id] = Int32(indexedTaskCount)
+            indexedTaskCount += 1
+        }
         if let index = taskIndexByID[id] {
             if !name.isEmpty { tasks[Int(index)].name = name }
             return index
@@ -78,7 +80,20 @@ public struct TraceBuilder: Sendable {
         let index = Int32(tasks.count)
         tasks.append(TaskInfo(id: id, name: name))
         taskIndexByID[id] = index
+        indexedTaskCount = tasks.count
         return index
+    }
+
+    /// Adds a task the caller knows is new (its own id map said so), skipping the lookup.
+    /// Adding an id twice makes two lanes.
+    public mutating func addNewTask(id: UInt64, name: String = "") -> Int32 {
+        tasks.append(TaskInfo(id: id, name: name))
+        return Int32(tasks.count - 1)
+    }
+
+    /// Names task `task` (an index).
+    public mutating func setName(ofTask task: Int32, to name: String) {
+        tasks[Int(task)].name = name
     }
 
     /// Adds a span and returns its builder index (valid until `build()`).
@@ -90,39 +105,42 @@ public struct TraceBuilder: Sendable {
         name: UInt32, kind: SpanKind, begin: Int64, end: Int64, parent: Int32 = -1,
         task: Int32, thread: Int32 = -1, status: SpanStatus = .ok, flags spanFlags: SpanFlags = []
     ) -> Int32 {
-        let index = Int32(begins.count)
-        begins.append(begin)
-        ends.append(max(begin, end))
-        names.append(name)
-        parents.append(parent)
-        spanTasks.append(task)
-        spanThreads.append(thread)
-        kinds.append(kind)
-        statuses.append(status)
-        flags.append(spanFlags)
-        return index
+        records.append(SpanRecord(
+            begin: begin, end: max(begin, end), name: name, parent: parent, task: task, thread: thread,
+            kind: kind, status: status, flags: spanFlags))
+        return Int32(records.count - 1)
     }
 
     /// Sets the end time and status of span `span` (for readers that see begin and end apart).
     public mutating func endSpan(_ span: Int32, at end: Int64, status: SpanStatus = .ok) {
-        ends[Int(span)] = max(begins[Int(span)], end)
-        statuses[Int(span)] = status
+        records.withUnsafeMutableBufferPointer { records in
+            records[Int(span)].end = max(records[Int(span)].begin, end)
+            records[Int(span)].status = status
+        }
+    }
+
+    /// The task (lane) index of span `span`.
+    public func task(ofSpan span: Int32) -> Int32 { records[Int(span)].task }
+
+    /// Moves span `span` to task (lane) `task`.
+    public mutating func setTask(of span: Int32, to task: Int32) {
+        records[Int(span)].task = task
     }
 
     /// Sets the parent of span `span`.
     public mutating func setParent(of span: Int32, to parent: Int32) {
-        parents[Int(span)] = parent
+        records[Int(span)].parent = parent
     }
 
     /// Adds flags to span `span`.
     public mutating func addFlags(_ extra: SpanFlags, to span: Int32) {
-        flags[Int(span)].formUnion(extra)
+        records[Int(span)].flags.formUnion(extra)
     }
 
     /// Records the thread CPU time of span `span`.
     public mutating func setCPUTime(of span: Int32, nanoseconds: Int64) {
         cpu.append((span, nanoseconds))
-        flags[Int(span)].insert(.hasCPUTime)
+        records[Int(span)].flags.insert(.hasCPUTime)
     }
 
     /// Adds an attribute to span `span`.
@@ -140,39 +158,32 @@ public struct TraceBuilder: Sendable {
 
     /// Builds the sorted, indexed trace.
     public func build() -> Trace {
-        let spanCount = begins.count
+        let spanCount = records.count
         var tasks = self.tasks
+        var records = self.records
         // Every span needs a lane; spans whose task is unknown go to a lane of their own.
-        var spanTasks = self.spanTasks
-        if spanTasks.contains(where: { $0 < 0 || Int($0) >= tasks.count }) {
+        if records.contains(where: { $0.task < 0 || Int($0.task) >= tasks.count }) {
             let orphanLane = Int32(tasks.count)
             tasks.append(TaskInfo(id: UInt64.max, name: "(no task)"))
-            for index in spanTasks.indices where spanTasks[index] < 0 || Int(spanTasks[index]) >= orphanLane {
-                spanTasks[index] = orphanLane
+            for index in records.indices where records[index].task < 0 || Int(records[index].task) >= orphanLane {
+                records[index].task = orphanLane
             }
         }
-        let order = Self.laneOrder(tasks: spanTasks, begins: begins, laneCount: tasks.count)
+        let columns = SpanColumns(records: records, laneCount: tasks.count)
+        let order = columns.order
 
         var newIndexOfOld = [Int32](repeating: 0, count: spanCount)
         for (newIndex, oldIndex) in order.enumerated() { newIndexOfOld[Int(oldIndex)] = Int32(newIndex) }
 
-        func gather<T>(_ column: [T]) -> [T] {
-            [T](unsafeUninitializedCapacity: spanCount) { buffer, initialized in
-                column.withUnsafeBufferPointer { source in
-                    for newIndex in 0..<spanCount { (buffer.baseAddress! + newIndex).initialize(to: source[Int(order[newIndex])]) }
-                }
-                initialized = spanCount
-            }
-        }
-        let spanBegin = gather(begins)
-        let spanEnd = gather(ends)
-        var spanParent = gather(parents)
+        let spanBegin = columns.begin
+        let spanEnd = columns.end
+        var spanParent = columns.parent
         for index in 0..<spanCount {
             let parent = spanParent[index]
             spanParent[index] = (parent >= 0 && Int(parent) < spanCount) ? newIndexOfOld[Int(parent)] : -1
         }
         Self.breakParentCycles(&spanParent)
-        let spanTask = gather(spanTasks)
+        let spanTask = columns.task
 
         var laneRanges = [Range<Int32>](repeating: 0..<0, count: tasks.count)
         var laneLongest = [Int64](repeating: 0, count: tasks.count)
@@ -205,19 +216,8 @@ public struct TraceBuilder: Sendable {
             ($0.element.span, $0.offset) < ($1.element.span, $1.offset)
         }.map(\.element)
 
-        let slices = sliceList.sorted { ($0.task, $0.started, $0.ended) < ($1.task, $1.started, $1.ended) }
-        var sliceRanges = [Range<Int32>](repeating: 0..<0, count: tasks.count)
-        var sliceStart = 0
-        while sliceStart < slices.count {
-            let lane = slices[sliceStart].task
-            var stop = sliceStart
-            while stop < slices.count, slices[stop].task == lane { stop += 1 }
-            if lane >= 0, Int(lane) < tasks.count { sliceRanges[Int(lane)] = Int32(sliceStart)..<Int32(stop) }
-            sliceStart = stop
-        }
-        let slicesByThread = slices.indices.sorted {
-            (slices[$0].thread, slices[$0].started) < (slices[$1].thread, slices[$1].started)
-        }.map { Int32($0) }
+        let (slices, sliceRanges, sortedPosition) = Self.sortSlices(sliceList, taskCount: tasks.count)
+        let slicesByThread = Self.slicesByThread(sliceList, sortedPosition: sortedPosition, threadCount: threads.count)
 
         var startTime = Int64.max
         var endTime = Int64.min
@@ -235,44 +235,15 @@ public struct TraceBuilder: Sendable {
         metadata.hasTaskStates = metadata.hasTaskStates || !slices.isEmpty
         return Trace(
             metadata: metadata, strings: strings, threads: threads, tasks: tasks,
-            spanBegin: spanBegin, spanEnd: spanEnd, spanName: gather(names), spanParent: spanParent,
-            spanTask: spanTask, spanThread: gather(spanThreads), spanKind: gather(kinds),
-            spanStatus: gather(statuses), spanFlags: gather(flags),
+            spanBegin: spanBegin, spanEnd: spanEnd, spanName: columns.name, spanParent: spanParent,
+            spanTask: spanTask, spanThread: columns.thread, spanKind: columns.kind,
+            spanStatus: columns.status, spanFlags: columns.flags,
             laneRanges: laneRanges, laneLongestSpan: laneLongest,
             childStart: childStart, children: children, roots: roots,
             cpuSpans: cpuPairs.map(\.span), cpuNanoseconds: cpuPairs.map(\.nanoseconds),
             attributes: attributes,
             slices: slices, sliceRanges: sliceRanges, slicesByThread: slicesByThread,
             startTime: startTime, endTime: endTime)
-    }
-
-    /// Span indices ordered by (lane, begin, insertion order): a counting sort by lane, then a
-    /// stable sort of any lane whose begins are not already ascending.
-    static func laneOrder(tasks: [Int32], begins: [Int64], laneCount: Int) -> [Int32] {
-        var counts = [Int](repeating: 0, count: laneCount + 1)
-        for task in tasks { counts[Int(task) + 1] += 1 }
-        for lane in 0..<laneCount { counts[lane + 1] += counts[lane] }
-        let laneStarts = counts
-        var order = [Int32](repeating: 0, count: tasks.count)
-        var next = counts
-        for (index, task) in tasks.enumerated() {
-            order[next[Int(task)]] = Int32(index)
-            next[Int(task)] += 1
-        }
-        for lane in 0..<laneCount {
-            let range = laneStarts[lane]..<laneStarts[lane + 1]
-            var sorted = true
-            var position = range.lowerBound + 1
-            while position < range.upperBound {
-                if begins[Int(order[position])] < begins[Int(order[position - 1])] { sorted = false; break }
-                position += 1
-            }
-            if !sorted {
-                // Swift's sort is stable, so equal begins keep insertion order.
-                order[range].sort { begins[Int($0)] < begins[Int($1)] }
-            }
-        }
-        return order
     }
 
     /// Children lists in compressed form; a child list not in begin order is sorted.
@@ -318,23 +289,191 @@ public struct TraceBuilder: Sendable {
     static func breakParentCycles(_ parents: inout [Int32]) {
         // 0 = unvisited, 1 = on the current path, 2 = known to reach a root.
         var state = [UInt8](repeating: 0, count: parents.count)
-        var path: [Int32] = []
         for start in parents.indices where state[start] == 0 {
             var node = Int32(start)
-            path.removeAll(keepingCapacity: true)
             while node >= 0, state[Int(node)] == 0 {
                 state[Int(node)] = 1
-                path.append(node)
                 node = parents[Int(node)]
             }
             if node >= 0, state[Int(node)] == 1 {
                 parents[Int(node)] = -1  // `node` closes a loop: cut it there.
             }
-            for visited in path { state[Int(visited)] = 2 }
+            // Mark the path just walked as settled.
+            node = Int32(start)
+            while node >= 0, state[Int(node)] == 1 {
+                state[Int(node)] = 2
+                node = parents[Int(node)]
+            }
         }
+    }
+
+    /// Slices ordered by (task, started, ended, thread, enqueued), each task's range, and where
+    /// each added slice ended up (-1 if its task was invalid): a counting sort by task, then a
+    /// sort of any task's run not already in order.
+    static func sortSlices(_ list: [TaskStateSlice], taskCount: Int) -> ([TaskStateSlice], [Range<Int32>], [Int32]) {
+        var starts = [Int](repeating: 0, count: taskCount + 1)
+        var validCount = 0
+        for slice in list where slice.task >= 0 && Int(slice.task) < taskCount {
+            starts[Int(slice.task) + 1] += 1
+            validCount += 1
+        }
+        for task in 0..<taskCount { starts[task + 1] += starts[task] }
+        var next = starts
+        var position = [Int32](repeating: -1, count: list.count)
+        var sorted = [TaskStateSlice](unsafeUninitializedCapacity: validCount) { buffer, initialized in
+            for (index, slice) in list.enumerated() where slice.task >= 0 && Int(slice.task) < taskCount {
+                (buffer.baseAddress! + next[Int(slice.task)]).initialize(to: slice)
+                position[index] = Int32(next[Int(slice.task)])
+                next[Int(slice.task)] += 1
+            }
+            initialized = validCount
+        }
+        func inOrder(_ a: TaskStateSlice, _ b: TaskStateSlice) -> Bool {
+            (a.started, a.ended, a.thread, a.enqueued) < (b.started, b.ended, b.thread, b.enqueued)
+        }
+        var ranges = [Range<Int32>](repeating: 0..<0, count: taskCount)
+        var anySorted = false
+        for task in 0..<taskCount {
+            let range = starts[task]..<starts[task + 1]
+            ranges[task] = Int32(range.lowerBound)..<Int32(range.upperBound)
+            var ordered = true
+            var index = range.lowerBound + 1
+            while index < range.upperBound {
+                if inOrder(sorted[index], sorted[index - 1]) { ordered = false; break }
+                index += 1
+            }
+            if !ordered {
+                sorted[range].sort(by: inOrder)
+                anySorted = true
+            }
+        }
+        if anySorted {
+            // Positions moved within their task's range: find them again by value.
+            var positionsOfSlice: [TaskStateSlice: [Int32]] = [:]
+            for (index, slice) in sorted.enumerated() { positionsOfSlice[slice, default: []].append(Int32(index)) }
+            for (index, slice) in list.enumerated() where position[index] >= 0 {
+                position[index] = positionsOfSlice[slice]!.removeFirst()
+            }
+        }
+        return (sorted, ranges, position)
+    }
+
+    /// Sorted slice positions ordered by (thread, started): a counting sort by thread over the
+    /// slices in the order they were added (already by time per thread when read from a file).
+    static func slicesByThread(_ list: [TaskStateSlice], sortedPosition: [Int32], threadCount: Int) -> [Int32] {
+        func bucket(_ thread: Int32) -> Int { thread >= 0 && Int(thread) < threadCount ? Int(thread) + 1 : 0 }
+        var starts = [Int](repeating: 0, count: threadCount + 2)
+        var validCount = 0
+        for (index, slice) in list.enumerated() where sortedPosition[index] >= 0 {
+            starts[bucket(slice.thread) + 1] += 1
+            validCount += 1
+        }
+        for thread in 0...threadCount { starts[thread + 1] += starts[thread] }
+        var next = starts
+        var order = [Int32](repeating: 0, count: validCount)
+        var started = [Int64](repeating: 0, count: validCount)
+        for (index, slice) in list.enumerated() where sortedPosition[index] >= 0 {
+            let bucket = bucket(slice.thread)
+            order[next[bucket]] = sortedPosition[index]
+            started[next[bucket]] = slice.started
+            next[bucket] += 1
+        }
+        for thread in 0...threadCount {
+            let range = starts[thread]..<starts[thread + 1]
+            var ordered = true
+            var index = range.lowerBound + 1
+            while index < range.upperBound {
+                if (started[index], order[index]) < (started[index - 1], order[index - 1]) { ordered = false; break }
+                index += 1
+            }
+            if !ordered {
+                let pairs = range.map { (started[$0], order[$0]) }.sorted { $0 < $1 }
+                for (offset, pair) in pairs.enumerated() { order[range.lowerBound + offset] = pair.1 }
+            }
+        }
+        return order
     }
 
     static func firstIndex(in sortedLanes: [Int32], atLeast lane: Int32) -> Int {
         sortedLanes.partitioningIndex { $0 >= lane }
+    }
+}
+
+/// The span records split into exact-size columns, then each lane sorted by (begin, thread,
+/// insertion order). Each record is read once; a lane is re-sorted only if it is out of order,
+/// which spans read from a file rarely are.
+struct SpanColumns {
+    var begin: [Int64] = []
+    var end: [Int64] = []
+    var name: [UInt32] = []
+    var parent: [Int32] = []
+    var task: [Int32] = []
+    var thread: [Int32] = []
+    var kind: [SpanKind] = []
+    var status: [SpanStatus] = []
+    var flags: [SpanFlags] = []
+    /// `order[i]` is the builder index of span `i`.
+    var order: [Int32] = []
+
+    init(records: [TraceBuilder.SpanRecord], laneCount: Int) {
+        let count = records.count
+        // Counting sort by lane, keeping insertion order within a lane.
+        var starts = [Int](repeating: 0, count: laneCount + 1)
+        for record in records { starts[Int(record.task) + 1] += 1 }
+        for lane in 0..<laneCount { starts[lane + 1] += starts[lane] }
+        var next = starts
+        var laneOrder = [Int32](repeating: 0, count: count)
+        records.withUnsafeBufferPointer { records in
+            laneOrder.withUnsafeMutableBufferPointer { order in
+                for index in records.indices {
+                    let task = Int(records[index].task)
+                    order[next[task]] = Int32(index)
+                    next[task] += 1
+                }
+            }
+        }
+        func column<T>(_ field: (TraceBuilder.SpanRecord) -> T) -> [T] {
+            [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+                records.withUnsafeBufferPointer { records in
+                    laneOrder.withUnsafeBufferPointer { order in
+                        for index in 0..<count { (buffer.baseAddress! + index).initialize(to: field(records[Int(order[index])])) }
+                    }
+                }
+                initialized = count
+            }
+        }
+        begin = column { $0.begin }
+        thread = column { $0.thread }
+        // Lanes out of order get a local permutation, applied to `order` before the rest.
+        for lane in 0..<laneCount {
+            let range = starts[lane]..<starts[lane + 1]
+            var sorted = true
+            var position = range.lowerBound + 1
+            while position < range.upperBound {
+                if (begin[position], thread[position], laneOrder[position]) < (begin[position - 1], thread[position - 1], laneOrder[position - 1]) {
+                    sorted = false
+                    break
+                }
+                position += 1
+            }
+            guard !sorted else { continue }
+            let permutation = range.sorted { (begin[$0], thread[$0], laneOrder[$0]) < (begin[$1], thread[$1], laneOrder[$1]) }
+            let newOrder = permutation.map { laneOrder[$0] }
+            let newBegin = permutation.map { begin[$0] }
+            let newThread = permutation.map { thread[$0] }
+            for (offset, position) in range.enumerated() {
+                laneOrder[position] = newOrder[offset]
+                begin[position] = newBegin[offset]
+                thread[position] = newThread[offset]
+            }
+        }
+        order = laneOrder
+        end = column { $0.end }
+        name = column { $0.name }
+        parent = column { $0.parent }
+        task = column { $0.task }
+        kind = column { $0.kind }
+        status = column { $0.status }
+        flags = column { $0.flags }
     }
 }

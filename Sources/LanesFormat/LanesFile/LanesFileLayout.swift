@@ -21,7 +21,7 @@ public enum LanesRecordType: UInt8, Sendable {
     case header = 0x01
     case strings = 0x02
     case thread = 0x03
-    case task = 0x04
+    case tasks = 0x04
     case dropped = 0x05
     case events = 0x10
     case footer = 0x7E
@@ -37,9 +37,13 @@ public enum LanesOpcode {
     public static let attribute: UInt8 = 0x06
     public static let job: UInt8 = 0x07
     public static let instant: UInt8 = 0x08
-    /// `0x40 | kind` (kind in bits 0–4), plus `0x20` when the span began on an executor thread.
+    public static let endWithStatus: UInt8 = 0x09
+    public static let setFlags: UInt8 = 0x0A
+    /// `0x40 | kind` (kind in bits 0–3), plus `0x20` when the span began on an executor thread,
+    /// plus `0x10` when the span belongs to its parent's task (no task switch needed).
     public static let beginBase: UInt8 = 0x40
     public static let beginOnExecutorBit: UInt8 = 0x20
+    public static let beginInheritsTaskBit: UInt8 = 0x10
     /// Opcodes from 0x80 up are followed by a varint length and skipped by readers that do not
     /// know them.
     public static let firstSkippable: UInt8 = 0x80

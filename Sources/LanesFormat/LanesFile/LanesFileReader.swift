@@ -1,9 +1,526 @@
 import LanesModel
 
-/// Reads `.lanes` files. (Being built.)
+/// Reads `.lanes` files into a `Trace`, recovering whatever is whole.
+///
+/// The reader never trusts a length or a count: records longer than the limit or failing their
+/// checksum are damage, after which it searches for the next intact record; a file cut off by a
+/// crash yields every whole chunk before the cut; spans still open at the end are closed at the
+/// last timestamp and marked `unfinished`. Everything lost is described in the warnings.
 public enum LanesFileReader {
     /// Parses `bytes` (the contents of `path`, used only in messages).
     public static func read(bytes: [UInt8], path: String) throws -> (trace: Trace, warnings: [TraceReadWarning]) {
-        throw TraceReadError(path: path, reason: ".lanes reading is not built yet")
+        let magic = LanesFileLayout.magic
+        guard bytes.count >= magic.count + 2, bytes.starts(with: magic) else {
+            if bytes.count < magic.count + 2, magic.starts(with: bytes) {
+                throw TraceReadError(path: path, reason: "cut off inside the header (\(bytes.count) bytes): nothing was recorded")
+            }
+            if bytes.starts(with: magic.prefix(6)) {
+                throw TraceReadError(path: path, reason: "damaged .lanes header: line endings or high bytes were altered in transfer (copy it in binary mode)")
+            }
+            throw TraceReadError(path: path, reason: "not a .lanes file: the Lanes header is missing")
+        }
+        let version = UInt16(bytes[magic.count]) | UInt16(bytes[magic.count + 1]) << 8
+        guard version == LanesFileLayout.version else {
+            throw TraceReadError(path: path, reason: "format version \(version) is not supported; this lanes reads version \(LanesFileLayout.version) (update lanes)")
+        }
+        var decoder = LanesFileDecoder()
+        // Spans take at least 4 bytes each; reserving for a generous guess avoids regrowing the
+        // columns (untouched reserved pages cost nothing).
+        let estimatedSpans = min(bytes.count / 8, 1 << 26)
+        decoder.builder.reserveSpans(estimatedSpans)
+        decoder.parentIDs.reserveCapacity(estimatedSpans)
+        decoder.ended.reserveCapacity(estimatedSpans)
+        bytes.withUnsafeBytes { buffer in
+            decoder.decodeRecords(buffer, from: magic.count + 2)
+        }
+        return decoder.finish()
     }
+}
+
+/// The decoding state of one file: string and id maps, open spans, damage accounting.
+struct LanesFileDecoder {
+    var builder = TraceBuilder(metadata: TraceMetadata(sourceFormat: "lanes", finishedCleanly: false))
+    /// File string id → builder string id.
+    var fileStrings: [UInt32] = [0]
+    var threadOfWriter: [UInt32: Int32] = [:]
+    /// Span id → builder index + 1 (0: not seen), for ids below `denseIDLimit`.
+    var denseSpanIndex: [Int32] = []
+    var sparseSpanIndex: [UInt64: Int32] = [:]
+    /// Task id → builder index + 1 (0: not seen), for small ids; larger ids in the dictionary.
+    var denseTaskIndex: [Int32] = []
+    var sparseTaskIndex: [UInt64: Int32] = [:]
+    /// Parent span id of each builder span (0: none), resolved at the end.
+    var parentIDs: [UInt64] = []
+    var ended: [Bool] = []
+    var pendingEnds: [UInt64: (time: Int64, status: SpanStatus, cpu: Int64?)] = [:]
+    var pendingAttributes: [UInt64: [(key: UInt32, value: UInt32)]] = [:]
+    var pendingFlags: [UInt64: SpanFlags] = [:]
+    /// Spans that take their parent's task but were read before their parent.
+    var spansInheritingTask: [Int32] = []
+    var latestTime: Int64 = .min
+    var sawHeader = false
+    var sawFooter = false
+
+    // Damage accounting.
+    var damagedRecords = 0
+    var firstDamageOffset = -1
+    var lostEvents = 0
+    var lostEventsKnown = true
+    var truncatedAt = -1
+    var unknownRecords = 0
+    var undecodableChunks = 0
+    var missingStrings = 0
+    var resynchronisationBudget = 0
+
+    mutating func decodeRecords(_ bytes: UnsafeRawBufferPointer, from start: Int) {
+        var offset = start
+        let count = bytes.count
+        resynchronisationBudget = max(1 << 20, 64 * count)
+        while offset < count {
+            if count - offset < LanesFileLayout.recordHeaderSize {
+                truncatedAt = offset
+                break
+            }
+            switch validRecord(bytes, at: offset) {
+            case .valid(let type, let length):
+                let payloadStart = offset + LanesFileLayout.recordHeaderSize
+                decodeRecord(type: type, bytes, from: payloadStart, to: payloadStart + length)
+                offset = payloadStart + length
+            case .truncated:
+                truncatedAt = offset
+                noteLostEvents(bytes, recordAt: offset)
+                offset = count
+            case .damaged:
+                damagedRecords += 1
+                if firstDamageOffset < 0 { firstDamageOffset = offset }
+                noteLostEvents(bytes, recordAt: offset)
+                offset = resynchronise(bytes, after: offset)
+            }
+        }
+    }
+
+    enum RecordCheck { case valid(type: UInt8, length: Int), truncated, damaged }
+
+    func validRecord(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> RecordCheck {
+        guard bytes[offset] == LanesFileLayout.recordMarker else { return .damaged }
+        let type = bytes[offset + 1]
+        let length = Int(bytes.loadUnaligned(fromByteOffset: offset + 2, as: UInt32.self).littleEndian)
+        guard length <= LanesFileLayout.maximumRecordPayload else { return .damaged }
+        let payloadStart = offset + LanesFileLayout.recordHeaderSize
+        guard payloadStart + length <= bytes.count else {
+            // A record longer than what is left is a cut-off tail, unless it is far too long
+            // to have been written whole in one go, which we still treat as a cut.
+            return .truncated
+        }
+        let stored = bytes.loadUnaligned(fromByteOffset: offset + 6, as: UInt32.self).littleEndian
+        var crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[(offset + 1)..<(offset + 6)]))
+        crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: bytes[payloadStart..<(payloadStart + length)]), continuing: crc)
+        return crc == stored ? .valid(type: type, length: length) : .damaged
+    }
+
+    /// The offset of the next intact record after damage at `offset`, or the end of the file.
+    /// The search spends a bounded number of checksum bytes, so hostile input cannot make it slow.
+    mutating func resynchronise(_ bytes: UnsafeRawBufferPointer, after offset: Int) -> Int {
+        var candidate = offset + 1
+        let count = bytes.count
+        while candidate + LanesFileLayout.recordHeaderSize <= count {
+            if bytes[candidate] == LanesFileLayout.recordMarker {
+                let length = Int(bytes.loadUnaligned(fromByteOffset: candidate + 2, as: UInt32.self).littleEndian)
+                if length <= LanesFileLayout.maximumRecordPayload, candidate + LanesFileLayout.recordHeaderSize + length <= count {
+                    resynchronisationBudget -= length
+                    if resynchronisationBudget < 0 { return count }
+                    if case .valid = validRecord(bytes, at: candidate) { return candidate }
+                }
+            }
+            candidate += 1
+        }
+        if candidate < count, truncatedAt < 0 { truncatedAt = candidate }
+        return count
+    }
+
+    /// Adds the event count a damaged or cut-off chunk declares, when its header is legible.
+    mutating func noteLostEvents(_ bytes: UnsafeRawBufferPointer, recordAt offset: Int) {
+        guard offset + LanesFileLayout.recordHeaderSize < bytes.count,
+              bytes[offset] == LanesFileLayout.recordMarker,
+              bytes[offset + 1] == LanesRecordType.events.rawValue
+        else {
+            lostEventsKnown = false
+            return
+        }
+        var cursor = ByteCursor(bytes, from: offset + LanesFileLayout.recordHeaderSize, to: bytes.count)
+        guard cursor.readVarint() != nil, cursor.readVarint() != nil, cursor.readSignedVarint() != nil,
+              cursor.readVarint() != nil, let events = cursor.readVarint(), events <= 1 << 24
+        else {
+            lostEventsKnown = false
+            return
+        }
+        lostEvents += Int(events)
+    }
+
+    mutating func decodeRecord(type: UInt8, _ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) {
+        var cursor = ByteCursor(bytes, from: start, to: end)
+        switch LanesRecordType(rawValue: type) {
+        case .header:
+            guard let clock = cursor.readLittleEndianInt64(), let unix = cursor.readLittleEndianInt64(),
+                  let processID = cursor.readLittleEndianUInt32()
+            else { return noteUndecodable() }
+            builder.metadata.clockAtStart = clock
+            builder.metadata.unixNanosecondsAtClock = unix
+            builder.metadata.processID = processID
+            builder.metadata.processName = cursor.readString() ?? ""
+            sawHeader = true
+        case .strings:
+            decodeStrings(&cursor)
+        case .thread:
+            guard let writer = cursor.readVarint(), let threadID = cursor.readVarint(), let flags = cursor.readByte(),
+                  let name = cursor.readString(), writer <= UInt64(UInt32.max)
+            else { return noteUndecodable() }
+            threadOfWriter[UInt32(writer)] = builder.thread(id: threadID, name: name, isExecutor: flags & 1 != 0)
+        case .tasks:
+            guard let count = cursor.readVarint(), count <= UInt64(cursor.remaining) else { return noteUndecodable() }
+            var taskID: UInt64 = 0
+            for _ in 0..<count {
+                guard let delta = cursor.readSignedVarint(), let name = cursor.readVarint(), cursor.readVarint() != nil
+                else { return noteUndecodable() }
+                taskID = taskID &+ UInt64(bitPattern: delta)
+                let index = taskIndex(ofID: taskID)
+                if name != 0 { builder.setName(ofTask: index, to: builder.strings[string(name)]) }
+            }
+        case .dropped:
+            guard cursor.readVarint() != nil, let count = cursor.readVarint(), let time = cursor.readSignedVarint()
+            else { return noteUndecodable() }
+            builder.metadata.droppedEvents &+= count
+            latestTime = max(latestTime, time)
+        case .events:
+            decodeEvents(&cursor)
+        case .footer:
+            sawFooter = true
+            builder.metadata.finishedCleanly = true
+        case nil:
+            unknownRecords += 1
+        }
+    }
+
+    mutating func noteUndecodable() { undecodableChunks += 1 }
+
+    /// The builder string id of file string `id` (unknown ids read as "?").
+    @inline(__always)
+    mutating func string(_ id: UInt64) -> UInt32 {
+        if id < UInt64(fileStrings.count) { return fileStrings[Int(id)] }
+        missingStrings += 1
+        return builder.intern("?")
+    }
+
+    mutating func decodeStrings(_ cursor: inout ByteCursor) {
+        guard let first = cursor.readVarint(), let count = cursor.readVarint(),
+              first <= UInt64(fileStrings.count), count <= UInt64(cursor.remaining)
+        else { return noteUndecodable() }
+        var id = Int(first)
+        for _ in 0..<count {
+            guard let text = cursor.readString() else { return noteUndecodable() }
+            let interned = builder.intern(text)
+            if id < fileStrings.count { fileStrings[id] = interned } else { fileStrings.append(interned) }
+            id += 1
+        }
+    }
+
+    // MARK: Task and span id maps
+
+    /// The builder index of task `id`, adding it on first sight. Small ids use a dense table
+    /// (grown only as far as the tasks read justify), others the builder's dictionary.
+    @inline(__always)
+    mutating func taskIndex(ofID id: UInt64) -> Int32 {
+        if id < UInt64(denseTaskIndex.count), denseTaskIndex[Int(id)] != 0 { return denseTaskIndex[Int(id)] - 1 }
+        if !sparseTaskIndex.isEmpty, let index = sparseTaskIndex[id] { return index }
+        let index = builder.addNewTask(id: id)
+        let limit = UInt64(max(1 << 16, 4 * (Int(index) + 1)))
+        if id >= limit {
+            sparseTaskIndex[id] = index
+            return index
+        }
+        if id < limit {
+            if id >= UInt64(denseTaskIndex.count) {
+                var newCount = max(1024, denseTaskIndex.count * 2)
+                while UInt64(newCount) <= id { newCount *= 2 }
+                denseTaskIndex.append(contentsOf: repeatElement(0, count: min(newCount, Int(limit)) - denseTaskIndex.count))
+            }
+            denseTaskIndex[Int(id)] = index + 1
+        }
+        return index
+    }
+
+    @inline(__always)
+    func spanIndex(ofID id: UInt64) -> Int32? {
+        if id < UInt64(denseSpanIndex.count) {
+            let stored = denseSpanIndex[Int(id)]
+            return stored == 0 ? nil : stored - 1
+        }
+        return sparseSpanIndex[id]
+    }
+
+    @inline(__always)
+    mutating func remember(id: UInt64, index: Int32) {
+        // The dense table grows only as far as the spans actually read justify, so a hostile
+        // id cannot make it allocate.
+        let limit = UInt64(max(1 << 16, 4 * (parentIDs.count + 1)))
+        if id < limit {
+            if id >= UInt64(denseSpanIndex.count) {
+                var newCount = max(1024, denseSpanIndex.count * 2)
+                while UInt64(newCount) <= id { newCount *= 2 }
+                denseSpanIndex.append(contentsOf: repeatElement(0, count: min(newCount, Int(limit)) - denseSpanIndex.count))
+            }
+            denseSpanIndex[Int(id)] = index + 1
+        } else {
+            sparseSpanIndex[id] = index
+        }
+    }
+
+    // MARK: Events
+
+    mutating func decodeEvents(_ cursor: inout ByteCursor) {
+        guard let writer = cursor.readVarint(), cursor.readVarint() != nil, let baseTime = cursor.readSignedVarint(),
+              let firstSpanID = cursor.readVarint(), let declaredEvents = cursor.readVarint()
+        else { return noteUndecodable() }
+        let thread = writer <= UInt64(UInt32.max) ? (threadOfWriter[UInt32(writer)] ?? -1) : -1
+        var time = baseTime
+        var nextID = firstSpanID
+        var taskID: UInt64 = 0
+        var task: Int32 = -1  // Task 0 ("no task") becomes a lane only if a span uses it.
+        var decoded: UInt64 = 0
+        latestTime = max(latestTime, baseTime)
+
+        while !cursor.isAtEnd {
+            guard let opcode = cursor.readByte() else { break }
+            var complete = false
+            if opcode >= LanesOpcode.beginBase && opcode < LanesOpcode.firstSkippable {
+                if let delta = cursor.readVarint(), let name = cursor.readVarint(), let parentReference = cursor.readVarint() {
+                    time = time &+ Int64(bitPattern: delta)
+                    let id = nextID
+                    nextID = nextID &+ 1
+                    let parent = parentReference == 0 ? 0 : id &- UInt64(bitPattern: unzigzag(parentReference))
+                    let kind = SpanKind(rawValue: opcode & 0x0F) ?? .unknown
+                    let flags: SpanFlags = opcode & LanesOpcode.beginOnExecutorBit != 0 ? .onExecutor : []
+                    var spanTask: Int32
+                    var deferred = false
+                    if opcode & LanesOpcode.beginInheritsTaskBit != 0 {
+                        if let parentIndex = spanIndex(ofID: parent) {
+                            spanTask = builder.task(ofSpan: parentIndex)
+                        } else {
+                            // The parent is in a chunk not read yet: settle it at the end.
+                            if task < 0 { task = taskIndex(ofID: taskID) }
+                            spanTask = task
+                            deferred = true
+                        }
+                    } else {
+                        if task < 0 { task = taskIndex(ofID: taskID) }
+                        spanTask = task
+                    }
+                    beginSpan(id: id, parent: parent, name: string(name), kind: kind, flags: flags, time: time, task: spanTask, thread: thread)
+                    if deferred { spansInheritingTask.append(Int32(parentIDs.count - 1)) }
+                    complete = true
+                }
+            } else {
+                switch opcode {
+                case LanesOpcode.end, LanesOpcode.endWithError, LanesOpcode.endWithCPU, LanesOpcode.endWithStatus:
+                    guard let delta = cursor.readVarint(), let reference = cursor.readVarint() else { break }
+                    time = time &+ Int64(bitPattern: delta)
+                    let id = (nextID &- 1) &- UInt64(bitPattern: unzigzag(reference))
+                    var status = SpanStatus.ok
+                    var cpu: Int64?
+                    if opcode == LanesOpcode.endWithError {
+                        guard let message = cursor.readVarint() else { break }
+                        status = .error
+                        if message != 0 { attach(id: id, key: builder.intern("error"), value: string(message)) }
+                    } else if opcode == LanesOpcode.endWithCPU {
+                        guard let nanoseconds = cursor.readVarint() else { break }
+                        cpu = Int64(truncatingIfNeeded: nanoseconds)
+                    } else if opcode == LanesOpcode.endWithStatus {
+                        guard let raw = cursor.readByte(), let cpuPlusOne = cursor.readVarint() else { break }
+                        status = SpanStatus(rawValue: raw) ?? .ok
+                        if cpuPlusOne > 0 { cpu = Int64(truncatingIfNeeded: cpuPlusOne - 1) }
+                    }
+                    endSpan(id: id, time: time, status: status, cpu: cpu)
+                    complete = true
+                case LanesOpcode.setTask:
+                    guard let delta = cursor.readSignedVarint() else { break }
+                    taskID = taskID &+ UInt64(bitPattern: delta)
+                    task = taskIndex(ofID: taskID)
+                    complete = true
+                case LanesOpcode.setNextSpanID:
+                    guard let id = cursor.readVarint() else { break }
+                    nextID = id
+                    complete = true
+                case LanesOpcode.attribute:
+                    guard let reference = cursor.readVarint(), let key = cursor.readVarint(), let value = cursor.readVarint() else { break }
+                    attach(id: (nextID &- 1) &- UInt64(bitPattern: unzigzag(reference)), key: string(key), value: string(value))
+                    complete = true
+                case LanesOpcode.setFlags:
+                    guard let reference = cursor.readVarint(), let raw = cursor.readByte() else { break }
+                    let id = (nextID &- 1) &- UInt64(bitPattern: unzigzag(reference))
+                    let flags = SpanFlags(rawValue: raw).intersection([.instant])
+                    if let index = spanIndex(ofID: id) { builder.addFlags(flags, to: index) } else { pendingFlags[id, default: []].formUnion(flags) }
+                    complete = true
+                case LanesOpcode.instant:
+                    guard let delta = cursor.readVarint(), let name = cursor.readVarint(), let parentReference = cursor.readVarint() else { break }
+                    time = time &+ Int64(bitPattern: delta)
+                    let id = nextID
+                    nextID = nextID &+ 1
+                    let parent = parentReference == 0 ? 0 : id &- UInt64(bitPattern: unzigzag(parentReference))
+                    if task < 0 { task = taskIndex(ofID: taskID) }
+                    beginSpan(id: id, parent: parent, name: string(name), kind: .unknown, flags: .instant, time: time, task: task, thread: thread)
+                    endSpan(id: id, time: time, status: .ok, cpu: nil)
+                    complete = true
+                case LanesOpcode.job:
+                    guard let jobTask = cursor.readVarint(), let startOffset = cursor.readSignedVarint(),
+                          let queued = cursor.readVarint(), let run = cursor.readVarint() else { break }
+                    let started = time &+ startOffset
+                    let enqueued = started &- Int64(truncatingIfNeeded: queued)
+                    let finished = started &+ Int64(truncatingIfNeeded: run)
+                    builder.addSlice(task: taskIndex(ofID: jobTask), thread: thread, enqueued: enqueued, started: started, ended: finished)
+                    latestTime = max(latestTime, finished)
+                    complete = true
+                default:
+                    if opcode >= LanesOpcode.firstSkippable, let length = cursor.readVarint(), length <= UInt64(cursor.remaining) {
+                        cursor.position += Int(length)
+                        complete = true
+                    }
+                }
+            }
+            guard complete else {
+                // An opcode this reader does not know, or an event cut short: the rest of the
+                // chunk cannot be located. Keep what came before.
+                undecodableChunks += 1
+                if declaredEvents > decoded { lostEvents += Int(min(declaredEvents - decoded, 1 << 24)) }
+                break
+            }
+            decoded += 1
+        }
+        latestTime = max(latestTime, time)
+    }
+
+    @inline(__always)
+    func unzigzag(_ raw: UInt64) -> Int64 { Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1))) }
+
+    @inline(__always)
+    mutating func beginSpan(id: UInt64, parent: UInt64, name: UInt32, kind: SpanKind, flags: SpanFlags, time: Int64, task: Int32, thread: Int32) {
+        let index = builder.addSpan(name: name, kind: kind, begin: time, end: time, task: task, thread: thread, flags: flags)
+        parentIDs.append(parent)
+        ended.append(false)
+        remember(id: id, index: index)
+        if !pendingEnds.isEmpty, let pending = pendingEnds.removeValue(forKey: id) {
+            endSpan(id: id, time: pending.time, status: pending.status, cpu: pending.cpu)
+        }
+        if !pendingAttributes.isEmpty, let attributes = pendingAttributes.removeValue(forKey: id) {
+            for attribute in attributes { attach(id: id, key: attribute.key, value: attribute.value) }
+        }
+        if !pendingFlags.isEmpty, let extra = pendingFlags.removeValue(forKey: id) {
+            builder.addFlags(extra, to: index)
+        }
+    }
+
+    @inline(__always)
+    mutating func endSpan(id: UInt64, time: Int64, status: SpanStatus, cpu: Int64?) {
+        guard let index = spanIndex(ofID: id) else {
+            // The end arrived in a chunk flushed before the chunk holding the begin.
+            if pendingEnds.count < 1 << 22 { pendingEnds[id] = (time, status, cpu) }
+            return
+        }
+        guard !ended[Int(index)] else { return }
+        ended[Int(index)] = true
+        builder.endSpan(index, at: time, status: status)
+        if let cpu { builder.setCPUTime(of: index, nanoseconds: cpu) }
+    }
+
+    mutating func attach(id: UInt64, key: UInt32, value: UInt32) {
+        if let index = spanIndex(ofID: id) {
+            builder.addAttribute(to: index, key: builder.strings[key], value: builder.strings[value])
+        } else if pendingAttributes.count < 1 << 20 {
+            pendingAttributes[id, default: []].append((key, value))
+        }
+    }
+
+    /// Resolves parents, closes open spans and builds the trace with its warnings.
+    mutating func finish() -> (trace: Trace, warnings: [TraceReadWarning]) {
+        // Settle inherited tasks; a parent may itself inherit, so repeat while anything changes
+        // (each pass settles at least one more level; bounded by the list length).
+        var unsettled = spansInheritingTask
+        var passes = 0
+        while !unsettled.isEmpty, passes < 64 {
+            passes += 1
+            var stillUnsettled: [Int32] = []
+            let unsettledSet = Set(unsettled)
+            for span in unsettled {
+                guard let parent = spanIndex(ofID: parentIDs[Int(span)]) else { continue }
+                if unsettledSet.contains(parent) {
+                    stillUnsettled.append(span)
+                } else {
+                    builder.setTask(of: span, to: builder.task(ofSpan: parent))
+                }
+            }
+            if stillUnsettled.count == unsettled.count { break }
+            unsettled = stillUnsettled
+        }
+        var parentsLost = 0
+        for index in parentIDs.indices where parentIDs[index] != 0 {
+            if let parent = spanIndex(ofID: parentIDs[index]) {
+                builder.setParent(of: Int32(index), to: parent)
+            } else {
+                parentsLost += 1
+            }
+        }
+        var openSpans = 0
+        let closingTime = latestTime == .min ? 0 : latestTime
+        for index in ended.indices where !ended[index] {
+            openSpans += 1
+            builder.endSpan(Int32(index), at: closingTime, status: .unfinished)
+        }
+        var warnings: [TraceReadWarning] = []
+        if damagedRecords > 0 {
+            let lost = lostEventsKnown ? "\(formatCount(lostEvents)) events lost" : "an unknown number of events lost"
+            warnings.append(TraceReadWarning("\(damagedRecords) \(damagedRecords == 1 ? "record" : "records") damaged at byte \(formatCount(firstDamageOffset)), \(lost)"))
+        }
+        if truncatedAt >= 0 {
+            let lost = lostEvents > 0 && damagedRecords == 0 ? ", \(formatCount(lostEvents)) events lost" : ""
+            warnings.append(TraceReadWarning("cut off at byte \(formatCount(truncatedAt)): the last record is incomplete\(lost)"))
+        }
+        if undecodableChunks > 0 {
+            warnings.append(TraceReadWarning("\(undecodableChunks) records could not be fully decoded (written by a newer lanes?)"))
+        }
+        if unknownRecords > 0 {
+            warnings.append(TraceReadWarning("skipped \(unknownRecords) records of unknown types (written by a newer lanes?)"))
+        }
+        if !sawFooter {
+            let open = openSpans > 0 ? "; \(formatCount(openSpans)) spans still open were closed at the last timestamp" : ""
+            warnings.append(TraceReadWarning("the recording did not finish (no footer)\(open)"))
+        } else if openSpans > 0 {
+            warnings.append(TraceReadWarning("\(formatCount(openSpans)) spans never ended; closed at the last timestamp"))
+        }
+        if !pendingEnds.isEmpty {
+            warnings.append(TraceReadWarning("\(formatCount(pendingEnds.count)) span ends refer to spans whose begin was lost"))
+        }
+        if parentsLost > 0 {
+            warnings.append(TraceReadWarning("\(formatCount(parentsLost)) spans lost their parent and are shown as roots"))
+        }
+        if missingStrings > 0 {
+            warnings.append(TraceReadWarning("\(formatCount(missingStrings)) references to undefined strings read as \"?\""))
+        }
+        if builder.metadata.droppedEvents > 0 {
+            warnings.append(TraceReadWarning("the recorder dropped \(formatCount(Int(clamping: builder.metadata.droppedEvents))) events (its buffers were full)"))
+        }
+        if !sawHeader {
+            warnings.append(TraceReadWarning("the header record is missing or damaged: process name and wall-clock time unknown"))
+        }
+        return (builder.build(), warnings)
+    }
+}
+
+/// `1234567` → `1,234,567`.
+func formatCount(_ value: Int) -> String {
+    let digits = String(value.magnitude)
+    var result = ""
+    for (position, character) in digits.enumerated() {
+        if position > 0, (digits.count - position) % 3 == 0 { result.append(",") }
+        result.append(character)
+    }
+    return value < 0 ? "-" + result : result
 }

@@ -1,0 +1,91 @@
+import LanesModel
+
+/// What the finding rules share: the trace, the options and what the analysis derived first.
+struct RuleContext {
+    let trace: Trace
+    let options: AnalysisOptions
+    let structure: SpanStructure
+    let sliceTotals: SliceTotals
+    let executorThreadsHeld: StepSeries
+    let tasksQueued: StepSeries
+    let executorThreadCount: Int
+
+    /// Runs every rule the trace has data for; returns the findings, largest cost first, and the
+    /// rules that could not run with the reason.
+    func runAllRules() -> ([Finding], [(rule: FindingRule, reason: String)]) {
+        var findings: [Finding] = []
+        var skipped: [(rule: FindingRule, reason: String)] = []
+        let kindsKnown = trace.spanCount == 0 || trace.spanKind.contains { $0 != .unknown }
+        let hasStates = !trace.slices.isEmpty || trace.spanCount == 0
+        let noKinds = "the spans carry no kinds (an imported trace): sync and async work cannot be told apart"
+        let noStates = "the trace has no task states: record with the tracing executor to see executor jobs"
+
+        if kindsKnown {
+            findings += blockingCallFindings()
+            findings += runSyncInAsyncFindings()
+            findings += sequentialAwaitFindings()
+        } else {
+            skipped.append((.blockingCall, noKinds))
+            skipped.append((.runSyncInAsync, noKinds))
+            skipped.append((.sequentialAwaits, noKinds))
+        }
+        if hasStates || (kindsKnown && executorThreadCount > 0) {
+            findings += executorStallFindings()
+        } else {
+            skipped.append((.executorStall, kindsKnown
+                ? "the trace has no task states and names no executor threads"
+                : noStates))
+        }
+        if hasStates {
+            findings += neverYieldedFindings()
+        } else {
+            skipped.append((.neverYielded, noStates))
+        }
+        findings.sort {
+            ($0.costNanoseconds, -$0.begin, $0.span) > ($1.costNanoseconds, -$1.begin, $1.span)
+        }
+        return (findings, skipped)
+    }
+
+    func wall(_ span: Int) -> Int64 { trace.spanEnd[span] &- trace.spanBegin[span] }
+
+    func name(_ span: Int) -> String { DisplayText.name(ofSpan: span, in: trace) }
+
+    func threadName(_ span: Int) -> String {
+        let thread = Int(trace.spanThread[span])
+        return DisplayText.escaped(trace.name(ofThread: thread))
+    }
+
+    func offCPUShare(_ span: Int) -> Double? {
+        let wall = wall(span)
+        guard wall > 0, let cpu = trace.cpuNanoseconds(ofSpan: span) else { return nil }
+        return max(0, min(1, 1 - Double(cpu) / Double(wall)))
+    }
+
+}
+
+/// The outermost blocking spans sorted by begin, for finding those inside an interval.
+struct BlockingSpanIndex {
+    let spans: [Int32]
+    let longest: Int64
+    let trace: Trace
+
+    init(trace: Trace, structure: SpanStructure) {
+        self.trace = trace
+        spans = structure.outermostBlocking.sorted {
+            (trace.spanBegin[Int($0)], $0) < (trace.spanBegin[Int($1)], $1)
+        }
+        longest = spans.reduce(0) { max($0, trace.spanEnd[Int($1)] &- trace.spanBegin[Int($1)]) }
+    }
+
+    /// The outermost blocking spans overlapping `[from, to)`, in begin order.
+    func spans(overlapping from: Int64, _ to: Int64) -> [Int32] {
+        var index = spans.partitioningIndex { trace.spanBegin[Int($0)] >= from &- longest }
+        var result: [Int32] = []
+        while index < spans.count, trace.spanBegin[Int(spans[index])] < to {
+            if trace.spanEnd[Int(spans[index])] > from { result.append(spans[index]) }
+            index += 1
+        }
+        return result
+    }
+}

@@ -1,0 +1,106 @@
+import LanesModel
+
+/// What the analysis derives once from the span tree: a parents-first order, self times, and
+/// which spans block an executor thread. Every pass is linear in spans.
+struct SpanStructure: Sendable {
+    /// Every span, each after its parent (breadth first from the roots).
+    let topDown: [Int32]
+    /// Wall time minus the time covered by at least one child, per span.
+    let selfTime: [Int64]
+    /// Blocking spans that count towards blocked time: those without a blocking ancestor on the
+    /// same thread (a blocking span inside another holds no extra thread). In parents-first order.
+    let outermostBlocking: [Int32]
+    /// `isOutermostBlocking[span]` says whether `span` is in `outermostBlocking`.
+    let isOutermostBlocking: [Bool]
+
+    init(trace: Trace) {
+        let count = trace.spanCount
+        topDown = Self.parentsFirstOrder(trace)
+        selfTime = Self.selfTimes(trace)
+        var nearestBlockingAncestor = [Int32](repeating: -1, count: count)
+        var outermost: [Int32] = []
+        var isOutermost = [Bool](repeating: false, count: count)
+        for span32 in topDown {
+            let span = Int(span32)
+            let parent = Int(trace.spanParent[span])
+            if parent >= 0 {
+                nearestBlockingAncestor[span] = Self.isBlocking(trace, parent)
+                    ? Int32(parent) : nearestBlockingAncestor[parent]
+            }
+            guard Self.isBlocking(trace, span) else { continue }
+            let ancestor = Int(nearestBlockingAncestor[span])
+            if ancestor < 0 || trace.spanThread[ancestor] != trace.spanThread[span] {
+                outermost.append(span32)
+                isOutermost[span] = true
+            }
+        }
+        outermostBlocking = outermost
+        isOutermostBlocking = isOutermost
+    }
+
+    /// Whether span `span` began on an executor thread: the recorder saw a Swift task current, or
+    /// the thread is known to belong to an executor.
+    static func isOnExecutor(_ trace: Trace, _ span: Int) -> Bool {
+        if trace.spanFlags[span].contains(.onExecutor) { return true }
+        let thread = Int(trace.spanThread[span])
+        return thread >= 0 && thread < trace.threads.count && trace.threads[thread].isExecutor
+    }
+
+    /// Whether span `span` holds an executor thread while it waits or computes: synchronous work
+    /// (a `sync` span, or a `runSync` bridge, which blocks its caller) begun on an executor thread.
+    static func isBlocking(_ trace: Trace, _ span: Int) -> Bool {
+        let kind = trace.spanKind[span]
+        return (kind == .sync || kind == .runSync) && isOnExecutor(trace, span)
+    }
+
+    static func parentsFirstOrder(_ trace: Trace) -> [Int32] {
+        var order: [Int32] = []
+        order.reserveCapacity(trace.spanCount)
+        order.append(contentsOf: trace.roots)
+        var position = 0
+        while position < order.count {
+            let span = Int(order[position])
+            order.append(contentsOf: trace.children(ofSpan: span))
+            position += 1
+        }
+        return order
+    }
+
+    static func selfTimes(_ trace: Trace) -> [Int64] {
+        let count = trace.spanCount
+        var result = [Int64](repeating: 0, count: count)
+        for span in 0..<count {
+            let begin = trace.spanBegin[span]
+            let end = trace.spanEnd[span]
+            var covered: Int64 = 0
+            forEachCoveredInterval(trace, span) { from, to in covered &+= to &- from }
+            result[span] = max(0, (end &- begin) &- covered)
+        }
+        return result
+    }
+
+    /// Calls `body` with each maximal interval inside span `span` during which at least one of
+    /// its children is active, in time order (children are sorted by begin, so this is linear).
+    @inline(__always)
+    static func forEachCoveredInterval(_ trace: Trace, _ span: Int, _ body: (Int64, Int64) -> Void) {
+        let begin = trace.spanBegin[span]
+        let end = trace.spanEnd[span]
+        var runBegin: Int64 = 0
+        var runEnd: Int64 = 0
+        var open = false
+        for child in trace.children(ofSpan: span) {
+            let childBegin = max(begin, trace.spanBegin[Int(child)])
+            let childEnd = min(end, trace.spanEnd[Int(child)])
+            guard childEnd > childBegin else { continue }
+            if open, childBegin <= runEnd {
+                runEnd = max(runEnd, childEnd)
+            } else {
+                if open { body(runBegin, runEnd) }
+                runBegin = childBegin
+                runEnd = childEnd
+                open = true
+            }
+        }
+        if open { body(runBegin, runEnd) }
+    }
+}

@@ -1,0 +1,62 @@
+/// The summary as the lines `lanes summary` prints.
+extension TraceSummary {
+    /// The report, one string per line, with at most `findingLimit` findings spelled out.
+    public func lines(title: String, findingLimit: Int = 10) -> [String] {
+        let duration = DisplayText.duration
+        var lines: [String] = []
+        let threads = executorThreadCount > 0
+            ? "\(threadCount) threads (\(executorThreadCount) executor)" : "\(threadCount) threads"
+        lines.append("\(title)   wall \(duration(wallNanoseconds))   \(spanCount) spans · \(taskCount) tasks · \(threads)")
+        var totals = "blocked \(duration(blockedNanoseconds))"
+        totals += hasTaskStates ? "   queued \(duration(queuedNanoseconds))" : "   queued n/a (no task states)"
+        totals += "   overlapped \(duration(overlappedNanoseconds))   overlap max \(maxOverlap)"
+        lines.append(totals)
+        if findings.isEmpty {
+            lines.append("no findings")
+        } else {
+            let counts = findingCounts.map { "\($0.rule.rawValue) ×\($0.count) \(duration($0.costNanoseconds))" }
+            lines.append("\(findings.count) finding\(findings.count == 1 ? "" : "s"): " + counts.joined(separator: " · "))
+        }
+
+        if !findings.isEmpty {
+            lines.append("")
+            lines.append("top findings by cost")
+            for (index, finding) in findings.prefix(max(0, findingLimit)).enumerated() {
+                lines.append("  \(index + 1). \(finding.rule.rawValue)  \(duration(finding.costNanoseconds))  \(finding.message)")
+                lines.append("     → \(finding.advice)")
+            }
+            if findings.count > findingLimit {
+                lines.append("  … and \(findings.count - findingLimit) more (--json lists all)")
+            }
+        }
+
+        if let handler = slowestHandler {
+            lines.append("")
+            lines.append("critical path of the slowest handler, \(handler.name) (\(duration(handler.wallNanoseconds)))")
+            if criticalPath.isEmpty {
+                lines.append("  (no child spans)")
+            } else {
+                lines.append("  " + criticalPath.map { "\($0.name) \(duration($0.wallNanoseconds))" }.joined(separator: " → "))
+            }
+        }
+
+        if !topSelfTime.isEmpty {
+            lines.append("")
+            lines.append("most self time")
+            let width = min(40, topSelfTime.map(\.name.count).max() ?? 0)
+            for entry in topSelfTime {
+                let padded = entry.name.count >= width ? entry.name : entry.name + String(repeating: " ", count: width - entry.name.count)
+                lines.append("  \(padded)  ×\(entry.count)  \(duration(entry.selfNanoseconds))")
+            }
+        }
+
+        if !skippedRules.isEmpty {
+            lines.append("")
+            lines.append("rules not run")
+            for skipped in skippedRules {
+                lines.append("  \(skipped.rule.rawValue): \(skipped.reason)")
+            }
+        }
+        return lines
+    }
+}

@@ -1,0 +1,192 @@
+import LanesModel
+
+/// Everything Lanes concludes from one trace: what blocked, what waited, what overlapped, and the
+/// findings with their cost and advice.
+///
+/// Built once per trace (linear or n log n in spans) and then read by the viewer, `lanes summary`
+/// and `lanes diff`. Pure: it reads only the `Trace` and the options.
+public final class TraceAnalysis: Sendable {
+    /// The trace analysed.
+    public let trace: Trace
+    /// The thresholds used.
+    public let options: AnalysisOptions
+
+    /// Every finding, largest cost first.
+    public let findings: [Finding]
+    /// Σ wall time of the blocking spans that each held a thread (a blocking span nested in
+    /// another on the same thread is not counted again), in nanoseconds.
+    public let blockedNanoseconds: Int64
+    /// Σ (started − enqueued) over all executor jobs: time ready tasks waited for a thread.
+    public let queuedNanoseconds: Int64
+    /// Time during which at least two spans were active at once (see `concurrency`).
+    public let overlappedNanoseconds: Int64
+    /// The largest number of spans active at one instant (see `concurrency`).
+    public let maxOverlap: Int
+    /// How many executor threads blocking work held at each instant.
+    public let executorThreadsHeld: StepSeries
+    /// How many spans were active at each instant, counting a span only while none of its
+    /// children is active (a parent waiting on one child is one activity, not two).
+    public let concurrency: StepSeries
+    /// How many executor jobs were ready but waiting for a thread at each instant.
+    public let tasksQueued: StepSeries
+    /// How many executor threads the trace shows (threads marked as executor threads, else the
+    /// threads that ran jobs); 0 when unknown.
+    public let executorThreadCount: Int
+    /// Rules that could not run on this trace, each with the reason (e.g. an imported trace
+    /// without span kinds or task states).
+    public let skippedRules: [(rule: FindingRule, reason: String)]
+
+    let structure: SpanStructure
+    let sliceTotals: SliceTotals
+    let findingIndexesBySpan: [Int32: [Int]]
+
+    /// Analyses `trace` with `options`.
+    public init(trace: Trace, options: AnalysisOptions = .init()) {
+        self.trace = trace
+        self.options = options
+        let structure = SpanStructure(trace: trace)
+        self.structure = structure
+        let sliceTotals = SliceTotals(trace: trace)
+        self.sliceTotals = sliceTotals
+
+        var blocked: Int64 = 0
+        var heldEvents = StepEvents(origin: trace.startTime, expectedCount: 2 * structure.outermostBlocking.count)
+        for span in structure.outermostBlocking {
+            let begin = trace.spanBegin[Int(span)]
+            let end = trace.spanEnd[Int(span)]
+            blocked &+= end &- begin
+            heldEvents.addInterval(begin, end)
+        }
+        blockedNanoseconds = blocked
+        let executorThreadsHeld = heldEvents.series()
+        self.executorThreadsHeld = executorThreadsHeld
+
+        var queued: Int64 = 0
+        var queuedEvents = StepEvents(origin: trace.startTime, expectedCount: 2 * trace.slices.count)
+        for slice in trace.slices {
+            queued &+= slice.started &- slice.enqueued
+            queuedEvents.addInterval(slice.enqueued, slice.started)
+        }
+        queuedNanoseconds = queued
+        let tasksQueued = queuedEvents.series()
+        self.tasksQueued = tasksQueued
+
+        let concurrency = Self.concurrencySeries(trace)
+        self.concurrency = concurrency
+        maxOverlap = Int(concurrency.overallMaximum)
+        overlappedNanoseconds = Self.timeAtOrAbove(2, in: concurrency)
+
+        let executorThreadCount = Self.countExecutorThreads(trace)
+        self.executorThreadCount = executorThreadCount
+
+        let context = RuleContext(
+            trace: trace, options: options, structure: structure, sliceTotals: sliceTotals,
+            executorThreadsHeld: executorThreadsHeld, tasksQueued: tasksQueued,
+            executorThreadCount: executorThreadCount)
+        let (findings, skipped) = context.runAllRules()
+        self.findings = findings
+        skippedRules = skipped
+        var bySpan: [Int32: [Int]] = [:]
+        for (index, finding) in findings.enumerated() where finding.span >= 0 {
+            bySpan[finding.span, default: []].append(index)
+        }
+        findingIndexesBySpan = bySpan
+    }
+
+    /// Indexes into `findings` of the findings about span `span`, largest cost first.
+    public func findings(forSpan span: Int) -> [Int] {
+        findingIndexesBySpan[Int32(truncatingIfNeeded: span)] ?? []
+    }
+
+    /// Whether span `span` held an executor thread: a `sync` (or `runSync`) span begun on an
+    /// executor thread, however short.
+    public func isBlocking(span: Int) -> Bool {
+        guard span >= 0, span < trace.spanCount else { return false }
+        return SpanStructure.isBlocking(trace, span)
+    }
+
+    /// How span `span`'s wall time divides into running, queued and suspended time of its task;
+    /// nil when the trace has no task states for that task.
+    public func states(ofSpan span: Int) -> SpanStateTimes? {
+        guard span >= 0, span < trace.spanCount else { return nil }
+        return sliceTotals.states(ofSpan: span, in: trace)
+    }
+
+    /// Wall time of span `span` not covered by any of its children, in nanoseconds.
+    public func selfTime(ofSpan span: Int) -> Int64 {
+        guard span >= 0, span < trace.spanCount else { return 0 }
+        return structure.selfTime[span]
+    }
+
+    /// For a synchronous span with a recorded CPU time, the share of its wall time spent off the
+    /// CPU (sleeping or waiting for I/O): near 1 means waiting, near 0 means computing. Nil when
+    /// no CPU time was recorded or the span has no duration.
+    public func offCPUShare(ofSpan span: Int) -> Double? {
+        guard span >= 0, span < trace.spanCount else { return nil }
+        let wall = trace.spanEnd[span] &- trace.spanBegin[span]
+        guard wall > 0, let cpu = trace.cpuNanoseconds(ofSpan: span) else { return nil }
+        return max(0, min(1, 1 - Double(cpu) / Double(wall)))
+    }
+
+    /// Σ children's wall time / span `span`'s wall time: 1 for children run one after another,
+    /// about n for n children run together; 0 without children or duration.
+    public func overlapFactor(ofSpan span: Int) -> Double {
+        guard span >= 0, span < trace.spanCount else { return 0 }
+        let wall = trace.spanEnd[span] &- trace.spanBegin[span]
+        guard wall > 0 else { return 0 }
+        var total: Int64 = 0
+        for child in trace.children(ofSpan: span) {
+            total &+= trace.spanEnd[Int(child)] &- trace.spanBegin[Int(child)]
+        }
+        return Double(total) / Double(wall)
+    }
+
+    /// The chain of children of span `span` that decided when it ended, in time order: the child
+    /// that ended last, then the child that ended last before that one began, and so on.
+    public func criticalPath(ofSpan span: Int) -> [Int32] {
+        guard span >= 0, span < trace.spanCount else { return [] }
+        let parentBegin = trace.spanBegin[span]
+        let byEnd = trace.children(ofSpan: span).sorted {
+            (trace.spanEnd[Int($0)], $0) > (trace.spanEnd[Int($1)], $1)
+        }
+        var path: [Int32] = []
+        var horizon = trace.spanEnd[span]
+        for child in byEnd {
+            let childBegin = trace.spanBegin[Int(child)]
+            let childEnd = trace.spanEnd[Int(child)]
+            guard childEnd <= horizon, childBegin >= parentBegin else { continue }
+            path.append(child)
+            horizon = childBegin
+        }
+        return path.reversed()
+    }
+
+    static func concurrencySeries(_ trace: Trace) -> StepSeries {
+        var events = StepEvents(origin: trace.startTime, expectedCount: 4 * trace.spanCount)
+        for span in 0..<trace.spanCount {
+            events.addInterval(trace.spanBegin[span], trace.spanEnd[span])
+            SpanStructure.forEachCoveredInterval(trace, span) { from, to in
+                events.subtractInterval(from, to)
+            }
+        }
+        return events.series()
+    }
+
+    static func timeAtOrAbove(_ level: Int32, in series: StepSeries) -> Int64 {
+        var total: Int64 = 0
+        let times = series.times
+        let values = series.values
+        for index in 0..<max(0, times.count - 1) where values[index] >= level {
+            total &+= times[index + 1] &- times[index]
+        }
+        return total
+    }
+
+    static func countExecutorThreads(_ trace: Trace) -> Int {
+        let marked = trace.threads.filter(\.isExecutor).count
+        if marked > 0 { return marked }
+        var seen = Set<Int32>()
+        for slice in trace.slices { seen.insert(slice.thread) }
+        return seen.count
+    }
+}

@@ -1,0 +1,64 @@
+/// Little-endian and LEB128 encoding onto a byte array, as the format specifies.
+extension Array where Element == UInt8 {
+    /// Appends `value` as an unsigned LEB128 varint (7 bits a byte, low bits first).
+    @inlinable
+    mutating func appendVarint(_ value: UInt64) {
+        var value = value
+        while value >= 0x80 {
+            append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        append(UInt8(value))
+    }
+
+    /// Appends `value` zigzag-encoded (0, -1, 1, -2, … → 0, 1, 2, 3, …) as a varint.
+    @inlinable
+    mutating func appendSignedVarint(_ value: Int64) {
+        appendVarint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+    }
+
+    /// Appends a varint length and the UTF-8 bytes of `string`.
+    mutating func appendString(_ string: String) {
+        var string = string
+        string.withUTF8 { utf8 in
+            appendVarint(UInt64(utf8.count))
+            append(contentsOf: utf8)
+        }
+    }
+
+    mutating func appendLittleEndian(_ value: UInt32) {
+        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+    }
+
+    mutating func appendLittleEndian(_ value: UInt16) {
+        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+    }
+
+    mutating func appendLittleEndian(_ value: Int64) {
+        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+    }
+}
+
+/// Frames payloads as records: marker, type, length, CRC-32C, payload.
+enum RecordFraming {
+    /// The whole record for `payload`.
+    static func record(type: UInt8, payload: [UInt8]) -> [UInt8] {
+        var record: [UInt8] = []
+        record.reserveCapacity(LanesFileLayout.recordHeaderSize + payload.count)
+        appendHeader(to: &record, type: type, payload: payload)
+        record.append(contentsOf: payload)
+        return record
+    }
+
+    /// Appends the 10-byte header for `payload`: marker, type, u32 length, u32 CRC-32C of
+    /// (type, length, payload).
+    static func appendHeader(to record: inout [UInt8], type: UInt8, payload: [UInt8]) {
+        var covered: [UInt8] = [type]
+        covered.appendLittleEndian(UInt32(payload.count))
+        var crc = CRC32C.checksum(covered)
+        crc = payload.withUnsafeBytes { CRC32C.checksum($0, continuing: crc) }
+        record.append(LanesFileLayout.recordMarker)
+        record.append(contentsOf: covered)
+        record.appendLittleEndian(crc)
+    }
+}

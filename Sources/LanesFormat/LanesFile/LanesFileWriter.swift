@@ -1,0 +1,181 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why a `.lanes` file could not be written.
+public struct LanesWriteError: Error, Sendable, CustomStringConvertible {
+    /// The file, as given.
+    public var path: String
+    /// What went wrong.
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "lanes: \(path): \(reason)" }
+}
+
+/// Appends records to a `.lanes` file: the header first, then strings, threads, tasks and
+/// event chunks in any order (each defined before use), then the footer on a clean finish.
+///
+/// Not thread-safe: one owner (a recorder's background writer) calls it. Records are buffered
+/// and reach the file on `flush()` or when the buffer is large, so what a crash loses is what
+/// was not yet flushed.
+public final class LanesFileWriter {
+    /// The file being written.
+    public let path: String
+    private var descriptor: Int32
+    private var pending: [UInt8] = []
+    private var offset = 0
+    private var chunkOffsets: [Int] = []
+    private var stringCount: UInt32 = 1
+    private var latestTime: Int64 = .min
+    private var isFinished = false
+
+    /// Creates (or truncates) the file at `path` and writes the magic, version and header.
+    ///
+    /// `clockAtStart` (monotonic ns) and `unixNanosecondsAtClock` are one instant read on both
+    /// clocks, so that every monotonic time in the file maps to a wall-clock time.
+    public init(
+        path: String, processName: String, processID: UInt32, clockAtStart: Int64, unixNanosecondsAtClock: Int64
+    ) throws(LanesWriteError) {
+        self.path = path
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw LanesWriteError(path: path, reason: "cannot create: \(String(cString: strerror(errno)))")
+        }
+        pending.append(contentsOf: LanesFileLayout.magic)
+        pending.appendLittleEndian(LanesFileLayout.version)
+        var header: [UInt8] = []
+        header.appendLittleEndian(clockAtStart)
+        header.appendLittleEndian(unixNanosecondsAtClock)
+        header.appendLittleEndian(processID)
+        header.appendString(processName)
+        append(record: RecordFraming.record(type: LanesRecordType.header.rawValue, payload: header))
+        try flush()
+    }
+
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    /// The number of string ids defined so far (id 0, the empty string, included).
+    public var definedStringCount: UInt32 { stringCount }
+
+    /// Defines strings with consecutive ids starting at `firstID`, which must be the next
+    /// undefined id (`definedStringCount`). Id 0 is always the empty string.
+    public func defineStrings(firstID: UInt32, _ strings: [String]) throws(LanesWriteError) {
+        var start = 0
+        while start < strings.count {
+            let batch = strings[start..<min(strings.count, start + 4096)]
+            var payload: [UInt8] = []
+            payload.appendVarint(UInt64(firstID) + UInt64(start))
+            payload.appendVarint(UInt64(batch.count))
+            for string in batch { payload.appendString(string) }
+            append(record: RecordFraming.record(type: LanesRecordType.strings.rawValue, payload: payload))
+            start += batch.count
+        }
+        stringCount = max(stringCount, firstID + UInt32(strings.count))
+        try flushIfLarge()
+    }
+
+    /// Declares that chunks from `writerID` were recorded on thread `threadID`.
+    public func defineThread(writerID: UInt32, threadID: UInt64, name: String, isExecutor: Bool) throws(LanesWriteError) {
+        var payload: [UInt8] = []
+        payload.appendVarint(UInt64(writerID))
+        payload.appendVarint(threadID)
+        payload.append(isExecutor ? 1 : 0)
+        payload.appendString(name)
+        append(record: RecordFraming.record(type: LanesRecordType.thread.rawValue, payload: payload))
+        try flushIfLarge()
+    }
+
+    /// Names task `id` (a string id) and gives its parent task (0 for none).
+    public func defineTask(id: UInt64, name: UInt32, parentTask: UInt64) throws(LanesWriteError) {
+        var payload: [UInt8] = []
+        payload.appendVarint(1)
+        payload.appendSignedVarint(Int64(bitPattern: id))
+        payload.appendVarint(UInt64(name))
+        payload.appendVarint(parentTask)
+        append(record: RecordFraming.record(type: LanesRecordType.tasks.rawValue, payload: payload))
+        try flushIfLarge()
+    }
+
+    /// Records that writer `writerID` dropped `count` events (its buffers were full) by `time`.
+    public func writeDropped(writerID: UInt32, count: UInt64, time: Int64) throws(LanesWriteError) {
+        var payload: [UInt8] = []
+        payload.appendVarint(UInt64(writerID))
+        payload.appendVarint(count)
+        payload.appendSignedVarint(time)
+        append(record: RecordFraming.record(type: LanesRecordType.dropped.rawValue, payload: payload))
+        try flushIfLarge()
+    }
+
+    /// Appends the chunk `encoder` holds (does nothing if it is empty).
+    public func write(chunk encoder: LanesChunkEncoder) throws(LanesWriteError) {
+        guard !encoder.isEmpty else { return }
+        try write(record: encoder.encodedRecord(), isChunk: true)
+    }
+
+    /// Appends an already framed record (from `LanesChunkEncoder.encodedRecord()`).
+    public func write(record: [UInt8], isChunk: Bool = true) throws(LanesWriteError) {
+        if isChunk { chunkOffsets.append(offset + pending.count) }
+        append(record: record)
+        try flushIfLarge()
+    }
+
+    /// Notes the latest time written, for the footer.
+    public func noteTime(_ time: Int64) { latestTime = max(latestTime, time) }
+
+    /// Hands everything buffered to the operating system.
+    public func flush() throws(LanesWriteError) {
+        var written = 0
+        while written < pending.count {
+            let count = pending.withUnsafeBytes { buffer in
+                Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                pending.removeAll()
+                throw LanesWriteError(path: path, reason: "cannot write: \(reason)")
+            }
+            written += count
+        }
+        offset += pending.count
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes the footer (chunk index), flushes and closes the file. Calling it twice does nothing.
+    public func finish() throws(LanesWriteError) {
+        guard !isFinished else { return }
+        isFinished = true
+        var payload: [UInt8] = []
+        payload.appendVarint(UInt64(chunkOffsets.count))
+        var previous = 0
+        for chunkOffset in chunkOffsets {
+            payload.appendVarint(UInt64(chunkOffset - previous))
+            previous = chunkOffset
+        }
+        payload.appendSignedVarint(latestTime == .min ? 0 : latestTime)
+        append(record: RecordFraming.record(type: LanesRecordType.footer.rawValue, payload: payload))
+        try flush()
+        if fsync(descriptor) != 0 && errno != EINVAL && errno != EROFS {
+            throw LanesWriteError(path: path, reason: "cannot sync: \(String(cString: strerror(errno)))")
+        }
+        close(descriptor)
+        descriptor = -1
+    }
+
+    private func append(record: [UInt8]) {
+        pending.append(contentsOf: record)
+    }
+
+    private func flushIfLarge() throws(LanesWriteError) {
+        if pending.count >= 1 << 20 { try flush() }
+    }
+}

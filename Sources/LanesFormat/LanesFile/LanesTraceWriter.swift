@@ -1,0 +1,169 @@
+import LanesModel
+
+/// Encodes a whole in-memory `Trace` as a `.lanes` file (for `lanes convert` and tests).
+///
+/// Each thread becomes one writer whose events are in time order; span ids are given out in
+/// consecutive blocks per writer, so that no event needs an explicit id. Reading the result
+/// gives back an equal `Trace`.
+public enum LanesTraceWriter {
+    /// The file's bytes.
+    public static func encode(_ trace: Trace) -> [UInt8] {
+        var output: [UInt8] = LanesFileLayout.magic
+        output.appendLittleEndian(LanesFileLayout.version)
+        var header: [UInt8] = []
+        header.appendLittleEndian(trace.metadata.clockAtStart)
+        header.appendLittleEndian(trace.metadata.unixNanosecondsAtClock)
+        header.appendLittleEndian(trace.metadata.processID)
+        header.appendString(trace.metadata.processName)
+        output.append(contentsOf: RecordFraming.record(type: LanesRecordType.header.rawValue, payload: header))
+
+        // Strings: file id = trace string index (0 is the empty string in both), then task
+        // names the table lacks.
+        var strings = trace.strings.strings
+        var extraStringIDs: [String: Int] = [:]
+        for task in trace.tasks where !task.name.isEmpty && trace.strings.index(of: task.name) == nil && extraStringIDs[task.name] == nil {
+            extraStringIDs[task.name] = strings.count
+            strings.append(task.name)
+        }
+        var first = 1
+        while first < strings.count {
+            let batch = strings[first..<min(strings.count, first + 4096)]
+            var payload: [UInt8] = []
+            payload.appendVarint(UInt64(first))
+            payload.appendVarint(UInt64(batch.count))
+            for string in batch { payload.appendString(string) }
+            output.append(contentsOf: RecordFraming.record(type: LanesRecordType.strings.rawValue, payload: payload))
+            first += batch.count
+        }
+        // Threads: writer w + 1 is thread w; the writer after the last holds spans of unknown thread.
+        for (index, thread) in trace.threads.enumerated() {
+            var payload: [UInt8] = []
+            payload.appendVarint(UInt64(index + 1))
+            payload.appendVarint(thread.id)
+            payload.append(thread.isExecutor ? 1 : 0)
+            payload.appendString(thread.name)
+            output.append(contentsOf: RecordFraming.record(type: LanesRecordType.thread.rawValue, payload: payload))
+        }
+        // Tasks, in the trace's order, ids delta-coded, in batches.
+        var taskStart = 0
+        while taskStart < trace.tasks.count {
+            let batch = trace.tasks[taskStart..<min(trace.tasks.count, taskStart + 8192)]
+            var payload: [UInt8] = []
+            payload.appendVarint(UInt64(batch.count))
+            var previous: UInt64 = 0
+            for task in batch {
+                payload.appendSignedVarint(Int64(bitPattern: task.id &- previous))
+                previous = task.id
+                let nameID = task.name.isEmpty ? 0 : (trace.strings.index(of: task.name).map(Int.init) ?? extraStringIDs[task.name] ?? 0)
+                payload.appendVarint(UInt64(nameID))
+                payload.appendVarint(0)
+            }
+            output.append(contentsOf: RecordFraming.record(type: LanesRecordType.tasks.rawValue, payload: payload))
+            taskStart += batch.count
+        }
+        if trace.metadata.droppedEvents > 0 {
+            var payload: [UInt8] = []
+            payload.appendVarint(0)
+            payload.appendVarint(trace.metadata.droppedEvents)
+            payload.appendSignedVarint(trace.endTime)
+            output.append(contentsOf: RecordFraming.record(type: LanesRecordType.dropped.rawValue, payload: payload))
+        }
+
+        let writerCount = trace.threads.count + 1
+        func writerIndex(ofThread thread: Int32) -> Int { thread >= 0 && Int(thread) < trace.threads.count ? Int(thread) : writerCount - 1 }
+
+        // Spans per writer, in (begin, index) order; ids in consecutive blocks per writer.
+        var spansOfWriter = [[Int32]](repeating: [], count: writerCount)
+        for span in 0..<trace.spanCount { spansOfWriter[writerIndex(ofThread: trace.spanThread[span])].append(Int32(span)) }
+        for writer in 0..<writerCount {
+            spansOfWriter[writer].sort { (trace.spanBegin[Int($0)], $0) < (trace.spanBegin[Int($1)], $1) }
+        }
+        var fileID = [UInt64](repeating: 0, count: trace.spanCount)
+        var nextID: UInt64 = 1
+        for writer in 0..<writerCount {
+            for span in spansOfWriter[writer] {
+                fileID[Int(span)] = nextID
+                nextID += 1
+            }
+        }
+        var slicesOfWriter = [[Int32]](repeating: [], count: writerCount)
+        for (index, slice) in trace.slices.enumerated() { slicesOfWriter[writerIndex(ofThread: slice.thread)].append(Int32(index)) }
+
+        var chunkOffsets: [Int] = []
+        for writer in 0..<writerCount {
+            let spans = spansOfWriter[writer]
+            let slices = slicesOfWriter[writer]
+            guard !spans.isEmpty || !slices.isEmpty else { continue }
+            // Events: (time, order, span or slice). Begins sort before ends at equal times, and
+            // begins keep span order, so the reader rebuilds the same order.
+            var events: [(time: Int64, order: UInt8, item: Int32)] = []
+            events.reserveCapacity(spans.count * 2 + slices.count)
+            for span in spans {
+                let instantOnly = trace.spanFlags[Int(span)] == .instant && trace.spanKind[Int(span)] == .unknown
+                    && trace.spanStatus[Int(span)] == .ok && trace.duration(ofSpan: Int(span)) == 0
+                events.append((trace.spanBegin[Int(span)], instantOnly ? 2 : 0, span))
+                if !instantOnly { events.append((trace.spanEnd[Int(span)], 3, span)) }
+            }
+            for slice in slices { events.append((trace.slices[Int(slice)].ended, 4, slice)) }
+            events.sort { ($0.time, $0.order == 3 ? 1 : 0, $0.item, $0.order) < ($1.time, $1.order == 3 ? 1 : 0, $1.item, $1.order) }
+
+            var sequence: UInt64 = 0
+            var encoder = LanesChunkEncoder(writerID: UInt32(writer + 1), sequence: sequence, baseTime: events.first?.time ?? 0)
+            func flushChunk(nextTime: Int64) {
+                guard !encoder.isEmpty else { return }
+                chunkOffsets.append(output.count)
+                output.append(contentsOf: encoder.encodedRecord())
+                sequence += 1
+                encoder.reset(sequence: sequence, baseTime: nextTime)
+            }
+            for event in events {
+                if encoder.byteCount >= LanesFileLayout.preferredChunkPayload { flushChunk(nextTime: event.time) }
+                let item = Int(event.item)
+                switch event.order {
+                case 0, 2:
+                    let parent = trace.spanParent[item]
+                    let parentID = parent >= 0 ? fileID[Int(parent)] : 0
+                    let task = trace.tasks[Int(trace.spanTask[item])].id
+                    if event.order == 2 {
+                        encoder.instant(span: fileID[item], parent: parentID, name: trace.spanName[item], task: task, time: event.time)
+                    } else {
+                        encoder.begin(
+                            span: fileID[item], parent: parentID, kind: trace.spanKind[item], name: trace.spanName[item],
+                            task: task, onExecutor: trace.spanFlags[item].contains(.onExecutor), time: event.time)
+                        if trace.spanFlags[item].contains(.instant) { encoder.setFlags(span: fileID[item], flags: .instant) }
+                    }
+                    var position = trace.attributes.partitioningIndex { $0.span >= Int32(item) }
+                    while position < trace.attributes.count, trace.attributes[position].span == Int32(item) {
+                        encoder.attribute(span: fileID[item], key: trace.attributes[position].key, value: trace.attributes[position].value)
+                        position += 1
+                    }
+                case 3:
+                    if trace.spanStatus[item] != .ok {
+                        encoder.end(
+                            span: fileID[item], time: event.time, status: trace.spanStatus[item],
+                            cpuNanoseconds: trace.cpuNanoseconds(ofSpan: item))
+                    } else if let cpu = trace.cpuNanoseconds(ofSpan: item) {
+                        encoder.end(span: fileID[item], time: event.time, cpuNanoseconds: cpu)
+                    } else {
+                        encoder.end(span: fileID[item], time: event.time)
+                    }
+                default:
+                    let slice = trace.slices[item]
+                    encoder.job(task: trace.tasks[Int(slice.task)].id, enqueued: slice.enqueued, started: slice.started, ended: slice.ended)
+                }
+            }
+            flushChunk(nextTime: 0)
+        }
+
+        var footer: [UInt8] = []
+        footer.appendVarint(UInt64(chunkOffsets.count))
+        var previous = 0
+        for offset in chunkOffsets {
+            footer.appendVarint(UInt64(offset - previous))
+            previous = offset
+        }
+        footer.appendSignedVarint(trace.endTime)
+        output.append(contentsOf: RecordFraming.record(type: LanesRecordType.footer.rawValue, payload: footer))
+        return output
+    }
+}
