@@ -4,9 +4,9 @@ import Testing
 
 @Suite("Chrome export → import")
 struct ChromeRoundTripTests {
-    @Test("random traces keep spans, names, kinds, parents, times, threads and attributes", arguments: 1...40)
+    @Test("random traces keep spans, names, kinds, parents, times, threads, attributes and task states", arguments: 1...40)
     func roundTrip(seed: Int) throws {
-        let original = ChromeTestSupport.randomTrace(seed: UInt64(seed))
+        let original = ChromeTestSupport.randomTrace(seed: UInt64(seed), withSlices: true)
         let bytes = ChromeTraceExporter.export(original)
         let (imported, warnings) = try ChromeTraceImporter.read(bytes: bytes, path: "round-trip.json")
         #expect(warnings.isEmpty, "\(warnings)")
@@ -17,6 +17,8 @@ struct ChromeRoundTripTests {
             Issue.record("span differs:\n  exported \(left)\n  imported \(right)")
             break
         }
+        #expect(ChromeTestSupport.canonicalSlices(imported) == ChromeTestSupport.canonicalSlices(original))
+        #expect(imported.metadata.hasTaskStates == original.metadata.hasTaskStates)
         #expect(imported.metadata.processName == original.metadata.processName)
         #expect(imported.metadata.processID == original.metadata.processID)
         #expect(imported.metadata.clockAtStart == original.metadata.clockAtStart)

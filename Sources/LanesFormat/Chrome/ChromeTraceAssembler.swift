@@ -90,6 +90,8 @@ struct ChromeTraceAssembler {
     private var laneByKey: [LaneKey: Int32] = [:]
 
     private var lanesFileFacts = LanesFacts()
+    /// Task-state slices from `lanes.job` events: lane, thread slot, enqueued, started, ended.
+    private var jobs: [(lane: Int32, thread: Int32, enqueued: Int64, started: Int64, ended: Int64)] = []
     private var latestTimestamp: Int64 = .min
 
     // What was lost, for the warnings.
@@ -135,6 +137,12 @@ struct ChromeTraceAssembler {
         switch phase {
         case UInt8(ascii: "X"):
             let slot = threadSlot(event.process, event.thread)
+            if let task = event.facts?.jobTask {
+                let lane = self.lane(.task(task), name: event.facts?.taskName ?? "")
+                let ended = time.addingReportingOverflow(max(0, event.duration))
+                jobs.append((lane, slot, event.facts?.enqueuedNanoseconds ?? time, time, ended.overflow ? time : ended.partialValue))
+                return
+            }
             let end = time.addingReportingOverflow(max(0, event.duration))
             latestTimestamp = max(latestTimestamp, end.overflow ? time : end.partialValue)
             append(event, begin: time, end: end.overflow ? time : end.partialValue, slot: slot,
@@ -392,6 +400,11 @@ struct ChromeTraceAssembler {
         let order = spanOrder()
         builder.reserveSpans(order.count)
         var builderIndexOfInterval = [Int32](repeating: -1, count: intervals.count)
+        for job in jobs {
+            builder.addSlice(
+                task: taskOfLane[Int(job.lane)], thread: job.thread, enqueued: job.enqueued &+ offset,
+                started: job.started &+ offset, ended: job.ended &+ offset)
+        }
         var spanNumbers = LanesSpanNumbers(capacity: intervals.count)
         var stack: [Int32] = []  // interval indexes
         var currentLane: Int32 = -1

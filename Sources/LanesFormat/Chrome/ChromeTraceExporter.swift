@@ -7,7 +7,8 @@ import LanesModel
 /// nanosecond, three decimals) relative to the trace's start. Synchronous spans on a known
 /// thread are `X` events on that thread; async spans are `b`/`e` pairs whose id is their task,
 /// so each task is one async track (a span that would break the track's nesting gets an id
-/// of its own). Process and thread names are `M` events. Lanes facts the format has no field
+/// of its own). Process and thread names are `M` events. Task-state slices (executor jobs) are
+/// `X` events named `job TASK` in category `lanes.job` on the thread that ran them. Lanes facts the format has no field
 /// for travel in `args` under `lanes.*` keys (see `LanesArgumentKey`); span attributes are
 /// plain string args.
 public enum ChromeTraceExporter {
@@ -18,6 +19,8 @@ public enum ChromeTraceExporter {
 
     private enum RecordKind: UInt8 {
         case complete, asyncBegin, asyncEnd, threadInstant, asyncInstant
+        /// A task-state slice (one executor job); `span` is the slice's index.
+        case job
     }
 
     private struct Record {
@@ -79,12 +82,16 @@ public enum ChromeTraceExporter {
         var taskNamed = [Bool](repeating: false, count: trace.tasks.count)
         for record in records {
             startLine(&writer)
+            if record.kind == .job {
+                writeJob(Int(record.span), of: trace, processID: processID, withTaskName: &taskNamed, to: &writer)
+                continue
+            }
             let span = Int(record.span)
             let thread = Int(trace.spanThread[span])
             let task = Int(trace.spanTask[span])
             let time = trace.spanBegin[span] - trace.startTime
             switch record.kind {
-            case .complete: writer.writeRaw("{\"ph\":\"X\",\"name\":")
+            case .complete, .job: writer.writeRaw("{\"ph\":\"X\",\"name\":")
             case .asyncBegin: writer.writeRaw("{\"ph\":\"b\",\"name\":")
             case .asyncEnd: writer.writeRaw("{\"ph\":\"e\",\"name\":")
             case .threadInstant: writer.writeRaw("{\"ph\":\"i\",\"s\":\"t\",\"name\":")
@@ -124,6 +131,36 @@ public enum ChromeTraceExporter {
         }
         writer.writeRaw("\n]\n")
         return writer.bytes
+    }
+
+    /// A task-state slice as an `X` event on the thread that ran it, named after its task, so
+    /// viewers show which task held each executor thread; the task and the time it waited
+    /// (`lanes.enqueued_ns`, relative to the trace start) are in `args`.
+    private static func writeJob(
+        _ index: Int, of trace: Trace, processID: Int64, withTaskName taskNamed: inout [Bool], to writer: inout JSONWriter
+    ) {
+        let slice = trace.slices[index]
+        let task = Int(slice.task)
+        writer.writeRaw("{\"ph\":\"X\",\"name\":")
+        writer.writeString("job " + trace.name(ofTask: task))
+        writer.writeRaw(",\"cat\":\"lanes.job\",\"ts\":")
+        writer.writeMicroseconds(fromNanoseconds: slice.started - trace.startTime)
+        writer.writeRaw(",\"dur\":")
+        writer.writeMicroseconds(fromNanoseconds: slice.ended - slice.started)
+        writer.writeRaw(",\"pid\":")
+        writer.writeInteger(processID)
+        writer.writeRaw(",\"tid\":")
+        writer.writeInteger(Int64(bitPattern: trace.threads[Int(slice.thread)].id))
+        writer.writeRaw(",\"args\":{\"lanes.job_task\":")
+        writer.writeInteger(Int64(bitPattern: trace.tasks[task].id))
+        if !taskNamed[task] {
+            writer.writeRaw(",\"lanes.task_name\":")
+            writer.writeString(trace.tasks[task].name)
+            taskNamed[task] = true
+        }
+        writer.writeRaw(",\"lanes.enqueued_ns\":")
+        writer.writeInteger(slice.enqueued - trace.startTime)
+        writer.writeRaw("}}")
     }
 
     private static func writeArguments(of span: Int, in trace: Trace, withTaskName: Bool, to writer: inout JSONWriter) {
@@ -214,6 +251,12 @@ public enum ChromeTraceExporter {
                 }
             }
             while let top = stack.popLast() { add(trace.spanEnd[top], top, .asyncEnd, true) }
+        }
+        for (index, slice) in trace.slices.enumerated() where slice.thread >= 0 && Int(slice.thread) < trace.threads.count {
+            records.append(Record(
+                time: slice.started, tieBreak: -(slice.ended - slice.started), sequence: sequence, span: Int32(index),
+                kind: .job, sharesTaskTrack: true))
+            sequence += 1
         }
         records.sort { ($0.time, $0.tieBreak, $0.sequence) < ($1.time, $1.tieBreak, $1.sequence) }
         return records

@@ -32,6 +32,11 @@ enum LanesArgumentKey {
     /// On the process: `TraceMetadata.unixNanosecondsAtClock`.
     static let unixNanosecondsAtClock = "lanes.unix_ns_at_clock"
 
+    /// On a `lanes.job` event (a task-state slice): the producer id of the task whose job it is.
+    static let jobTask = "lanes.job_task"
+    /// On a `lanes.job` event: when the job was enqueued, in nanoseconds after the trace start.
+    static let enqueuedNanoseconds = "lanes.enqueued_ns"
+
     /// Whether an attribute of this name is one of the above (not a user attribute).
     static func isReserved(_ key: String) -> Bool { key.hasPrefix("lanes.") }
 }
@@ -51,6 +56,8 @@ struct LanesFacts: Sendable {
     var startNanoseconds: Int64?
     var clockAtStart: Int64?
     var unixNanosecondsAtClock: Int64?
+    var jobTask: UInt64?
+    var enqueuedNanoseconds: Int64?
 
     /// Records `value` under the reserved key `key`; unknown `lanes.` keys are ignored.
     mutating func record(key: String, value: JSONValue) {
@@ -74,6 +81,8 @@ struct LanesFacts: Sendable {
         case LanesArgumentKey.startNanoseconds: startNanoseconds = value.numberValue?.int64Value
         case LanesArgumentKey.clockAtStart: clockAtStart = value.numberValue?.int64Value
         case LanesArgumentKey.unixNanosecondsAtClock: unixNanosecondsAtClock = value.numberValue?.int64Value
+        case LanesArgumentKey.jobTask: jobTask = value.numberValue?.int64Value.map { UInt64(bitPattern: $0) }
+        case LanesArgumentKey.enqueuedNanoseconds: enqueuedNanoseconds = value.numberValue?.int64Value
         default: break
         }
     }
