@@ -68,3 +68,35 @@ extension ChromeRoundTripTests {
         #expect(parentLine.lowerBound < childLine.lowerBound)
     }
 }
+
+extension ChromeRoundTripTests {
+    /// The X events of each thread, as (begin, end) in microseconds, in file order.
+    static func threadSlices(_ text: String) throws -> [String: [(Double, Double)]] {
+        var slices: [String: [(Double, Double)]] = [:]
+        for line in text.split(separator: "\n") where line.contains("\"ph\":\"X\"") {
+            let event = try JSONTestSupport.parse(String(line.hasSuffix(",") ? line.dropLast() : line))
+            let thread = event["tid"]?.numberValue?.description ?? "?"
+            let begin = try #require(event["ts"]?.numberValue?.doubleValue)
+            let duration = try #require(event["dur"]?.numberValue?.doubleValue)
+            slices[thread, default: []].append((begin, begin + duration))
+        }
+        return slices
+    }
+
+    @Test("each thread's X events nest, so viewers stack them; spans that would not become async tracks",
+          arguments: ["chrome-browser.json", "tracing-chrome.json", "clang-time-trace.json"])
+    func threadSlicesNest(fixture: String) throws {
+        let trace = try TraceLoader.load(path: ChromeTestSupport.fixturePath(fixture)).trace
+        let text = String(decoding: ChromeTraceExporter.export(trace), as: UTF8.self)
+        for (thread, slices) in try Self.threadSlices(text) {
+            var open: [Double] = []
+            for (begin, end) in slices.sorted(by: { ($0.0, -$0.1) < ($1.0, -$1.1) }) {
+                while let top = open.last, top <= begin { open.removeLast() }
+                if let top = open.last { #expect(end <= top, "thread \(thread): [\(begin), \(end)] crosses the end of a slice at \(top)") }
+                open.append(end)
+            }
+        }
+        let again = try ChromeTraceImporter.read(bytes: Array(text.utf8), path: "again.json").trace
+        #expect(ChromeTestSupport.canonicalSpans(again) == ChromeTestSupport.canonicalSpans(trace))
+    }
+}

@@ -37,11 +37,47 @@ public enum ChromeTraceExporter {
     }
 
     /// The kinds drawn as slices on the thread that ran them (when that thread is known).
+    /// Spans of unknown kind are too, when their whole lane ran on that one thread (a lane
+    /// imported from a thread).
     static func isThreadBound(_ kind: SpanKind) -> Bool {
         switch kind {
         case .sync, .makeAsync, .runSync, .unknown: true
         case .handler, .async, .gather, .poolWait: false
         }
+    }
+
+    /// Which spans are written as `X`/`i` on their thread: thread-bound spans (see
+    /// `isThreadBound`) that nest properly among the others of their thread, since viewers
+    /// stack a thread's slices. One that overlaps an enclosing slice without fitting inside it
+    /// is written as an async span instead.
+    static func threadSlices(_ trace: Trace) -> [Bool] {
+        var laneThread = [Int32](repeating: -1, count: trace.tasks.count)
+        for (lane, range) in trace.laneRanges.enumerated() {
+            let threads = Set(trace.spanThread[Int(range.lowerBound)..<Int(range.upperBound)])
+            if threads.count == 1, let thread = threads.first { laneThread[lane] = thread }
+        }
+        var byThread = [[Int]](repeating: [], count: trace.threads.count)
+        for span in 0..<trace.spanCount {
+            let thread = trace.spanThread[span]
+            guard thread >= 0, Int(thread) < trace.threads.count, isThreadBound(trace.spanKind[span]) else { continue }
+            if trace.spanKind[span] == .unknown, laneThread[Int(trace.spanTask[span])] != thread { continue }
+            byThread[Int(thread)].append(span)
+        }
+        var isSlice = [Bool](repeating: false, count: trace.spanCount)
+        var openEnds: [Int64] = []
+        for var spans in byThread {
+            spans.sort { (trace.spanBegin[$0], -trace.spanEnd[$0], $0) < (trace.spanBegin[$1], -trace.spanEnd[$1], $1) }
+            openEnds.removeAll(keepingCapacity: true)
+            for span in spans {
+                let begin = trace.spanBegin[span]
+                let end = trace.spanEnd[span]
+                while let top = openEnds.last, top <= begin, !(top == begin && end == begin) { openEnds.removeLast() }
+                if let top = openEnds.last, end > top { continue }
+                isSlice[span] = true
+                openEnds.append(end)
+            }
+        }
+        return isSlice
     }
 
     /// The trace as Chrome Trace Event JSON bytes (UTF-8).
@@ -214,13 +250,14 @@ public enum ChromeTraceExporter {
                 time: time, tieBreak: tieBreak, sequence: sequence, span: Int32(span), kind: kind, sharesTaskTrack: shares))
             sequence += 1
         }
+        let isThreadSlice = threadSlices(trace)
         var asyncSpans: [Int] = []
         var stack: [Int] = []
         for lane in trace.laneRanges.indices {
             asyncSpans.removeAll(keepingCapacity: true)
             for span in Int(trace.laneRanges[lane].lowerBound)..<Int(trace.laneRanges[lane].upperBound) {
                 let isInstant = trace.spanFlags[span].contains(.instant) && trace.spanBegin[span] == trace.spanEnd[span]
-                if trace.spanThread[span] >= 0, isThreadBound(trace.spanKind[span]) {
+                if isThreadSlice[span] {
                     add(trace.spanBegin[span], span, isInstant ? .threadInstant : .complete, true)
                 } else {
                     asyncSpans.append(span)
