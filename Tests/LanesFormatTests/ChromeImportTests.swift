@@ -225,4 +225,16 @@ struct ChromeImportTests {
         #expect(array.trace.spanCount == 3)
         #expect(Support.canonicalSpans(array.trace) == Support.canonicalSpans(object.trace))
     }
+
+    @Test("pids and tids written as names become named processes and threads")
+    func namedIdentifiers() throws {
+        let (trace, warnings) = try Support.importChrome("""
+            [{"ph":"X","name":"paint","ts":1,"dur":2,"pid":"Renderer","tid":"Compositor"},
+             {"ph":"X","name":"io","ts":1,"dur":2,"pid":"Renderer","tid":"IO"}]
+            """)
+        #expect(warnings.isEmpty)
+        #expect(trace.metadata.processName == "Renderer")
+        #expect(Set(trace.threads.map(\.name)) == ["Compositor", "IO"])
+        #expect(Set(trace.tasks.map(\.name)) == ["Compositor", "IO"])
+    }
 }

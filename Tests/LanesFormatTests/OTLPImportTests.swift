@@ -75,4 +75,18 @@ struct OTLPImportTests {
             "1 span named a parent that is not in the file; shown as roots",
         ])
     }
+
+    @Test("a pretty-printed request spread over many lines reads like a one-line one")
+    func prettyPrinted() throws {
+        var builder = TraceBuilder(metadata: TraceMetadata(processName: "svc", processID: 3, unixNanosecondsAtClock: 1_000_000))
+        let task = builder.task(id: 1, name: "t")
+        builder.addSpan(name: builder.intern("a"), kind: .async, begin: 10, end: 20, task: task)
+        let oneLine = String(decoding: OTLPTraceExporter.export(builder.build()), as: UTF8.self)
+        let pretty = oneLine.replacingOccurrences(of: ",", with: ",\n  ").replacingOccurrences(of: "{", with: "{\n ")
+        let compact = try OTLPTraceImporter.read(bytes: Array(oneLine.utf8), path: "one.json")
+        let spread = try OTLPTraceImporter.read(bytes: Array(pretty.utf8), path: "pretty.json")
+        #expect(spread.warnings.isEmpty)
+        #expect(ChromeTestSupport.canonicalSpans(spread.trace) == ChromeTestSupport.canonicalSpans(compact.trace))
+        #expect(spread.trace.spanCount == 1)
+    }
 }
