@@ -235,6 +235,7 @@ struct OTLPTraceAssembler {
         }
         var laneTasks: [LaneKey: Int32] = [:]
         var indexByKey: [SpanKey: Int32] = [:]
+        indexByKey.reserveCapacity(spans.count)
         var builderIndexes: [Int32] = []
         builder.reserveSpans(spans.count)
         for span in spans {
