@@ -94,7 +94,7 @@ public enum ChromeTraceExporter {
         startLine(&writer)
         writer.writeRaw("{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":")
         writer.writeInteger(processID)
-        writer.writeRaw(",\"tid\":0,\"args\":{\"name\":")
+        writer.writeRaw(",\"args\":{\"name\":")
         writer.writeString(trace.metadata.processName)
         writer.writeRaw(",\"lanes.start_ns\":")
         writer.writeInteger(trace.startTime)
