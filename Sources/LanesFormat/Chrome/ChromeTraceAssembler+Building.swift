@@ -29,12 +29,14 @@ extension ChromeTraceAssembler {
         }
         var threadDisplayNames: [String] = []
         var threadIDs: [UInt64] = []
+        // Two slots may share an id (pid and tid combined can collide): map slots to indexes.
+        var threadIndexOfSlot: [Int32] = []
         for (slot, key) in threadKeys.enumerated() {
             let id = singleProcess
                 ? UInt64(bitPattern: key.thread)
                 : UInt64(truncatingIfNeeded: key.process) << 32 | UInt64(truncatingIfNeeded: key.thread) & 0xFFFF_FFFF
             let name = threadNames[slot].isEmpty ? (syntheticNames[key.thread] ?? "") : threadNames[slot]
-            builder.thread(id: id, name: name, isExecutor: threadIsExecutor[slot])
+            threadIndexOfSlot.append(builder.thread(id: id, name: name, isExecutor: threadIsExecutor[slot]))
             threadIDs.append(id)
             var display = name.isEmpty ? "thread \(key.thread)" : name
             if !singleProcess {
@@ -69,7 +71,7 @@ extension ChromeTraceAssembler {
         var builderIndexOfInterval = [Int32](repeating: -1, count: intervals.count)
         for job in jobs {
             builder.addSlice(
-                task: taskOfLane[Int(job.lane)], thread: job.thread, enqueued: job.enqueued &+ offset,
+                task: taskOfLane[Int(job.lane)], thread: threadIndexOfSlot[Int(job.thread)], enqueued: job.enqueued &+ offset,
                 started: job.started &+ offset, ended: job.ended &+ offset)
         }
         var spanNumbers = LanesSpanNumbers(capacity: intervals.count)
@@ -88,7 +90,7 @@ extension ChromeTraceAssembler {
             let parent = stack.last.map { builderIndexOfInterval[Int($0)] } ?? -1
             let span = builder.addSpan(
                 name: interval.name, kind: interval.kind, begin: interval.begin &+ offset, end: interval.end &+ offset,
-                parent: parent, task: taskOfLane[Int(interval.lane)], thread: interval.threadSlot,
+                parent: parent, task: taskOfLane[Int(interval.lane)], thread: interval.threadSlot < 0 ? -1 : threadIndexOfSlot[Int(interval.threadSlot)],
                 status: interval.status, flags: interval.flags)
             builderIndexOfInterval[Int(intervalIndex)] = span
             stack.append(intervalIndex)
