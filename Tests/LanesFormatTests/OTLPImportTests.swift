@@ -89,4 +89,20 @@ struct OTLPImportTests {
         #expect(ChromeTestSupport.canonicalSpans(spread.trace) == ChromeTestSupport.canonicalSpans(compact.trace))
         #expect(spread.trace.spanCount == 1)
     }
+
+    @Test("random byte damage to an export never crashes the importer")
+    func randomDamage() throws {
+        let bytes = OTLPTraceExporter.export(ChromeTestSupport.randomTrace(seed: 5))
+        var random = ChromeTestSupport.SeededGenerator(state: 17)
+        let interesting: [UInt8] = Array("{}[]\",:\\0123456789abcdef.-".utf8) + [0xFF]
+        for _ in 0..<300 {
+            var damaged = bytes
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                damaged[Int.random(in: 0..<damaged.count, using: &random)] = interesting.randomElement(using: &random)!
+            }
+            if let result = try? OTLPTraceImporter.read(bytes: damaged, path: "damaged.json") {
+                #expect(ChromeTruncationTests.isConsistent(result.trace))
+            }
+        }
+    }
 }
