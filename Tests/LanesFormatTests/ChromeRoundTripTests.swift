@@ -100,3 +100,24 @@ extension ChromeRoundTripTests {
         #expect(ChromeTestSupport.canonicalSpans(again) == ChromeTestSupport.canonicalSpans(trace))
     }
 }
+
+extension ChromeRoundTripTests {
+    @Test("jobs and sync spans of a thread are written nested; a span crossing a job's end becomes async")
+    func jobsNestWithSpans() throws {
+        var builder = TraceBuilder(metadata: TraceMetadata(processName: "app", processID: 7))
+        let thread = builder.thread(id: 1, name: "executor", isExecutor: true)
+        let task = builder.task(id: 1, name: "alice")
+        builder.addSlice(task: task, thread: thread, enqueued: 0, started: 1_000, ended: 9_000)
+        builder.addSpan(name: builder.intern("inside"), kind: .sync, begin: 2_000, end: 3_000, task: task, thread: thread)
+        builder.addSpan(name: builder.intern("crossing"), kind: .sync, begin: 8_000, end: 12_000, task: task, thread: thread)
+        let trace = builder.build()
+        let text = String(decoding: ChromeTraceExporter.export(trace), as: UTF8.self)
+        let inside = try #require(text.split(separator: "\n").first { $0.contains("\"inside\"") })
+        let crossing = try #require(text.split(separator: "\n").first { $0.contains("\"crossing\"") })
+        #expect(inside.contains("\"ph\":\"X\""))
+        #expect(crossing.contains("\"ph\":\"b\""))
+        let again = try ChromeTraceImporter.read(bytes: Array(text.utf8), path: "again.json").trace
+        #expect(ChromeTestSupport.canonicalSpans(again) == ChromeTestSupport.canonicalSpans(trace))
+        #expect(ChromeTestSupport.canonicalSlices(again) == ChromeTestSupport.canonicalSlices(trace))
+    }
+}

@@ -49,7 +49,8 @@ public enum ChromeTraceExporter {
     /// Which spans are written as `X`/`i` on their thread: thread-bound spans (see
     /// `isThreadBound`) that nest properly among the others of their thread, since viewers
     /// stack a thread's slices. One that overlaps an enclosing slice without fitting inside it
-    /// is written as an async span instead.
+    /// is written as an async span instead. Task-state slices (jobs) are `X` events on their
+    /// thread too and take part in the check; they are always written as `X`.
     static func threadSlices(_ trace: Trace) -> [Bool] {
         var laneThread = [Int32](repeating: -1, count: trace.tasks.count)
         for (lane, range) in trace.laneRanges.enumerated() {
@@ -63,18 +64,26 @@ public enum ChromeTraceExporter {
             if trace.spanKind[span] == .unknown, laneThread[Int(trace.spanTask[span])] != thread { continue }
             byThread[Int(thread)].append(span)
         }
+        // Jobs are numbered -1, -2, … so that they sort before spans with the same times.
+        for (index, slice) in trace.slices.enumerated() where slice.thread >= 0 && Int(slice.thread) < trace.threads.count {
+            byThread[Int(slice.thread)].append(-(index + 1))
+        }
+        func begin(_ item: Int) -> Int64 { item >= 0 ? trace.spanBegin[item] : trace.slices[-item - 1].started }
+        func end(_ item: Int) -> Int64 { item >= 0 ? trace.spanEnd[item] : trace.slices[-item - 1].ended }
         var isSlice = [Bool](repeating: false, count: trace.spanCount)
         var openEnds: [Int64] = []
-        for var spans in byThread {
-            spans.sort { (trace.spanBegin[$0], -trace.spanEnd[$0], $0) < (trace.spanBegin[$1], -trace.spanEnd[$1], $1) }
+        for var items in byThread {
+            items.sort { (begin($0), -end($0), $0) < (begin($1), -end($1), $1) }
             openEnds.removeAll(keepingCapacity: true)
-            for span in spans {
-                let begin = trace.spanBegin[span]
-                let end = trace.spanEnd[span]
-                while let top = openEnds.last, top <= begin, !(top == begin && end == begin) { openEnds.removeLast() }
-                if let top = openEnds.last, end > top { continue }
-                isSlice[span] = true
-                openEnds.append(end)
+            for item in items {
+                let itemBegin = begin(item)
+                let itemEnd = end(item)
+                while let top = openEnds.last, top <= itemBegin, !(top == itemBegin && itemEnd == itemBegin) {
+                    openEnds.removeLast()
+                }
+                if let top = openEnds.last, itemEnd > top { continue }
+                if item >= 0 { isSlice[item] = true }
+                openEnds.append(itemEnd)
             }
         }
         return isSlice
