@@ -2,7 +2,7 @@ import LanesModel
 
 /// Collects OTLP spans from requests and builds the trace.
 struct OTLPTraceAssembler {
-    private struct Span {
+    struct Span {
         var trace: OTLPIdentifiers.TraceID
         var id: UInt64
         var parent: UInt64?
@@ -17,77 +17,81 @@ struct OTLPTraceAssembler {
         var isEvent: Bool
     }
 
-    private struct SpanKey: Hashable {
+    struct SpanKey: Hashable {
         var trace: OTLPIdentifiers.TraceID
         var span: UInt64
     }
 
-    private struct Resource {
+    struct Resource {
         var serviceName = ""
         var processID: UInt32 = 0
         var clockAtStart: Int64?
         var unixNanosecondsAtClock: Int64?
     }
 
-    private var spans: [Span] = []
-    private var resources: [Resource] = []
-    private var malformedSpans = 0
-    private var eventSpans = 0
+    var spans: [Span] = []
+    var resources: [Resource] = []
+    var malformedSpans = 0
 
-    /// Adds the spans of one request; returns why it is not OTLP, if it is not.
-    mutating func add(request: JSONValue) -> String? {
-        guard case .object = request else {
-            return "not OTLP JSON: expected an ExportTraceServiceRequest object, found \(request.kindDescription)"
-        }
-        guard let resourceSpans = field(request, "resourceSpans", "resource_spans") else {
-            return "not OTLP JSON: the object has no \"resourceSpans\""
-        }
-        guard let resourceList = resourceSpans.elements else {
-            return "not OTLP JSON: \"resourceSpans\" is \(resourceSpans.kindDescription), not an array"
-        }
-        for resourceValue in resourceList {
-            var resource = Resource()
-            for (key, value) in attributes(field(field(resourceValue, "resource", "resource"), "attributes", "attributes")) {
-                switch key {
-                case "service.name": resource.serviceName = value.stringValue ?? ""
-                case "process.pid": resource.processID = UInt32(truncatingIfNeeded: value.numberValue?.int64Value ?? 0)
-                case LanesArgumentKey.clockAtStart: resource.clockAtStart = value.numberValue?.int64Value
-                case LanesArgumentKey.unixNanosecondsAtClock: resource.unixNanosecondsAtClock = value.numberValue?.int64Value
-                default: break
-                }
-            }
-            let resourceIndex = resources.count
-            resources.append(resource)
-            let scopes = (field(resourceValue, "scopeSpans", "scope_spans")
-                ?? field(resourceValue, "instrumentationLibrarySpans", "instrumentation_library_spans"))?.elements ?? []
-            for scope in scopes {
-                for spanValue in field(scope, "spans", "spans")?.elements ?? [] {
-                    addSpan(spanValue, resource: resourceIndex)
-                }
-            }
-        }
-        return nil
+    /// The fields of one span as read, before they are checked.
+    struct SpanFields {
+        var traceID: String?
+        var spanID: String?
+        var parentSpanID: String?
+        var name = ""
+        var begin: Int64 = 0
+        var end: Int64 = 0
+        var attributes: [(key: String, value: JSONValue)] = []
+        var status: JSONValue?
+        var events: JSONValue?
     }
 
-    private mutating func addSpan(_ value: JSONValue, resource: Int) {
-        guard let traceText = field(value, "traceId", "trace_id")?.stringValue,
-              let traceID = OTLPIdentifiers.traceID(traceText),
-              let spanText = field(value, "spanId", "span_id")?.stringValue,
-              let spanID = OTLPIdentifiers.spanID(spanText)
+    /// How much has been collected, so that a request that turns out damaged can be undone.
+    struct Mark {
+        var spans: Int
+        var resources: Int
+        var malformedSpans: Int
+    }
+
+    var mark: Mark { Mark(spans: spans.count, resources: resources.count, malformedSpans: malformedSpans) }
+
+    /// Forgets everything collected after `mark`.
+    mutating func rollBack(to mark: Mark) {
+        spans.removeSubrange(mark.spans...)
+        resources.removeSubrange(mark.resources...)
+        malformedSpans = mark.malformedSpans
+    }
+
+    /// Records the attributes of a resource (service name, process id, Lanes' clock pair).
+    mutating func setResourceAttributes(_ list: JSONValue?, of index: Int) {
+        for (key, value) in attributes(list) {
+            switch key {
+            case "service.name": resources[index].serviceName = value.stringValue ?? ""
+            case "process.pid": resources[index].processID = UInt32(truncatingIfNeeded: value.numberValue?.int64Value ?? 0)
+            case LanesArgumentKey.clockAtStart: resources[index].clockAtStart = value.numberValue?.int64Value
+            case LanesArgumentKey.unixNanosecondsAtClock: resources[index].unixNanosecondsAtClock = value.numberValue?.int64Value
+            default: break
+            }
+        }
+    }
+
+    /// Adds one span (and its events, as instant children); a span without valid ids is
+    /// counted and skipped.
+    mutating func addSpan(_ fields: SpanFields, resource: Int) {
+        guard let traceID = fields.traceID.flatMap(OTLPIdentifiers.traceID),
+              let spanID = fields.spanID.flatMap(OTLPIdentifiers.spanID)
         else {
             malformedSpans += 1
             return
         }
         var parent: UInt64?
-        if let parentText = field(value, "parentSpanId", "parent_span_id")?.stringValue, !parentText.isEmpty {
+        if let parentText = fields.parentSpanID, !parentText.isEmpty {
             parent = OTLPIdentifiers.spanID(parentText)
         }
-        let begin = time(field(value, "startTimeUnixNano", "start_time_unix_nano"))
-        let end = max(begin, time(field(value, "endTimeUnixNano", "end_time_unix_nano")))
         var facts = LanesFacts()
         var thread: (id: UInt64, name: String)?
         var userAttributes: [(key: String, value: String)] = []
-        for (key, attribute) in attributes(field(value, "attributes", "attributes")) {
+        for (key, attribute) in fields.attributes {
             if key == "thread.id", let number = attribute.numberValue?.int64Value {
                 thread = (UInt64(bitPattern: number), thread?.name ?? "")
             } else if key == "thread.name" {
@@ -99,22 +103,21 @@ struct OTLPTraceAssembler {
             }
         }
         var status = facts.status ?? .ok
-        let statusValue = field(value, "status", "status")
-        let code = field(statusValue, "code", "code")
+        let code = field(fields.status, "code", "code")
         if code?.numberValue?.int64Value == 2 || code?.stringValue == "STATUS_CODE_ERROR" {
             status = .error
-            if let message = field(statusValue, "message", "message")?.stringValue, !message.isEmpty,
+            if let message = field(fields.status, "message", "message")?.stringValue, !message.isEmpty,
                !userAttributes.contains(where: { $0.key == "error" }) {
                 userAttributes.append(("error", message))
             }
         }
-        let name = field(value, "name", "name").map { $0.stringValue ?? $0.attributeText } ?? ""
         spans.append(Span(
-            trace: traceID, id: spanID, parent: parent, name: name, begin: begin, end: end, resource: resource,
+            trace: traceID, id: spanID, parent: parent, name: fields.name, begin: fields.begin,
+            end: max(fields.begin, fields.end), resource: resource,
             facts: facts, thread: thread, attributes: userAttributes, status: status, isEvent: false))
 
         // Span events are points in time inside the span: instant children.
-        for event in field(value, "events", "events")?.elements ?? [] {
+        for event in fields.events?.elements ?? [] {
             let eventTime = time(field(event, "timeUnixNano", "time_unix_nano"))
             var eventFacts = LanesFacts()
             eventFacts.task = facts.task
@@ -124,23 +127,22 @@ struct OTLPTraceAssembler {
                 trace: traceID, id: 0, parent: spanID,
                 name: field(event, "name", "name")?.stringValue ?? "", begin: eventTime, end: eventTime,
                 resource: resource, facts: eventFacts, thread: thread, attributes: eventAttributes, status: .ok, isEvent: true))
-            eventSpans += 1
         }
     }
 
     /// A time in Unix nanoseconds, written as a string (the OTLP/JSON way) or a number.
-    private func time(_ value: JSONValue?) -> Int64 {
+    func time(_ value: JSONValue?) -> Int64 {
         value?.numberValue?.int64Value ?? 0
     }
 
     /// An object member under its lowerCamelCase or its protobuf (snake_case) name.
-    private func field(_ value: JSONValue?, _ camelCase: String, _ snakeCase: String) -> JSONValue? {
+    func field(_ value: JSONValue?, _ camelCase: String, _ snakeCase: String) -> JSONValue? {
         guard let value else { return nil }
         return value[camelCase] ?? (camelCase == snakeCase ? nil : value[snakeCase])
     }
 
     /// `[{"key": …, "value": {"stringValue": …}}]` as (key, plain value) pairs.
-    private func attributes(_ list: JSONValue?) -> [(key: String, value: JSONValue)] {
+    func attributes(_ list: JSONValue?) -> [(key: String, value: JSONValue)] {
         guard let elements = list?.elements else { return [] }
         return elements.compactMap { element in
             guard let key = element["key"]?.stringValue else { return nil }
@@ -149,7 +151,7 @@ struct OTLPTraceAssembler {
     }
 
     /// An OTLP `AnyValue` as a plain JSON value (int64 strings stay strings; readers accept both).
-    private func anyValue(_ value: JSONValue?) -> JSONValue {
+    func anyValue(_ value: JSONValue?) -> JSONValue {
         guard let value else { return .null }
         if let text = field(value, "stringValue", "string_value") { return text }
         if let integer = field(value, "intValue", "int_value") { return integer.numberValue.map { .number($0) } ?? integer }

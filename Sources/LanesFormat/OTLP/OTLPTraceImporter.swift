@@ -19,17 +19,20 @@ public enum OTLPTraceImporter {
             var requestCount = 0
             while reader.peek() != nil {
                 let start = reader.position
-                let request: JSONValue
+                let mark = assembler.mark
+                let problem: String?
                 do throws(JSONSyntaxError) {
-                    request = try reader.readValue()
+                    problem = try assembler.readRequest(&reader)
                 } catch {
                     if requestCount == 0 { return "not valid JSON: \(error)" }
+                    // A damaged or cut-off request is dropped whole, as if it had not been read.
+                    assembler.rollBack(to: mark)
                     let what = error.isEndOfInput ? "was cut off" : "is not valid JSON (\(error))"
                     warnings.append(TraceReadWarning(
                         "read \(counted(requestCount, "request")); the one at byte \(start) \(what) and was skipped"))
                     return nil
                 }
-                if let problem = assembler.add(request: request) {
+                if let problem {
                     return requestCount == 0 ? problem : "request \(requestCount + 1) (byte \(start)): \(problem)"
                 }
                 requestCount += 1
