@@ -46,7 +46,8 @@ enum ChromeBenchmark {
             imported = try OTLPTraceImporter.read(bytes: otlp, path: "bench.otlp.json").trace
         }
         print("otlp: \(otlpTrace.spanCount) spans, \(format(Double(otlp.count) / Double(otlpTrace.spanCount))) bytes/span, "
-            + "export \(rate(otlpTrace.spanCount, otlpExport)) spans/s, import \(rate(imported.spanCount, otlpImport)) spans/s")
+            + "export \(rate(otlpTrace.spanCount, otlpExport)) spans/s, import \(rate(imported.spanCount, otlpImport)) spans/s "
+            + "(\(rate(imported.spanCount, lastMedianCPUSeconds)) per CPU-second)")
     }
 
     /// Handlers with nested async and sync children across a few threads, like a server's trace.
