@@ -20,6 +20,7 @@ extension Recorder {
             if finishing { break }
         }
         markStopped()
+        shared.withLock { $0.buffers.removeAll() }
         writerDone.signal()
     }
 

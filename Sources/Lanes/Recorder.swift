@@ -69,6 +69,9 @@ final class Recorder: Sendable {
             throw LanesRecordingError(path: path, reason: error.reason)
         }
         output = Mutex(OutputState(file: file))
+        // Recorders live for the rest of the process (a few hundred bytes once finished), so
+        // that span contexts and thread buffers can refer to them without reference counting.
+        _ = Unmanaged.passRetained(self)
         Recorder.runningCount.add(1, ordering: .relaxed)
         startWriterThread()
     }
