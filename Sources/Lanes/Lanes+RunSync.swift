@@ -16,7 +16,7 @@ extension Lanes {
     ) throws(Failure) -> Value {
         let span = SpanRecorder.begin(name, kind: .runSync, marksExecutor: true, measuresCPU: true)
         let context = span?.context ?? SpanContext.current
-        let result = Mutex<Result<Value, Failure>?>(nil)
+        let result = Locked<Result<Value, Failure>?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task(executorPreference: UnstarvableExecutor.shared) {
             let outcome: Result<Value, Failure> = await SpanContext.local.withValue(context) {

@@ -67,7 +67,7 @@ public enum Lanes {
 
 /// Finishes the `LANES_TRACE` recording at exit.
 enum EnvironmentRecording {
-    private static let installed = Mutex<LanesRecording?>(nil)
+    private static let installed = Locked<LanesRecording?>(nil)
 
     static func install(_ recording: LanesRecording) {
         let first = installed.withLock { current in

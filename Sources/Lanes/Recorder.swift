@@ -40,9 +40,9 @@ final class Recorder: Sendable {
     let state = Atomic<UInt8>(State.running.rawValue)
     let nextSpanBlock = Atomic<UInt64>(1)
     let nextWriterID = Atomic<UInt32>(1)
-    let strings = Mutex(StringInterning())
-    let shared = Mutex(SharedState())
-    let output: Mutex<OutputState>
+    let strings = Locked(StringInterning())
+    let shared = Locked(SharedState())
+    let output: Locked<OutputState>
     let wake = DispatchSemaphore(value: 0)
     let writerDone = DispatchSemaphore(value: 0)
 
@@ -68,7 +68,7 @@ final class Recorder: Sendable {
         } catch {
             throw LanesRecordingError(path: path, reason: error.reason)
         }
-        output = Mutex(OutputState(file: file))
+        output = Locked(OutputState(file: file))
         // Recorders live for the rest of the process (a few hundred bytes once finished), so
         // that span contexts and thread buffers can refer to them without reference counting.
         _ = Unmanaged.passRetained(self)

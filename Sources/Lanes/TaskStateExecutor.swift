@@ -14,7 +14,7 @@ public final class TaskStateExecutor: TaskExecutor, Sendable {
     public let width: Int
     /// The scoped recording current when the executor was made; nil means the process-wide one.
     private let scopedRecorder: Recorder?
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let available = DispatchSemaphore(value: 0)
     private let exited = DispatchSemaphore(value: 0)
 
