@@ -120,9 +120,10 @@ enum CaptureBenchmark {
         let total = yieldingTasks * yieldsPerTask
         let defaultMedian = middle(defaultTimes)
         let tracingMedian = middle(tracingTimes)
-        print(String(format: "%-66@ %9.1f ms", "\(total) Task.yield() on the default executor" as NSString, defaultMedian))
-        print(String(format: "%-66@ %9.1f ms  (%.2f×)", "\(total) Task.yield() on the task-state executor (2 threads, recording)" as NSString,
-            tracingMedian, tracingMedian / defaultMedian))
+        print("\(total) Task.yield() on the default executor".padding(toLength: 68, withPad: " ", startingAt: 0)
+            + String(format: "%9.1f ms", defaultMedian))
+        print("\(total) Task.yield() on the task-state executor (2 threads, recording)".padding(toLength: 68, withPad: " ", startingAt: 0)
+            + String(format: "%9.1f ms  (%.2f× the default executor)", tracingMedian, tracingMedian / defaultMedian))
     }
 
     // MARK: Sustained recording
@@ -187,6 +188,6 @@ enum CaptureBenchmark {
     }
 
     static func line(_ label: String, _ nanoseconds: Double) -> String {
-        String(format: "%-66@ %9.1f ns/span", label as NSString, nanoseconds)
+        label.padding(toLength: 68, withPad: " ", startingAt: 0) + String(format: "%9.1f ns/span", nanoseconds)
     }
 }
