@@ -10,6 +10,13 @@ enum FormatBenchmark {
     static func run(arguments: [String]) async throws {
         let spanCount = arguments.first.flatMap(Int.init) ?? 1_000_000
         let runs = arguments.dropFirst().first.flatMap(Int.init) ?? 5
+        if arguments.contains("--read-only") {
+            // For profilers: only the read, many times.
+            let bytes = LanesTraceWriter.encode(SyntheticTraces.nestedAsync(spanCount: spanCount))
+            let seconds = median(runs) { _ = try! LanesFileReader.read(bytes: bytes, path: "bench.lanes") }
+            print("read into Trace \(format(seconds * 1e9 / Double(spanCount))) ns/span")
+            return
+        }
         print("format benchmark: \(spanCount) spans, \(runs) runs, medians")
         let trace = SyntheticTraces.nestedAsync(spanCount: spanCount)
         let spansOnly = SyntheticTraces.nestedAsync(spanCount: spanCount, withSlices: false)
