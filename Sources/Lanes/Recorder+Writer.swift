@@ -20,7 +20,11 @@ extension Recorder {
             if finishing { break }
         }
         markStopped()
-        shared.withLock { $0.buffers.removeAll() }
+        shared.withLock { state in
+            state.buffers.removeAll()
+            state.records.removeAll()
+            state.closed = true
+        }
         writerDone.signal()
     }
 

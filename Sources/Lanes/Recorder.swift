@@ -140,7 +140,7 @@ final class Recorder: Sendable {
     /// queue is over its share of the memory limit, the chunk is dropped and its events counted.
     func enqueue(chunk: [UInt8], events: Int, from writerID: UInt32) {
         let wakeWriter = shared.withLock { state -> Bool in
-            guard !state.failed else { return false }
+            guard !state.failed, !state.closed else { return false }
             let limit = max(chunkLimit, memoryLimit - state.buffers.count * chunkLimit)
             if state.queuedBytes + chunk.count > limit {
                 state.dropped[writerID, default: 0] += UInt64(events)
@@ -219,6 +219,9 @@ struct SharedState {
     var droppedTotal: UInt64 = 0
     var failed = false
     var failure: String?
+    /// Set once the file is closed: chunks that still arrive (a thread ending a span late,
+    /// exiting threads) are discarded instead of kept forever.
+    var closed = false
 }
 
 /// String ids: file-wide, 0 is the empty string, new strings wait in `pending` until the writer
