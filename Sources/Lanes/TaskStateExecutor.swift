@@ -41,6 +41,7 @@ public final class TaskStateExecutor: TaskExecutor, Sendable {
         }
     }
 
+    /// Queues a job (a task that became ready), noting the time for its slice.
     public func enqueue(_ job: consuming ExecutorJob) {
         let entry = (job: UnownedJob(job), enqueued: MonotonicClock.now())
         let outcome = state.withLock { state -> (accepted: Bool, wake: Bool) in
