@@ -39,7 +39,7 @@ extension Lanes {
     static func runOnPool<Value: Sendable, Failure: Error>(
         _ name: String, _ pool: BlockingPool, _ work: @escaping @Sendable () throws(Failure) -> Value
     ) async throws(Failure) -> Value {
-        var caller = SpanContext.current
+        var caller = SpanContext.innermost
         let wait = SpanRecorder.begin("poolWait", kind: .poolWait)
         if let wait {
             // The run is drawn in the lane of the task that waits for it.

@@ -33,7 +33,7 @@ extension Lanes {
     /// Adds an attribute to the enclosing span (ignored when there is none or nothing records).
     public static func attribute(_ key: String, _ value: String) {
         guard isRecordingAnywhere else { return }
-        let context = SpanContext.current
+        let context = SpanContext.innermost
         guard context.span != 0, let recorder = Recorder.recorder(for: context) else { return }
         SpanRecorder.attribute(span: context.span, recorder: recorder, key: key, value: value)
     }
@@ -41,7 +41,7 @@ extension Lanes {
     /// Marks a moment inside the enclosing span (ignored when there is none or nothing records).
     public static func event(_ name: String) {
         guard isRecordingAnywhere else { return }
-        let context = SpanContext.current
+        let context = SpanContext.innermost
         guard context.span != 0, let recorder = Recorder.recorder(for: context) else { return }
         SpanRecorder.instant(name, in: context, recorder: recorder)
     }

@@ -25,7 +25,7 @@ final class Recorder: Sendable {
 
     /// The process-wide recording (`Lanes.record(to:)`, `LANES_TRACE`), used by spans that run
     /// outside any scoped recording. Retained for the life of the process once published.
-    private static let processWide = Atomic<Unmanaged<Recorder>?>(nil)
+    static let processWide = Atomic<Unmanaged<Recorder>?>(nil)
 
     /// The file being written (used only in messages).
     let path: String

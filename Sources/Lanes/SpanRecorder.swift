@@ -23,7 +23,7 @@ enum SpanRecorder {
     ) -> OpenSpan? {
         guard Recorder.runningCount.load(ordering: .relaxed) > 0 else { return nil }
         return beginRecording(
-            name, kind: kind, attributes: attributes, parent: SpanContext.current, isRoot: isRoot,
+            name, kind: kind, attributes: attributes, parent: SpanContext.innermost, isRoot: isRoot,
             marksExecutor: marksExecutor, measuresCPU: measuresCPU)
     }
 

@@ -1,7 +1,8 @@
 // A small instrumented app: a chat server that handles a burst of messages. Run it with
 // `lanes record -o chat.lanes -- .build/debug/LanesExampleApp` (or LANES_TRACE=chat.lanes).
 //
-// Arguments: `--messages N` (default 4) and `--rounds N` (default 1; 0 runs until killed).
+// Arguments: `--messages N` (default 4) and `--rounds N` (default 1; 0 runs until killed);
+// `--tracing` runs the swift-distributed-tracing example (TracingExample.swift) instead.
 import Foundation
 import Lanes
 
@@ -42,6 +43,11 @@ func option(_ name: String, default value: Int) -> Int {
         let number = Int(arguments[index + 1])
     else { return value }
     return number
+}
+
+if CommandLine.arguments.contains("--tracing") {
+    try await TracingExample.run()
+    exit(0)
 }
 
 let recording = Lanes.bootstrapFromEnvironment()
