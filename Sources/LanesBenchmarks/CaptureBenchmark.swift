@@ -24,6 +24,10 @@ enum CaptureBenchmark {
         let floor = median { perIteration(spans) { _ = twoClockReads() } }
         print(line("two monotonic clock reads (floor)", floor))
 
+        var off = [Double]()
+        for _ in 0..<5 { off.append(await asyncSpans(spans)) }
+        print(line("async span while nothing records", middle(off)))
+
         let recording = try Lanes.record(to: "/dev/null")
         let sync = median { perIteration(spans) { Lanes.syncSpan("sync") {} } }
         print(line("sync span (wall + thread CPU time)", sync))
