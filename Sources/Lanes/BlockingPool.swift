@@ -13,7 +13,7 @@ public final class BlockingPool: Sendable {
     /// How many functions may run at once.
     public let width: Int
     private let name: String
-    private let state = Mutex(PoolState())
+    private let state = Locked(PoolState())
     private let available = DispatchSemaphore(value: 0)
 
     private struct PoolState {

@@ -51,7 +51,7 @@ extension Lanes {
 
 /// Where one `gather` child leaves its result.
 final class ResultSlot<Value: Sendable>: Sendable {
-    private let value = Mutex<Value?>(nil)
+    private let value = Locked<Value?>(nil)
 
     func store(_ newValue: Value) { value.withLock { $0 = newValue } }
 

@@ -55,7 +55,7 @@ extension Lanes {
                         name, kind: .makeAsync, attributes: [:], parent: parent, isRoot: false,
                         marksExecutor: false, measuresCPU: true)
                     : nil
-                let outcome: Result<Value, Failure> = SpanContext.$current.withValue(run?.context ?? parent) {
+                let outcome: Result<Value, Failure> = SpanContext.local.withValue(run?.context ?? parent) {
                     do throws(Failure) { return .success(try work()) } catch { return .failure(error) }
                 }
                 if let run {

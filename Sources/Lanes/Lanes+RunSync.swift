@@ -16,10 +16,10 @@ extension Lanes {
     ) throws(Failure) -> Value {
         let span = SpanRecorder.begin(name, kind: .runSync, marksExecutor: true, measuresCPU: true)
         let context = span?.context ?? SpanContext.current
-        let result = Mutex<Result<Value, Failure>?>(nil)
+        let result = Locked<Result<Value, Failure>?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task(executorPreference: UnstarvableExecutor.shared) {
-            let outcome: Result<Value, Failure> = await SpanContext.$current.withValue(context) {
+            let outcome: Result<Value, Failure> = await SpanContext.local.withValue(context) {
                 do throws(Failure) { return .success(try await operation()) } catch { return .failure(error) }
             }
             result.withLock { $0 = outcome }

@@ -52,7 +52,7 @@ extension Lanes {
         Recorder.runningCount.load(ordering: .relaxed) > 0
     }
 
-    @usableFromInline
+    @inlinable
     static func recordSpan<Value, Failure: Error>(
         _ name: String, kind: SpanKind, attributes: KeyValuePairs<String, String>, isRoot: Bool = false,
         isolation: isolated (any Actor)?, _ body: () async throws(Failure) -> Value
@@ -60,7 +60,7 @@ extension Lanes {
         guard let span = SpanRecorder.begin(name, kind: kind, attributes: attributes, isRoot: isRoot) else {
             return try await body()
         }
-        let outcome: Result<Value, Failure> = await SpanContext.$current.withValue(span.context, operation: {
+        let outcome: Result<Value, Failure> = await SpanContext.local.withValue(span.context, operation: {
             do throws(Failure) { return .success(try await body()) } catch { return .failure(error) }
         }, isolation: isolation)
         switch outcome {
@@ -73,7 +73,7 @@ extension Lanes {
         }
     }
 
-    @usableFromInline
+    @inlinable
     static func recordSyncSpan<Value, Failure: Error>(
         _ name: String, kind: SpanKind, attributes: KeyValuePairs<String, String>,
         _ body: () throws(Failure) -> Value
@@ -83,7 +83,7 @@ extension Lanes {
         else {
             return try body()
         }
-        let outcome: Result<Value, Failure> = SpanContext.$current.withValue(span.context) {
+        let outcome: Result<Value, Failure> = SpanContext.local.withValue(span.context) {
             do throws(Failure) { return .success(try body()) } catch { return .failure(error) }
         }
         switch outcome {

@@ -40,7 +40,7 @@ public enum Lanes {
     ) async throws -> Value {
         let recorder = try Recorder(path: path, memoryLimit: memoryLimit)
         defer { recorder.finish() }
-        let outcome: Result<Value, Failure> = await SpanContext.$current.withValue(
+        let outcome: Result<Value, Failure> = await SpanContext.local.withValue(
             SpanContext(recorder: recorder, span: 0, task: 0), operation: {
                 do throws(Failure) { return .success(try await body()) } catch { return .failure(error) }
             }, isolation: isolation)
@@ -67,7 +67,7 @@ public enum Lanes {
 
 /// Finishes the `LANES_TRACE` recording at exit.
 enum EnvironmentRecording {
-    private static let installed = Mutex<LanesRecording?>(nil)
+    private static let installed = Locked<LanesRecording?>(nil)
 
     static func install(_ recording: LanesRecording) {
         let first = installed.withLock { current in

@@ -20,6 +20,11 @@ extension Recorder {
             if finishing { break }
         }
         markStopped()
+        shared.withLock { state in
+            state.buffers.removeAll()
+            state.records.removeAll()
+            state.closed = true
+        }
         writerDone.signal()
     }
 

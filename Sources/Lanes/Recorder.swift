@@ -40,9 +40,9 @@ final class Recorder: Sendable {
     let state = Atomic<UInt8>(State.running.rawValue)
     let nextSpanBlock = Atomic<UInt64>(1)
     let nextWriterID = Atomic<UInt32>(1)
-    let strings = Mutex(StringInterning())
-    let shared = Mutex(SharedState())
-    let output: Mutex<OutputState>
+    let strings = Locked(StringInterning())
+    let shared = Locked(SharedState())
+    let output: Locked<OutputState>
     let wake = DispatchSemaphore(value: 0)
     let writerDone = DispatchSemaphore(value: 0)
 
@@ -68,7 +68,10 @@ final class Recorder: Sendable {
         } catch {
             throw LanesRecordingError(path: path, reason: error.reason)
         }
-        output = Mutex(OutputState(file: file))
+        output = Locked(OutputState(file: file))
+        // Recorders live for the rest of the process (a few hundred bytes once finished), so
+        // that span contexts and thread buffers can refer to them without reference counting.
+        _ = Unmanaged.passRetained(self)
         Recorder.runningCount.add(1, ordering: .relaxed)
         startWriterThread()
     }
@@ -137,7 +140,7 @@ final class Recorder: Sendable {
     /// queue is over its share of the memory limit, the chunk is dropped and its events counted.
     func enqueue(chunk: [UInt8], events: Int, from writerID: UInt32) {
         let wakeWriter = shared.withLock { state -> Bool in
-            guard !state.failed else { return false }
+            guard !state.failed, !state.closed else { return false }
             let limit = max(chunkLimit, memoryLimit - state.buffers.count * chunkLimit)
             if state.queuedBytes + chunk.count > limit {
                 state.dropped[writerID, default: 0] += UInt64(events)
@@ -216,6 +219,9 @@ struct SharedState {
     var droppedTotal: UInt64 = 0
     var failed = false
     var failure: String?
+    /// Set once the file is closed: chunks that still arrive (a thread ending a span late,
+    /// exiting threads) are discarded instead of kept forever.
+    var closed = false
 }
 
 /// String ids: file-wide, 0 is the empty string, new strings wait in `pending` until the writer

@@ -1,20 +1,22 @@
 import LanesModel
 
 /// A span that has begun and must be ended exactly once.
+@usableFromInline
 struct OpenSpan: Sendable {
-    let recorder: Recorder
+    unowned(unsafe) let recorder: Recorder
     let id: UInt64
     /// The context for work inside the span.
-    let context: SpanContext
+    @usableFromInline let context: SpanContext
     /// Thread CPU time at begin, for synchronous spans; -1 when not measured.
     let cpuAtBegin: Int64
 }
 
 /// Begins and ends spans in the recording that applies to the caller. Every public entry point
 /// goes through here.
+@usableFromInline
 enum SpanRecorder {
     /// Begins a span, or returns nil (at the cost of one relaxed load) when nothing records.
-    @inline(__always)
+    @usableFromInline
     static func begin(
         _ name: String, kind: SpanKind, attributes: KeyValuePairs<String, String> = [:],
         isRoot: Bool = false, marksExecutor: Bool = false, measuresCPU: Bool = false
@@ -59,7 +61,7 @@ enum SpanRecorder {
 
     /// Ends `span`, on whichever thread the caller is now; a thrown error becomes the span's
     /// status and message.
-    @inline(__always)
+    @usableFromInline
     static func end(_ span: OpenSpan, error: (any Error)? = nil) {
         let cpu = span.cpuAtBegin >= 0 ? MonotonicClock.threadCPUTime() - span.cpuAtBegin : -1
         let time = MonotonicClock.now()

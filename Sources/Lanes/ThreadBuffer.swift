@@ -19,7 +19,9 @@ final class ThreadBuffer: @unchecked Sendable {
 
     /// 0: free, 1: the owning thread is appending, 2: the writer is taking the events.
     private let owner = Atomic<UInt8>(0)
-    private var encoder: LanesChunkEncoder
+    /// Through a pointer rather than a stored property: appending then needs no dynamic
+    /// exclusivity check, and `owner` already guarantees exclusive access.
+    private let encoder: UnsafeMutablePointer<LanesChunkEncoder>
     private var sequence: UInt64 = 0
     private var lastHandOver: Int64
 
@@ -27,6 +29,8 @@ final class ThreadBuffer: @unchecked Sendable {
     private var nextSpanID: UInt64 = 0
     private var spanIDLimit: UInt64 = 0
     private var nameCache: [String: UInt32] = [:]
+    private var lastName = ""
+    private var lastNameID: UInt32 = 0
     private var lastTask: UInt64 = 0
     private var reportedTasks: Set<UInt64> = []
 
@@ -34,10 +38,16 @@ final class ThreadBuffer: @unchecked Sendable {
         self.recorder = recorder
         self.writerID = recorder.allocateWriterID()
         let now = MonotonicClock.now()
-        self.encoder = LanesChunkEncoder(
-            writerID: writerID, sequence: 0, baseTime: now, reservingCapacity: recorder.chunkLimit + 64)
+        self.encoder = UnsafeMutablePointer.allocate(capacity: 1)
+        encoder.initialize(to: LanesChunkEncoder(
+            writerID: writerID, sequence: 0, baseTime: now, reservingCapacity: recorder.chunkLimit + 64))
         self.lastHandOver = now
         recorder.register(self, threadID: threadID, threadName: threadName, isExecutor: isExecutor)
+    }
+
+    deinit {
+        encoder.deinitialize(count: 1)
+        encoder.deallocate()
     }
 
     // MARK: Owner-thread operations
@@ -56,7 +66,13 @@ final class ThreadBuffer: @unchecked Sendable {
     /// The file-wide id of `string`, from this thread's cache when possible.
     @inline(__always)
     func stringID(_ string: String) -> UInt32 {
-        if let id = nameCache[string] { return id }
+        // The same literal again (a span in a loop) compares equal by its storage, before hashing.
+        if string == lastName { return lastNameID }
+        if let id = nameCache[string] {
+            lastName = string
+            lastNameID = id
+            return id
+        }
         let id = recorder.stringID(string)
         if nameCache.count >= 4096 { nameCache.removeAll(keepingCapacity: true) }
         nameCache[string] = id
@@ -78,8 +94,8 @@ final class ThreadBuffer: @unchecked Sendable {
     @inline(__always)
     func append(time: Int64, _ record: (inout LanesChunkEncoder) -> Void) {
         acquire()
-        record(&encoder)
-        if encoder.byteCount >= recorder.chunkLimit || time &- lastHandOver >= recorder.flushInterval {
+        record(&encoder.pointee)
+        if encoder.pointee.byteCount >= recorder.chunkLimit || time &- lastHandOver >= recorder.flushInterval {
             handOver(now: time)
         }
         owner.store(0, ordering: .releasing)
@@ -98,11 +114,11 @@ final class ThreadBuffer: @unchecked Sendable {
 
     private func handOver(now: Int64) {
         lastHandOver = now
-        guard !encoder.isEmpty else { return }
-        let chunk = encoder.encodedRecord()
-        let events = encoder.eventCount
+        guard !encoder.pointee.isEmpty else { return }
+        let chunk = encoder.pointee.encodedRecord()
+        let events = encoder.pointee.eventCount
         sequence += 1
-        encoder.reset(sequence: sequence, baseTime: now)
+        encoder.pointee.reset(sequence: sequence, baseTime: now)
         recorder.enqueue(chunk: chunk, events: events, from: writerID)
     }
 

@@ -7,7 +7,7 @@ import Synchronization
 final class UnstarvableExecutor: TaskExecutor, Sendable {
     static let shared = UnstarvableExecutor()
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let available = DispatchSemaphore(value: 0)
 
     private struct State {

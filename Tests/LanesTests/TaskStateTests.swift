@@ -45,7 +45,7 @@ struct TaskStateTests {
         let waiter = trace.span(named: "waiter")
         let slices = Array(trace.slices(ofTask: Int(trace.spanTask[waiter])))
         let first = try #require(slices.first)
-        #expect(first.started - first.enqueued >= 100_000_000, "waited only \(first.started - first.enqueued) ns")
+        #expect(first.started - first.enqueued >= 100_000_000, "waited only \(first.started - first.enqueued) ns\n\(trace.outline)\n\(trace.slices)")
         for index in 0..<2 {
             let block = trace.span(named: "block \(index)")
             #expect(trace.spanFlags[block].contains(.onExecutor))
