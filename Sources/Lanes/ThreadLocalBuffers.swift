@@ -34,6 +34,7 @@ enum ThreadLocalBuffers {
         let slot = currentSlot()
         slot.name = name
         slot.isExecutor = isExecutor
+        slot.isDescribed = true
     }
 
     @inline(__always)
@@ -52,6 +53,8 @@ final class ThreadSlot {
     var buffers: [ThreadBuffer] = []
     var current: ThreadBuffer?
     var isExecutor = false
+    /// Whether Lanes named this thread itself; its `isExecutor` is then final.
+    var isDescribed = false
     /// This thread's number in traces, assigned on first use.
     lazy var threadNumber: UInt64 = ThreadSlot.currentThreadID()
     /// This thread's name: given by Lanes for its own threads, else the kernel's.
@@ -65,7 +68,7 @@ final class ThreadSlot {
         }
         let buffer = ThreadBuffer(
             recorder: recorder, threadID: threadNumber, threadName: name,
-            isExecutor: isExecutor || TaskIdentity.isOnExecutor())
+            isExecutor: isDescribed ? isExecutor : TaskIdentity.isOnExecutor())
         buffers.append(buffer)
         current = buffer
         return buffer

@@ -30,7 +30,9 @@ final class UnstarvableExecutor: TaskExecutor, Sendable {
         }
         if let number = startThread {
             let thread = Thread { [self] in
-                ThreadLocalBuffers.describeCurrentThread(name: "lanes-run-sync-\(number)", isExecutor: true)
+                // These threads run runSync's jobs so they cannot be starved; they are not the
+                // app's executor, so they do not count towards "all executor threads held".
+                ThreadLocalBuffers.describeCurrentThread(name: "lanes-run-sync-\(number)", isExecutor: false)
                 runWorker()
             }
             thread.name = "lanes-run-sync-\(number)"

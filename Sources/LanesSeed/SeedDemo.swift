@@ -55,8 +55,9 @@ public enum SeedDemo {
 
     /// The handler after the article's advice.
     static func improvedHandler(_ steps: SeedSteps) async throws {
+        // The article keeps its first synchronous sleep, so it still blocks (and is flagged).
+        steps.waitFor(3)
         let waitForAsync = Lanes.makeAsync("makeAsync") { (units: Int) in steps.waitFor(units) }
-        await waitForAsync(3)
         _ = try await Lanes.gather(
             { try await steps.awaitFor(2) },
             { try await steps.awaitFor(4) },
