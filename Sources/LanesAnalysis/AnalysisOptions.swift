@@ -13,5 +13,6 @@ public struct AnalysisOptions: Sendable {
     /// millions of tiny back-to-back awaits do not drown the report.
     public var minimumSequentialSaving: Int64 = 1_000_000
 
+    /// The defaults.
     public init() {}
 }

@@ -17,6 +17,7 @@ public struct Finding: Sendable {
     /// Other spans involved (the sequential siblings, the blocking spans behind a stall).
     public var relatedSpans: [Int32]
 
+    /// A finding; `relatedSpans` defaults to none.
     public init(
         rule: FindingRule, span: Int32, begin: Int64, end: Int64, costNanoseconds: Int64,
         message: String, advice: String, relatedSpans: [Int32] = []

@@ -9,6 +9,7 @@ public struct SpanStateTimes: Sendable, Equatable {
     /// Nanoseconds the task was awaiting something and held no thread.
     public var suspended: Int64
 
+    /// Times in nanoseconds that should add up to the span's wall time.
     public init(running: Int64, queued: Int64, suspended: Int64) {
         self.running = running
         self.queued = queued

@@ -58,9 +58,11 @@ struct SpanStructure: Sendable {
         order.reserveCapacity(trace.spanCount)
         order.append(contentsOf: trace.roots)
         var position = 0
+        let childStart = trace.childStart
+        let children = trace.children
         while position < order.count {
             let span = Int(order[position])
-            order.append(contentsOf: trace.children(ofSpan: span))
+            for child in Int(childStart[span])..<Int(childStart[span + 1]) { order.append(children[child]) }
             position += 1
         }
         return order
@@ -83,14 +85,18 @@ struct SpanStructure: Sendable {
     /// its children is active, in time order (children are sorted by begin, so this is linear).
     @inline(__always)
     static func forEachCoveredInterval(_ trace: Trace, _ span: Int, _ body: (Int64, Int64) -> Void) {
+        let first = Int(trace.childStart[span])
+        let last = Int(trace.childStart[span + 1])
+        guard first < last else { return }
         let begin = trace.spanBegin[span]
         let end = trace.spanEnd[span]
         var runBegin: Int64 = 0
         var runEnd: Int64 = 0
         var open = false
-        for child in trace.children(ofSpan: span) {
-            let childBegin = max(begin, trace.spanBegin[Int(child)])
-            let childEnd = min(end, trace.spanEnd[Int(child)])
+        for position in first..<last {
+            let child = Int(trace.children[position])
+            let childBegin = max(begin, trace.spanBegin[child])
+            let childEnd = min(end, trace.spanEnd[child])
             guard childEnd > childBegin else { continue }
             if open, childBegin <= runEnd {
                 runEnd = max(runEnd, childEnd)

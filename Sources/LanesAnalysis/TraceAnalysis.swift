@@ -98,6 +98,13 @@ public final class TraceAnalysis: Sendable {
         findingIndexesBySpan[Int32(truncatingIfNeeded: span)] ?? []
     }
 
+    /// Whether span `span` began on an executor thread (a Swift task was current, or the thread
+    /// is an executor thread): for a synchronous span, whether it could hold up async work.
+    public func isOnExecutor(span: Int) -> Bool {
+        guard span >= 0, span < trace.spanCount else { return false }
+        return SpanStructure.isOnExecutor(trace, span)
+    }
+
     /// Whether span `span` held an executor thread: a `sync` (or `runSync`) span begun on an
     /// executor thread, however short.
     public func isBlocking(span: Int) -> Bool {
@@ -161,13 +168,18 @@ public final class TraceAnalysis: Sendable {
         return path.reversed()
     }
 
+    /// A span counts while none of its children is active: each span adds its uncovered gaps
+    /// (before, between and after its children's covered runs). Gaps are often empty (a first
+    /// child starting with its parent), which keeps the event count near two per span.
     static func concurrencySeries(_ trace: Trace) -> StepSeries {
-        var events = StepEvents(origin: trace.startTime, expectedCount: 4 * trace.spanCount)
+        var events = StepEvents(origin: trace.startTime, expectedCount: 2 * trace.spanCount + trace.spanCount / 2)
         for span in 0..<trace.spanCount {
-            events.addInterval(trace.spanBegin[span], trace.spanEnd[span])
+            var gapBegin = trace.spanBegin[span]
             SpanStructure.forEachCoveredInterval(trace, span) { from, to in
-                events.subtractInterval(from, to)
+                events.addInterval(gapBegin, from)
+                gapBegin = to
             }
+            events.addInterval(gapBegin, trace.spanEnd[span])
         }
         return events.series()
     }

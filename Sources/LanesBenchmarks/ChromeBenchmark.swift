@@ -5,7 +5,7 @@ import LanesModel
 import Glibc
 #endif
 
-/// `swift run -c release LanesBenchmarks chrome [SPANS] [RUNS]`: Chrome JSON and OTLP JSON
+/// `swift run -c release LanesBenchmarks chrome [SPANS] [RUNS] [import-only]`: Chrome JSON and OTLP JSON
 /// export and import throughput on a generated trace (nested async shapes, default 1,000,000
 /// spans, median of 3 runs).
 enum ChromeBenchmark {
@@ -24,15 +24,20 @@ enum ChromeBenchmark {
         let importSeconds = try median(runs) {
             imported = try ChromeTraceImporter.read(bytes: chrome, path: "bench.json").trace
         }
+        let importCPU = lastMedianCPUSeconds
         print("chrome import: \(rate(eventCount, importSeconds)) events/s, \(rate(imported.spanCount, importSeconds)) spans/s "
-            + "(\(format(importSeconds * 1000)) ms for \(chrome.count) bytes, median of \(runs))")
+            + "(\(format(importSeconds * 1000)) ms wall for \(chrome.count) bytes, median of \(runs)); "
+            + "\(rate(eventCount, importCPU)) events per CPU-second")
+
+        // `import-only` stops here (for profiling the importer).
+        if arguments.contains("import-only") { return }
 
         let foreign = foreignShape(events: spanCount)
         let foreignSeconds = try median(runs) {
             imported = try ChromeTraceImporter.read(bytes: foreign, path: "bench-x.json").trace
         }
         print("chrome import (X events without args, tracer shape): \(rate(imported.spanCount, foreignSeconds)) events/s "
-            + "(\(format(foreignSeconds * 1000)) ms)")
+            + "(\(format(foreignSeconds * 1000)) ms wall); \(rate(imported.spanCount, lastMedianCPUSeconds)) events per CPU-second")
 
         let otlpTrace = generateTrace(spans: min(spanCount, 200_000))
         var otlp: [UInt8] = []
@@ -41,7 +46,8 @@ enum ChromeBenchmark {
             imported = try OTLPTraceImporter.read(bytes: otlp, path: "bench.otlp.json").trace
         }
         print("otlp: \(otlpTrace.spanCount) spans, \(format(Double(otlp.count) / Double(otlpTrace.spanCount))) bytes/span, "
-            + "export \(rate(otlpTrace.spanCount, otlpExport)) spans/s, import \(rate(imported.spanCount, otlpImport)) spans/s")
+            + "export \(rate(otlpTrace.spanCount, otlpExport)) spans/s, import \(rate(imported.spanCount, otlpImport)) spans/s "
+            + "(\(rate(imported.spanCount, lastMedianCPUSeconds)) per CPU-second)")
     }
 
     /// Handlers with nested async and sync children across a few threads, like a server's trace.
@@ -86,19 +92,27 @@ enum ChromeBenchmark {
         return Array(text.utf8)
     }
 
+    /// The median thread CPU time of the last `median` call: steadier than wall time on a
+    /// machine shared with other builds.
+    nonisolated(unsafe) static var lastMedianCPUSeconds = 0.0
+
     static func median(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
         var times: [Double] = []
+        var cpuTimes: [Double] = []
         for _ in 0..<runs {
             let start = now()
+            let cpuStart = now(CLOCK_THREAD_CPUTIME_ID)
             try body()
+            cpuTimes.append(now(CLOCK_THREAD_CPUTIME_ID) - cpuStart)
             times.append(now() - start)
         }
+        lastMedianCPUSeconds = cpuTimes.sorted()[cpuTimes.count / 2]
         return times.sorted()[times.count / 2]
     }
 
-    static func now() -> Double {
+    static func now(_ clock: clockid_t = CLOCK_MONOTONIC) -> Double {
         var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
+        clock_gettime(clock, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 

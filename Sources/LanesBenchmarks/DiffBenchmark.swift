@@ -20,8 +20,10 @@ enum DiffBenchmark {
             var diffs: [Double] = []
             var totals: [Double] = []
             var matched = 0
+            var processorTimes: [Double] = []
             for _ in 0..<options.runs {
                 let clock = ContinuousClock()
+                let processorStart = AnalysisBenchmark.processorSeconds()
                 let start = clock.now
                 let traceA = try TraceLoader.load(path: pathA).trace
                 let traceB = try TraceLoader.load(path: pathB).trace
@@ -32,6 +34,7 @@ enum DiffBenchmark {
                 let diff = TraceDiff(a: analysisA, b: analysisB)
                 let lines = diff.lines(titleA: "a", titleB: "b")
                 let afterDiff = clock.now
+                processorTimes.append(AnalysisBenchmark.processorSeconds() - processorStart)
                 precondition(!lines.isEmpty)
                 matched = diff.rows.lazy.filter(\.isMatched).count
                 loads.append(AnalysisBenchmark.seconds(afterLoad - start))
@@ -40,9 +43,10 @@ enum DiffBenchmark {
                 totals.append(AnalysisBenchmark.seconds(afterDiff - start))
             }
             print(String(
-                format: "diff 2 × %9d spans  loads %.3fs  analyses %.3fs  match+report %.3fs  total %.3fs  (%d rows matched, median of %d)",
+                format: "diff 2 × %9d spans  loads %.3fs  analyses %.3fs  match+report %.3fs  total %.3fs  cpu %.3fs  (%d rows matched, median of %d)",
                 size, AnalysisBenchmark.median(loads), AnalysisBenchmark.median(analyses),
-                AnalysisBenchmark.median(diffs), AnalysisBenchmark.median(totals), matched, options.runs))
+                AnalysisBenchmark.median(diffs), AnalysisBenchmark.median(totals),
+                AnalysisBenchmark.median(processorTimes), matched, options.runs))
         }
     }
 }

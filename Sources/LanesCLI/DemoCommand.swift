@@ -1,10 +1,68 @@
 import ArgumentParser
+import Foundation
+import Lanes
+import LanesSeed
 
-/// `lanes demo`: not built yet.
+/// `lanes demo`: records the seed scenario twice (naive and improved) and says where.
 struct DemoCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "demo", abstract: "(not built yet)")
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Record the seed scenario (three chat messages and a heartbeat on a 2-thread executor), naive and improved.",
+        discussion: """
+            Writes seed-naive.lanes and seed-improved.lanes into --out (default: a new folder \
+            lanes-demo-N in the current directory). The files are written while the scenario runs.
+            """)
+
+    @Option(name: .long, help: "The folder to write the two traces into (created if missing).")
+    var out: String?
+
+    @Option(name: .long, help: "Seconds per second of the article's example (0.1: the naive handler sleeps 1.8 s).")
+    var scale: Double = 0.1
+
+    @Flag(name: .long, help: "Do not open the viewer; print where the traces are.")
+    var noView = false
+
+    func validate() throws {
+        guard scale.isFinite, scale > 0, scale <= 10 else {
+            throw ValidationError("Please give a --scale between 0 (exclusive) and 10, e.g. --scale 0.1.")
+        }
+    }
 
     func run() async throws {
-        throw ValidationError("'lanes demo' is not built yet.")
+        let folder = try out ?? DemoCommand.newFolderName()
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            DemoCommand.printError("\(folder): cannot create the folder (\(error.localizedDescription))")
+            throw ExitCode(4)
+        }
+        print("lanes demo: recording into \(folder)/")
+        var paths: [String] = []
+        for variant in SeedVariant.allCases {
+            let path = (folder as NSString).appendingPathComponent("seed-\(variant.rawValue).lanes")
+            let start = ContinuousClock.now
+            do {
+                try await SeedDemo.record(variant, scale: scale, to: path)
+            } catch {
+                DemoCommand.printError("\(error)")
+                throw ExitCode(4)
+            }
+            let seconds = (ContinuousClock.now - start) / .seconds(1)
+            print("  \(variant.rawValue): \(path)  (\(String(format: "%.2f", seconds)) s)")
+            paths.append(path)
+        }
+        print("view with: lanes view \(paths[0])   compare with: lanes diff \(paths[0]) \(paths[1])")
+    }
+
+    /// `lanes-demo-1`, `lanes-demo-2`, …: the first that does not exist yet.
+    static func newFolderName() throws -> String {
+        for number in 1...10_000 where !FileManager.default.fileExists(atPath: "lanes-demo-\(number)") {
+            return "lanes-demo-\(number)"
+        }
+        throw ValidationError("Please pass --out DIR: lanes-demo-1 … lanes-demo-10000 all exist.")
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("lanes: \(message)\n".utf8))
     }
 }

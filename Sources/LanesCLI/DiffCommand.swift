@@ -147,6 +147,7 @@ struct DiffCommand: AsyncParsableCommand {
             },
             "only_in_a": diff.onlyInA.map(unmatched),
             "only_in_b": diff.onlyInB.map(unmatched),
+            "not_compared_rules": diff.incomparableRules.map(\.rawValue),
             "overlapping_in_b": diff.overlapGains.map {
                 ["path": diff.path($0.path), "factor_a": $0.factorA, "factor_b": $0.factorB] as [String: Any]
             },

@@ -1,10 +1,35 @@
 import ArgumentParser
 
-/// `lanes export`: not built yet.
+/// `lanes export FILE --format chrome|otlp`: writes a trace for other tools.
 struct ExportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "(not built yet)")
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export a trace as Chrome Trace Event JSON or OTLP JSON.",
+        discussion: """
+            chrome: a JSON array that ui.perfetto.dev, chrome://tracing and speedscope open.
+            otlp:   an ExportTraceServiceRequest in OTLP JSON, for an OpenTelemetry collector \
+            (e.g. curl -X POST -H 'Content-Type: application/json' --data-binary @out.json \
+            http://localhost:4318/v1/traces).
+            """
+    )
+
+    @Argument(help: "The trace to export (.lanes, Chrome JSON or OTLP JSON).")
+    var file: String
+
+    @Option(help: "chrome or otlp.")
+    var format: TraceOutputFormat
+
+    @Option(name: .shortAndLong, help: "Write here instead of standard output.")
+    var output: String?
+
+    func validate() throws {
+        if format == .lanes {
+            throw ValidationError("'lanes export' writes chrome or otlp; to write .lanes use 'lanes convert \(file) OUT.lanes'.")
+        }
+    }
 
     func run() async throws {
-        throw ValidationError("'lanes export' is not built yet.")
+        let loaded = try AnalysisCommandSupport.loadTrace(path: file)
+        try TraceOutput.write(format.encode(loaded.trace), to: output)
     }
 }

@@ -1,8 +1,30 @@
 import ArgumentParser
+import Foundation
 
 /// The `lanes` command: record, view, summarise, compare and convert traces of Swift concurrency.
 @main
 struct LanesCommand: AsyncParsableCommand {
+    /// Runs the command, mapping usage errors to exit code 2 (as getopt-based tools do) instead
+    /// of the argument parser's 64, so the README's exit-code table holds.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                let message = fullMessage(for: error)
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "lanes",
         abstract: "See what your Swift tasks did: what blocked a thread, what overlapped, what waited.",

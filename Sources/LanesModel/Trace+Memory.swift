@@ -6,9 +6,9 @@ extension Trace {
         func bytes<T>(_ array: [T]) -> Int { array.capacity * MemoryLayout<T>.stride }
         var total = bytes(spanBegin) + bytes(spanEnd) + bytes(spanName) + bytes(spanParent)
             + bytes(spanTask) + bytes(spanThread) + bytes(spanKind) + bytes(spanStatus) + bytes(spanFlags)
-            + bytes(laneRanges) + bytes(laneLongestSpan) + bytes(childStart) + bytes(children) + bytes(roots)
+            + bytes(laneRanges.boundaries) + bytes(laneLongestSpan) + bytes(childStart) + bytes(children) + bytes(roots)
             + bytes(cpuSpans) + bytes(cpuNanoseconds) + bytes(attributes)
-            + bytes(slices) + bytes(sliceRanges) + bytes(slicesByThread)
+            + bytes(slices) + bytes(sliceRanges.boundaries) + bytes(slicesByThread)
             + bytes(threads) + bytes(tasks)
         for string in strings.strings { total += string.utf8.count + 16 }
         total += strings.count * 24  // the index dictionary, roughly

@@ -38,7 +38,7 @@ public struct Trace: Sendable {
     public let spanFlags: [SpanFlags]
 
     /// `laneRanges[task]` is the range of span indices belonging to that task.
-    public let laneRanges: [Range<Int32>]
+    public let laneRanges: IndexRanges
     /// The longest span duration in each lane, to bound window searches.
     public let laneLongestSpan: [Int64]
     /// Children of span `i` are `children[childStart[i] ..< childStart[i + 1]]`, in begin order.
@@ -62,7 +62,7 @@ public struct Trace: Sendable {
     /// The slices: one per executor job (a run of a task on a thread).
     public let slices: [TaskStateSlice]
     /// `sliceRanges[task]` is the range of `slices` belonging to that task.
-    public let sliceRanges: [Range<Int32>]
+    public let sliceRanges: IndexRanges
     /// Slice indices ordered by (thread, started), for the by-thread view.
     public let slicesByThread: [Int32]
 
@@ -82,10 +82,10 @@ public struct Trace: Sendable {
         metadata: TraceMetadata, strings: StringTable, threads: [ThreadInfo], tasks: [TaskInfo],
         spanBegin: [Int64], spanEnd: [Int64], spanName: [UInt32], spanParent: [Int32],
         spanTask: [Int32], spanThread: [Int32], spanKind: [SpanKind], spanStatus: [SpanStatus],
-        spanFlags: [SpanFlags], laneRanges: [Range<Int32>], laneLongestSpan: [Int64],
+        spanFlags: [SpanFlags], laneRanges: IndexRanges, laneLongestSpan: [Int64],
         childStart: [Int32], children: [Int32], roots: [Int32],
         cpuSpans: [Int32], cpuNanoseconds: [Int64], attributes: [SpanAttribute],
-        slices: [TaskStateSlice], sliceRanges: [Range<Int32>], slicesByThread: [Int32],
+        slices: [TaskStateSlice], sliceRanges: IndexRanges, slicesByThread: [Int32],
         startTime: Int64, endTime: Int64
     ) {
         self.metadata = metadata

@@ -47,6 +47,11 @@ public struct TraceBuilder: Sendable {
         records.reserveCapacity(max(0, min(count, 1 << 26)))
     }
 
+    /// Reserves room for `count` task-state slices.
+    public mutating func reserveSlices(_ count: Int) {
+        sliceList.reserveCapacity(max(0, min(count, 1 << 26)))
+    }
+
     /// Interns `string` in the trace's string table.
     public mutating func intern(_ string: String) -> UInt32 { strings.intern(string) }
 
@@ -170,10 +175,7 @@ public struct TraceBuilder: Sendable {
             }
         }
         let columns = SpanColumns(records: records, laneCount: tasks.count)
-        let order = columns.order
-
-        var newIndexOfOld = [Int32](repeating: 0, count: spanCount)
-        for (newIndex, oldIndex) in order.enumerated() { newIndexOfOld[Int(oldIndex)] = Int32(newIndex) }
+        let newIndexOfOld = columns.newIndexOfOld
 
         let spanBegin = columns.begin
         let spanEnd = columns.end
@@ -185,25 +187,16 @@ public struct TraceBuilder: Sendable {
         Self.breakParentCycles(&spanParent)
         let spanTask = columns.task
 
-        var laneRanges = [Range<Int32>](repeating: 0..<0, count: tasks.count)
+        // Lanes are contiguous: boundaries by counting, and each lane's longest span.
+        var laneBoundaries = [Int32](repeating: 0, count: tasks.count + 1)
+        for task in spanTask { laneBoundaries[Int(task) + 1] += 1 }
+        for lane in 0..<tasks.count { laneBoundaries[lane + 1] += laneBoundaries[lane] }
         var laneLongest = [Int64](repeating: 0, count: tasks.count)
-        var start = 0
-        while start < spanCount {
-            let lane = spanTask[start]
-            var stop = start
-            var longest: Int64 = 0
-            while stop < spanCount, spanTask[stop] == lane {
-                longest = max(longest, spanEnd[stop] - spanBegin[stop])
-                stop += 1
-            }
-            laneRanges[Int(lane)] = Int32(start)..<Int32(stop)
-            laneLongest[Int(lane)] = longest
-            start = stop
+        for span in 0..<spanCount {
+            let lane = Int(spanTask[span])
+            laneLongest[lane] = max(laneLongest[lane], spanEnd[span] - spanBegin[span])
         }
-        for lane in laneRanges.indices where laneRanges[lane].isEmpty {
-            let position = Int32(Self.firstIndex(in: spanTask, atLeast: Int32(lane)))
-            laneRanges[lane] = position..<position
-        }
+        let laneRanges = IndexRanges(boundaries: laneBoundaries)
 
         let (childStart, children, roots) = Self.childIndex(parents: spanParent, begins: spanBegin)
 
@@ -310,7 +303,7 @@ public struct TraceBuilder: Sendable {
     /// Slices ordered by (task, started, ended, thread, enqueued), each task's range, and where
     /// each added slice ended up (-1 if its task was invalid): a counting sort by task, then a
     /// sort of any task's run not already in order.
-    static func sortSlices(_ list: [TaskStateSlice], taskCount: Int) -> ([TaskStateSlice], [Range<Int32>], [Int32]) {
+    static func sortSlices(_ list: [TaskStateSlice], taskCount: Int) -> ([TaskStateSlice], IndexRanges, [Int32]) {
         var starts = [Int](repeating: 0, count: taskCount + 1)
         var validCount = 0
         for slice in list where slice.task >= 0 && Int(slice.task) < taskCount {
@@ -331,11 +324,10 @@ public struct TraceBuilder: Sendable {
         func inOrder(_ a: TaskStateSlice, _ b: TaskStateSlice) -> Bool {
             (a.started, a.ended, a.thread, a.enqueued) < (b.started, b.ended, b.thread, b.enqueued)
         }
-        var ranges = [Range<Int32>](repeating: 0..<0, count: taskCount)
+        let ranges = IndexRanges(boundaries: starts.map { Int32($0) })
         var anySorted = false
         for task in 0..<taskCount {
             let range = starts[task]..<starts[task + 1]
-            ranges[task] = Int32(range.lowerBound)..<Int32(range.upperBound)
             var ordered = true
             var index = range.lowerBound + 1
             while index < range.upperBound {
@@ -394,14 +386,15 @@ public struct TraceBuilder: Sendable {
         return order
     }
 
-    static func firstIndex(in sortedLanes: [Int32], atLeast lane: Int32) -> Int {
-        sortedLanes.partitioningIndex { $0 >= lane }
-    }
 }
 
-/// The span records split into exact-size columns, then each lane sorted by (begin, thread,
-/// insertion order). Each record is read once; a lane is re-sorted only if it is out of order,
-/// which spans read from a file rarely are.
+/// The span records split into exact-size columns in lane order, then each lane sorted by
+/// (begin, thread, insertion order).
+///
+/// Records are read once, in the order they were added, and scattered to their lane's next
+/// free slot: a file interleaves only the tasks active at one time, so the writes touch few
+/// cache lines at once, where gathering by lane would miss the cache on every read. A lane is
+/// re-sorted only if it is out of order, which spans read from a file rarely are.
 struct SpanColumns {
     var begin: [Int64] = []
     var end: [Int64] = []
@@ -412,68 +405,97 @@ struct SpanColumns {
     var kind: [SpanKind] = []
     var status: [SpanStatus] = []
     var flags: [SpanFlags] = []
-    /// `order[i]` is the builder index of span `i`.
-    var order: [Int32] = []
+    /// `newIndexOfOld[i]` is the final index of the span added as `i`.
+    var newIndexOfOld: [Int32] = []
 
     init(records: [TraceBuilder.SpanRecord], laneCount: Int) {
         let count = records.count
-        // Counting sort by lane, keeping insertion order within a lane.
         var starts = [Int](repeating: 0, count: laneCount + 1)
         for record in records { starts[Int(record.task) + 1] += 1 }
         for lane in 0..<laneCount { starts[lane + 1] += starts[lane] }
         var next = starts
-        var laneOrder = [Int32](repeating: 0, count: count)
-        records.withUnsafeBufferPointer { records in
-            laneOrder.withUnsafeMutableBufferPointer { order in
-                for index in records.indices {
-                    let task = Int(records[index].task)
-                    order[next[task]] = Int32(index)
-                    next[task] += 1
-                }
-            }
+        var position = [Int32](repeating: 0, count: count)
+        for index in 0..<count {
+            let lane = Int(records[index].task)
+            position[index] = Int32(next[lane])
+            next[lane] += 1
         }
-        func column<T>(_ field: (TraceBuilder.SpanRecord) -> T) -> [T] {
-            [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-                records.withUnsafeBufferPointer { records in
-                    laneOrder.withUnsafeBufferPointer { order in
-                        for index in 0..<count { (buffer.baseAddress! + index).initialize(to: field(records[Int(order[index])])) }
+        begin = [Int64](repeating: 0, count: count)
+        end = [Int64](repeating: 0, count: count)
+        name = [UInt32](repeating: 0, count: count)
+        parent = [Int32](repeating: 0, count: count)
+        task = [Int32](repeating: 0, count: count)
+        thread = [Int32](repeating: 0, count: count)
+        kind = [SpanKind](repeating: .unknown, count: count)
+        status = [SpanStatus](repeating: .ok, count: count)
+        flags = [SpanFlags](repeating: [], count: count)
+        records.withUnsafeBufferPointer { records in
+            position.withUnsafeBufferPointer { position in
+                begin.withUnsafeMutableBufferPointer { begin in
+                    end.withUnsafeMutableBufferPointer { end in
+                        name.withUnsafeMutableBufferPointer { name in
+                            parent.withUnsafeMutableBufferPointer { parent in
+                                task.withUnsafeMutableBufferPointer { task in
+                                    thread.withUnsafeMutableBufferPointer { thread in
+                                        kind.withUnsafeMutableBufferPointer { kind in
+                                            status.withUnsafeMutableBufferPointer { status in
+                                                flags.withUnsafeMutableBufferPointer { flags in
+                                                    for index in 0..<count {
+                                                        let record = records[index]
+                                                        let target = Int(position[index])
+                                                        begin[target] = record.begin
+                                                        end[target] = record.end
+                                                        name[target] = record.name
+                                                        parent[target] = record.parent
+                                                        task[target] = record.task
+                                                        thread[target] = record.thread
+                                                        kind[target] = record.kind
+                                                        status[target] = record.status
+                                                        flags[target] = record.flags
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
-                initialized = count
             }
         }
-        begin = column { $0.begin }
-        thread = column { $0.thread }
-        // Lanes out of order get a local permutation, applied to `order` before the rest.
+        // The insertion index of each final slot, to break ties and to re-sort lanes.
+        var original = [Int32](repeating: 0, count: count)
+        for index in 0..<count { original[Int(position[index])] = Int32(index) }
         for lane in 0..<laneCount {
             let range = starts[lane]..<starts[lane + 1]
             var sorted = true
-            var position = range.lowerBound + 1
-            while position < range.upperBound {
-                if (begin[position], thread[position], laneOrder[position]) < (begin[position - 1], thread[position - 1], laneOrder[position - 1]) {
+            var slot = range.lowerBound + 1
+            while slot < range.upperBound {
+                if (begin[slot], thread[slot]) < (begin[slot - 1], thread[slot - 1]) {
                     sorted = false
                     break
                 }
-                position += 1
+                slot += 1
             }
             guard !sorted else { continue }
-            let permutation = range.sorted { (begin[$0], thread[$0], laneOrder[$0]) < (begin[$1], thread[$1], laneOrder[$1]) }
-            let newOrder = permutation.map { laneOrder[$0] }
-            let newBegin = permutation.map { begin[$0] }
-            let newThread = permutation.map { thread[$0] }
-            for (offset, position) in range.enumerated() {
-                laneOrder[position] = newOrder[offset]
-                begin[position] = newBegin[offset]
-                thread[position] = newThread[offset]
+            let permutation = range.sorted { (begin[$0], thread[$0], original[$0]) < (begin[$1], thread[$1], original[$1]) }
+            func reorder<T>(_ column: inout [T]) {
+                let values = permutation.map { column[$0] }
+                for (offset, slot) in range.enumerated() { column[slot] = values[offset] }
             }
+            reorder(&begin)
+            reorder(&end)
+            reorder(&name)
+            reorder(&parent)
+            reorder(&task)
+            reorder(&thread)
+            reorder(&kind)
+            reorder(&status)
+            reorder(&flags)
+            reorder(&original)
+            for slot in range { position[Int(original[slot])] = Int32(slot) }
         }
-        order = laneOrder
-        end = column { $0.end }
-        name = column { $0.name }
-        parent = column { $0.parent }
-        task = column { $0.task }
-        kind = column { $0.kind }
-        status = column { $0.status }
-        flags = column { $0.flags }
+        newIndexOfOld = position
     }
 }

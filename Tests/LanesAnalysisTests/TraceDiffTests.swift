@@ -115,5 +115,7 @@ struct TraceDiffTests {
         #expect(diff.alignmentOffset == ms(5))
         #expect(diff.totalDuration(ofSpansNamed: "step") == TraceDiff.Change(a: ms(100), b: ms(100)))
         #expect(diff.totalDuration(ofSpansNamed: "missing") == nil)
+        #expect(Set(diff.incomparableRules) == Set(FindingRule.allCases))
+        #expect(diff.newFindings.isEmpty && diff.resolvedFindings.isEmpty)
     }
 }

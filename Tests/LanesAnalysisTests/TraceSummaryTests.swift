@@ -42,6 +42,24 @@ struct TraceSummaryTests {
         #expect(lines.contains { $0.hasPrefix("  never-yielded: ") })
     }
 
+    @Test("findings of one rule on spans of one name are reported as one group")
+    func groups() {
+        var fixture = TraceFixture()
+        let task = fixture.task(1)
+        for index in 0..<3 {
+            let begin = Int64(index) * 1_000
+            fixture.span("sleep", .sync, from: begin, to: begin + 100 + Int64(index) * 100, task: task, onExecutor: true)
+        }
+        fixture.span("other", .sync, from: 5_000, to: 5_150, task: task, onExecutor: true)
+        let summary = TraceSummary(analysis: TraceAnalysis(trace: fixture.build()))
+        let blocking = summary.findingGroups.filter { $0.rule == .blockingCall }
+        #expect(blocking.map(\.spanName) == ["sleep", "other"])
+        #expect(blocking.first?.count == 3)
+        #expect(blocking.first?.totalCostNanoseconds == ms(100 + 200 + 300))
+        #expect(blocking.first?.largest.costNanoseconds == ms(300))
+        #expect(summary.lines(title: "t").contains { $0.contains("blocking-call  0.60s  ×3, largest: sleep held") })
+    }
+
     @Test("an empty trace summarises without a handler or findings")
     func empty() {
         let summary = TraceSummary(analysis: TraceAnalysis(trace: .empty))

@@ -225,4 +225,29 @@ struct ChromeImportTests {
         #expect(array.trace.spanCount == 3)
         #expect(Support.canonicalSpans(array.trace) == Support.canonicalSpans(object.trace))
     }
+
+    @Test("pids and tids written as names become named processes and threads")
+    func namedIdentifiers() throws {
+        let (trace, warnings) = try Support.importChrome("""
+            [{"ph":"X","name":"paint","ts":1,"dur":2,"pid":"Renderer","tid":"Compositor"},
+             {"ph":"X","name":"io","ts":1,"dur":2,"pid":"Renderer","tid":"IO"}]
+            """)
+        #expect(warnings.isEmpty)
+        #expect(trace.metadata.processName == "Renderer")
+        #expect(Set(trace.threads.map(\.name)) == ["Compositor", "IO"])
+        #expect(Set(trace.tasks.map(\.name)) == ["Compositor", "IO"])
+    }
+
+    @Test("threads of several processes whose combined ids collide still get valid thread indexes")
+    func collidingThreadIDs() throws {
+        let (trace, _) = try Support.importChrome("""
+            [{"ph":"X","name":"a","ts":1,"dur":2,"pid":1,"tid":5},
+             {"ph":"X","name":"b","ts":1,"dur":2,"pid":1,"tid":4294967301},
+             {"ph":"X","name":"c","ts":1,"dur":2,"pid":2,"tid":5}]
+            """)
+        #expect(trace.spanCount == 3)
+        for span in 0..<trace.spanCount {
+            #expect(trace.spanThread[span] >= 0 && Int(trace.spanThread[span]) < trace.threads.count)
+        }
+    }
 }

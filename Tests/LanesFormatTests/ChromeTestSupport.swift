@@ -46,6 +46,14 @@ enum ChromeTestSupport {
         }.sorted()
     }
 
+    /// One line per task-state slice: task, thread and times. Sorted.
+    static func canonicalSlices(_ trace: Trace) -> [String] {
+        trace.slices.map { slice in
+            "\(trace.tasks[Int(slice.task)].id) \(trace.tasks[Int(slice.task)].name.debugDescription) on "
+                + "\(trace.threads[Int(slice.thread)].id): \(slice.enqueued) \(slice.started) \(slice.ended)"
+        }.sorted()
+    }
+
     /// A small deterministic random number generator (SplitMix64), so failures reproduce.
     struct SeededGenerator: RandomNumberGenerator {
         var state: UInt64
@@ -61,7 +69,7 @@ enum ChromeTestSupport {
     /// A random trace in the shapes Lanes records: handler roots with nested async and sync
     /// spans, child tasks whose roots have parents in other tasks, instants, CPU times, errors,
     /// attributes with hostile text, and overlapping siblings in one task.
-    static func randomTrace(seed: UInt64, spansPerTask: Int = 12) -> Trace {
+    static func randomTrace(seed: UInt64, spansPerTask: Int = 12, withSlices: Bool = false) -> Trace {
         var random = SeededGenerator(state: seed)
         var builder = TraceBuilder(metadata: TraceMetadata(
             processName: "seed \"demo\"", processID: 4242, clockAtStart: 5_000_000_123,
@@ -113,6 +121,16 @@ enum ChromeTestSupport {
                 if !isInstant, Bool.random(using: &random) { openParents.append((span, begin, end)) }
                 cursor = Bool.random(using: &random) ? end : begin
             }
+        }
+        // Task-state slices: jobs of each task on the executor threads, some waiting queued.
+        var jobTime: Int64 = 5_000_000_000
+        for _ in 0..<(withSlices ? Int.random(in: 3...12, using: &random) : 0) {
+            let task = Int32.random(in: 0..<Int32(taskCount), using: &random)
+            let thread = threads.randomElement(using: &random)!
+            let queued: Int64 = Int64.random(in: 0...2_000_003, using: &random)
+            let running: Int64 = Int64.random(in: 1...4_000_001, using: &random)
+            builder.addSlice(task: task, thread: thread, enqueued: jobTime, started: jobTime + queued, ended: jobTime + queued + running)
+            jobTime += Int64.random(in: 0...3_000_000, using: &random)
         }
         return builder.build()
     }

@@ -114,6 +114,7 @@ struct ChromeTruncationTests {
             }
             if let result = try? ChromeTraceImporter.read(bytes: damaged, path: "damaged.json") {
                 #expect(result.trace.spanCount <= bytes.count)
+                #expect(Self.isConsistent(result.trace))
             }
         }
     }
@@ -128,5 +129,16 @@ struct ChromeTruncationTests {
             try Support.importChrome("[" + String(repeating: "[", count: 100_000))
         }
         #expect(error.reason.hasPrefix("not valid JSON: nested deeper than 128 levels"))
+    }
+
+    /// Every index in the trace points at something that exists.
+    static func isConsistent(_ trace: Trace) -> Bool {
+        (0..<trace.spanCount).allSatisfy { span in
+            let thread = Int(trace.spanThread[span])
+            let task = Int(trace.spanTask[span])
+            let parent = Int(trace.spanParent[span])
+            return thread >= -1 && thread < trace.threads.count && task >= 0 && task < trace.tasks.count
+                && parent >= -1 && parent < trace.spanCount && trace.spanBegin[span] <= trace.spanEnd[span]
+        } && trace.slices.allSatisfy { Int($0.thread) < trace.threads.count && Int($0.task) < trace.tasks.count }
     }
 }

@@ -75,4 +75,34 @@ struct OTLPImportTests {
             "1 span named a parent that is not in the file; shown as roots",
         ])
     }
+
+    @Test("a pretty-printed request spread over many lines reads like a one-line one")
+    func prettyPrinted() throws {
+        var builder = TraceBuilder(metadata: TraceMetadata(processName: "svc", processID: 3, unixNanosecondsAtClock: 1_000_000))
+        let task = builder.task(id: 1, name: "t")
+        builder.addSpan(name: builder.intern("a"), kind: .async, begin: 10, end: 20, task: task)
+        let oneLine = String(decoding: OTLPTraceExporter.export(builder.build()), as: UTF8.self)
+        let pretty = oneLine.replacingOccurrences(of: ",", with: ",\n  ").replacingOccurrences(of: "{", with: "{\n ")
+        let compact = try OTLPTraceImporter.read(bytes: Array(oneLine.utf8), path: "one.json")
+        let spread = try OTLPTraceImporter.read(bytes: Array(pretty.utf8), path: "pretty.json")
+        #expect(spread.warnings.isEmpty)
+        #expect(ChromeTestSupport.canonicalSpans(spread.trace) == ChromeTestSupport.canonicalSpans(compact.trace))
+        #expect(spread.trace.spanCount == 1)
+    }
+
+    @Test("random byte damage to an export never crashes the importer")
+    func randomDamage() throws {
+        let bytes = OTLPTraceExporter.export(ChromeTestSupport.randomTrace(seed: 5))
+        var random = ChromeTestSupport.SeededGenerator(state: 17)
+        let interesting: [UInt8] = Array("{}[]\",:\\0123456789abcdef.-".utf8) + [0xFF]
+        for _ in 0..<300 {
+            var damaged = bytes
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                damaged[Int.random(in: 0..<damaged.count, using: &random)] = interesting.randomElement(using: &random)!
+            }
+            if let result = try? OTLPTraceImporter.read(bytes: damaged, path: "damaged.json") {
+                #expect(ChromeTruncationTests.isConsistent(result.trace))
+            }
+        }
+    }
 }

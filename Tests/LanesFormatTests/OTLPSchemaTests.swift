@@ -29,10 +29,16 @@ struct OTLPSchemaTests {
         return (process.terminationStatus, output)
     }
 
-    /// Whether the checker can run here; records a failure on CI when it cannot.
+    /// Whether the checker can run here; records a failure on CI when it cannot, and
+    /// anywhere when the checker itself is broken.
     static func checkerAvailable() throws -> Bool {
         let probe = try check(Array("{\"resourceSpans\":[]}".utf8))
         if probe.status == 0 { return true }
+        // 3: the script's "package missing" status; 127: no python3 at all.
+        guard probe.status == 3 || probe.status == 127 else {
+            Issue.record("the OTLP schema checker failed on an empty request (status \(probe.status)): \(probe.output)")
+            return false
+        }
         let note = "OTLP schema check skipped: python3 with opentelemetry-proto is missing "
             + "(pip install opentelemetry-proto): \(probe.output.trimmingCharacters(in: .whitespacesAndNewlines))"
         if ProcessInfo.processInfo.environment["CI"] != nil {

@@ -40,6 +40,10 @@ extension TraceDiff {
             }
             if changes.count > rowLimit { lines.append("  … and \(changes.count - rowLimit) more") }
         }
+        if !incomparableRules.isEmpty {
+            lines.append("")
+            lines.append("not compared (a run lacks the data): " + incomparableRules.map(\.rawValue).joined(separator: ", "))
+        }
         findingSection("findings resolved", resolvedFindings) { duration($0.costA) }
         findingSection("findings new", newFindings) { duration($0.costB) }
         findingSection("findings remaining", remainingFindings) { "\(duration($0.costA)) → \(duration($0.costB))" }

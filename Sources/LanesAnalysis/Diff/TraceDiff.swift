@@ -28,18 +28,26 @@ public struct TraceDiff: Sendable {
 
     /// Count, total, median and maximum wall time of a path's spans in one run.
     public struct DurationStatistics: Sendable, Equatable {
+        /// How many spans (or, for unmatched paths, how many without a partner).
         public var count: Int
+        /// Σ wall time, in nanoseconds.
         public var total: Int64
+        /// The median (p50) wall time, in nanoseconds.
         public var median: Int64
+        /// The longest wall time, in nanoseconds.
         public var maximum: Int64
 
+        /// No spans.
         public static let none = DurationStatistics(count: 0, total: 0, median: 0, maximum: 0)
     }
 
     /// A path's statistics in both runs.
     public struct PathStatistics: Sendable {
+        /// The path, an index for `TraceDiff.path(_:)`.
         public var path: Int32
+        /// In run A.
         public var a: DurationStatistics
+        /// In run B.
         public var b: DurationStatistics
         /// How much this path moved the total: |Δ total|, the sort key of `statistics`.
         public var impact: Int64 {
@@ -50,13 +58,17 @@ public struct TraceDiff: Sendable {
 
     /// A value in both runs.
     public struct Change: Sendable, Equatable {
+        /// In run A.
         public var a: Int64
+        /// In run B.
         public var b: Int64
+        /// `b − a`.
         public var delta: Int64 { b &- a }
     }
 
     /// A finding of A, of B, or one in both, matched by rule and span path.
     public struct FindingChange: Sendable {
+        /// The rule.
         public var rule: FindingRule
         /// The path of the finding's span, or -1 for a finding without a span.
         public var path: Int32
@@ -64,19 +76,25 @@ public struct TraceDiff: Sendable {
         public var findingA: Int
         /// Index into `analysisB.findings`, or -1.
         public var findingB: Int
+        /// Cost in A (0 when absent).
         public var costA: Int64
+        /// Cost in B (0 when absent).
         public var costB: Int64
     }
 
     /// Spans of one path that have no partner in the other run.
     public struct UnmatchedPath: Sendable {
+        /// The path, an index for `TraceDiff.path(_:)`.
         public var path: Int32
+        /// How many spans (or, for unmatched paths, how many without a partner).
         public var count: Int
+        /// Σ wall time, in nanoseconds.
         public var total: Int64
     }
 
     /// A parent whose children overlap in B more than in A (e.g. awaits turned into a gather).
     public struct OverlapGain: Sendable {
+        /// The path, an index for `TraceDiff.path(_:)`.
         public var path: Int32
         /// The best overlap factor among the path's spans in A (0 when absent from A).
         public var factorA: Double
@@ -106,6 +124,9 @@ public struct TraceDiff: Sendable {
     public let newFindings: [FindingChange]
     /// Findings present in both.
     public let remainingFindings: [FindingChange]
+    /// Rules that could not run on one of the runs (e.g. an imported trace without span kinds):
+    /// their findings are neither resolved nor new, only remaining where both runs have them.
+    public let incomparableRules: [FindingRule]
     /// Parents whose children overlap clearly more in B than in A.
     public let overlapGains: [OverlapGain]
     /// B's first root begin minus A's: add it to an A time to align it with B (the diff view
@@ -126,8 +147,8 @@ public struct TraceDiff: Sendable {
         pathTable = table
         let pathCount = table.count
 
-        let groupsA = OccurrenceGroups(paths: pathsA, pathCount: pathCount, begins: traceA.spanBegin)
-        let groupsB = OccurrenceGroups(paths: pathsB, pathCount: pathCount, begins: traceB.spanBegin)
+        let groupsA = OccurrenceGroups(paths: pathsA, pathCount: pathCount, begins: traceA.spanBegin, origin: traceA.startTime)
+        let groupsB = OccurrenceGroups(paths: pathsB, pathCount: pathCount, begins: traceB.spanBegin, origin: traceB.startTime)
 
         // Pair the n-th occurrence with the n-th.
         var partnerOfA = [Int32](repeating: -1, count: traceA.spanCount)
@@ -168,7 +189,7 @@ public struct TraceDiff: Sendable {
         var onlyInA: [UnmatchedPath] = []
         var onlyInB: [UnmatchedPath] = []
         var gains: [OverlapGain] = []
-        var scratch: [Int64] = []
+        var scratch: [UInt64] = []
         for path in 0..<pathCount {
             let spansA = groupsA.spans(ofPath: path)
             let spansB = groupsB.spans(ofPath: path)
@@ -180,11 +201,11 @@ public struct TraceDiff: Sendable {
             if spansA.count > spansB.count {
                 let extra = spansA.dropFirst(spansB.count)
                 onlyInA.append(UnmatchedPath(path: Int32(path), count: extra.count,
-                                             total: extra.reduce(0) { $0 &+ traceA.duration(ofSpan: Int($1)) }))
+                                             total: extra.reduce(0) { $0 &+ (traceA.spanEnd[Int($1)] &- traceA.spanBegin[Int($1)]) }))
             } else if spansB.count > spansA.count {
                 let extra = spansB.dropFirst(spansA.count)
                 onlyInB.append(UnmatchedPath(path: Int32(path), count: extra.count,
-                                             total: extra.reduce(0) { $0 &+ traceB.duration(ofSpan: Int($1)) }))
+                                             total: extra.reduce(0) { $0 &+ (traceB.spanEnd[Int($1)] &- traceB.spanBegin[Int($1)]) }))
             }
             if !spansB.isEmpty {
                 let factorB = spansB.reduce(0.0) { max($0, analysisB.overlapFactor(ofSpan: Int($1))) }
@@ -205,9 +226,13 @@ public struct TraceDiff: Sendable {
         self.onlyInB = onlyInB
         overlapGains = gains
 
+        let incomparable = FindingRule.allCases.filter { rule in
+            analysisA.skippedRules.contains { $0.rule == rule } || analysisB.skippedRules.contains { $0.rule == rule }
+        }
+        incomparableRules = incomparable
         let findingMatch = Self.matchFindings(analysisA, pathsA, analysisB, pathsB)
-        resolvedFindings = findingMatch.resolved
-        newFindings = findingMatch.new
+        resolvedFindings = findingMatch.resolved.filter { !incomparable.contains($0.rule) }
+        newFindings = findingMatch.new.filter { !incomparable.contains($0.rule) }
         remainingFindings = findingMatch.remaining
 
         let firstRootA = traceA.roots.first.map { traceA.spanBegin[Int($0)] } ?? traceA.startTime
@@ -239,7 +264,7 @@ public struct TraceDiff: Sendable {
     }
 
     /// Wall time of each run.
-    public var wall: Change { Change(a: analysisA.trace.wallNanoseconds, b: analysisB.trace.wallNanoseconds) }
+    public var wall: Change { Change(a: analysisA.trace.endTime &- analysisA.trace.startTime, b: analysisB.trace.endTime &- analysisB.trace.startTime) }
     /// Blocked time of each run.
     public var blocked: Change { Change(a: analysisA.blockedNanoseconds, b: analysisB.blockedNanoseconds) }
     /// Queued time of each run.
@@ -271,17 +296,19 @@ public struct TraceDiff: Sendable {
         return found ? change : nil
     }
 
-    static func statistics(_ spans: ArraySlice<Int32>, _ trace: Trace, _ scratch: inout [Int64]) -> DurationStatistics {
+    static func statistics(_ spans: ArraySlice<Int32>, _ trace: Trace, _ scratch: inout [UInt64]) -> DurationStatistics {
         guard !spans.isEmpty else { return .none }
         scratch.removeAll(keepingCapacity: true)
         var total: Int64 = 0
         for span in spans {
-            let duration = trace.spanEnd[Int(span)] &- trace.spanBegin[Int(span)]
-            scratch.append(duration)
+            let duration = max(0, trace.spanEnd[Int(span)] &- trace.spanBegin[Int(span)])
+            scratch.append(UInt64(duration))
             total &+= duration
         }
-        scratch.sort()
-        return DurationStatistics(count: spans.count, total: total, median: scratch[(scratch.count - 1) / 2], maximum: scratch[scratch.count - 1])
+        RadixSort.sort(&scratch)
+        return DurationStatistics(
+            count: spans.count, total: total,
+            median: Int64(scratch[(scratch.count - 1) / 2]), maximum: Int64(scratch[scratch.count - 1]))
     }
 
     static func matchFindings(
@@ -327,39 +354,5 @@ public struct TraceDiff: Sendable {
         new.sort { ($0.costB, -$0.findingB) > ($1.costB, -$1.findingB) }
         remaining.sort { (max($0.costA, $0.costB), -$0.findingA) > (max($1.costA, $1.costB), -$1.findingA) }
         return (resolved, new, remaining)
-    }
-}
-
-/// The spans of each path in begin order, grouped by a counting sort.
-struct OccurrenceGroups {
-    private let starts: [Int32]
-    private let spans: [Int32]
-
-    init(paths: [Int32], pathCount: Int, begins: [Int64]) {
-        var starts = [Int32](repeating: 0, count: pathCount + 1)
-        for path in paths where path >= 0 { starts[Int(path) + 1] += 1 }
-        for index in 0..<pathCount { starts[index + 1] += starts[index] }
-        var next = starts
-        var spans = [Int32](repeating: 0, count: Int(starts[pathCount]))
-        for (span, path) in paths.enumerated() where path >= 0 {
-            spans[Int(next[Int(path)])] = Int32(span)
-            next[Int(path)] += 1
-        }
-        for path in 0..<pathCount {
-            let range = Int(starts[path])..<Int(starts[path + 1])
-            guard range.count > 1 else { continue }
-            var sorted = true
-            for position in range.dropFirst() where begins[Int(spans[position])] < begins[Int(spans[position - 1])] {
-                sorted = false
-                break
-            }
-            if !sorted { spans[range].sort { (begins[Int($0)], $0) < (begins[Int($1)], $1) } }
-        }
-        self.starts = starts
-        self.spans = spans
-    }
-
-    func spans(ofPath path: Int) -> ArraySlice<Int32> {
-        spans[Int(starts[path])..<Int(starts[path + 1])]
     }
 }

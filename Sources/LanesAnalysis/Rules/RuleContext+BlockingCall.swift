@@ -27,7 +27,7 @@ extension RuleContext {
             findings.append(Finding(
                 rule: .blockingCall, span: span32,
                 begin: trace.spanBegin[span], end: trace.spanEnd[span], costNanoseconds: wall,
-                message: "\(name(span)) held executor \(threadName(span)) for \(DisplayText.duration(wall))\(detail)",
+                message: "\(name(span)) held executor thread \(threadName(span)) for \(DisplayText.duration(wall))\(detail)",
                 advice: advice))
         }
         return findings

@@ -14,7 +14,7 @@ extension RuleContext {
             findings.append(Finding(
                 rule: .runSyncInAsync, span: Int32(span),
                 begin: trace.spanBegin[span], end: trace.spanEnd[span], costNanoseconds: wall,
-                message: "\(name(span)) drove async work from inside a task, blocking \(threadName(span)) for \(DisplayText.duration(wall))",
+                message: "\(name(span)) drove async work from inside a task, blocking executor thread \(threadName(span)) for \(DisplayText.duration(wall))",
                 advice: "in async code await the function directly; keep runSync for synchronous callers"))
         }
         return findings

@@ -37,11 +37,12 @@ extension RuleContext {
         return trace.spanEnd[span] > trace.spanBegin[span]
     }
 
-    /// Whether span `span` spent at least half its wall time suspended; true when the trace has
-    /// no task states for its task to tell.
+    /// Whether span `span` spent at most half its wall time running: the rest it was suspended,
+    /// or ready again and queued behind busy threads, which is waiting too. True when the trace
+    /// has no task states for its task to tell.
     private func isMostlySuspended(_ span: Int) -> Bool {
         guard let states = sliceTotals.states(ofSpan: span, in: trace) else { return true }
-        return states.suspended * 2 >= wall(span)
+        return states.running * 2 <= wall(span)
     }
 
     private func saving(_ run: ArraySlice<Int32>) -> (total: Int64, longest: Int64) {
@@ -57,7 +58,7 @@ extension RuleContext {
     private func report(_ run: [Int32], parent: Int, into findings: inout [Finding]) {
         guard run.count >= 2 else { return }
         let whole = saving(run[...])
-        guard whole.total - whole.longest >= max(1, options.minimumSequentialSaving) else { return }
+        guard whole.total &- whole.longest >= max(1, options.minimumSequentialSaving) else { return }
         // Members that mostly ran (rather than awaited) split the run.
         var start = 0
         for index in 0...run.count {
@@ -70,7 +71,7 @@ extension RuleContext {
     private func reportChecked(_ run: ArraySlice<Int32>, parent: Int, into findings: inout [Finding]) {
         guard run.count >= 2 else { return }
         let (total, longest) = saving(run)
-        let saving = total - longest
+        let saving = total &- longest
         guard saving > 0, saving >= options.minimumSequentialSaving else { return }
         let first = Int(run[run.startIndex])
         findings.append(Finding(

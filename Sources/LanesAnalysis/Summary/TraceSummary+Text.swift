@@ -7,7 +7,8 @@ extension TraceSummary {
         let threads = executorThreadCount > 0
             ? "\(threadCount) threads (\(executorThreadCount) executor)" : "\(threadCount) threads"
         lines.append("\(title)   wall \(duration(wallNanoseconds))   \(spanCount) spans · \(taskCount) tasks · \(threads)")
-        var totals = "blocked \(duration(blockedNanoseconds))"
+        let kindsUnknown = skippedRules.contains { $0.rule == .blockingCall }
+        var totals = kindsUnknown ? "blocked n/a (no span kinds)" : "blocked \(duration(blockedNanoseconds))"
         totals += hasTaskStates ? "   queued \(duration(queuedNanoseconds))" : "   queued n/a (no task states)"
         totals += "   overlapped \(duration(overlappedNanoseconds))   overlap max \(maxOverlap)"
         lines.append(totals)
@@ -21,12 +22,14 @@ extension TraceSummary {
         if !findings.isEmpty {
             lines.append("")
             lines.append("top findings by cost")
-            for (index, finding) in findings.prefix(max(0, findingLimit)).enumerated() {
-                lines.append("  \(index + 1). \(finding.rule.rawValue)  \(duration(finding.costNanoseconds))  \(finding.message)")
-                lines.append("     → \(finding.advice)")
+            for (index, group) in findingGroups.prefix(max(0, findingLimit)).enumerated() {
+                let what = group.count > 1 ? "×\(group.count), largest: \(group.largest.message)" : group.largest.message
+                lines.append("  \(index + 1). \(group.rule.rawValue)  \(duration(group.totalCostNanoseconds))  \(what)")
+                lines.append("     → \(group.largest.advice)")
             }
-            if findings.count > findingLimit {
-                lines.append("  … and \(findings.count - findingLimit) more (--json lists all)")
+            if findingGroups.count > findingLimit {
+                let rest = findingGroups.dropFirst(findingLimit).reduce(0) { $0 + $1.count }
+                lines.append("  … and \(rest) more (--json lists all)")
             }
         }
 

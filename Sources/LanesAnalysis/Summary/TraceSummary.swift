@@ -6,42 +6,79 @@ import LanesModel
 public struct TraceSummary: Sendable {
     /// One finding as the report shows it.
     public struct FindingEntry: Sendable {
+        /// The rule.
         public var rule: FindingRule
         /// The span's index, or -1.
         public var span: Int32
         /// The span's escaped name, or empty when the finding has no span.
         public var spanName: String
+        /// The measured cost, in nanoseconds.
         public var costNanoseconds: Int64
+        /// What happened, in one line.
         public var message: String
+        /// What to do about it, in one line.
         public var advice: String
     }
 
     /// One step of a critical path.
     public struct PathStep: Sendable {
+        /// The span's index.
         public var span: Int32
+        /// The escaped name.
         public var name: String
+        /// Wall time, in nanoseconds.
         public var wallNanoseconds: Int64
+    }
+
+    /// Findings of one rule about spans of one name (e.g. the three `wait_for(7)` blocking calls),
+    /// so the report names each problem once.
+    public struct FindingGroup: Sendable {
+        /// The rule.
+        public var rule: FindingRule
+        /// The escaped span name shared by the group, or empty for findings without a span.
+        public var spanName: String
+        /// How many.
+        public var count: Int
+        /// Σ cost of the group's findings, in nanoseconds.
+        public var totalCostNanoseconds: Int64
+        /// The costliest finding of the group.
+        public var largest: FindingEntry
     }
 
     /// Self time summed over all spans of one name.
     public struct SelfTimeEntry: Sendable {
+        /// The escaped name.
         public var name: String
+        /// How many.
         public var count: Int
+        /// Σ self time, in nanoseconds.
         public var selfNanoseconds: Int64
     }
 
+    /// Wall time, in nanoseconds.
     public var wallNanoseconds: Int64
+    /// Spans in the trace.
     public var spanCount: Int
+    /// Tasks (lanes) in the trace.
     public var taskCount: Int
+    /// Threads in the trace.
     public var threadCount: Int
+    /// Executor threads (see `TraceAnalysis.executorThreadCount`).
     public var executorThreadCount: Int
+    /// See `TraceAnalysis.blockedNanoseconds`.
     public var blockedNanoseconds: Int64
+    /// See `TraceAnalysis.queuedNanoseconds`.
     public var queuedNanoseconds: Int64
+    /// See `TraceAnalysis.overlappedNanoseconds`.
     public var overlappedNanoseconds: Int64
+    /// See `TraceAnalysis.maxOverlap`.
     public var maxOverlap: Int
+    /// Whether the trace has task-state slices (else queued time is unknown, not zero).
     public var hasTaskStates: Bool
     /// Every finding, largest cost first.
     public var findings: [FindingEntry]
+    /// Findings grouped by rule and span name, largest total cost first.
+    public var findingGroups: [FindingGroup]
     /// How many findings each rule produced, in `FindingRule.allCases` order, zero counts left out.
     public var findingCounts: [(rule: FindingRule, count: Int, costNanoseconds: Int64)]
     /// The slowest handler (or, without handler spans, the slowest root), if any.
@@ -50,12 +87,13 @@ public struct TraceSummary: Sendable {
     public var criticalPath: [PathStep]
     /// Span names with the most self time, largest first.
     public var topSelfTime: [SelfTimeEntry]
+    /// Rules that could not run, with the reason.
     public var skippedRules: [(rule: FindingRule, reason: String)]
 
     /// Summarises `analysis`, keeping the `selfTimeLimit` names with the most self time.
     public init(analysis: TraceAnalysis, selfTimeLimit: Int = 5) {
         let trace = analysis.trace
-        wallNanoseconds = trace.wallNanoseconds
+        wallNanoseconds = trace.endTime &- trace.startTime
         spanCount = trace.spanCount
         taskCount = trace.tasks.count
         threadCount = trace.threads.count
@@ -71,6 +109,7 @@ public struct TraceSummary: Sendable {
                 spanName: finding.span >= 0 ? DisplayText.name(ofSpan: Int(finding.span), in: trace) : "",
                 costNanoseconds: finding.costNanoseconds, message: finding.message, advice: finding.advice)
         }
+        findingGroups = Self.groups(findings)
         findingCounts = FindingRule.allCases.compactMap { rule in
             let matching = analysis.findings.filter { $0.rule == rule }
             guard !matching.isEmpty else { return nil }
@@ -82,16 +121,36 @@ public struct TraceSummary: Sendable {
         if let handler {
             slowestHandler = PathStep(
                 span: Int32(handler), name: DisplayText.name(ofSpan: handler, in: trace),
-                wallNanoseconds: trace.duration(ofSpan: handler))
+                wallNanoseconds: trace.spanEnd[handler] &- trace.spanBegin[handler])
             criticalPath = analysis.criticalPath(ofSpan: handler).map { span in
                 PathStep(span: span, name: DisplayText.name(ofSpan: Int(span), in: trace),
-                         wallNanoseconds: trace.duration(ofSpan: Int(span)))
+                         wallNanoseconds: trace.spanEnd[Int(span)] &- trace.spanBegin[Int(span)])
             }
         } else {
             slowestHandler = nil
             criticalPath = []
         }
         topSelfTime = Self.topSelfTime(analysis, limit: selfTimeLimit)
+    }
+
+    static func groups(_ findings: [FindingEntry]) -> [FindingGroup] {
+        var groups: [FindingGroup] = []
+        var indexByKey: [String: Int] = [:]
+        for finding in findings {  // largest cost first, so each group's first is its largest
+            let key = finding.rule.rawValue + "\u{0}" + finding.spanName
+            if let index = indexByKey[key] {
+                groups[index].count += 1
+                groups[index].totalCostNanoseconds &+= finding.costNanoseconds
+            } else {
+                indexByKey[key] = groups.count
+                groups.append(FindingGroup(
+                    rule: finding.rule, spanName: finding.spanName, count: 1,
+                    totalCostNanoseconds: finding.costNanoseconds, largest: finding))
+            }
+        }
+        return groups.enumerated().sorted {
+            ($0.element.totalCostNanoseconds, -$0.offset) > ($1.element.totalCostNanoseconds, -$1.offset)
+        }.map(\.element)
     }
 
     /// The root `handler` span with the longest wall time, else the longest root.
@@ -103,7 +162,7 @@ public struct TraceSummary: Sendable {
             let isHandler = trace.spanKind[root] == .handler
             if bestIsHandler, !isHandler { continue }
             if let current = best, isHandler == bestIsHandler,
-               trace.duration(ofSpan: current) >= trace.duration(ofSpan: root) { continue }
+               trace.spanEnd[current] &- trace.spanBegin[current] >= trace.spanEnd[root] &- trace.spanBegin[root] { continue }
             best = root
             bestIsHandler = isHandler
         }

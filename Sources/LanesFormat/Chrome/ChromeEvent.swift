@@ -80,13 +80,12 @@ struct ChromeEvent {
         var facts = self.facts
         var arguments: [JSONMember] = []
         try reader.readObject { (reader: inout JSONReader, key: JSONReader.RawString) throws(JSONSyntaxError) in
-            let name = reader.decode(key)
-            let value = try reader.readValue(depth: 2)
-            if LanesArgumentKey.isReserved(name) {
+            if reader.startsWithLanesPrefix(key) {
                 if facts == nil { facts = LanesFacts() }
-                facts?.record(key: name, value: value)
+                try facts?.read(key: key, from: &reader)
             } else {
-                arguments.append(JSONMember(key: name, value: value))
+                let name = reader.decode(key)
+                arguments.append(JSONMember(key: name, value: try reader.readValue(depth: 2)))
             }
         }
         self.facts = facts

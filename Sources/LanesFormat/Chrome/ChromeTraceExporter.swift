@@ -7,7 +7,8 @@ import LanesModel
 /// nanosecond, three decimals) relative to the trace's start. Synchronous spans on a known
 /// thread are `X` events on that thread; async spans are `b`/`e` pairs whose id is their task,
 /// so each task is one async track (a span that would break the track's nesting gets an id
-/// of its own). Process and thread names are `M` events. Lanes facts the format has no field
+/// of its own). Process and thread names are `M` events. Task-state slices (executor jobs) are
+/// `X` events named `job TASK` in category `lanes.job` on the thread that ran them. Lanes facts the format has no field
 /// for travel in `args` under `lanes.*` keys (see `LanesArgumentKey`); span attributes are
 /// plain string args.
 public enum ChromeTraceExporter {
@@ -18,10 +19,16 @@ public enum ChromeTraceExporter {
 
     private enum RecordKind: UInt8 {
         case complete, asyncBegin, asyncEnd, threadInstant, asyncInstant
+        /// A task-state slice (one executor job); `span` is the slice's index.
+        case job
     }
 
     private struct Record {
         var time: Int64
+        /// Orders records of equal time: minus the duration for `X` events (an enclosing slice
+        /// first, as viewers nest equal-start slices by order), 0 for the others, whose order
+        /// within a track is `sequence`.
+        var tieBreak: Int64
         var sequence: Int32
         var span: Int32
         var kind: RecordKind
@@ -30,11 +37,56 @@ public enum ChromeTraceExporter {
     }
 
     /// The kinds drawn as slices on the thread that ran them (when that thread is known).
+    /// Spans of unknown kind are too, when their whole lane ran on that one thread (a lane
+    /// imported from a thread).
     static func isThreadBound(_ kind: SpanKind) -> Bool {
         switch kind {
         case .sync, .makeAsync, .runSync, .unknown: true
         case .handler, .async, .gather, .poolWait: false
         }
+    }
+
+    /// Which spans are written as `X`/`i` on their thread: thread-bound spans (see
+    /// `isThreadBound`) that nest properly among the others of their thread, since viewers
+    /// stack a thread's slices. One that overlaps an enclosing slice without fitting inside it
+    /// is written as an async span instead. Task-state slices (jobs) are `X` events on their
+    /// thread too and take part in the check; they are always written as `X`.
+    static func threadSlices(_ trace: Trace) -> [Bool] {
+        var laneThread = [Int32](repeating: -1, count: trace.tasks.count)
+        for (lane, range) in trace.laneRanges.enumerated() {
+            let threads = Set(trace.spanThread[Int(range.lowerBound)..<Int(range.upperBound)])
+            if threads.count == 1, let thread = threads.first { laneThread[lane] = thread }
+        }
+        var byThread = [[Int]](repeating: [], count: trace.threads.count)
+        for span in 0..<trace.spanCount {
+            let thread = trace.spanThread[span]
+            guard thread >= 0, Int(thread) < trace.threads.count, isThreadBound(trace.spanKind[span]) else { continue }
+            if trace.spanKind[span] == .unknown, laneThread[Int(trace.spanTask[span])] != thread { continue }
+            byThread[Int(thread)].append(span)
+        }
+        // Jobs are numbered -1, -2, … so that they sort before spans with the same times.
+        for (index, slice) in trace.slices.enumerated() where slice.thread >= 0 && Int(slice.thread) < trace.threads.count {
+            byThread[Int(slice.thread)].append(-(index + 1))
+        }
+        func begin(_ item: Int) -> Int64 { item >= 0 ? trace.spanBegin[item] : trace.slices[-item - 1].started }
+        func end(_ item: Int) -> Int64 { item >= 0 ? trace.spanEnd[item] : trace.slices[-item - 1].ended }
+        var isSlice = [Bool](repeating: false, count: trace.spanCount)
+        var openEnds: [Int64] = []
+        for var items in byThread {
+            items.sort { (begin($0), -end($0), $0) < (begin($1), -end($1), $1) }
+            openEnds.removeAll(keepingCapacity: true)
+            for item in items {
+                let itemBegin = begin(item)
+                let itemEnd = end(item)
+                while let top = openEnds.last, top <= itemBegin, !(top == itemBegin && itemEnd == itemBegin) {
+                    openEnds.removeLast()
+                }
+                if let top = openEnds.last, itemEnd > top { continue }
+                if item >= 0 { isSlice[item] = true }
+                openEnds.append(itemEnd)
+            }
+        }
+        return isSlice
     }
 
     /// The trace as Chrome Trace Event JSON bytes (UTF-8).
@@ -51,7 +103,7 @@ public enum ChromeTraceExporter {
         startLine(&writer)
         writer.writeRaw("{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":")
         writer.writeInteger(processID)
-        writer.writeRaw(",\"tid\":0,\"args\":{\"name\":")
+        writer.writeRaw(",\"args\":{\"name\":")
         writer.writeString(trace.metadata.processName)
         writer.writeRaw(",\"lanes.start_ns\":")
         writer.writeInteger(trace.startTime)
@@ -75,12 +127,16 @@ public enum ChromeTraceExporter {
         var taskNamed = [Bool](repeating: false, count: trace.tasks.count)
         for record in records {
             startLine(&writer)
+            if record.kind == .job {
+                writeJob(Int(record.span), of: trace, processID: processID, withTaskName: &taskNamed, to: &writer)
+                continue
+            }
             let span = Int(record.span)
             let thread = Int(trace.spanThread[span])
             let task = Int(trace.spanTask[span])
             let time = trace.spanBegin[span] - trace.startTime
             switch record.kind {
-            case .complete: writer.writeRaw("{\"ph\":\"X\",\"name\":")
+            case .complete, .job: writer.writeRaw("{\"ph\":\"X\",\"name\":")
             case .asyncBegin: writer.writeRaw("{\"ph\":\"b\",\"name\":")
             case .asyncEnd: writer.writeRaw("{\"ph\":\"e\",\"name\":")
             case .threadInstant: writer.writeRaw("{\"ph\":\"i\",\"s\":\"t\",\"name\":")
@@ -120,6 +176,36 @@ public enum ChromeTraceExporter {
         }
         writer.writeRaw("\n]\n")
         return writer.bytes
+    }
+
+    /// A task-state slice as an `X` event on the thread that ran it, named after its task, so
+    /// viewers show which task held each executor thread; the task and the time it waited
+    /// (`lanes.enqueued_ns`, relative to the trace start) are in `args`.
+    private static func writeJob(
+        _ index: Int, of trace: Trace, processID: Int64, withTaskName taskNamed: inout [Bool], to writer: inout JSONWriter
+    ) {
+        let slice = trace.slices[index]
+        let task = Int(slice.task)
+        writer.writeRaw("{\"ph\":\"X\",\"name\":")
+        writer.writeString("job " + trace.name(ofTask: task))
+        writer.writeRaw(",\"cat\":\"lanes.job\",\"ts\":")
+        writer.writeMicroseconds(fromNanoseconds: slice.started - trace.startTime)
+        writer.writeRaw(",\"dur\":")
+        writer.writeMicroseconds(fromNanoseconds: slice.ended - slice.started)
+        writer.writeRaw(",\"pid\":")
+        writer.writeInteger(processID)
+        writer.writeRaw(",\"tid\":")
+        writer.writeInteger(Int64(bitPattern: trace.threads[Int(slice.thread)].id))
+        writer.writeRaw(",\"args\":{\"lanes.job_task\":")
+        writer.writeInteger(Int64(bitPattern: trace.tasks[task].id))
+        if !taskNamed[task] {
+            writer.writeRaw(",\"lanes.task_name\":")
+            writer.writeString(trace.tasks[task].name)
+            taskNamed[task] = true
+        }
+        writer.writeRaw(",\"lanes.enqueued_ns\":")
+        writer.writeInteger(slice.enqueued - trace.startTime)
+        writer.writeRaw("}}")
     }
 
     private static func writeArguments(of span: Int, in trace: Trace, withTaskName: Bool, to writer: inout JSONWriter) {
@@ -168,16 +254,19 @@ public enum ChromeTraceExporter {
         records.reserveCapacity(trace.spanCount * 2)
         var sequence: Int32 = 0
         func add(_ time: Int64, _ span: Int, _ kind: RecordKind, _ shares: Bool) {
-            records.append(Record(time: time, sequence: sequence, span: Int32(span), kind: kind, sharesTaskTrack: shares))
+            let tieBreak = kind == .complete ? -trace.duration(ofSpan: span) : 0
+            records.append(Record(
+                time: time, tieBreak: tieBreak, sequence: sequence, span: Int32(span), kind: kind, sharesTaskTrack: shares))
             sequence += 1
         }
+        let isThreadSlice = threadSlices(trace)
         var asyncSpans: [Int] = []
         var stack: [Int] = []
         for lane in trace.laneRanges.indices {
             asyncSpans.removeAll(keepingCapacity: true)
             for span in Int(trace.laneRanges[lane].lowerBound)..<Int(trace.laneRanges[lane].upperBound) {
                 let isInstant = trace.spanFlags[span].contains(.instant) && trace.spanBegin[span] == trace.spanEnd[span]
-                if trace.spanThread[span] >= 0, isThreadBound(trace.spanKind[span]) {
+                if isThreadSlice[span] {
                     add(trace.spanBegin[span], span, isInstant ? .threadInstant : .complete, true)
                 } else {
                     asyncSpans.append(span)
@@ -209,7 +298,13 @@ public enum ChromeTraceExporter {
             }
             while let top = stack.popLast() { add(trace.spanEnd[top], top, .asyncEnd, true) }
         }
-        records.sort { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
+        for (index, slice) in trace.slices.enumerated() where slice.thread >= 0 && Int(slice.thread) < trace.threads.count {
+            records.append(Record(
+                time: slice.started, tieBreak: -(slice.ended - slice.started), sequence: sequence, span: Int32(index),
+                kind: .job, sharesTaskTrack: true))
+            sequence += 1
+        }
+        records.sort { ($0.time, $0.tieBreak, $0.sequence) < ($1.time, $1.tieBreak, $1.sequence) }
         return records
     }
 }

@@ -12,7 +12,7 @@ public enum ChromeTraceImporter {
     public static func read(bytes: [UInt8], path: String) throws -> (trace: Trace, warnings: [TraceReadWarning]) {
         let outcome = bytes.withUnsafeBufferPointer { buffer in
             var reader = JSONReader(buffer)
-            var assembler = ChromeTraceAssembler()
+            var assembler = ChromeTraceAssembler(byteCount: buffer.count)
             let stop = readDocument(&reader, into: &assembler)
             return (assembler, stop)
         }

@@ -1,4 +1,3 @@
-import LanesModel
 
 /// The argument (Chrome) and attribute (OTLP) keys under which Lanes exports carry what the
 /// target format has no field for, so that export → import gives back the same spans.
@@ -32,65 +31,11 @@ enum LanesArgumentKey {
     /// On the process: `TraceMetadata.unixNanosecondsAtClock`.
     static let unixNanosecondsAtClock = "lanes.unix_ns_at_clock"
 
+    /// On a `lanes.job` event (a task-state slice): the producer id of the task whose job it is.
+    static let jobTask = "lanes.job_task"
+    /// On a `lanes.job` event: when the job was enqueued, in nanoseconds after the trace start.
+    static let enqueuedNanoseconds = "lanes.enqueued_ns"
+
     /// Whether an attribute of this name is one of the above (not a user attribute).
     static func isReserved(_ key: String) -> Bool { key.hasPrefix("lanes.") }
-}
-
-/// Lanes facts found in one event's arguments or one span's attributes.
-struct LanesFacts: Sendable {
-    var kind: SpanKind?
-    var task: UInt64?
-    var taskName: String?
-    var span: Int64?
-    var parent: Int64?
-    var cpuNanoseconds: Int64?
-    var status: SpanStatus?
-    var onExecutor = false
-    var isInstant = false
-    var executorThread = false
-    var startNanoseconds: Int64?
-    var clockAtStart: Int64?
-    var unixNanosecondsAtClock: Int64?
-
-    /// Records `value` under the reserved key `key`; unknown `lanes.` keys are ignored.
-    mutating func record(key: String, value: JSONValue) {
-        switch key {
-        case LanesArgumentKey.kind: kind = value.stringValue.flatMap(SpanKind.init(name:))
-        case LanesArgumentKey.task: task = value.numberValue?.int64Value.map { UInt64(bitPattern: $0) }
-        case LanesArgumentKey.taskName: taskName = value.stringValue
-        case LanesArgumentKey.span: span = value.numberValue?.int64Value
-        case LanesArgumentKey.parent: parent = value.numberValue?.int64Value
-        case LanesArgumentKey.cpuNanoseconds: cpuNanoseconds = value.numberValue?.int64Value
-        case LanesArgumentKey.status:
-            switch value.stringValue {
-            case "error": status = .error
-            case "unfinished": status = .unfinished
-            case "ok": status = .ok
-            default: break
-            }
-        case LanesArgumentKey.onExecutor: onExecutor = value.boolValue ?? false
-        case LanesArgumentKey.instant: isInstant = value.boolValue ?? false
-        case LanesArgumentKey.executorThread: executorThread = value.boolValue ?? false
-        case LanesArgumentKey.startNanoseconds: startNanoseconds = value.numberValue?.int64Value
-        case LanesArgumentKey.clockAtStart: clockAtStart = value.numberValue?.int64Value
-        case LanesArgumentKey.unixNanosecondsAtClock: unixNanosecondsAtClock = value.numberValue?.int64Value
-        default: break
-        }
-    }
-}
-
-/// `1204` → `"1,204"`: counts in warnings read like the rest of Lanes' messages.
-func groupedCount(_ value: Int) -> String {
-    let digits = String(value.magnitude)
-    var result = ""
-    for (offset, character) in digits.enumerated() {
-        if offset > 0, (digits.count - offset) % 3 == 0 { result.append(",") }
-        result.append(character)
-    }
-    return value < 0 ? "-" + result : result
-}
-
-/// `counted(1, "event")` → `"1 event"`, `counted(1204, "event")` → `"1,204 events"`.
-func counted(_ value: Int, _ noun: String) -> String {
-    "\(groupedCount(value)) \(noun)\(value == 1 ? "" : "s")"
 }

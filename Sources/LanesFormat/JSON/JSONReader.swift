@@ -1,17 +1,3 @@
-/// Why JSON could not be read: what was expected, and where.
-struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// Byte offset of the problem.
-    var offset: Int
-    /// What is wrong, e.g. "expected ':' after an object key".
-    var message: String
-    /// The input stopped in the middle of a value (a cut-off file rather than bad syntax).
-    var isEndOfInput: Bool
-
-    var description: String {
-        isEndOfInput ? "the JSON stops in the middle of a value at byte \(offset)" : "\(message) at byte \(offset)"
-    }
-}
-
 /// A fast, tolerant pull reader over UTF-8 JSON bytes.
 ///
 /// Callers drive it value by value (`readString`, `readNumber`, `readValue`, `skipValue`), so
@@ -135,6 +121,16 @@ struct JSONReader {
         let pointer = literal.utf8Start
         for offset in 0..<count where bytes[raw.start + offset] != pointer[offset] { return false }
         return true
+    }
+
+    /// Whether `raw` (unescaped) starts with `lanes.`, the prefix of Lanes' own argument keys.
+    @inline(__always)
+    func startsWithLanesPrefix(_ raw: RawString) -> Bool {
+        if raw.hasEscapes { return decode(raw).hasPrefix("lanes.") }
+        guard raw.end - raw.start > 6 else { return false }
+        return bytes[raw.start] == UInt8(ascii: "l") && bytes[raw.start + 1] == UInt8(ascii: "a")
+            && bytes[raw.start + 2] == UInt8(ascii: "n") && bytes[raw.start + 3] == UInt8(ascii: "e")
+            && bytes[raw.start + 4] == UInt8(ascii: "s") && bytes[raw.start + 5] == UInt8(ascii: ".")
     }
 
     /// The text of `raw`, with escapes decoded (`\uXXXX` surrogate pairs joined; lone

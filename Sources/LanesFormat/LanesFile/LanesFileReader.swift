@@ -28,8 +28,10 @@ public enum LanesFileReader {
         // columns (untouched reserved pages cost nothing).
         let estimatedSpans = min(bytes.count / 8, 1 << 26)
         decoder.builder.reserveSpans(estimatedSpans)
+        decoder.builder.reserveSlices(estimatedSpans / 2)
         decoder.parentIDs.reserveCapacity(estimatedSpans)
         decoder.ended.reserveCapacity(estimatedSpans)
+        decoder.denseSpanIndex.reserveCapacity(estimatedSpans + 1024)
         bytes.withUnsafeBytes { buffer in
             decoder.decodeRecords(buffer, from: magic.count + 2)
         }

@@ -33,7 +33,9 @@ public final class LanesFileWriter {
     private var offset = 0
     private var chunkOffsets: [Int] = []
     private var stringCount: UInt32 = 1
-    private var latestTime: Int64 = .min
+    /// The latest time noted so far (`Int64.min` before the first): a recorder's flush waits
+    /// until it reaches the moment the flush began.
+    public private(set) var latestTime: Int64 = .min
     private var isFinished = false
 
     /// Creates (or truncates) the file at `path` and writes the magic, version and header.

@@ -1,4 +1,4 @@
-/// Building a step series from +1/−1 events.
+/// Building a step series from intervals, each counting one while it lasts.
 struct StepEvents {
     /// Events as `(time − origin) << 1 | isIncrease`, so one integer sort orders them by time.
     private var keys: [UInt64] = []
@@ -16,15 +16,7 @@ struct StepEvents {
         keys.append(UInt64(bitPattern: end &- origin) &<< 1)
     }
 
-    /// Counts one less from `begin` until `end`.
-    mutating func subtractInterval(_ begin: Int64, _ end: Int64) {
-        guard end > begin else { return }
-        keys.append(UInt64(bitPattern: begin &- origin) &<< 1)
-        keys.append(UInt64(bitPattern: end &- origin) &<< 1 | 1)
-    }
-
-    /// The series the events add up to. Every subtraction must lie inside an addition (the
-    /// caller's intervals nest), so no value goes below zero.
+    /// The series the events add up to.
     consuming func series() -> StepSeries {
         RadixSort.sort(&keys)
         var times: [Int64] = []

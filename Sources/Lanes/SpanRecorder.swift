@@ -1,0 +1,119 @@
+import LanesModel
+
+/// A span that has begun and must be ended exactly once.
+@usableFromInline
+struct OpenSpan: Sendable {
+    unowned(unsafe) let recorder: Recorder
+    let id: UInt64
+    /// The context for work inside the span.
+    @usableFromInline let context: SpanContext
+    /// Thread CPU time at begin, for synchronous spans; -1 when not measured.
+    let cpuAtBegin: Int64
+}
+
+/// Begins and ends spans in the recording that applies to the caller. Every public entry point
+/// goes through here.
+@usableFromInline
+enum SpanRecorder {
+    /// Begins a span, or returns nil (at the cost of one relaxed load) when nothing records.
+    @usableFromInline
+    static func begin(
+        _ name: String, kind: SpanKind, attributes: KeyValuePairs<String, String> = [:],
+        isRoot: Bool = false, marksExecutor: Bool = false, measuresCPU: Bool = false
+    ) -> OpenSpan? {
+        guard Recorder.runningCount.load(ordering: .relaxed) > 0 else { return nil }
+        return beginRecording(
+            name, kind: kind, attributes: attributes, parent: SpanContext.innermost, isRoot: isRoot,
+            marksExecutor: marksExecutor, measuresCPU: measuresCPU)
+    }
+
+    /// Begins a span under an explicit parent context.
+    static func beginRecording(
+        _ name: String, kind: SpanKind, attributes: KeyValuePairs<String, String>,
+        parent: SpanContext, isRoot: Bool, marksExecutor: Bool, measuresCPU: Bool
+    ) -> OpenSpan? {
+        guard let recorder = Recorder.recorder(for: parent) else { return nil }
+        let currentTask = TaskIdentity.current()
+        let task = currentTask != 0 ? currentTask : parent.task
+        let buffer = ThreadLocalBuffers.buffer(for: recorder)
+        if currentTask != 0 { buffer.noteCurrentTask(currentTask, parentTask: parent.task) }
+        let id = buffer.allocateSpanID()
+        let nameID = buffer.stringID(name)
+        let parentID = isRoot ? 0 : parent.span
+        let onExecutor = marksExecutor && currentTask != 0
+        var attributeIDs: [(UInt32, UInt32)] = []
+        if !attributes.isEmpty {
+            attributeIDs = attributes.map { (buffer.stringID($0.key), buffer.stringID($0.value)) }
+        }
+        let time = MonotonicClock.now()
+        buffer.append(time: time) { encoder in
+            encoder.begin(
+                span: id, parent: parentID, kind: kind, name: nameID, task: task, onExecutor: onExecutor,
+                time: time)
+            for (key, value) in attributeIDs {
+                encoder.attribute(span: id, key: key, value: value)
+            }
+        }
+        return OpenSpan(
+            recorder: recorder, id: id, context: SpanContext(recorder: recorder, span: id, task: task),
+            cpuAtBegin: measuresCPU ? MonotonicClock.threadCPUTime() : -1)
+    }
+
+    /// Ends `span`, on whichever thread the caller is now; a thrown error becomes the span's
+    /// status and message.
+    @usableFromInline
+    static func end(_ span: OpenSpan, error: (any Error)? = nil) {
+        let cpu = span.cpuAtBegin >= 0 ? MonotonicClock.threadCPUTime() - span.cpuAtBegin : -1
+        let time = MonotonicClock.now()
+        guard span.recorder.isRunning else { return }
+        let buffer = ThreadLocalBuffers.buffer(for: span.recorder)
+        if let error {
+            let message = buffer.stringID(describe(error))
+            if cpu >= 0 {
+                // Keep the CPU time of a synchronous span that threw.
+                let key = buffer.stringID("error")
+                buffer.append(time: time) {
+                    $0.attribute(span: span.id, key: key, value: message)
+                    $0.end(span: span.id, time: time, status: .error, cpuNanoseconds: cpu)
+                }
+            } else {
+                buffer.append(time: time) { $0.end(span: span.id, time: time, errorMessage: message) }
+            }
+        } else if cpu >= 0 {
+            buffer.append(time: time) { $0.end(span: span.id, time: time, cpuNanoseconds: cpu) }
+        } else {
+            buffer.append(time: time) { $0.end(span: span.id, time: time) }
+        }
+    }
+
+    /// Adds an attribute to an open span.
+    static func attribute(span: UInt64, recorder: Recorder, key: String, value: String) {
+        guard recorder.isRunning else { return }
+        let buffer = ThreadLocalBuffers.buffer(for: recorder)
+        let keyID = buffer.stringID(key)
+        let valueID = buffer.stringID(value)
+        let time = MonotonicClock.now()
+        buffer.append(time: time) { $0.attribute(span: span, key: keyID, value: valueID) }
+    }
+
+    /// Records a zero-length event inside the span of `context`.
+    static func instant(_ name: String, in context: SpanContext, recorder: Recorder) {
+        guard recorder.isRunning else { return }
+        let currentTask = TaskIdentity.current()
+        let task = currentTask != 0 ? currentTask : context.task
+        let buffer = ThreadLocalBuffers.buffer(for: recorder)
+        let id = buffer.allocateSpanID()
+        let nameID = buffer.stringID(name)
+        let time = MonotonicClock.now()
+        buffer.append(time: time) {
+            $0.instant(span: id, parent: context.span, name: nameID, task: task, time: time)
+        }
+    }
+
+    /// A one-line, bounded description of an error for the trace.
+    static func describe(_ error: any Error) -> String {
+        let text = String(describing: error)
+        let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return line.count > 200 ? String(line.prefix(200)) + "…" : String(line)
+    }
+}

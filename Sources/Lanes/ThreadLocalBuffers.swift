@@ -1,0 +1,94 @@
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Finds the calling thread's `ThreadBuffer` for a recorder through thread-local storage.
+enum ThreadLocalBuffers {
+    /// The pthread key whose value is the thread's `ThreadSlot`; its destructor hands the
+    /// thread's last events to the writer when the thread exits.
+    static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { pointer in
+            guard let pointer else { return }
+            let slot = Unmanaged<ThreadSlot>.fromOpaque(pointer).takeRetainedValue()
+            for buffer in slot.buffers { buffer.threadExited() }
+        }
+        return key
+    }()
+
+    /// The calling thread's buffer for `recorder`, created on first use.
+    @inline(__always)
+    static func buffer(for recorder: Recorder) -> ThreadBuffer {
+        let slot = currentSlot()
+        if let buffer = slot.current, buffer.recorder === recorder { return buffer }
+        return slot.buffer(for: recorder)
+    }
+
+    /// Names the calling thread (one of Lanes' own) and says whether it runs task jobs, for the
+    /// thread definitions written from now on.
+    static func describeCurrentThread(name: String, isExecutor: Bool) {
+        let slot = currentSlot()
+        slot.name = name
+        slot.isExecutor = isExecutor
+        slot.isDescribed = true
+    }
+
+    @inline(__always)
+    private static func currentSlot() -> ThreadSlot {
+        if let pointer = pthread_getspecific(key) {
+            return Unmanaged<ThreadSlot>.fromOpaque(pointer).takeUnretainedValue()
+        }
+        let slot = ThreadSlot()
+        pthread_setspecific(key, Unmanaged.passRetained(slot).toOpaque())
+        return slot
+    }
+}
+
+/// A thread's buffers, one per recording it has recorded into (usually exactly one).
+final class ThreadSlot {
+    var buffers: [ThreadBuffer] = []
+    var current: ThreadBuffer?
+    var isExecutor = false
+    /// Whether Lanes named this thread itself; its `isExecutor` is then final.
+    var isDescribed = false
+    /// This thread's number in traces, assigned on first use.
+    lazy var threadNumber: UInt64 = ThreadSlot.currentThreadID()
+    /// This thread's name: given by Lanes for its own threads, else the kernel's.
+    lazy var name: String = ThreadSlot.currentThreadName()
+
+    func buffer(for recorder: Recorder) -> ThreadBuffer {
+        buffers.removeAll { !$0.recorder.isRunning && $0 !== current }
+        if let existing = buffers.first(where: { $0.recorder === recorder }) {
+            current = existing
+            return existing
+        }
+        let buffer = ThreadBuffer(
+            recorder: recorder, threadID: threadNumber, threadName: name,
+            isExecutor: isDescribed ? isExecutor : TaskIdentity.isOnExecutor())
+        buffers.append(buffer)
+        current = buffer
+        return buffer
+    }
+
+    /// Lanes numbers threads in the order they first record (1, 2, …), stable across runs.
+    private static let nextThreadNumber = Atomic<UInt64>(1)
+
+    static func currentThreadID() -> UInt64 {
+        nextThreadNumber.wrappingAdd(1, ordering: .relaxed).oldValue
+    }
+
+    /// The kernel's name for the calling thread (at most 15 bytes), from `/proc/thread-self/comm`.
+    static func currentThreadName() -> String {
+        let descriptor = open("/proc/thread-self/comm", O_RDONLY)
+        guard descriptor >= 0 else { return "" }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        guard count > 0 else { return "" }
+        return String(decoding: bytes[0..<count].prefix { $0 != 0x0A && $0 != 0 }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,135 @@
+import Lanes
+import Tracing
+
+/// A swift-distributed-tracing `Tracer` that records into Lanes: bootstrap it once and every
+/// `withSpan` in the process, in any library, lands in the same `.lanes` recording as Lanes' own
+/// spans, nested correctly both ways (a `withSpan` inside `Lanes.span` and a `Lanes.span` inside
+/// `withSpan`, across `async let` and task groups).
+///
+/// ```swift
+/// InstrumentationSystem.bootstrap(LanesTracer())   // records to $LANES_TRACE, if set
+/// ```
+///
+/// Spans go to the recording that Lanes' own spans would use at that point: a scoped
+/// `Lanes.record(to:_:)`, else the process-wide one. When nothing records, a span costs one
+/// atomic load on top of `withSpan`'s own work (binding the context) and carries its parent's
+/// context unchanged.
+///
+/// Mapping: `server`/`consumer` spans that start a local tree become `handler` spans, the rest
+/// `async`; the OpenTelemetry kind is the `span.kind` attribute. Attributes become text
+/// attributes, events instant child spans, `recordError` an `exception` instant child, and an
+/// error status the span's error status and message. W3C `traceparent` is injected and
+/// extracted. Ids are recorded where a trace crosses a process: a span whose context is injected
+/// into an outgoing request records its `trace_id` and `span_id`, and a span continuing an
+/// extracted one records `trace_id` and the remote `parent_span_id`, so the spans of one request
+/// can be joined across services' recordings.
+public struct LanesTracer: Tracer {
+    public typealias Span = LanesSpan
+
+    /// A tracer that records into the process-wide recording, starting it from `LANES_TRACE`
+    /// if none runs yet (as `Lanes.bootstrapFromEnvironment()` does). Without `LANES_TRACE` and
+    /// without a recording, it records nothing and costs next to nothing.
+    ///
+    /// Create it instead of calling `Lanes.bootstrapFromEnvironment()`, or after it: it reuses a
+    /// process-wide recording that is already running (calling `bootstrapFromEnvironment()`
+    /// afterwards would start a second recording of the same file).
+    public init() {
+        TracingBackend.recordFromEnvironmentIfNeeded()
+        LanesTracer.installNesting
+    }
+
+    /// Lets Lanes' own spans nest inside spans of this tracer: a `withSpan` binds its context
+    /// only as an `InstrumentationContext`, which the core library cannot see.
+    private static let installNesting: Void = TracingBackend.installNesting { enclosing in
+        guard let record = InstrumentationContext.current?[LanesSpanKey.self],
+              record.enclosingLanesSpan == enclosing.spanID
+        else { return enclosing }
+        return record.span.asParent
+    }
+
+    /// Begins a span. Its parent is the innermost of the span in `context` and the enclosing
+    /// Lanes span; a `context` other than the current one (passed explicitly) always wins.
+    /// The `instant` is not used: the span begins now, on Lanes' monotonic clock.
+    public func startSpan<Instant: TracerInstant>(
+        _ operationName: String,
+        context: @autoclosure () -> InstrumentationContext,
+        ofKind kind: SpanKind,
+        at instant: @autoclosure () -> Instant,
+        function: String,
+        file fileID: String,
+        line: UInt
+    ) -> LanesSpan {
+        let parentContext = context()
+        guard TracingBackend.isRecordingAnywhere else {
+            return LanesSpan(notRecording: operationName, context: parentContext)
+        }
+        let parentRecord = parentContext[LanesSpanKey.self]
+        let enclosing = TracingBackend.enclosingLanesSpan
+        let parent: TracingBackend.Parent
+        if let parentRecord,
+           parentRecord.enclosingLanesSpan == enclosing.spanID
+            || InstrumentationContext.current?[LanesSpanKey.self] !== parentRecord {
+            parent = parentRecord.span.asParent
+        } else {
+            parent = enclosing
+        }
+        guard let span = TracingBackend.begin(
+            operationName, kind: kind.lanesKind(isLocalRoot: parent.spanID == 0), parent: parent)
+        else {
+            return LanesSpan(notRecording: operationName, context: parentContext)
+        }
+        let remoteParent = parentRecord == nil ? parentContext[RemoteTraceParentKey.self] : nil
+        let inherited = parentRecord?.traceParent ?? remoteParent
+        let traceParent = TraceParent(
+            traceIDHigh: inherited?.traceIDHigh ?? TraceIdentity.mix(TraceIdentity.seed ^ span.id),
+            traceIDLow: inherited?.traceIDLow ?? TraceIdentity.mix(TraceIdentity.seed &+ span.id &* 2 &+ 1),
+            spanID: TraceIdentity.w3cSpanID(ofLanesSpan: span.id),
+            flags: inherited?.flags ?? 1)
+        if let kindName = kind.recordedName {
+            TracingBackend.attribute("span.kind", kindName, of: span)
+        }
+        if let remoteParent {
+            TracingBackend.attribute("trace_id", traceParent.traceIDText, of: span)
+            TracingBackend.attribute("parent_span_id", remoteParent.spanIDText, of: span)
+        }
+        let record = LanesSpanRecord(
+            span: span, name: operationName, enclosingLanesSpan: enclosing.spanID, traceParent: traceParent)
+        var childContext = parentContext
+        childContext[LanesSpanKey.self] = record
+        return LanesSpan(context: childContext, record: record)
+    }
+
+    /// The span that `context` carries, if this tracer began it and it has not ended.
+    public func activeSpan(identifiedBy context: InstrumentationContext) -> LanesSpan? {
+        guard let record = context[LanesSpanKey.self], !record.isEnded else { return nil }
+        return LanesSpan(context: context, record: record)
+    }
+
+    /// Makes everything recorded so far (by this tracer and by Lanes itself) readable in the
+    /// trace file of the recording the caller records into. Blocks until the recorder's writer
+    /// has written it, typically within a millisecond or two.
+    public func forceFlush() {
+        TracingBackend.flush(recordingOf: TracingBackend.enclosingLanesSpan)
+    }
+}
+
+/// Trace and span ids in W3C form for spans recorded by Lanes.
+enum TraceIdentity {
+    /// Differs per process, so two processes never derive the same ids.
+    static let seed = UInt64.random(in: 1...UInt64.max)
+
+    /// The 8-byte W3C span id of a Lanes span: derived from its id, so it costs no storage, and
+    /// never zero.
+    static func w3cSpanID(ofLanesSpan id: UInt64) -> UInt64 {
+        let value = mix(seed ^ (id &* 0x9E37_79B9_7F4A_7C15))
+        return value == 0 ? 1 : value
+    }
+
+    /// SplitMix64's mixing step: spreads the bits so derived ids look random, as collectors expect.
+    static func mix(_ value: UInt64) -> UInt64 {
+        var value = value &+ 0x9E37_79B9_7F4A_7C15
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+}
