@@ -55,3 +55,13 @@ struct SafeTextTests {
         #expect(!Theme.detect(environment: [:]).isUTF8)
     }
 }
+
+@Suite("Cutting from the end")
+struct CutKeepingEndTests {
+    @Test("thread names keep their distinguishing end")
+    func keepsEnd() {
+        #expect(SafeText.cutKeepingEnd("lanes-executor-1", width: 8) == "…cutor-1")
+        #expect(SafeText.cutKeepingEnd("short", width: 8) == "short")
+        #expect(SafeText.cutKeepingEnd("abc", width: 0) == "")
+    }
+}

@@ -35,6 +35,17 @@ public enum SafeText {
         return String(result)
     }
 
+    /// Cuts already-safe `text` to `width` cells keeping its end ("…executor-1"), for names
+    /// whose distinguishing part comes last.
+    public static func cutKeepingEnd(_ text: String, width: Int, ellipsis: Unicode.Scalar = "…") -> String {
+        guard width > 0 else { return "" }
+        let scalars = text.unicodeScalars
+        if scalars.count <= width { return text }
+        var result = String.UnicodeScalarView([ellipsis])
+        result.append(contentsOf: scalars.suffix(width - 1))
+        return String(result)
+    }
+
     /// The number of cells safe `text` takes.
     public static func width(_ text: String) -> Int { text.unicodeScalars.count }
 

@@ -14,7 +14,7 @@ public final class ViewerDocument: Sendable {
     public let analysis: TraceAnalysis
     /// The file name shown in the header, sanitised.
     public let title: String
-    /// Lanes (task indexes) in order of first activity.
+    /// Lanes (task indexes): those with spans by first activity, then those with only jobs.
     public let laneOrder: [Int32]
     /// Per lane: the union of its spans.
     let activeByLane: IntervalTable
@@ -106,7 +106,13 @@ public final class ViewerDocument: Sendable {
         runningByLane = running
         queuedByLane = queued
         laneExtent = extents
-        laneOrder = firstActivity.sorted { ($0.time, $0.lane) < ($1.time, $1.lane) }.map(\.lane)
+        // Lanes with spans first (a task that only ran jobs, such as a driver, says little), each
+        // group by first activity.
+        laneOrder = firstActivity.sorted { left, right in
+            let leftEmpty = trace.laneRanges[Int(left.lane)].isEmpty
+            let rightEmpty = trace.laneRanges[Int(right.lane)].isEmpty
+            return (leftEmpty ? 1 : 0, left.time, left.lane) < (rightEmpty ? 1 : 0, right.time, right.lane)
+        }.map(\.lane)
         blockingList.sort { (trace.spanBegin[Int($0)], $0) < (trace.spanBegin[Int($1)], $1) }
         blockingSpans = blockingList
 

@@ -75,7 +75,7 @@ extension RenderContext {
         var first = [safe(trace.name(ofSpan: span)), place, timing]
         if let parent = trace.parent(ofSpan: span) {
             first.append("parent " + safe(trace.name(ofSpan: parent)))
-        } else {
+        } else if !trace.tasks[Int(trace.spanTask[span])].name.isEmpty {
             first.append(taskLabel(Int(trace.spanTask[span])))
         }
         var second: [String] = []

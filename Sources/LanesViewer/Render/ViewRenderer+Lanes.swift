@@ -83,7 +83,12 @@ extension RenderContext {
         let durationWidth = width >= 20 ? SafeText.width(parts.duration) : 0
         let markWidth = row.hasFinding ? 2 : 0
         let room = width - x - markWidth - (durationWidth > 0 ? durationWidth + 2 : 0)
-        let name = SafeText.cut(parts.name, width: max(0, room), ellipsis: theme.ellipsis)
+        let name: String
+        if case .thread = row.content {
+            name = SafeText.cutKeepingEnd(parts.name, width: max(0, room), ellipsis: theme.ellipsis)
+        } else {
+            name = SafeText.cut(parts.name, width: max(0, room), ellipsis: theme.ellipsis)
+        }
         x += grid.write(name, x: x, y: y, style: selected ? .selection : (row.depth == 0 ? .bold : .plain), limit: max(0, width - x))
         if row.hasFinding, x + 1 < width {
             grid.put(theme.warning, x: x + 1, y: y, style: selected ? .selection : .warning)

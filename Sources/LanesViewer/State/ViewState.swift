@@ -46,8 +46,19 @@ public struct ViewState: Sendable {
         let window = document.fullWindow
         windowStart = window.start
         windowDuration = window.duration
-        unfoldFirstHandler(document)
+        let lane = unfoldFirstHandler(document)
         rebuildRows(document)
+        // Start with the unfolded handler selected.
+        if let lane, let index = rows.firstIndex(where: { row in
+            switch row.content {
+            case .lane(let rowLane): return rowLane == lane
+            case .span(let span): return document.trace.spanTask[Int(span)] == lane
+            default: return false
+            }
+        }) {
+            selectedRow = index
+            clampSelection()
+        }
     }
 
     /// A state over `document` with a window and no rows: what the diff view draws each run's
@@ -72,10 +83,11 @@ public struct ViewState: Sendable {
 
     /// Unfolds the first lane whose root is a handler (else the first lane), and its small
     /// subtree, so the first handler's spans are on screen when the viewer opens.
-    mutating func unfoldFirstHandler(_ document: ViewerDocument) {
+    @discardableResult
+    mutating func unfoldFirstHandler(_ document: ViewerDocument) -> Int32? {
         let trace = document.trace
         let lanes = document.laneOrder
-        guard !lanes.isEmpty else { return }
+        guard !lanes.isEmpty else { return nil }
         let lane = lanes.first { lane in
             document.roots(ofLane: Int(lane)).contains { trace.spanKind[Int($0)] == .handler }
         } ?? lanes[0]
@@ -89,5 +101,6 @@ public struct ViewState: Sendable {
             budget -= children.count
             pending.append(contentsOf: children)
         }
+        return lane
     }
 }
