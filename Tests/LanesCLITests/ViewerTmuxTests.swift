@@ -42,44 +42,13 @@ struct ViewerTmuxTests {
     }
 
     /// Runs tmux with `arguments` on a private server and returns its standard output.
-    ///
-    /// Spawned with posix_spawn and reaped with waitpid; the output goes through a file, not a
-    /// pipe, because the tmux server the first command starts inherits the descriptor and keeps it.
+    /// The output goes through a file: the tmux server the first command starts inherits the
+    /// descriptor and would keep a pipe open.
     @discardableResult
     static func tmux(_ socket: String, _ arguments: [String]) throws -> String {
-        let outputPath = FileManager.default.temporaryDirectory
-            .appendingPathComponent("lanes-tmux-output-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-        defer { unlink(outputPath) }
-        let argv = [tmuxPath ?? "tmux", "-L", socket, "-f", "/dev/null"] + arguments
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var pointers: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { for pointer in pointers { free(pointer) } }
-        // The test runner blocks signals on its threads; the tmux server must not inherit that
-        // mask, or it never sees its children exit and ignores kill-server.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, argv[0], &actions, &attributes, &pointers, environ)
-        guard result == 0 else { throw TmuxError(message: "cannot start tmux: error \(result)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        return (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        try ViewerProcess.run([tmuxPath ?? "tmux", "-L", socket, "-f", "/dev/null"] + arguments).output
     }
 
-    struct TmuxError: Error { var message: String }
 
     /// Captures the pane until `condition` holds (or five seconds pass); returns the last capture.
     static func waitForScreen(_ socket: String, _ condition: (String) -> Bool) throws -> String {
