@@ -67,7 +67,7 @@ let package = Package(
         ]),
         .testTarget(name: "LanesViewerTests", dependencies: [
             "LanesViewer", "LanesAnalysis", "LanesModel", "LanesFormat",
-        ]),
+        ], exclude: ["Golden"]),  // golden screens are read from the source tree, not bundled
         .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesModel"]),
         .testTarget(name: "LanesTracingTests", dependencies: [
             "LanesTracing", "Lanes", "LanesFormat", "LanesModel",
