@@ -69,7 +69,11 @@ extension RenderContext {
             grid.put(theme.pointer, x: 0, y: y, style: .selection)
         }
         var x = 1
-        if !row.prefix.isEmpty {
+        // On a narrow screen the tree lines give way to the names: one space per level.
+        let compact = width < 16
+        if compact, row.depth > 0 {
+            x += min(row.depth, 2)
+        } else if !row.prefix.isEmpty {
             x += grid.write(row.prefix, x: x, y: y, style: selected ? .selection : .dim, limit: width - x)
             x += 1
         }
@@ -81,7 +85,7 @@ extension RenderContext {
         }
         let parts = labelParts(row)
         let durationWidth = width >= 20 ? SafeText.width(parts.duration) : 0
-        let markWidth = row.hasFinding ? 2 : 0
+        let markWidth = row.hasFinding && !compact ? 2 : 0
         let room = width - x - markWidth - (durationWidth > 0 ? durationWidth + 2 : 0)
         let name: String
         if case .thread = row.content {
@@ -90,7 +94,7 @@ extension RenderContext {
             name = SafeText.cut(parts.name, width: max(0, room), ellipsis: theme.ellipsis)
         }
         x += grid.write(name, x: x, y: y, style: selected ? .selection : (row.depth == 0 ? .bold : .plain), limit: max(0, width - x))
-        if row.hasFinding, x + 1 < width {
+        if row.hasFinding, !compact, x + 1 < width {
             grid.put(theme.warning, x: x + 1, y: y, style: selected ? .selection : .warning)
         }
         if durationWidth > 0, width - 1 - durationWidth > x + markWidth {

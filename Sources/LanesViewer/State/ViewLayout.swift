@@ -29,7 +29,7 @@ public struct ViewLayout: Sendable, Equatable {
         self.size = size
         let width = size.width
         let height = size.height
-        labelWidth = width >= 60 ? min(40, max(24, width / 4)) : max(1, width * 2 / 5)
+        labelWidth = width >= 60 ? min(40, max(24, width / 4)) : max(1, width / 2)
         timelineX = min(width - 1, labelWidth + 1)
         timelineWidth = max(1, width - timelineX)
 
