@@ -10,7 +10,7 @@ struct ViewCommandTests {
     static var lanes: String? { ViewerTmuxTests.lanesPath }
 
     static func traceFile() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lanes-view-\(getpid()).lanes").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lanes-view-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).lanes").path
         try Data(ViewerTmuxTests.traceBytes()).write(to: URL(fileURLWithPath: path))
         return path
     }
