@@ -72,7 +72,12 @@ struct ViewerTmuxTests {
         try Data(Self.traceBytes()).write(to: URL(fileURLWithPath: tracePath))
 
         let socket = "lanes-test-\(getpid())"
-        defer { _ = try? Self.tmux(socket, ["kill-server"]) }
+        defer {
+            _ = try? Self.tmux(socket, ["kill-server"])
+            // tmux leaves the socket file behind; remove it from tmux's default socket folder.
+            let folder = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+            unlink("\(folder)/tmux-\(getuid())/\(socket)")
+        }
         let command = "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(lanes)' view '\(tracePath)'; echo \"lanes exited with $?\"; exec sleep 60"
         // The pane's shell sleeps after lanes exits so its last screen can be read; kill-server ends it.
         try Self.tmux(socket, ["new-session", "-d", "-x", "120", "-y", "40", "-s", "viewer", command])
