@@ -10,7 +10,9 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Record the seed scenario (three chat messages and a heartbeat on a 2-thread executor), naive and improved.",
         discussion: """
             Writes seed-naive.lanes and seed-improved.lanes into --out (default: a new folder \
-            lanes-demo-N in the current directory). The files are written while the scenario runs.
+            lanes-demo-N in the current directory). The files are written while the scenario runs. \
+            Then opens the viewer on the naive run, or, without a terminal or with --no-view, \
+            prints both summaries.
             """)
 
     @Option(name: .long, help: "The folder to write the two traces into (created if missing).")
@@ -19,7 +21,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds per second of the article's example (0.1: the naive handler sleeps 1.8 s).")
     var scale: Double = 0.1
 
-    @Flag(name: .long, help: "Do not open the viewer; print where the traces are.")
+    @Flag(name: .long, help: "Do not open the viewer; print both summaries instead (also what happens without a terminal).")
     var noView = false
 
     func validate() throws {
@@ -52,6 +54,20 @@ struct DemoCommand: AsyncParsableCommand {
             paths.append(path)
         }
         print("view with: lanes view \(paths[0])   compare with: lanes diff \(paths[0]) \(paths[1])")
+        let environment = ProcessInfo.processInfo.environment
+        let interactive = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+            && !["dumb", ""].contains(environment["TERM"] ?? "")
+        if !noView && interactive {
+            let viewer = try ViewCommand.parse([paths[0]])
+            try await viewer.run()
+            return
+        }
+        // No terminal to draw on (or --no-view): the two summaries instead.
+        for path in paths {
+            print("")
+            let summary = try SummaryCommand.parse([path])
+            try await summary.run()
+        }
     }
 
     /// `lanes-demo-1`, `lanes-demo-2`, …: the first that does not exist yet.

@@ -25,6 +25,9 @@ struct DiffCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object with snake_case keys instead of the text report.")
     var json = false
 
+    @Flag(help: "Open the side-by-side view instead of the report (the same as 'lanes view A --diff B').")
+    var view = false
+
     @Option(name: .customLong("fail-if-slower"), help: ArgumentHelp(
         "Exit with status 1 when B's wall time (or --span's) is more than PCT percent above A's.",
         valueName: "PCT"))
@@ -42,9 +45,17 @@ struct DiffCommand: AsyncParsableCommand {
         if span != nil, failIfSlower == nil {
             throw ValidationError("--span only applies with --fail-if-slower PCT.")
         }
+        if view, json || failIfSlower != nil {
+            throw ValidationError("--view opens the viewer; it cannot be combined with --json or --fail-if-slower.")
+        }
     }
 
     func run() async throws {
+        if view {
+            let viewer = try ViewCommand.parse([fileA, "--diff", fileB])
+            try await viewer.run()
+            return
+        }
         let loadedA = try AnalysisCommandSupport.loadTrace(path: fileA)
         let loadedB = try AnalysisCommandSupport.loadTrace(path: fileB)
         let diff = TraceDiff(a: loadedA.trace, b: loadedB.trace)
