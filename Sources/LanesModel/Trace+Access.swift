@@ -3,8 +3,9 @@ extension Trace {
     /// The name of span `span`.
     public func name(ofSpan span: Int) -> String { strings[spanName[span]] }
 
-    /// Wall duration of span `span` in nanoseconds.
-    public func duration(ofSpan span: Int) -> Int64 { spanEnd[span] - spanBegin[span] }
+    /// Wall duration of span `span` in nanoseconds (saturating at `Int64.max` for spans that
+    /// hostile input stretched across the whole clock range).
+    public func duration(ofSpan span: Int) -> Int64 { saturatingDifference(spanEnd[span], spanBegin[span]) }
 
     /// The parent of span `span`, or nil for a root.
     public func parent(ofSpan span: Int) -> Int? {
@@ -58,7 +59,7 @@ extension Trace {
     /// Costs O(log n + k): a binary search bounded by the lane's longest span.
     public func spans(inLane task: Int, overlapping from: Int64, _ to: Int64) -> [Int32] {
         let range = laneRanges[task]
-        let lower = from &- laneLongestSpan[task]
+        let lower = saturatingDifference(from, laneLongestSpan[task])
         // An ArraySlice's indexes are those of the whole array: no offset to add.
         var index = spanBegin[Int(range.lowerBound)..<Int(range.upperBound)]
             .partitioningIndex { $0 >= lower }
@@ -99,4 +100,12 @@ extension Collection {
         }
         return low
     }
+}
+
+/// `a - b`, clamped to the `Int64` range instead of trapping.
+@inlinable
+public func saturatingDifference(_ a: Int64, _ b: Int64) -> Int64 {
+    let (difference, overflow) = a.subtractingReportingOverflow(b)
+    guard overflow else { return difference }
+    return b < 0 ? .max : .min
 }

@@ -194,7 +194,7 @@ public struct TraceBuilder: Sendable {
         var laneLongest = [Int64](repeating: 0, count: tasks.count)
         for span in 0..<spanCount {
             let lane = Int(spanTask[span])
-            laneLongest[lane] = max(laneLongest[lane], spanEnd[span] - spanBegin[span])
+            laneLongest[lane] = max(laneLongest[lane], saturatingDifference(spanEnd[span], spanBegin[span]))
         }
         let laneRanges = IndexRanges(boundaries: laneBoundaries)
 

@@ -173,3 +173,21 @@ struct LanesFileDamageTests {
         return nil
     }
 }
+
+@Suite("Extreme times")
+struct ExtremeTimeTests {
+    @Test("a span across the whole clock range builds, round-trips and reports a saturated duration")
+    func wholeClockRange() throws {
+        var builder = TraceBuilder()
+        let task = builder.task(id: 1)
+        builder.addSpan(name: builder.intern("forever"), kind: .async, begin: .min, end: .max, task: task)
+        builder.addSpan(name: builder.intern("moment"), kind: .sync, begin: -5, end: 5, task: task)
+        let trace = builder.build()
+        let forever = try #require((0..<2).first { trace.name(ofSpan: $0) == "forever" })
+        #expect(trace.duration(ofSpan: forever) == .max)
+        #expect(trace.spans(inLane: 0, overlapping: -10, 10).count == 2)
+        let (decoded, warnings) = try LanesFileReader.read(bytes: LanesTraceWriter.encode(trace), path: "extreme.lanes")
+        #expect(warnings.isEmpty)
+        #expect(decoded == trace)
+    }
+}
