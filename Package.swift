@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "LanesTerminal", dependencies: ["CNcurses", "LanesViewer"]),
         // A swift-distributed-tracing `Tracer` that records into a Lanes recording.
         .target(name: "LanesTracing", dependencies: [
-            "Lanes",
+            "Lanes", "LanesModel",
             .product(name: "Tracing", package: "swift-distributed-tracing"),
         ]),
         .executableTarget(name: "LanesCLI", dependencies: [

@@ -110,7 +110,7 @@ enum SyntheticTrace {
     static func make(spanCount: Int, variant: Int = 0, seed: UInt64 = 1) -> Trace {
         var builder = TraceBuilder(metadata: TraceMetadata(processName: "synthetic", sourceFormat: "lanes"))
         builder.reserveSpans(spanCount)
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let workerCount = 64
         let executors = (0..<4).map { builder.thread(id: UInt64($0 + 1), name: "executor \($0 + 1)", isExecutor: true) }
         let tasks = (0..<workerCount).map { builder.task(id: UInt64($0 + 1), name: "worker \($0 + 1)") }
@@ -178,18 +178,5 @@ enum SyntheticTrace {
             .appendingPathComponent("lanes-\(label)-\(spanCount)-\(variant)-\(getpid()).lanes")
         try Data(LanesTraceWriter.encode(make(spanCount: spanCount, variant: variant))).write(to: url)
         return url.path
-    }
-}
-
-/// SplitMix64: a small deterministic generator, so benchmark traces are the same every run.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }

@@ -8,7 +8,7 @@ import LanesModel
 /// milliseconds, as in real services.
 enum SyntheticTraces {
     static func nestedAsync(spanCount: Int, seed: UInt64 = 42, withSlices: Bool = true) -> Trace {
-        var random = BenchmarkRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var builder = TraceBuilder(metadata: TraceMetadata(
             processName: "synthetic-server", processID: 4242, clockAtStart: 1_000_000_000,
             unixNanosecondsAtClock: 1_764_000_000_000_000_000, sourceFormat: "synthetic"))
@@ -62,16 +62,7 @@ enum SyntheticTraces {
     }
 }
 
-/// SplitMix64: fast, deterministic, good enough for shaping data.
-struct BenchmarkRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
+extension SplitMix64 {
+    /// A number in `0 ..< bound` (0 when `bound` is 0).
     mutating func next(upTo bound: UInt64) -> UInt64 { bound == 0 ? 0 : next() % bound }
 }

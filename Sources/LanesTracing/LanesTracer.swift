@@ -1,4 +1,5 @@
 import Lanes
+import struct LanesModel.SplitMix64
 import Tracing
 
 /// A swift-distributed-tracing `Tracer` that records into Lanes: bootstrap it once and every
@@ -81,8 +82,8 @@ public struct LanesTracer: Tracer {
         let remoteParent = parentRecord == nil ? parentContext[RemoteTraceParentKey.self] : nil
         let inherited = parentRecord?.traceParent ?? remoteParent
         let traceParent = TraceParent(
-            traceIDHigh: inherited?.traceIDHigh ?? TraceIdentity.mix(TraceIdentity.seed ^ span.id),
-            traceIDLow: inherited?.traceIDLow ?? TraceIdentity.mix(TraceIdentity.seed &+ span.id &* 2 &+ 1),
+            traceIDHigh: inherited?.traceIDHigh ?? SplitMix64.mix(TraceIdentity.seed ^ span.id),
+            traceIDLow: inherited?.traceIDLow ?? SplitMix64.mix(TraceIdentity.seed &+ span.id &* 2 &+ 1),
             spanID: TraceIdentity.w3cSpanID(ofLanesSpan: span.id),
             flags: inherited?.flags ?? 1)
         if let kindName = kind.recordedName {
@@ -121,15 +122,8 @@ enum TraceIdentity {
     /// The 8-byte W3C span id of a Lanes span: derived from its id, so it costs no storage, and
     /// never zero.
     static func w3cSpanID(ofLanesSpan id: UInt64) -> UInt64 {
-        let value = mix(seed ^ (id &* 0x9E37_79B9_7F4A_7C15))
+        let value = SplitMix64.mix(seed ^ (id &* 0x9E37_79B9_7F4A_7C15))
         return value == 0 ? 1 : value
     }
 
-    /// SplitMix64's mixing step: spreads the bits so derived ids look random, as collectors expect.
-    static func mix(_ value: UInt64) -> UInt64 {
-        var value = value &+ 0x9E37_79B9_7F4A_7C15
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
 }

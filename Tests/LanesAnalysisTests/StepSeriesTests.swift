@@ -1,3 +1,4 @@
+import LanesModel
 import Testing
 @testable import LanesAnalysis
 

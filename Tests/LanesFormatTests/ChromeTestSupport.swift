@@ -54,23 +54,11 @@ enum ChromeTestSupport {
         }.sorted()
     }
 
-    /// A small deterministic random number generator (SplitMix64), so failures reproduce.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var value = state
-            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-            return value ^ (value >> 31)
-        }
-    }
-
     /// A random trace in the shapes Lanes records: handler roots with nested async and sync
     /// spans, child tasks whose roots have parents in other tasks, instants, CPU times, errors,
     /// attributes with hostile text, and overlapping siblings in one task.
     static func randomTrace(seed: UInt64, spansPerTask: Int = 12, withSlices: Bool = false) -> Trace {
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix64(seed: seed)
         var builder = TraceBuilder(metadata: TraceMetadata(
             processName: "seed \"demo\"", processID: 4242, clockAtStart: 5_000_000_123,
             unixNanosecondsAtClock: 1_732_000_000_000_000_007))

@@ -104,7 +104,7 @@ struct ChromeTruncationTests {
     func randomDamage(round: Int) throws {
         let fixtures = ["tracing-chrome.json", "chrome-browser.json", "clang-time-trace.json", "hostile-names.json"]
         let bytes = try Support.fixtureBytes(fixtures[round])
-        var random = Support.SeededGenerator(state: UInt64(round) &+ 99)
+        var random = SplitMix64(seed: UInt64(round) &+ 99)
         let interesting: [UInt8] = Array("{}[]\",:\\0123456789eE.-+ \u{1}".utf8) + [0xFF, 0xC3]
         for _ in 0..<300 {
             var damaged = bytes

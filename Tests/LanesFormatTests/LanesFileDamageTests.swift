@@ -43,7 +43,7 @@ struct LanesFileDamageTests {
 
     @Test("a flipped byte is detected by the checksum and costs at most its own record", arguments: 0..<40)
     func byteFlips(seed: Int) throws {
-        var random = SeededGenerator(seed: UInt64(seed) &* 7919)
+        var random = SplitMix64(seed: UInt64(seed) &* 7919)
         var damaged = Self.bytes
         let position = Int.random(in: (LanesFileLayout.magic.count + 2)..<damaged.count, using: &random)
         damaged[position] ^= UInt8.random(in: 1...255, using: &random)

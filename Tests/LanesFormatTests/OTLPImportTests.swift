@@ -93,7 +93,7 @@ struct OTLPImportTests {
     @Test("random byte damage to an export never crashes the importer")
     func randomDamage() throws {
         let bytes = OTLPTraceExporter.export(ChromeTestSupport.randomTrace(seed: 5))
-        var random = ChromeTestSupport.SeededGenerator(state: 17)
+        var random = SplitMix64(seed: 17)
         let interesting: [UInt8] = Array("{}[]\",:\\0123456789abcdef.-".utf8) + [0xFF]
         for _ in 0..<300 {
             var damaged = bytes

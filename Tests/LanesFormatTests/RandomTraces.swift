@@ -1,18 +1,5 @@
 import LanesModel
 
-/// A small deterministic generator (SplitMix64), so every failing seed can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}
-
 /// Random traces with every feature the model has: nesting across tasks, all kinds, statuses,
 /// flags, CPU times, attributes, instants, slices, hostile names.
 enum RandomTraces {
@@ -20,7 +7,7 @@ enum RandomTraces {
                         "名前", "esc\u{1B}[31mred", "", "tab\there", String(repeating: "long", count: 40)]
 
     static func make(seed: UInt64, spanCount: Int = 200) -> Trace {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         var builder = TraceBuilder(metadata: TraceMetadata(
             processName: "proc-\(seed)", processID: UInt32(seed % 60000), clockAtStart: 1_000_000,
             unixNanosecondsAtClock: 1_700_000_000_000_000_000, sourceFormat: "lanes"))

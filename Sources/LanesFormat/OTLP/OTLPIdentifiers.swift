@@ -31,12 +31,4 @@ enum OTLPIdentifiers {
         return TraceID(high: high, low: low)
     }
 
-    /// SplitMix64's mixing step: spreads a seed over all 64 bits, so ids derived from small
-    /// numbers look random (as OTLP consumers expect) yet are reproducible.
-    static func mix(_ value: UInt64) -> UInt64 {
-        var value = value &+ 0x9E37_79B9_7F4A_7C15
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
 }

@@ -18,18 +18,18 @@ public enum OTLPTraceExporter {
     /// The request as OTLP/JSON bytes (UTF-8, one line, newline-terminated).
     public static func export(_ trace: Trace) -> [UInt8] {
         let metadata = trace.metadata
-        let seed = OTLPIdentifiers.mix(
+        let seed = SplitMix64.mix(
             UInt64(bitPattern: metadata.unixNanosecondsAtClock) ^ UInt64(metadata.processID) << 40
                 ^ UInt64(bitPattern: metadata.clockAtStart) &* 31)
         let roots = rootOfEachSpan(trace)
         func traceID(ofSpan span: Int) -> OTLPIdentifiers.TraceID {
             let root = UInt64(roots[span])
-            var id = OTLPIdentifiers.TraceID(high: OTLPIdentifiers.mix(seed ^ root), low: OTLPIdentifiers.mix(seed &+ root &* 2 &+ 1))
+            var id = OTLPIdentifiers.TraceID(high: SplitMix64.mix(seed ^ root), low: SplitMix64.mix(seed &+ root &* 2 &+ 1))
             if id.high == 0 && id.low == 0 { id.low = 1 }
             return id
         }
         // The upper half from the recording, the lower half the span's number: unique, never zero.
-        let spanIDBase = OTLPIdentifiers.mix(seed ^ 0x5A5A) & 0xFFFF_FFFF_0000_0000
+        let spanIDBase = SplitMix64.mix(seed ^ 0x5A5A) & 0xFFFF_FFFF_0000_0000
         func spanID(_ span: Int) -> UInt64 { spanIDBase | UInt64(span + 1) }
         func unixNanoseconds(_ time: Int64) -> Int64 {
             metadata.unixNanosecondsAtClock &+ (time &- metadata.clockAtStart)
