@@ -19,8 +19,7 @@ public final class TaskStateExecutor: TaskExecutor, Sendable {
     private let exited = DispatchSemaphore(value: 0)
 
     private struct State {
-        var queue: [(job: UnownedJob, enqueued: Int64)] = []
-        var head = 0
+        var queue = FIFOQueue<(job: UnownedJob, enqueued: Int64)>()
         var stopping = false
         var running = 0
         /// Threads waiting on `available` that no one has signalled yet: a job wakes one only
@@ -86,7 +85,7 @@ public final class TaskStateExecutor: TaskExecutor, Sendable {
         var previousEnd: Int64?
         while true {
             let next = state.withLock { state -> (job: UnownedJob, enqueued: Int64)?? in
-                guard state.head < state.queue.count else {
+                guard let entry = state.queue.popFirst() else {
                     if state.stopping {
                         state.running -= 1
                         return .some(nil)
@@ -94,14 +93,7 @@ public final class TaskStateExecutor: TaskExecutor, Sendable {
                     state.sleeping += 1
                     return nil
                 }
-                defer {
-                    state.head += 1
-                    if state.head == state.queue.count {
-                        state.queue.removeAll(keepingCapacity: true)
-                        state.head = 0
-                    }
-                }
-                return state.queue[state.head]
+                return entry
             }
             switch next {
             case .none:

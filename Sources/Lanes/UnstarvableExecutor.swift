@@ -11,8 +11,7 @@ final class UnstarvableExecutor: TaskExecutor, Sendable {
     private let available = DispatchSemaphore(value: 0)
 
     private struct State {
-        var queue: [UnownedJob] = []
-        var head = 0
+        var queue = FIFOQueue<UnownedJob>()
         var threads = 0
         var idle = 0
     }
@@ -21,7 +20,7 @@ final class UnstarvableExecutor: TaskExecutor, Sendable {
         let unownedJob = UnownedJob(job)
         let startThread = state.withLock { state -> Int? in
             state.queue.append(unownedJob)
-            let waiting = state.queue.count - state.head
+            let waiting = state.queue.count
             if state.idle < waiting {
                 state.threads += 1
                 return state.threads
@@ -45,18 +44,11 @@ final class UnstarvableExecutor: TaskExecutor, Sendable {
     private func runWorker() {
         while true {
             let job = state.withLock { state -> UnownedJob? in
-                guard state.head < state.queue.count else {
+                guard let job = state.queue.popFirst() else {
                     state.idle += 1
                     return nil
                 }
-                defer {
-                    state.head += 1
-                    if state.head == state.queue.count {
-                        state.queue.removeAll(keepingCapacity: true)
-                        state.head = 0
-                    }
-                }
-                return state.queue[state.head]
+                return job
             }
             if let job {
                 job.runSynchronously(on: asUnownedTaskExecutor())
