@@ -11,47 +11,26 @@ enum LanesProcess {
         var standardError: String
     }
 
-    /// The build products directory holding the test bundle and the `lanes` executable.
-    static var productsDirectory: URL {
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            return bundle.bundleURL.deletingLastPathComponent()
+    /// The `lanes` executable in the build products directory holding this test bundle.
+    static var binaryPath: String? {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("lanes").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
         }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    }
-
-    /// The `lanes` executable.
-    static var binary: URL { productsDirectory.appendingPathComponent("lanes") }
-
-    /// The package root, for `Traces/` and fixtures.
-    static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return nil
     }
 
     /// Runs `lanes ARGUMENTS…` and waits for it.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+        guard let binary = binaryPath else {
+            throw ViewerProcess.SpawnError(description: "the lanes binary was not found next to the tests; run `swift build` first")
+        }
         var processEnvironment = ProcessInfo.processInfo.environment
         for (key, value) in environment { processEnvironment[key] = value }
-        process.environment = processEnvironment
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read both pipes while the process runs, so a full pipe cannot stall it.
-        nonisolated(unsafe) var errorData = Data()
-        let errorReader = Thread { errorData = error.fileHandleForReading.readDataToEndOfFile() }
-        errorReader.start()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !errorReader.isFinished { usleep(1000) }
-        return Result(
-            status: process.terminationStatus,
-            standardOutput: String(decoding: outputData, as: UTF8.self),
-            standardError: String(decoding: errorData, as: UTF8.self))
+        let result = try ViewerProcess.run([binary] + arguments, environment: processEnvironment)
+        return Result(status: result.status, standardOutput: result.output, standardError: result.errors)
     }
 
     /// A fresh temporary directory for one test.

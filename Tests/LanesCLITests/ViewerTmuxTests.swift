@@ -14,15 +14,7 @@ struct ViewerTmuxTests {
         .first { FileManager.default.isExecutableFile(atPath: $0) }
 
     /// The `lanes` executable in the build products directory holding this test bundle.
-    static var lanesPath: String? {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("lanes").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }
+    static var lanesPath: String? { LanesProcess.binaryPath }
 
     /// A small trace shaped like the seed: two handlers that block an executor thread in turn.
     static func traceBytes() -> [UInt8] {
@@ -100,7 +92,8 @@ struct ViewerTmuxTests {
 
         // ? opens the help overlay; any key closes it; q quits and restores the terminal.
         try Self.tmux(socket, ["send-keys", "-t", "viewer", "?"])
-        let help = try Self.waitForScreen(socket) { $0.contains("Lanes keys") }
+        // Wait for the whole overlay: a capture can land while the screen is half redrawn.
+        let help = try Self.waitForScreen(socket) { $0.contains("Lanes keys") && $0.contains("next / previous blocking span") }
         #expect(help.contains("next / previous blocking span"))
         try Self.tmux(socket, ["send-keys", "-t", "viewer", "Escape"])
         _ = try Self.waitForScreen(socket) { !$0.contains("Lanes keys") }
