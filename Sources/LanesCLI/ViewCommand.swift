@@ -32,6 +32,9 @@ struct ViewCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A second trace to compare with FILE, drawn on the same time axis.", valueName: "FILE2"))
     var diff: String?
 
+    @Option(help: ArgumentHelp("With --diff: align the runs at the first span with this name (or path) found in both, instead of at their first root span.", valueName: "NAME"))
+    var align: String?
+
     @Flag(help: "Keep reading FILE as it grows and extend the view.")
     var follow = false
 
@@ -53,6 +56,9 @@ struct ViewCommand: AsyncParsableCommand {
         }
         if let height, !(1...2048).contains(height) {
             throw ValidationError("--height must be between 1 and 2048 rows, not \(height).")
+        }
+        if align != nil, diff == nil {
+            throw ValidationError("--align applies to the diff view: lanes view A --diff B --align NAME.")
         }
         if follow, diff != nil {
             throw ValidationError("--follow cannot be combined with --diff; follow one file at a time.")
@@ -80,7 +86,10 @@ struct ViewCommand: AsyncParsableCommand {
                 height: height ?? Self.terminalLines(environment) ?? 40)
             let grid: CellGrid
             if let diffDocument {
-                let state = DiffViewState(a: document, b: diffDocument, size: size, theme: theme)
+                var state = DiffViewState(a: document, b: diffDocument, size: size, theme: theme)
+                if let align, !state.align(atSpanNamed: align) {
+                    Self.printError("lanes: no span named '\(SafeText.sanitize(align))' in both runs; aligned at the first root span")
+                }
                 grid = DiffRenderer.render(state, size: size)
             } else {
                 let state = ViewState(document: document, size: size, theme: theme)
@@ -93,7 +102,7 @@ struct ViewCommand: AsyncParsableCommand {
 
         do {
             if let diffDocument {
-                try TerminalViewer.runDiff(a: document, b: diffDocument, theme: theme)
+                try TerminalViewer.runDiff(a: document, b: diffDocument, theme: theme, alignAt: align)
             } else if follow {
                 let watcher = FileWatcher(path: file)
                 try TerminalViewer.run(document: document, theme: theme, reload: {

@@ -28,10 +28,11 @@ public enum TerminalViewer {
     }
 
     /// Runs the diff view (`lanes view A --diff B`) on the terminal.
-    public static func runDiff(a: ViewerDocument, b: ViewerDocument, theme: Theme) throws {
+    public static func runDiff(a: ViewerDocument, b: ViewerDocument, theme: Theme, alignAt spanName: String? = nil) throws {
         let screen = try TerminalScreen()
         defer { screen.restore() }
         var state = DiffViewState(a: a, b: b, size: screen.size, theme: theme)
+        if let spanName { state.align(atSpanNamed: spanName) }
         try loop(
             screen: screen, pollMilliseconds: -1,
             frame: { DiffRenderer.render(state, size: state.size) },

@@ -76,6 +76,49 @@ struct DiffViewTests {
         #expect(state.rows.map(\.row) == byTime)
     }
 
+    @Test("a aligns the runs at the selected span; a span in one run only is refused with a message")
+    func alignAtSelection() throws {
+        var state = Self.state()
+        let initial = state.alignmentOffset
+        #expect(initial == state.diff.alignmentOffset)
+        // Shift B away, select a matched span, press a: B's begin of that span is drawn under A's.
+        state.alignmentOffset = initial + 123_456_789
+        var aligned = false
+        for _ in 0..<state.rows.count {
+            _ = state.update(.moveDown)
+            guard let row = state.selection else { break }
+            let entry = state.diff.rows[Int(row.row)]
+            guard entry.spanA >= 0, entry.spanB >= 0, state.a.trace.parent(ofSpan: Int(entry.spanA)) != nil else { continue }
+            _ = state.update(.alignAtSelection)
+            #expect(state.alignmentOffset == state.b.trace.spanBegin[Int(entry.spanB)] - state.a.trace.spanBegin[Int(entry.spanA)])
+            #expect(state.message?.hasPrefix("aligned at") == true)
+            aligned = true
+            break
+        }
+        #expect(aligned, "the seed-like runs have a matched child span")
+
+        var onlyInOne = Self.state()
+        let diffRows = onlyInOne.diff.rows
+        let lonelyIndex = onlyInOne.rows.firstIndex { diffRows[Int($0.row)].spanA < 0 || diffRows[Int($0.row)].spanB < 0 }
+        let lonely = try #require(lonelyIndex, "a row found in one run only is on screen")
+        onlyInOne.selectedRow = lonely
+        _ = onlyInOne.update(.alignAtSelection)
+        #expect(onlyInOne.alignmentOffset == onlyInOne.diff.alignmentOffset)
+        #expect(onlyInOne.message?.contains("found in both runs") == true)
+    }
+
+    @Test("align(atSpanNamed:) finds a span by name or path in both runs")
+    func alignByName() {
+        var state = Self.state()
+        let found = state.align(atSpanNamed: "wait_for(3)")
+        #expect(found)
+        #expect(state.message?.contains("wait_for(3)") == true)
+        let offset = state.alignmentOffset
+        let missing = state.align(atSpanNamed: "no such span")
+        #expect(!missing)
+        #expect(state.alignmentOffset == offset)
+    }
+
     @Test("zoom, pan, fit, fold and help work as in the normal view")
     func keys() {
         var state = Self.state()

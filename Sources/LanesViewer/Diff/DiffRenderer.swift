@@ -14,7 +14,7 @@ public enum DiffRenderer {
         }
         let layout = state.layout
         let stateA = ViewState(window: state.windowStart, duration: state.windowDuration, size: size, theme: state.theme)
-        let stateB = ViewState(window: TimeMath.add(state.windowStart, state.diff.alignmentOffset),
+        let stateB = ViewState(window: TimeMath.add(state.windowStart, state.alignmentOffset),
                                duration: state.windowDuration, size: size, theme: state.theme)
         var contextA = RenderContext(state: stateA, document: state.a)
         var contextB = RenderContext(state: stateB, document: state.b)

@@ -59,6 +59,8 @@ extension DiffViewState {
             sortByDelta.toggle()
             rebuildRows()
             message = sortByDelta ? "sorted by change, largest first (s: by time)" : "sorted by time (s: by change)"
+        case .alignAtSelection:
+            alignAtSelection()
         case .nextBlocking, .previousBlocking: jumpToBlocking(forward: action == .nextBlocking)
         case .beginSearch: input = .search("")
         case .nextMatch, .previousMatch: jumpToMatch(forward: action == .nextMatch)
@@ -115,8 +117,8 @@ extension DiffViewState {
             high = max(high, a.trace.spanEnd[Int(entry.spanA)])
         }
         if entry.spanB >= 0 {
-            low = min(low, TimeMath.add(b.trace.spanBegin[Int(entry.spanB)], -diff.alignmentOffset))
-            high = max(high, TimeMath.add(b.trace.spanEnd[Int(entry.spanB)], -diff.alignmentOffset))
+            low = min(low, TimeMath.add(b.trace.spanBegin[Int(entry.spanB)], -alignmentOffset))
+            high = max(high, TimeMath.add(b.trace.spanEnd[Int(entry.spanB)], -alignmentOffset))
         }
         return low <= high ? low...high : nil
     }
@@ -202,5 +204,36 @@ extension DiffViewState {
         let next = (current + (forward ? 1 : -1) + targets.count) % targets.count
         reveal(targets[next])
         message = "blocking span \(next + 1) of \(targets.count) (A's, then B's)"
+    }
+
+    /// Aligns the runs at the selected span: its begin in B is drawn under its begin in A.
+    mutating func alignAtSelection() {
+        guard let row = selection else { return }
+        let entry = diff.rows[Int(row.row)]
+        guard entry.spanA >= 0, entry.spanB >= 0 else {
+            message = "a aligns at a span found in both runs; this one is only in \(entry.spanA >= 0 ? "A" : "B")"
+            return
+        }
+        align(spanA: Int(entry.spanA), spanB: Int(entry.spanB))
+    }
+
+    /// Aligns the runs at the first span named (or with the path) `name` found in both runs.
+    /// Returns false, changing nothing, when no matched span has that name.
+    @discardableResult
+    public mutating func align(atSpanNamed name: String) -> Bool {
+        for entry in diff.rows where entry.spanA >= 0 && entry.spanB >= 0 {
+            let path = diff.path(entry.path)
+            if a.trace.name(ofSpan: Int(entry.spanA)) == name || path == name {
+                align(spanA: Int(entry.spanA), spanB: Int(entry.spanB))
+                return true
+            }
+        }
+        return false
+    }
+
+    private mutating func align(spanA: Int, spanB: Int) {
+        alignmentOffset = saturatingDifference(b.trace.spanBegin[spanB], a.trace.spanBegin[spanA])
+        message = "aligned at \(SafeText.sanitize(a.trace.name(ofSpan: spanA))): B's begin drawn under A's"
+        clampWindow()
     }
 }

@@ -17,9 +17,10 @@ public struct DiffViewRow: Sendable, Equatable {
 }
 
 /// The state of `lanes view A --diff B`: two runs on one time axis, aligned at the start of
-/// their first root span, each matched span shown as A over B with the change beside it.
+/// their first root span (or at a span the user picks), each matched span shown as A over B
+/// with the change beside it.
 ///
-/// Times in the window are on A's clock; B's times are shifted by `diff.alignmentOffset`.
+/// Times in the window are on A's clock; B's times are shifted by `alignmentOffset`.
 public struct DiffViewState: Sendable {
     /// Run A (before).
     public let a: ViewerDocument
@@ -27,6 +28,9 @@ public struct DiffViewState: Sendable {
     public let b: ViewerDocument
     /// The comparison.
     public let diff: TraceDiff
+    /// B's time minus A's at the point the runs are aligned: at first the start of their first
+    /// root spans, then wherever the user aligns them (`a`, or `align(atSpanNamed:)`).
+    public var alignmentOffset: Int64
     /// The left edge of the window, on A's clock.
     public var windowStart: Int64 = 0
     /// The length of the window (≥ 1 ns).
@@ -59,6 +63,7 @@ public struct DiffViewState: Sendable {
         self.a = a
         self.b = b
         diff = TraceDiff(a: a.analysis, b: b.analysis)
+        alignmentOffset = diff.alignmentOffset
         self.size = size
         self.theme = theme
         let window = fullWindow
@@ -72,8 +77,8 @@ public struct DiffViewState: Sendable {
     public var fullWindow: (start: Int64, duration: Int64) {
         let startA = a.trace.startTime
         let endA = a.trace.endTime
-        let startB = TimeMath.add(b.trace.startTime, -diff.alignmentOffset)
-        let endB = TimeMath.add(b.trace.endTime, -diff.alignmentOffset)
+        let startB = TimeMath.add(b.trace.startTime, -alignmentOffset)
+        let endB = TimeMath.add(b.trace.endTime, -alignmentOffset)
         let start = a.trace.spanCount == 0 ? startB : (b.trace.spanCount == 0 ? startA : min(startA, startB))
         let end = a.trace.spanCount == 0 ? endB : (b.trace.spanCount == 0 ? endA : max(endA, endB))
         return (start, TimeMath.distance(from: start, to: end))
@@ -124,7 +129,7 @@ public struct DiffViewState: Sendable {
     func alignedBegin(_ row: Int32) -> Int64 {
         let entry = diff.rows[Int(row)]
         if entry.spanA >= 0 { return a.trace.spanBegin[Int(entry.spanA)] }
-        return TimeMath.add(b.trace.spanBegin[Int(entry.spanB)], -diff.alignmentOffset)
+        return TimeMath.add(b.trace.spanBegin[Int(entry.spanB)], -alignmentOffset)
     }
 
     /// How much a row changed, for sorting: |Δ| of a matched row, its whole duration otherwise.

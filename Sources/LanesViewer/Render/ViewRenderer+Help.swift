@@ -15,6 +15,7 @@ extension RenderContext {
             ("f", "findings only (Esc: all spans)"),
             ("t Tab", "by task / by thread"),
             ("s", "diff view: sort by change / by time"),
+            ("a", "diff view: align the runs at this span"),
             ("? q", "help; quit"),
             ("mouse", "click selects, wheel scrolls"),
         ]

@@ -57,6 +57,7 @@ public enum KeyMap {
             case "f": return .toggleFindingsOnly
             case "t", "\t": return .toggleMode
             case "s": return .toggleSort
+            case "a": return .alignAtSelection
             case "?": return .toggleHelp
             case "g": return .moveToTop
             case "G": return .moveToBottom

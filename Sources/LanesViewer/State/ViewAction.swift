@@ -32,6 +32,8 @@ public enum ViewAction: Sendable, Equatable {
     case toggleMode
     /// Diff view: sort rows by how much they changed (toggle).
     case toggleSort
+    /// Diff view: align the two runs at the selected span.
+    case alignAtSelection
     /// Open or close the help overlay.
     case toggleHelp
     /// Close an overlay or cancel what is being typed.

@@ -59,6 +59,7 @@ extension ViewState {
             if mode == .threads, rows.isEmpty { message = "no thread information in this trace" }
         case .toggleHelp: input = .help
         case .toggleSort: message = "s sorts rows by change in the diff view (lanes view A --diff B)"
+        case .alignAtSelection: message = "a aligns the two runs at a span in the diff view (lanes view A --diff B)"
         case .cancel:
             if findingsOnly { findingsOnly = false; rebuildRows(document) }
         case .click(let x, let y): click(x: x, y: y)
