@@ -420,15 +420,20 @@ struct SpanColumns {
             position[index] = Int32(next[lane])
             next[lane] += 1
         }
-        begin = [Int64](repeating: 0, count: count)
-        end = [Int64](repeating: 0, count: count)
-        name = [UInt32](repeating: 0, count: count)
-        parent = [Int32](repeating: 0, count: count)
-        task = [Int32](repeating: 0, count: count)
-        thread = [Int32](repeating: 0, count: count)
-        kind = [SpanKind](repeating: .unknown, count: count)
-        status = [SpanStatus](repeating: .ok, count: count)
-        flags = [SpanFlags](repeating: [], count: count)
+        // Every slot is written exactly once below (positions are a permutation), so the columns
+        // start uninitialised rather than zero-filled.
+        func uninitialized<T>(_: T.Type) -> [T] {
+            [T](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        }
+        begin = uninitialized(Int64.self)
+        end = uninitialized(Int64.self)
+        name = uninitialized(UInt32.self)
+        parent = uninitialized(Int32.self)
+        task = uninitialized(Int32.self)
+        thread = uninitialized(Int32.self)
+        kind = uninitialized(SpanKind.self)
+        status = uninitialized(SpanStatus.self)
+        flags = uninitialized(SpanFlags.self)
         records.withUnsafeBufferPointer { records in
             position.withUnsafeBufferPointer { position in
                 begin.withUnsafeMutableBufferPointer { begin in

@@ -29,7 +29,6 @@ public enum LanesFileReader {
         let estimatedSpans = min(bytes.count / 8, 1 << 26)
         decoder.builder.reserveSpans(estimatedSpans)
         decoder.builder.reserveSlices(estimatedSpans / 2)
-        decoder.parentIDs.reserveCapacity(estimatedSpans)
         decoder.ended.reserveCapacity(estimatedSpans)
         decoder.denseSpanIndex.reserveCapacity(estimatedSpans + 1024)
         bytes.withUnsafeBytes { buffer in
@@ -51,14 +50,14 @@ struct LanesFileDecoder {
     /// Task id → builder index + 1 (0: not seen), for small ids; larger ids in the dictionary.
     var denseTaskIndex: [Int32] = []
     var sparseTaskIndex: [UInt64: Int32] = [:]
-    /// Parent span id of each builder span (0: none), resolved at the end.
-    var parentIDs: [UInt64] = []
+    /// Spans whose parent had not been read when they began: resolved at the end.
+    var unresolvedParents: [(span: Int32, parentID: UInt64)] = []
     var ended: [Bool] = []
     var pendingEnds: [UInt64: (time: Int64, status: SpanStatus, cpu: Int64?)] = [:]
     var pendingAttributes: [UInt64: [(key: UInt32, value: UInt32)]] = [:]
     var pendingFlags: [UInt64: SpanFlags] = [:]
     /// Spans that take their parent's task but were read before their parent.
-    var spansInheritingTask: [Int32] = []
+    var spansInheritingTask: [(span: Int32, parentID: UInt64)] = []
     var latestTime: Int64 = .min
     var sawHeader = false
     var sawFooter = false
@@ -264,7 +263,7 @@ struct LanesFileDecoder {
     mutating func remember(id: UInt64, index: Int32) {
         // The dense table grows only as far as the spans actually read justify, so a hostile
         // id cannot make it allocate.
-        let limit = UInt64(max(1 << 16, 4 * (parentIDs.count + 1)))
+        let limit = UInt64(max(1 << 16, 4 * (builder.spanCount + 1)))
         if id < limit {
             if id >= UInt64(denseSpanIndex.count) {
                 var newCount = max(1024, denseSpanIndex.count * 2)
@@ -318,7 +317,7 @@ struct LanesFileDecoder {
                         spanTask = task
                     }
                     beginSpan(id: id, parent: parent, name: string(name), kind: kind, flags: flags, time: time, task: spanTask, thread: thread)
-                    if deferred { spansInheritingTask.append(Int32(parentIDs.count - 1)) }
+                    if deferred { spansInheritingTask.append((Int32(builder.spanCount - 1), parent)) }
                     complete = true
                 }
             } else {
@@ -405,8 +404,13 @@ struct LanesFileDecoder {
 
     @inline(__always)
     mutating func beginSpan(id: UInt64, parent: UInt64, name: UInt32, kind: SpanKind, flags: SpanFlags, time: Int64, task: Int32, thread: Int32) {
-        let index = builder.addSpan(name: name, kind: kind, begin: time, end: time, task: task, thread: thread, flags: flags)
-        parentIDs.append(parent)
+        var parentIndex: Int32 = -1
+        if parent != 0 {
+            if let known = spanIndex(ofID: parent) { parentIndex = known }
+        }
+        let index = builder.addSpan(
+            name: name, kind: kind, begin: time, end: time, parent: parentIndex, task: task, thread: thread, flags: flags)
+        if parent != 0 && parentIndex < 0 { unresolvedParents.append((index, parent)) }
         ended.append(false)
         remember(id: id, index: index)
         if !pendingEnds.isEmpty, let pending = pendingEnds.removeValue(forKey: id) {
@@ -449,23 +453,23 @@ struct LanesFileDecoder {
         var passes = 0
         while !unsettled.isEmpty, passes < 64 {
             passes += 1
-            var stillUnsettled: [Int32] = []
-            let unsettledSet = Set(unsettled)
-            for span in unsettled {
-                guard let parent = spanIndex(ofID: parentIDs[Int(span)]) else { continue }
-                if unsettledSet.contains(parent) {
-                    stillUnsettled.append(span)
+            var stillUnsettled: [(span: Int32, parentID: UInt64)] = []
+            let unsettledSpans = Set(unsettled.map(\.span))
+            for entry in unsettled {
+                guard let parent = spanIndex(ofID: entry.parentID) else { continue }
+                if unsettledSpans.contains(parent) {
+                    stillUnsettled.append(entry)
                 } else {
-                    builder.setTask(of: span, to: builder.task(ofSpan: parent))
+                    builder.setTask(of: entry.span, to: builder.task(ofSpan: parent))
                 }
             }
             if stillUnsettled.count == unsettled.count { break }
             unsettled = stillUnsettled
         }
         var parentsLost = 0
-        for index in parentIDs.indices where parentIDs[index] != 0 {
-            if let parent = spanIndex(ofID: parentIDs[index]) {
-                builder.setParent(of: Int32(index), to: parent)
+        for entry in unresolvedParents {
+            if let parent = spanIndex(ofID: entry.parentID) {
+                builder.setParent(of: entry.span, to: parent)
             } else {
                 parentsLost += 1
             }
