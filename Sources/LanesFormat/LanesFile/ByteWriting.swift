@@ -41,6 +41,19 @@ extension Array where Element == UInt8 {
 
 /// Frames payloads as records: marker, type, length, CRC-32C, payload.
 enum RecordFraming {
+    /// The footer record: the chunk index (offsets delta-coded) and the latest time.
+    static func footer(chunkOffsets: [Int], endTime: Int64) -> [UInt8] {
+        var payload: [UInt8] = []
+        payload.appendVarint(UInt64(chunkOffsets.count))
+        var previous = 0
+        for offset in chunkOffsets {
+            payload.appendVarint(UInt64(offset - previous))
+            previous = offset
+        }
+        payload.appendSignedVarint(endTime)
+        return record(type: LanesRecordType.footer.rawValue, payload: payload)
+    }
+
     /// The whole record for `payload`.
     static func record(type: UInt8, payload: [UInt8]) -> [UInt8] {
         var record: [UInt8] = []

@@ -156,15 +156,7 @@ public final class LanesFileWriter {
     public func finish() throws(LanesWriteError) {
         guard !isFinished else { return }
         isFinished = true
-        var payload: [UInt8] = []
-        payload.appendVarint(UInt64(chunkOffsets.count))
-        var previous = 0
-        for chunkOffset in chunkOffsets {
-            payload.appendVarint(UInt64(chunkOffset - previous))
-            previous = chunkOffset
-        }
-        payload.appendSignedVarint(latestTime == .min ? 0 : latestTime)
-        append(record: RecordFraming.record(type: LanesRecordType.footer.rawValue, payload: payload))
+        append(record: RecordFraming.footer(chunkOffsets: chunkOffsets, endTime: latestTime == .min ? 0 : latestTime))
         try flush()
         if fsync(descriptor) != 0 && errno != EINVAL && errno != EROFS {
             throw LanesWriteError(path: path, reason: "cannot sync: \(String(cString: strerror(errno)))")

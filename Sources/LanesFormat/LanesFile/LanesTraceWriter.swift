@@ -155,15 +155,7 @@ public enum LanesTraceWriter {
             flushChunk(nextTime: 0)
         }
 
-        var footer: [UInt8] = []
-        footer.appendVarint(UInt64(chunkOffsets.count))
-        var previous = 0
-        for offset in chunkOffsets {
-            footer.appendVarint(UInt64(offset - previous))
-            previous = offset
-        }
-        footer.appendSignedVarint(trace.endTime)
-        output.append(contentsOf: RecordFraming.record(type: LanesRecordType.footer.rawValue, payload: footer))
+        output.append(contentsOf: RecordFraming.footer(chunkOffsets: chunkOffsets, endTime: trace.endTime))
         return output
     }
 }
