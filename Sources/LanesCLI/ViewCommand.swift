@@ -125,10 +125,19 @@ struct ViewCommand: AsyncParsableCommand {
         let size = stat(path, &status) == 0 ? Int(status.st_size) : 0
         let showProgress = !quiet && size >= 8 << 20 && isatty(STDERR_FILENO) == 1
         let megabytes = (size + (1 << 19)) >> 20
-        if showProgress { progress("lanes: reading \(path) (\(megabytes) MB) [#····]") }
+        // Reading is most of the wait: a bar that follows the decoder, then the later stages.
+        func bar(_ fraction: Double) -> String {
+            let filled = max(0, min(20, Int((fraction * 20).rounded(.down))))
+            return "[" + String(repeating: "#", count: filled) + String(repeating: "·", count: 20 - filled) + "]"
+        }
+        if showProgress { progress("lanes: reading \(path) (\(megabytes) MB) \(bar(0))   0%") }
         let result: TraceLoadResult
         do {
-            result = try TraceLoader.load(path: path)
+            result = try TraceLoader.load(path: path, progress: showProgress ? { fraction in
+                // On a million spans reading takes about 45% of the load, analysis 30%, indexing 25%.
+                let overall = fraction * 0.45
+                progress("lanes: reading \(path) (\(megabytes) MB) \(bar(overall)) \(Int(overall * 100))%")
+            } : nil)
         } catch let error as TraceReadError {
             if showProgress { progress("") }
             printError(error.description)
@@ -138,9 +147,9 @@ struct ViewCommand: AsyncParsableCommand {
             if showProgress { progress("") }
             for warning in result.warnings { printError("lanes: \(path): \(warning.message)") }
         }
-        if showProgress { progress("lanes: analysing \(result.trace.spanCount) spans [###··]") }
+        if showProgress { progress("lanes: analysing \(result.trace.spanCount) spans \(bar(0.45)) 45%") }
         let analysis = TraceAnalysis(trace: result.trace)
-        if showProgress { progress("lanes: indexing lanes [####·]") }
+        if showProgress { progress("lanes: indexing lanes \(bar(0.75)) 75%") }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let document = ViewerDocument(trace: result.trace, analysis: analysis, title: name)
         if showProgress { progress("") }

@@ -15,13 +15,16 @@ public enum TraceLoader {
     ///
     /// Throws `TraceReadError` when nothing usable can be read (missing file, not a trace).
     /// Damage that still leaves something readable is returned as warnings.
-    public static func load(path: String) throws -> TraceLoadResult {
+    ///
+    /// `progress`, if given, is called from time to time with the fraction of the input decoded
+    /// (0 to 1), so a caller can draw a progress bar for large files.
+    public static func load(path: String, progress: ((Double) -> Void)? = nil) throws -> TraceLoadResult {
         let bytes = try readFile(path: path)
-        return try load(bytes: bytes, path: path)
+        return try load(bytes: bytes, path: path, progress: progress)
     }
 
     /// Parses `bytes` (the contents of `path`, which is used only in messages).
-    public static func load(bytes: [UInt8], path: String) throws -> TraceLoadResult {
+    public static func load(bytes: [UInt8], path: String, progress: ((Double) -> Void)? = nil) throws -> TraceLoadResult {
         guard !bytes.isEmpty else {
             throw TraceReadError(path: path, reason: "the file is empty")
         }
@@ -30,7 +33,7 @@ public enum TraceLoader {
         }
         switch format {
         case .lanes:
-            let result = try LanesFileReader.read(bytes: bytes, path: path)
+            let result = try LanesFileReader.read(bytes: bytes, path: path, progress: progress)
             return TraceLoadResult(trace: result.trace, warnings: result.warnings, format: .lanes)
         case .chrome:
             let result = try ChromeTraceImporter.read(bytes: bytes, path: path)

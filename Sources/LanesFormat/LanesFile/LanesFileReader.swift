@@ -7,8 +7,11 @@ import LanesModel
 /// crash yields every whole chunk before the cut; spans still open at the end are closed at the
 /// last timestamp and marked `unfinished`. Everything lost is described in the warnings.
 public enum LanesFileReader {
-    /// Parses `bytes` (the contents of `path`, used only in messages).
-    public static func read(bytes: [UInt8], path: String) throws -> (trace: Trace, warnings: [TraceReadWarning]) {
+    /// Parses `bytes` (the contents of `path`, used only in messages). `progress`, if given, is
+    /// called about every megabyte with the fraction of the file decoded.
+    public static func read(
+        bytes: [UInt8], path: String, progress: ((Double) -> Void)? = nil
+    ) throws -> (trace: Trace, warnings: [TraceReadWarning]) {
         let magic = LanesFileLayout.magic
         guard bytes.count >= magic.count + 2, bytes.starts(with: magic) else {
             if bytes.count < magic.count + 2, magic.starts(with: bytes) {
@@ -24,6 +27,7 @@ public enum LanesFileReader {
             throw TraceReadError(path: path, reason: "format version \(version) is not supported; this lanes reads version \(LanesFileLayout.version) (update lanes)")
         }
         var decoder = LanesFileDecoder()
+        decoder.progress = progress
         // Spans take at least 4 bytes each; reserving for a generous guess avoids regrowing the
         // columns (untouched reserved pages cost nothing).
         let estimatedSpans = min(bytes.count / 8, 1 << 26)
@@ -72,12 +76,19 @@ struct LanesFileDecoder {
     var undecodableChunks = 0
     var missingStrings = 0
     var resynchronisationBudget = 0
+    /// Told the fraction decoded about every megabyte.
+    var progress: ((Double) -> Void)?
 
     mutating func decodeRecords(_ bytes: UnsafeRawBufferPointer, from start: Int) {
         var offset = start
         let count = bytes.count
         resynchronisationBudget = max(1 << 20, 64 * count)
+        var nextReport = 1 << 20
         while offset < count {
+            if let progress, offset >= nextReport {
+                progress(Double(offset) / Double(count))
+                nextReport = offset + (1 << 20)
+            }
             if count - offset < LanesFileLayout.recordHeaderSize {
                 truncatedAt = offset
                 break
