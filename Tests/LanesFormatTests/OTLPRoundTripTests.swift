@@ -57,4 +57,34 @@ struct OTLPRoundTripTests {
         #expect(childSpan["status"]?["code"] == .number(JSONNumber(2)))
         #expect(childSpan["status"]?["message"] == .string("timed out"))
     }
+
+    @Test("recorded W3C trace context and span kinds are exported, so services' spans join one trace")
+    func recordedTraceContext() throws {
+        var builder = TraceBuilder()
+        let task = builder.task(id: 1)
+        let request = builder.addSpan(name: builder.intern("GET /inbox"), kind: .handler, begin: 0, end: 9_000, task: task)
+        builder.addAttribute(to: request, key: "span.kind", value: "server")
+        builder.addAttribute(to: request, key: "trace_id", value: "4bf92f3577b34da6a3ce929d0e0e4736")
+        builder.addAttribute(to: request, key: "parent_span_id", value: "00f067aa0ba902b7")
+        let call = builder.addSpan(name: builder.intern("GET /users"), kind: .async, begin: 1_000, end: 5_000,
+                                   parent: request, task: task)
+        builder.addAttribute(to: call, key: "span.kind", value: "client")
+        builder.addAttribute(to: call, key: "span_id", value: "b7ad6b7169203331")
+        let inner = builder.addSpan(name: builder.intern("decode"), kind: .sync, begin: 2_000, end: 3_000, parent: call, task: task)
+        builder.addAttribute(to: inner, key: "trace_id", value: "not hex at all, ignored")
+        let text = String(decoding: OTLPTraceExporter.export(builder.build()), as: UTF8.self)
+        let spans = try #require(JSONTestSupport.parse(text)["resourceSpans"]?.elements?.first?["scopeSpans"]?.elements?.first?["spans"]?.elements)
+        let requestSpan = try #require(spans.first { $0["name"] == .string("GET /inbox") })
+        let callSpan = try #require(spans.first { $0["name"] == .string("GET /users") })
+        let innerSpan = try #require(spans.first { $0["name"] == .string("decode") })
+        for span in [requestSpan, callSpan, innerSpan] {
+            #expect(span["traceId"] == .string("4bf92f3577b34da6a3ce929d0e0e4736"), "the whole tree joins the caller's trace")
+        }
+        #expect(requestSpan["parentSpanId"] == .string("00f067aa0ba902b7"), "the remote parent from traceparent")
+        #expect(callSpan["spanId"] == .string("b7ad6b7169203331"), "the id sent downstream in traceparent")
+        #expect(innerSpan["parentSpanId"] == .string("b7ad6b7169203331"))
+        #expect(requestSpan["kind"] == .number(JSONNumber(2)))
+        #expect(callSpan["kind"] == .number(JSONNumber(3)))
+        #expect(innerSpan["kind"] == .number(JSONNumber(1)))
+    }
 }

@@ -11,6 +11,11 @@ import LanesModel
 /// The thread is `thread.id`/`thread.name`; the task and the other Lanes facts are `lanes.*`
 /// attributes (see `LanesArgumentKey`), so `OTLPTraceImporter` reads back the same spans. The
 /// whole request is one line, as the collector's file exporter and receiver expect.
+///
+/// Where a span recorded W3C trace context (as `LanesTracer` does where a request crosses a
+/// process: attributes `trace_id`, `span_id`, `parent_span_id`) those ids are used instead, so
+/// the exported spans join the same trace as the other services' spans; a recorded `span.kind`
+/// (server, client, producer, consumer) becomes the OTLP kind.
 public enum OTLPTraceExporter {
     /// The instrumentation scope name of every exported span.
     public static let scopeName = "lanes"
@@ -22,7 +27,9 @@ public enum OTLPTraceExporter {
             UInt64(bitPattern: metadata.unixNanosecondsAtClock) ^ UInt64(metadata.processID) << 40
                 ^ UInt64(bitPattern: metadata.clockAtStart) &* 31)
         let roots = rootOfEachSpan(trace)
+        let recorded = RecordedContext(trace)
         func traceID(ofSpan span: Int) -> OTLPIdentifiers.TraceID {
+            if let id = recorded.traceIDs[roots[span]] ?? recorded.traceIDs[Int32(span)] { return id }
             let root = UInt64(roots[span])
             var id = OTLPIdentifiers.TraceID(high: SplitMix64.mix(seed ^ root), low: SplitMix64.mix(seed &+ root &* 2 &+ 1))
             if id.high == 0 && id.low == 0 { id.low = 1 }
@@ -30,7 +37,7 @@ public enum OTLPTraceExporter {
         }
         // The upper half from the recording, the lower half the span's number: unique, never zero.
         let spanIDBase = SplitMix64.mix(seed ^ 0x5A5A) & 0xFFFF_FFFF_0000_0000
-        func spanID(_ span: Int) -> UInt64 { spanIDBase | UInt64(span + 1) }
+        func spanID(_ span: Int) -> UInt64 { recorded.spanIDs[Int32(span)] ?? (spanIDBase | UInt64(span + 1)) }
         func unixNanoseconds(_ time: Int64) -> Int64 {
             metadata.unixNanosecondsAtClock &+ (time &- metadata.clockAtStart)
         }
@@ -56,10 +63,15 @@ public enum OTLPTraceExporter {
             if let parent = trace.parent(ofSpan: span) {
                 writer.writeRaw("\",\"parentSpanId\":\"")
                 writer.bytes.append(contentsOf: OTLPIdentifiers.hex(spanID(parent)).utf8)
+            } else if let remoteParent = recorded.remoteParents[Int32(span)] {
+                writer.writeRaw("\",\"parentSpanId\":\"")
+                writer.bytes.append(contentsOf: OTLPIdentifiers.hex(remoteParent).utf8)
             }
             writer.writeRaw("\",\"name\":")
             writer.writeString(trace.name(ofSpan: span))
-            writer.writeRaw(",\"kind\":1,\"startTimeUnixNano\":\"")
+            writer.writeRaw(",\"kind\":")
+            writer.writeInteger(Int64(recorded.kinds[Int32(span)] ?? 1))
+            writer.writeRaw(",\"startTimeUnixNano\":\"")
             writer.writeInteger(unixNanoseconds(trace.spanBegin[span]))
             writer.writeRaw("\",\"endTimeUnixNano\":\"")
             writer.writeInteger(unixNanoseconds(trace.spanEnd[span]))
@@ -162,5 +174,42 @@ public enum OTLPTraceExporter {
             for visited in path { roots[Int(visited)] = root }
         }
         return roots
+    }
+}
+
+/// W3C trace context and OpenTelemetry kinds a recording kept as span attributes.
+struct RecordedContext {
+    var traceIDs: [Int32: OTLPIdentifiers.TraceID] = [:]
+    var spanIDs: [Int32: UInt64] = [:]
+    var remoteParents: [Int32: UInt64] = [:]
+    /// OTLP `SpanKind` numbers: 2 server, 3 client, 4 producer, 5 consumer.
+    var kinds: [Int32: Int] = [:]
+
+    /// One pass over the attributes, comparing interned key indexes only.
+    init(_ trace: Trace) {
+        let strings = trace.strings
+        let traceKey = strings.index(of: "trace_id")
+        let spanKey = strings.index(of: "span_id")
+        let parentKey = strings.index(of: "parent_span_id")
+        let kindKey = strings.index(of: "span.kind")
+        guard traceKey != nil || spanKey != nil || parentKey != nil || kindKey != nil else { return }
+        var usedSpanIDs = Set<UInt64>()
+        for attribute in trace.attributes {
+            let value = strings[attribute.value]
+            switch attribute.key {
+            case traceKey:
+                if let id = OTLPIdentifiers.traceID(value), id.high != 0 || id.low != 0 { traceIDs[attribute.span] = id }
+            case spanKey:
+                // A recorded id is kept only while it stays unique in the export.
+                if let id = OTLPIdentifiers.spanID(value), id != 0, usedSpanIDs.insert(id).inserted { spanIDs[attribute.span] = id }
+            case parentKey:
+                if let id = OTLPIdentifiers.spanID(value), id != 0 { remoteParents[attribute.span] = id }
+            case kindKey:
+                let number = ["server": 2, "client": 3, "producer": 4, "consumer": 5][value]
+                if let number { kinds[attribute.span] = number }
+            default:
+                break
+            }
+        }
     }
 }
