@@ -99,7 +99,9 @@ struct RenderContext {
         if state.findingsOnly { facts.append("findings only") }
         facts.append("wall " + duration(document.wallNanoseconds))
         facts.append("\(grouped(trace.tasks.count)) tasks\(theme.dot)\(grouped(trace.spanCount)) spans")
-        facts.append("blocked " + duration(analysis.blockedNanoseconds))
+        // Without span kinds (an imported trace) nothing can be called blocking: say so, not 0s.
+        let kindsUnknown = analysis.skippedRules.contains { $0.rule == .blockingCall }
+        facts.append(kindsUnknown ? "blocked n/a" : "blocked " + duration(analysis.blockedNanoseconds))
         if document.hasTaskStates { facts.append("queued " + duration(analysis.queuedNanoseconds)) }
         facts.append("\(grouped(analysis.findings.count)) finding" + (analysis.findings.count == 1 ? "" : "s"))
         facts.append("overlap max \(analysis.maxOverlap)")
