@@ -17,8 +17,7 @@ public final class BlockingPool: Sendable {
     private let available = DispatchSemaphore(value: 0)
 
     private struct PoolState {
-        var queue: [@Sendable () -> Void] = []
-        var head = 0
+        var queue = FIFOQueue<@Sendable () -> Void>()
         var threads = 0
         var idle = 0
     }
@@ -55,18 +54,11 @@ public final class BlockingPool: Sendable {
     private func runWorker() {
         while true {
             let work = state.withLock { state -> (@Sendable () -> Void)? in
-                guard state.head < state.queue.count else {
+                guard let work = state.queue.popFirst() else {
                     state.idle += 1
                     return nil
                 }
-                defer {
-                    state.head += 1
-                    if state.head > 64 && state.head * 2 > state.queue.count {
-                        state.queue.removeFirst(state.head)
-                        state.head = 0
-                    }
-                }
-                return state.queue[state.head]
+                return work
             }
             if let work {
                 work()

@@ -53,11 +53,15 @@ public enum SeedDemo {
         steps.waitFor(2)
     }
 
+    /// The demo's own blocking pool, so that other `makeAsync` users in the process (tests
+    /// running beside it) never delay its work; wide enough for two recordings at once.
+    static let pool = BlockingPool(width: 8, name: "seed-blocking")
+
     /// The handler after the article's advice.
     static func improvedHandler(_ steps: SeedSteps) async throws {
         // The article keeps its first synchronous sleep, so it still blocks (and is flagged).
         steps.waitFor(3)
-        let waitForAsync = Lanes.makeAsync("makeAsync") { (units: Int) in steps.waitFor(units) }
+        let waitForAsync = Lanes.makeAsync("makeAsync", on: pool) { (units: Int) in steps.waitFor(units) }
         _ = try await Lanes.gather(
             { try await steps.awaitFor(2) },
             { try await steps.awaitFor(4) },
