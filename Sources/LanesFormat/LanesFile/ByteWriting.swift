@@ -39,8 +39,79 @@ extension Array where Element == UInt8 {
     }
 }
 
-/// Frames payloads as records: marker, type, length, CRC-32C, payload.
+/// Frames payloads as records: marker, type, length, CRC-32C, payload. Both writers (the
+/// streaming `LanesFileWriter` and the whole-trace `LanesTraceWriter`) build every record here,
+/// so the layout in `Traces/FORMAT.md` is written in one place.
 enum RecordFraming {
+    /// The magic, the version and the header record.
+    static func preamble(processName: String, processID: UInt32, clockAtStart: Int64, unixNanosecondsAtClock: Int64) -> [UInt8] {
+        var bytes = LanesFileLayout.magic
+        bytes.appendLittleEndian(LanesFileLayout.version)
+        var header: [UInt8] = []
+        header.appendLittleEndian(clockAtStart)
+        header.appendLittleEndian(unixNanosecondsAtClock)
+        header.appendLittleEndian(processID)
+        header.appendString(processName)
+        bytes.append(contentsOf: record(type: LanesRecordType.header.rawValue, payload: header))
+        return bytes
+    }
+
+    /// `strings` records defining consecutive ids from `firstID`, at most 4,096 strings each.
+    static func strings(firstID: Int, _ strings: ArraySlice<String>) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var start = strings.startIndex
+        while start < strings.endIndex {
+            let batch = strings[start..<min(strings.endIndex, start + 4096)]
+            var payload: [UInt8] = []
+            payload.appendVarint(UInt64(firstID + (start - strings.startIndex)))
+            payload.appendVarint(UInt64(batch.count))
+            for string in batch { payload.appendString(string) }
+            bytes.append(contentsOf: record(type: LanesRecordType.strings.rawValue, payload: payload))
+            start += batch.count
+        }
+        return bytes
+    }
+
+    /// The `thread` record saying writer `writerID` records on thread `threadID`.
+    static func thread(writerID: UInt32, threadID: UInt64, name: String, isExecutor: Bool) -> [UInt8] {
+        var payload: [UInt8] = []
+        payload.appendVarint(UInt64(writerID))
+        payload.appendVarint(threadID)
+        payload.append(isExecutor ? 1 : 0)
+        payload.appendString(name)
+        return record(type: LanesRecordType.thread.rawValue, payload: payload)
+    }
+
+    /// `tasks` records (ids delta-coded) for `tasks`, at most 8,192 each.
+    static func tasks(_ tasks: [(id: UInt64, name: UInt32, parent: UInt64)]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var start = 0
+        while start < tasks.count {
+            let batch = tasks[start..<min(tasks.count, start + 8192)]
+            var payload: [UInt8] = []
+            payload.appendVarint(UInt64(batch.count))
+            var previous: UInt64 = 0
+            for task in batch {
+                payload.appendSignedVarint(Int64(bitPattern: task.id &- previous))
+                previous = task.id
+                payload.appendVarint(UInt64(task.name))
+                payload.appendVarint(task.parent)
+            }
+            bytes.append(contentsOf: record(type: LanesRecordType.tasks.rawValue, payload: payload))
+            start += batch.count
+        }
+        return bytes
+    }
+
+    /// The `dropped` record: writer `writerID` dropped `count` events by `time`.
+    static func dropped(writerID: UInt32, count: UInt64, time: Int64) -> [UInt8] {
+        var payload: [UInt8] = []
+        payload.appendVarint(UInt64(writerID))
+        payload.appendVarint(count)
+        payload.appendSignedVarint(time)
+        return record(type: LanesRecordType.dropped.rawValue, payload: payload)
+    }
+
     /// The footer record: the chunk index (offsets delta-coded) and the latest time.
     static func footer(chunkOffsets: [Int], endTime: Int64) -> [UInt8] {
         var payload: [UInt8] = []

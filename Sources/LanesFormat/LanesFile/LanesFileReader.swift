@@ -493,12 +493,12 @@ struct LanesFileDecoder {
         }
         var warnings: [TraceReadWarning] = []
         if damagedRecords > 0 {
-            let lost = lostEventsKnown ? "\(formatCount(lostEvents)) events lost" : "an unknown number of events lost"
-            warnings.append(TraceReadWarning("\(damagedRecords) \(damagedRecords == 1 ? "record" : "records") damaged at byte \(formatCount(firstDamageOffset)), \(lost)"))
+            let lost = lostEventsKnown ? "\(groupedCount(lostEvents)) events lost" : "an unknown number of events lost"
+            warnings.append(TraceReadWarning("\(damagedRecords) \(damagedRecords == 1 ? "record" : "records") damaged at byte \(groupedCount(firstDamageOffset)), \(lost)"))
         }
         if truncatedAt >= 0 {
-            let lost = lostEvents > 0 && damagedRecords == 0 ? ", \(formatCount(lostEvents)) events lost" : ""
-            warnings.append(TraceReadWarning("cut off at byte \(formatCount(truncatedAt)): the last record is incomplete\(lost)"))
+            let lost = lostEvents > 0 && damagedRecords == 0 ? ", \(groupedCount(lostEvents)) events lost" : ""
+            warnings.append(TraceReadWarning("cut off at byte \(groupedCount(truncatedAt)): the last record is incomplete\(lost)"))
         }
         if undecodableChunks > 0 {
             warnings.append(TraceReadWarning("\(undecodableChunks) records could not be fully decoded (written by a newer lanes?)"))
@@ -507,37 +507,26 @@ struct LanesFileDecoder {
             warnings.append(TraceReadWarning("skipped \(unknownRecords) records of unknown types (written by a newer lanes?)"))
         }
         if !sawFooter {
-            let open = openSpans > 0 ? "; \(formatCount(openSpans)) spans still open were closed at the last timestamp" : ""
+            let open = openSpans > 0 ? "; \(groupedCount(openSpans)) spans still open were closed at the last timestamp" : ""
             warnings.append(TraceReadWarning("the recording did not finish (no footer)\(open)"))
         } else if openSpans > 0 {
-            warnings.append(TraceReadWarning("\(formatCount(openSpans)) spans never ended; closed at the last timestamp"))
+            warnings.append(TraceReadWarning("\(groupedCount(openSpans)) spans never ended; closed at the last timestamp"))
         }
         if !pendingEnds.isEmpty {
-            warnings.append(TraceReadWarning("\(formatCount(pendingEnds.count)) span ends refer to spans whose begin was lost"))
+            warnings.append(TraceReadWarning("\(groupedCount(pendingEnds.count)) span ends refer to spans whose begin was lost"))
         }
         if parentsLost > 0 {
-            warnings.append(TraceReadWarning("\(formatCount(parentsLost)) spans lost their parent and are shown as roots"))
+            warnings.append(TraceReadWarning("\(groupedCount(parentsLost)) spans lost their parent and are shown as roots"))
         }
         if missingStrings > 0 {
-            warnings.append(TraceReadWarning("\(formatCount(missingStrings)) references to undefined strings read as \"?\""))
+            warnings.append(TraceReadWarning("\(groupedCount(missingStrings)) references to undefined strings read as \"?\""))
         }
         if builder.metadata.droppedEvents > 0 {
-            warnings.append(TraceReadWarning("the recorder dropped \(formatCount(Int(clamping: builder.metadata.droppedEvents))) events (its buffers were full)"))
+            warnings.append(TraceReadWarning("the recorder dropped \(groupedCount(Int(clamping: builder.metadata.droppedEvents))) events (its buffers were full)"))
         }
         if !sawHeader {
             warnings.append(TraceReadWarning("the header record is missing or damaged: process name and wall-clock time unknown"))
         }
         return (builder.build(), warnings)
     }
-}
-
-/// `1234567` → `1,234,567`.
-func formatCount(_ value: Int) -> String {
-    let digits = String(value.magnitude)
-    var result = ""
-    for (position, character) in digits.enumerated() {
-        if position > 0, (digits.count - position) % 3 == 0 { result.append(",") }
-        result.append(character)
-    }
-    return value < 0 ? "-" + result : result
 }

@@ -50,14 +50,9 @@ public final class LanesFileWriter {
         guard descriptor >= 0 else {
             throw LanesWriteError(path: path, reason: "cannot create: \(String(cString: strerror(errno)))")
         }
-        pending.append(contentsOf: LanesFileLayout.magic)
-        pending.appendLittleEndian(LanesFileLayout.version)
-        var header: [UInt8] = []
-        header.appendLittleEndian(clockAtStart)
-        header.appendLittleEndian(unixNanosecondsAtClock)
-        header.appendLittleEndian(processID)
-        header.appendString(processName)
-        append(record: RecordFraming.record(type: LanesRecordType.header.rawValue, payload: header))
+        append(record: RecordFraming.preamble(
+            processName: processName, processID: processID, clockAtStart: clockAtStart,
+            unixNanosecondsAtClock: unixNanosecondsAtClock))
         try flush()
     }
 
@@ -71,49 +66,26 @@ public final class LanesFileWriter {
     /// Defines strings with consecutive ids starting at `firstID`, which must be the next
     /// undefined id (`definedStringCount`). Id 0 is always the empty string.
     public func defineStrings(firstID: UInt32, _ strings: [String]) throws(LanesWriteError) {
-        var start = 0
-        while start < strings.count {
-            let batch = strings[start..<min(strings.count, start + 4096)]
-            var payload: [UInt8] = []
-            payload.appendVarint(UInt64(firstID) + UInt64(start))
-            payload.appendVarint(UInt64(batch.count))
-            for string in batch { payload.appendString(string) }
-            append(record: RecordFraming.record(type: LanesRecordType.strings.rawValue, payload: payload))
-            start += batch.count
-        }
+        append(record: RecordFraming.strings(firstID: Int(firstID), strings[...]))
         stringCount = max(stringCount, firstID + UInt32(strings.count))
         try flushIfLarge()
     }
 
     /// Declares that chunks from `writerID` were recorded on thread `threadID`.
     public func defineThread(writerID: UInt32, threadID: UInt64, name: String, isExecutor: Bool) throws(LanesWriteError) {
-        var payload: [UInt8] = []
-        payload.appendVarint(UInt64(writerID))
-        payload.appendVarint(threadID)
-        payload.append(isExecutor ? 1 : 0)
-        payload.appendString(name)
-        append(record: RecordFraming.record(type: LanesRecordType.thread.rawValue, payload: payload))
+        append(record: RecordFraming.thread(writerID: writerID, threadID: threadID, name: name, isExecutor: isExecutor))
         try flushIfLarge()
     }
 
     /// Names task `id` (a string id) and gives its parent task (0 for none).
     public func defineTask(id: UInt64, name: UInt32, parentTask: UInt64) throws(LanesWriteError) {
-        var payload: [UInt8] = []
-        payload.appendVarint(1)
-        payload.appendSignedVarint(Int64(bitPattern: id))
-        payload.appendVarint(UInt64(name))
-        payload.appendVarint(parentTask)
-        append(record: RecordFraming.record(type: LanesRecordType.tasks.rawValue, payload: payload))
+        append(record: RecordFraming.tasks([(id, name, parentTask)]))
         try flushIfLarge()
     }
 
     /// Records that writer `writerID` dropped `count` events (its buffers were full) by `time`.
     public func writeDropped(writerID: UInt32, count: UInt64, time: Int64) throws(LanesWriteError) {
-        var payload: [UInt8] = []
-        payload.appendVarint(UInt64(writerID))
-        payload.appendVarint(count)
-        payload.appendSignedVarint(time)
-        append(record: RecordFraming.record(type: LanesRecordType.dropped.rawValue, payload: payload))
+        append(record: RecordFraming.dropped(writerID: writerID, count: count, time: time))
         try flushIfLarge()
     }
 

@@ -8,14 +8,10 @@ import LanesModel
 public enum LanesTraceWriter {
     /// The file's bytes.
     public static func encode(_ trace: Trace) -> [UInt8] {
-        var output: [UInt8] = LanesFileLayout.magic
-        output.appendLittleEndian(LanesFileLayout.version)
-        var header: [UInt8] = []
-        header.appendLittleEndian(trace.metadata.clockAtStart)
-        header.appendLittleEndian(trace.metadata.unixNanosecondsAtClock)
-        header.appendLittleEndian(trace.metadata.processID)
-        header.appendString(trace.metadata.processName)
-        output.append(contentsOf: RecordFraming.record(type: LanesRecordType.header.rawValue, payload: header))
+        let metadata = trace.metadata
+        var output = RecordFraming.preamble(
+            processName: metadata.processName, processID: metadata.processID, clockAtStart: metadata.clockAtStart,
+            unixNanosecondsAtClock: metadata.unixNanosecondsAtClock)
 
         // Strings: file id = trace string index (0 is the empty string in both), then task
         // names the table lacks.
@@ -25,48 +21,19 @@ public enum LanesTraceWriter {
             extraStringIDs[task.name] = strings.count
             strings.append(task.name)
         }
-        var first = 1
-        while first < strings.count {
-            let batch = strings[first..<min(strings.count, first + 4096)]
-            var payload: [UInt8] = []
-            payload.appendVarint(UInt64(first))
-            payload.appendVarint(UInt64(batch.count))
-            for string in batch { payload.appendString(string) }
-            output.append(contentsOf: RecordFraming.record(type: LanesRecordType.strings.rawValue, payload: payload))
-            first += batch.count
-        }
+        output.append(contentsOf: RecordFraming.strings(firstID: 1, strings.dropFirst()))
         // Threads: writer w + 1 is thread w; the writer after the last holds spans of unknown thread.
         for (index, thread) in trace.threads.enumerated() {
-            var payload: [UInt8] = []
-            payload.appendVarint(UInt64(index + 1))
-            payload.appendVarint(thread.id)
-            payload.append(thread.isExecutor ? 1 : 0)
-            payload.appendString(thread.name)
-            output.append(contentsOf: RecordFraming.record(type: LanesRecordType.thread.rawValue, payload: payload))
+            output.append(contentsOf: RecordFraming.thread(
+                writerID: UInt32(index + 1), threadID: thread.id, name: thread.name, isExecutor: thread.isExecutor))
         }
-        // Tasks, in the trace's order, ids delta-coded, in batches.
-        var taskStart = 0
-        while taskStart < trace.tasks.count {
-            let batch = trace.tasks[taskStart..<min(trace.tasks.count, taskStart + 8192)]
-            var payload: [UInt8] = []
-            payload.appendVarint(UInt64(batch.count))
-            var previous: UInt64 = 0
-            for task in batch {
-                payload.appendSignedVarint(Int64(bitPattern: task.id &- previous))
-                previous = task.id
-                let nameID = task.name.isEmpty ? 0 : (trace.strings.index(of: task.name).map(Int.init) ?? extraStringIDs[task.name] ?? 0)
-                payload.appendVarint(UInt64(nameID))
-                payload.appendVarint(0)
-            }
-            output.append(contentsOf: RecordFraming.record(type: LanesRecordType.tasks.rawValue, payload: payload))
-            taskStart += batch.count
-        }
-        if trace.metadata.droppedEvents > 0 {
-            var payload: [UInt8] = []
-            payload.appendVarint(0)
-            payload.appendVarint(trace.metadata.droppedEvents)
-            payload.appendSignedVarint(trace.endTime)
-            output.append(contentsOf: RecordFraming.record(type: LanesRecordType.dropped.rawValue, payload: payload))
+        // Tasks, in the trace's order.
+        output.append(contentsOf: RecordFraming.tasks(trace.tasks.map { task in
+            let name = task.name.isEmpty ? 0 : (trace.strings.index(of: task.name).map(Int.init) ?? extraStringIDs[task.name] ?? 0)
+            return (task.id, UInt32(name), 0)
+        }))
+        if metadata.droppedEvents > 0 {
+            output.append(contentsOf: RecordFraming.dropped(writerID: 0, count: metadata.droppedEvents, time: trace.endTime))
         }
 
         let writerCount = trace.threads.count + 1
