@@ -7,7 +7,7 @@ import Testing
 /// terminal, and one-line errors with the documented exit codes. Runs the built binary.
 @Suite("lanes view, printed and failing")
 struct ViewCommandTests {
-    static var lanes: String? { ViewerTmuxTests.lanesPath }
+    static var lanes: String? { LanesProcess.binaryPath }
 
     static func traceFile() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("lanes-view-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).lanes").path

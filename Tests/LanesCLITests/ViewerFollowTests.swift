@@ -35,7 +35,7 @@ struct ViewerFollowTests {
     }
 
     @Test("shows what is in the file, then what is appended to it",
-          .enabled(if: ViewerTmuxTests.tmuxPath != nil, "tmux is not installed"))
+          .enabled(if: TmuxSession.tmuxPath != nil, "tmux is not installed"))
     func followsAGrowingFile() throws {
         let lanes = try #require(LanesProcess.binaryPath, "the lanes binary was not found next to the tests; run `swift build` first")
         let directory = try LanesProcess.temporaryDirectory()
@@ -45,16 +45,10 @@ struct ViewerFollowTests {
         #expect(!rest.isEmpty)
         try Data(first).write(to: URL(fileURLWithPath: path))
 
-        let socket = "lanes-follow-\(getpid())"
-        defer {
-            _ = try? ViewerTmuxTests.tmux(socket, ["kill-server"])
-            let folder = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
-            unlink("\(folder)/tmux-\(getuid())/\(socket)")
-        }
-        let command = "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(lanes)' view --follow '\(path)'; exec sleep 60"
-        try ViewerTmuxTests.tmux(socket, ["new-session", "-d", "-x", "120", "-y", "40", "-s", "viewer", command])
+        let session = try TmuxSession(name: "follow", lanes: lanes, arguments: ["view", "--follow", path])
+        defer { session.close() }
 
-        let before = try ViewerTmuxTests.waitForScreen(socket) { $0.contains("? help") }
+        let before = try session.screen { $0.contains("? help") }
         #expect(before.contains("on_message \"alice\""))
         #expect(!before.contains("on_message \"bob\""), "bob's chunk is not in the file yet")
 
@@ -63,9 +57,9 @@ struct ViewerFollowTests {
         try handle.write(contentsOf: Data(rest))
         try handle.close()
 
-        let after = try ViewerTmuxTests.waitForScreen(socket) { $0.contains("on_message \"bob\"") }
+        let after = try session.screen { $0.contains("on_message \"bob\"") }
         #expect(after.contains("on_message \"bob\""), "the appended chunk shows up without restarting the viewer")
         #expect(after.contains("on_message \"alice\""))
-        try ViewerTmuxTests.tmux(socket, ["send-keys", "-t", "viewer", "q"])
+        try session.send("q")
     }
 }
