@@ -19,6 +19,7 @@ enum FormatBenchmark {
         }
         print("format benchmark: \(spanCount) spans, \(runs) runs, medians")
         let trace = SyntheticTraces.nestedAsync(spanCount: spanCount)
+        print("  trace                \(trace.spanCount) spans in \(trace.tasks.count) tasks, \(trace.slices.count) task-state slices")
         let spansOnly = SyntheticTraces.nestedAsync(spanCount: spanCount, withSlices: false)
         let spansOnlyEncoded = LanesTraceWriter.encode(spansOnly)
         let spansOnlyBytes = spansOnlyEncoded.count
