@@ -26,8 +26,10 @@ let package = Package(
         .target(name: "LanesModel"),
         // The `.lanes` file format, Chrome Trace Event JSON and OTLP JSON.
         .target(name: "LanesFormat", dependencies: ["LanesModel"]),
+        // Reads the running task's id from the Swift concurrency runtime, cheaply.
+        .target(name: "CLanesRuntime"),
         // The instrumentation an app links: spans, bridges, recorder, task-state executor.
-        .target(name: "Lanes", dependencies: ["LanesFormat", "LanesModel"]),
+        .target(name: "Lanes", dependencies: ["CLanesRuntime", "LanesFormat", "LanesModel"]),
         // The seed scenario (naive and improved chat handlers), recorded by `lanes demo` and the tests.
         .target(name: "LanesSeed", dependencies: ["Lanes"]),
         // Pure analysis over a Trace: states, occupancy, overlap, critical path, findings, diff.
@@ -51,7 +53,7 @@ let package = Package(
         // A small instrumented app, compiled by every build so the README's example cannot rot.
         .executableTarget(name: "LanesExampleApp", dependencies: ["Lanes", "LanesTracing",
             .product(name: "Tracing", package: "swift-distributed-tracing")]),
-        // `swift run -c release lanes-bench`: the numbers in the README.
+        // `swift run -c release LanesBenchmarks NAME`: the numbers in the README.
         .executableTarget(name: "LanesBenchmarks", dependencies: [
             "LanesModel", "LanesFormat", "Lanes", "LanesAnalysis", "LanesViewer", "LanesTracing",
             .product(name: "Tracing", package: "swift-distributed-tracing"),

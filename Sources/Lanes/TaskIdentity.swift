@@ -1,7 +1,9 @@
+import CLanesRuntime
+
 /// Which Swift task is running, as the stable 64-bit id the concurrency runtime gives every task.
 ///
 /// The job an executor receives for a task *is* the task, so `TaskStateExecutor` (from the job)
-/// and spans (from `withUnsafeCurrentTask`) arrive at the same id: that is how task-state slices join to
+/// and spans (from the current task) arrive at the same id: that is how task-state slices join to
 /// spans. The runtime hands out ids from a counter, so they are small and never reused.
 ///
 /// The id comes from the runtime entry point `UnownedJob.description` uses to print it.
@@ -10,26 +12,19 @@ enum TaskIdentity {
     /// Lanes' blocking pool).
     @inline(__always)
     static func current() -> UInt64 {
-        withUnsafeCurrentTask { task in
-            guard let task else { return 0 }
-            return runtimeJobTaskID(unsafeBitCast(task, to: UnsafeRawPointer.self))
-        }
+        lanes_current_task_id()
     }
 
     /// Whether a Swift task is current on this thread: a synchronous span that starts here holds
     /// an executor thread for as long as it runs.
     @inline(__always)
     static func isOnExecutor() -> Bool {
-        withUnsafeCurrentTask { $0 != nil }
+        lanes_has_current_task() != 0
     }
 
     /// The id of the task a job belongs to (0 for jobs that are not tasks).
     @inline(__always)
     static func taskID(of job: UnownedJob) -> UInt64 {
-        runtimeJobTaskID(unsafeBitCast(job, to: UnsafeRawPointer.self))
+        lanes_job_task_id(unsafeBitCast(job, to: UnsafeMutableRawPointer.self))
     }
 }
-
-/// The task id of a job (a task is its own first job).
-@_silgen_name("swift_task_getJobTaskId")
-private func runtimeJobTaskID(_ job: UnsafeRawPointer) -> UInt64

@@ -14,7 +14,9 @@ import Darwin
 /// `owner` per event so that the writer thread can borrow the buffer of a thread that went idle
 /// (blocked in a sleep, parked in a pool) and write its events within the flush interval.
 final class ThreadBuffer: @unchecked Sendable {
-    let recorder: Recorder
+    /// Unowned: recorders are never deallocated (see `Recorder.init`), and the hot path should
+    /// not retain it.
+    unowned(unsafe) let recorder: Recorder
     let writerID: UInt32
 
     /// 0: free, 1: the owning thread is appending, 2: the writer is taking the events.

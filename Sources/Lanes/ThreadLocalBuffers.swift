@@ -51,7 +51,9 @@ enum ThreadLocalBuffers {
 /// A thread's buffers, one per recording it has recorded into (usually exactly one).
 final class ThreadSlot {
     var buffers: [ThreadBuffer] = []
-    var current: ThreadBuffer?
+    /// The buffer used last; always one of `buffers`, which keeps it alive, so reading it need
+    /// not retain it.
+    unowned(unsafe) var current: ThreadBuffer?
     var isExecutor = false
     /// Whether Lanes named this thread itself; its `isExecutor` is then final.
     var isDescribed = false

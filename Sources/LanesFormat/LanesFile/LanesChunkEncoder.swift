@@ -9,22 +9,24 @@ import LanesModel
 /// Times are monotonic nanoseconds and must not decrease within a chunk; an earlier time is
 /// written as the chunk's latest time. Span ids are unique in the file and ≥ 1; parent 0 means
 /// none.
-public struct LanesChunkEncoder: Sendable {
+public struct LanesChunkEncoder: ~Copyable {
     /// The writer (thread) this chunk belongs to, as declared by a `thread` record.
     public let writerID: UInt32
-    private(set) var sequence: UInt64
-    private(set) var baseTime: Int64
-    private var firstSpanID: UInt64 = 0
-    private var currentTime: Int64
-    private var nextSpanID: UInt64 = 0
-    private var currentTask: UInt64 = 0
-    private var events: [UInt8] = []
-    /// Recently begun spans and their tasks (direct-mapped by id), so a child in its parent's
-    /// task is written without a task switch.
-    private var recentSpanIDs = [UInt64](repeating: 0, count: 256)
-    private var recentSpanTasks = [UInt64](repeating: 0, count: 256)
+    @usableFromInline var sequence: UInt64
+    @usableFromInline var baseTime: Int64
+    @usableFromInline var firstSpanID: UInt64 = 0
+    @usableFromInline var currentTime: Int64
+    @usableFromInline var nextSpanID: UInt64 = 0
+    @usableFromInline var currentTask: UInt64 = 0
+    @usableFromInline var events: EventBytes
+    /// Recently begun spans and their tasks (direct-mapped by id: slot `2 * (id % 256)` holds
+    /// the id, the next one its task), so a child in its parent's task is written without a
+    /// task switch.
+    @usableFromInline let recentSpans: UnsafeMutablePointer<UInt64>
+    @usableFromInline static let recentSlots = 256
     /// The number of events encoded since the last reset.
-    public private(set) var eventCount = 0
+    @inlinable public var eventCount: Int { encodedEvents }
+    @usableFromInline var encodedEvents = 0
 
     /// A new, empty chunk for writer `writerID`, numbered `sequence`, whose times start at
     /// `baseTime`.
@@ -33,13 +35,22 @@ public struct LanesChunkEncoder: Sendable {
         self.sequence = sequence
         self.baseTime = baseTime
         self.currentTime = baseTime
-        events.reserveCapacity(capacity)
+        events = EventBytes(capacity: capacity)
+        recentSpans = UnsafeMutablePointer.allocate(capacity: 2 * LanesChunkEncoder.recentSlots)
+        recentSpans.initialize(repeating: 0, count: 2 * LanesChunkEncoder.recentSlots)
+    }
+
+    deinit {
+        events.deallocate()
+        recentSpans.deallocate()
     }
 
     /// Bytes of events encoded so far.
+    @inlinable
     public var byteCount: Int { events.count }
     /// Whether no event has been encoded since the last reset.
-    public var isEmpty: Bool { eventCount == 0 }
+    @inlinable
+    public var isEmpty: Bool { encodedEvents == 0 }
 
     /// Empties the chunk for reuse, keeping its buffer.
     public mutating func reset(sequence: UInt64, baseTime: Int64) {
@@ -49,137 +60,148 @@ public struct LanesChunkEncoder: Sendable {
         firstSpanID = 0
         nextSpanID = 0
         currentTask = 0
-        for slot in recentSpanIDs.indices { recentSpanIDs[slot] = 0 }
-        eventCount = 0
-        events.removeAll(keepingCapacity: true)
+        recentSpans.update(repeating: 0, count: 2 * LanesChunkEncoder.recentSlots)
+        encodedEvents = 0
+        events.count = 0
     }
 
-    @inline(__always)
-    private mutating func appendTime(_ time: Int64) {
+    @inlinable @inline(__always)
+    mutating func appendTime(_ time: Int64) {
         let delta = time > currentTime ? UInt64(time &- currentTime) : 0
         if time > currentTime { currentTime = time }
         events.appendVarint(delta)
     }
 
     /// The reference to `span` relative to the most recent span id begun in this chunk.
-    @inline(__always)
-    private func reference(_ span: UInt64) -> Int64 {
+    @inlinable @inline(__always)
+    func reference(_ span: UInt64) -> Int64 {
         Int64(bitPattern: (nextSpanID &- 1) &- span)
     }
 
-    @inline(__always)
-    private mutating func prepareID(_ span: UInt64, task: UInt64, inheritsTask: Bool = false) {
-        if eventCount == 0 && firstSpanID == 0 && nextSpanID == 0 {
+    @inlinable @inline(__always)
+    mutating func prepareID(_ span: UInt64, task: UInt64, inheritsTask: Bool = false) {
+        if encodedEvents == 0 && firstSpanID == 0 && nextSpanID == 0 {
             firstSpanID = span
             nextSpanID = span
         } else if span != nextSpanID {
             events.append(LanesOpcode.setNextSpanID)
             events.appendVarint(span)
             nextSpanID = span
-            eventCount += 1
+            encodedEvents += 1
         }
         if task != currentTask && !inheritsTask {
             events.append(LanesOpcode.setTask)
             events.appendSignedVarint(Int64(bitPattern: task &- currentTask))
             currentTask = task
-            eventCount += 1
+            encodedEvents += 1
         }
     }
 
     /// A span began: its id, parent (0 for a root), kind, name (string id), task (0 for none),
     /// whether a task was current on this thread, and time.
+    @inlinable
     public mutating func begin(
         span: UInt64, parent: UInt64, kind: SpanKind, name: UInt32, task: UInt64, onExecutor: Bool, time: Int64
     ) {
-        let slot = Int(truncatingIfNeeded: parent & 0xFF)
-        let inheritsTask = parent != 0 && recentSpanIDs[slot] == parent && recentSpanTasks[slot] == task
+        events.reserveEvent()
+        let slot = 2 * Int(truncatingIfNeeded: parent & 0xFF)
+        let inheritsTask = parent != 0 && recentSpans[slot] == parent && recentSpans[slot + 1] == task
         prepareID(span, task: task, inheritsTask: inheritsTask)
         events.append(LanesOpcode.beginBase | (kind.rawValue & 0x0F)
             | (onExecutor ? LanesOpcode.beginOnExecutorBit : 0) | (inheritsTask ? LanesOpcode.beginInheritsTaskBit : 0))
-        let ownSlot = Int(truncatingIfNeeded: span & 0xFF)
-        recentSpanIDs[ownSlot] = span
-        recentSpanTasks[ownSlot] = task
+        let ownSlot = 2 * Int(truncatingIfNeeded: span & 0xFF)
+        recentSpans[ownSlot] = span
+        recentSpans[ownSlot + 1] = task
         appendTime(time)
         events.appendVarint(UInt64(name))
-        events.appendVarint(parent == 0 ? 0 : UInt64(bitPattern: zigzag(Int64(bitPattern: span &- parent))))
+        events.appendSignedVarint(parent == 0 ? 0 : Int64(bitPattern: span &- parent))
         nextSpanID = span &+ 1
-        eventCount += 1
+        encodedEvents += 1
     }
 
     /// A span ended normally.
+    @inlinable
     public mutating func end(span: UInt64, time: Int64) {
+        events.reserveEvent()
         events.append(LanesOpcode.end)
         appendTime(time)
         events.appendSignedVarint(reference(span))
-        eventCount += 1
+        encodedEvents += 1
     }
 
     /// A span ended by throwing; `errorMessage` is a string id (0 for none).
     public mutating func end(span: UInt64, time: Int64, errorMessage: UInt32) {
+        events.reserveEvent()
         events.append(LanesOpcode.endWithError)
         appendTime(time)
         events.appendSignedVarint(reference(span))
         events.appendVarint(UInt64(errorMessage))
-        eventCount += 1
+        encodedEvents += 1
     }
 
     /// A synchronous span ended after using `cpuNanoseconds` of its thread's CPU time.
     public mutating func end(span: UInt64, time: Int64, cpuNanoseconds: Int64) {
+        events.reserveEvent()
         events.append(LanesOpcode.endWithCPU)
         appendTime(time)
         events.appendSignedVarint(reference(span))
         events.appendVarint(UInt64(max(0, cpuNanoseconds)))
-        eventCount += 1
+        encodedEvents += 1
     }
 
     /// A span ended with an explicit status and, optionally, a CPU time (used when re-encoding
     /// recovered or imported traces).
     public mutating func end(span: UInt64, time: Int64, status: SpanStatus, cpuNanoseconds: Int64?) {
+        events.reserveEvent()
         events.append(LanesOpcode.endWithStatus)
         appendTime(time)
         events.appendSignedVarint(reference(span))
         events.append(status.rawValue)
         events.appendVarint(cpuNanoseconds.map { UInt64(max(0, $0)) + 1 } ?? 0)
-        eventCount += 1
+        encodedEvents += 1
     }
 
     /// Adds model flags (e.g. `.instant`) to a span.
     public mutating func setFlags(span: UInt64, flags: SpanFlags) {
+        events.reserveEvent()
         events.append(LanesOpcode.setFlags)
         events.appendSignedVarint(reference(span))
         events.append(flags.rawValue)
-        eventCount += 1
+        encodedEvents += 1
     }
 
     /// An attribute of `span`: key and value are string ids.
     public mutating func attribute(span: UInt64, key: UInt32, value: UInt32) {
+        events.reserveEvent()
         events.append(LanesOpcode.attribute)
         events.appendSignedVarint(reference(span))
         events.appendVarint(UInt64(key))
         events.appendVarint(UInt64(value))
-        eventCount += 1
+        encodedEvents += 1
     }
 
     /// A point event with id `span` inside `parent` (0 for none): a zero-length span of unknown
     /// kind with the `.instant` flag.
     public mutating func instant(span: UInt64, parent: UInt64, name: UInt32, task: UInt64, time: Int64) {
+        events.reserveEvent()
         prepareID(span, task: task)
         events.append(LanesOpcode.instant)
         appendTime(time)
         events.appendVarint(UInt64(name))
-        events.appendVarint(parent == 0 ? 0 : UInt64(bitPattern: zigzag(Int64(bitPattern: span &- parent))))
+        events.appendSignedVarint(parent == 0 ? 0 : Int64(bitPattern: span &- parent))
         nextSpanID = span &+ 1
-        eventCount += 1
+        encodedEvents += 1
     }
 
     /// An executor job of `task` ran on this writer's thread: enqueued, then started, then ended.
     public mutating func job(task: UInt64, enqueued: Int64, started: Int64, ended: Int64) {
+        events.reserveEvent()
         events.append(LanesOpcode.job)
         events.appendVarint(task)
         events.appendSignedVarint(started &- currentTime)
         events.appendVarint(UInt64(max(0, started &- enqueued)))
         events.appendVarint(UInt64(max(0, ended &- started)))
-        eventCount += 1
+        encodedEvents += 1
     }
 
     /// The framed, checksummed `events` record holding everything encoded since the last reset.
@@ -191,10 +213,7 @@ public struct LanesChunkEncoder: Sendable {
         payload.appendSignedVarint(baseTime)
         payload.appendVarint(firstSpanID)
         payload.appendVarint(UInt64(eventCount))
-        payload.append(contentsOf: events)
+        payload.append(contentsOf: events.bytes)
         return RecordFraming.record(type: LanesRecordType.events.rawValue, payload: payload)
     }
 }
-
-@inline(__always)
-func zigzag(_ value: Int64) -> Int64 { (value << 1) ^ (value >> 63) }

@@ -90,7 +90,7 @@ public final class LanesFileWriter {
     }
 
     /// Appends the chunk `encoder` holds (does nothing if it is empty).
-    public func write(chunk encoder: LanesChunkEncoder) throws(LanesWriteError) {
+    public func write(chunk encoder: borrowing LanesChunkEncoder) throws(LanesWriteError) {
         guard !encoder.isEmpty else { return }
         try write(record: encoder.encodedRecord(), isChunk: true)
     }
