@@ -70,7 +70,7 @@ extension Recorder {
                     try file.writeDropped(writerID: writerID, count: count, time: now)
                 }
                 for record in pending.records {
-                    try file.write(record: record)
+                    try file.write(record: record.framedRecord())
                 }
                 file.noteTime(now)
                 try file.flush()

@@ -80,6 +80,15 @@ final class Recorder: Sendable {
     @inline(__always)
     var isRunning: Bool { state.load(ordering: .relaxed) == State.running.rawValue }
 
+    /// The recorder that spans in `context` record into, unretained, or nil when nothing
+    /// records: the span path's form, which takes no reference count.
+    @inline(__always)
+    static func reference(for context: SpanContext) -> Unmanaged<Recorder>? {
+        let reference = context.recorderReference ?? processWide.load(ordering: .acquiring)
+        guard let reference, reference._withUnsafeGuaranteedRef({ $0.isRunning }) else { return nil }
+        return reference
+    }
+
     /// The recorder that spans in `context` record into, or nil when nothing records.
     @inline(__always)
     static func recorder(for context: SpanContext) -> Recorder? {
@@ -138,17 +147,17 @@ final class Recorder: Sendable {
 
     /// Takes an encoded chunk from a thread. Never blocks for longer than a short lock: when the
     /// queue is over its share of the memory limit, the chunk is dropped and its events counted.
-    func enqueue(chunk: [UInt8], events: Int, from writerID: UInt32) {
+    func enqueue(chunk: LanesEncodedChunk, from writerID: UInt32) {
         let wakeWriter = shared.withLock { state -> Bool in
             guard !state.failed, !state.closed else { return false }
             let limit = max(chunkLimit, memoryLimit - state.buffers.count * chunkLimit)
-            if state.queuedBytes + chunk.count > limit {
-                state.dropped[writerID, default: 0] += UInt64(events)
-                state.droppedTotal += UInt64(events)
+            if state.queuedBytes + chunk.byteCount > limit {
+                state.dropped[writerID, default: 0] += UInt64(chunk.eventCount)
+                state.droppedTotal += UInt64(chunk.eventCount)
                 return true
             }
             state.records.append(chunk)
-            state.queuedBytes += chunk.count
+            state.queuedBytes += chunk.byteCount
             state.peakQueuedBytes = max(state.peakQueuedBytes, state.queuedBytes)
             return state.queuedBytes * 2 >= limit
         }
@@ -210,7 +219,7 @@ struct TaskDefinition {
 /// State shared between the recording threads and the writer, behind one short lock.
 struct SharedState {
     var buffers: [ThreadBuffer] = []
-    var records: [[UInt8]] = []
+    var records: [LanesEncodedChunk] = []
     var queuedBytes = 0
     var peakQueuedBytes = 0
     var threads: [ThreadDefinition] = []

@@ -3,7 +3,9 @@ import LanesModel
 /// A span that has begun and must be ended exactly once.
 @usableFromInline
 struct OpenSpan: Sendable {
-    unowned(unsafe) let recorder: Recorder
+    /// Unretained: recorders are never deallocated.
+    let recorderReference: Unmanaged<Recorder>
+    var recorder: Recorder { recorderReference.takeUnretainedValue() }
     let id: UInt64
     /// The context for work inside the span.
     @usableFromInline let context: SpanContext
@@ -32,10 +34,23 @@ enum SpanRecorder {
         _ name: String, kind: SpanKind, attributes: KeyValuePairs<String, String>,
         parent: SpanContext, isRoot: Bool, marksExecutor: Bool, measuresCPU: Bool
     ) -> OpenSpan? {
-        guard let recorder = Recorder.recorder(for: parent) else { return nil }
+        guard let recorder = Recorder.reference(for: parent) else { return nil }
         let currentTask = TaskIdentity.current()
         let task = currentTask != 0 ? currentTask : parent.task
-        let buffer = ThreadLocalBuffers.buffer(for: recorder)
+        return ThreadLocalBuffers.reference(for: recorder)._withUnsafeGuaranteedRef { buffer in
+            begin(
+                name, kind: kind, attributes: attributes, parent: parent, task: task, currentTask: currentTask,
+                isRoot: isRoot, marksExecutor: marksExecutor, measuresCPU: measuresCPU, recorder: recorder,
+                buffer: buffer)
+        }
+    }
+
+    @inline(__always)
+    private static func begin(
+        _ name: String, kind: SpanKind, attributes: KeyValuePairs<String, String>, parent: SpanContext,
+        task: UInt64, currentTask: UInt64, isRoot: Bool, marksExecutor: Bool, measuresCPU: Bool,
+        recorder: Unmanaged<Recorder>, buffer: ThreadBuffer
+    ) -> OpenSpan {
         if currentTask != 0 { buffer.noteCurrentTask(currentTask, parentTask: parent.task) }
         let id = buffer.allocateSpanID()
         let nameID = buffer.stringID(name)
@@ -55,7 +70,8 @@ enum SpanRecorder {
             }
         }
         return OpenSpan(
-            recorder: recorder, id: id, context: SpanContext(recorder: recorder, span: id, task: task),
+            recorderReference: recorder, id: id,
+            context: SpanContext(recorderReference: recorder, span: id, task: task),
             cpuAtBegin: measuresCPU ? MonotonicClock.threadCPUTime() : -1)
     }
 
@@ -65,8 +81,14 @@ enum SpanRecorder {
     static func end(_ span: OpenSpan, error: (any Error)? = nil) {
         let cpu = span.cpuAtBegin >= 0 ? MonotonicClock.threadCPUTime() - span.cpuAtBegin : -1
         let time = MonotonicClock.now()
-        guard span.recorder.isRunning else { return }
-        let buffer = ThreadLocalBuffers.buffer(for: span.recorder)
+        guard span.recorderReference._withUnsafeGuaranteedRef({ $0.isRunning }) else { return }
+        ThreadLocalBuffers.reference(for: span.recorderReference)._withUnsafeGuaranteedRef { buffer in
+            end(span, error: error, cpu: cpu, time: time, buffer: buffer)
+        }
+    }
+
+    @inline(__always)
+    private static func end(_ span: OpenSpan, error: (any Error)?, cpu: Int64, time: Int64, buffer: ThreadBuffer) {
         if let error {
             let message = buffer.stringID(describe(error))
             if cpu >= 0 {

@@ -17,6 +17,8 @@ final class ThreadBuffer: @unchecked Sendable {
     /// Unowned: recorders are never deallocated (see `Recorder.init`), and the hot path should
     /// not retain it.
     unowned(unsafe) let recorder: Recorder
+    /// The recorder's address, to find the right buffer without touching the recorder.
+    let recorderIdentity: UnsafeMutableRawPointer
     let writerID: UInt32
 
     /// 0: free, 1: the owning thread is appending, 2: the writer is taking the events.
@@ -38,6 +40,7 @@ final class ThreadBuffer: @unchecked Sendable {
 
     init(recorder: Recorder, threadID: UInt64, threadName: String, isExecutor: Bool) {
         self.recorder = recorder
+        self.recorderIdentity = Unmanaged.passUnretained(recorder).toOpaque()
         self.writerID = recorder.allocateWriterID()
         let now = MonotonicClock.now()
         self.encoder = UnsafeMutablePointer.allocate(capacity: 1)
@@ -117,11 +120,10 @@ final class ThreadBuffer: @unchecked Sendable {
     private func handOver(now: Int64) {
         lastHandOver = now
         guard !encoder.pointee.isEmpty else { return }
-        let chunk = encoder.pointee.encodedRecord()
-        let events = encoder.pointee.eventCount
+        let chunk = encoder.pointee.chunk()
         sequence += 1
         encoder.pointee.reset(sequence: sequence, baseTime: now)
-        recorder.enqueue(chunk: chunk, events: events, from: writerID)
+        recorder.enqueue(chunk: chunk, from: writerID)
     }
 
     /// Called by the writer: takes the events of a buffer whose thread is not appending. With

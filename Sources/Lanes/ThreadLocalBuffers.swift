@@ -28,6 +28,19 @@ enum ThreadLocalBuffers {
         return slot.buffer(for: recorder)
     }
 
+    /// The calling thread's buffer for `recorder`, unretained: the span path's form, which
+    /// takes no reference count (the thread's slot keeps its buffers alive).
+    @inline(__always)
+    static func reference(for recorder: Unmanaged<Recorder>) -> Unmanaged<ThreadBuffer> {
+        if let pointer = pthread_getspecific(key),
+            let current = Unmanaged<ThreadSlot>.fromOpaque(pointer)._withUnsafeGuaranteedRef({ $0.currentReference }),
+            current._withUnsafeGuaranteedRef({ $0.recorderIdentity == recorder.toOpaque() })
+        {
+            return current
+        }
+        return Unmanaged.passUnretained(buffer(for: recorder.takeUnretainedValue()))
+    }
+
     /// Names the calling thread (one of Lanes' own) and says whether it runs task jobs, for the
     /// thread definitions written from now on.
     static func describeCurrentThread(name: String, isExecutor: Bool) {
@@ -53,7 +66,11 @@ final class ThreadSlot {
     var buffers: [ThreadBuffer] = []
     /// The buffer used last; always one of `buffers`, which keeps it alive, so reading it need
     /// not retain it.
-    unowned(unsafe) var current: ThreadBuffer?
+    var currentReference: Unmanaged<ThreadBuffer>?
+    var current: ThreadBuffer? {
+        get { currentReference?.takeUnretainedValue() }
+        set { currentReference = newValue.map { Unmanaged.passUnretained($0) } }
+    }
     var isExecutor = false
     /// Whether Lanes named this thread itself; its `isExecutor` is then final.
     var isDescribed = false

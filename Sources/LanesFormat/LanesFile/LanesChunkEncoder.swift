@@ -204,16 +204,17 @@ public struct LanesChunkEncoder: ~Copyable {
         encodedEvents += 1
     }
 
+    /// The events encoded since the last reset, with what framing them needs: cheap to take
+    /// (one copy of the bytes), so a recording thread can hand the framing and checksum to a
+    /// writer thread.
+    public func chunk() -> LanesEncodedChunk {
+        LanesEncodedChunk(
+            writerID: writerID, sequence: sequence, baseTime: baseTime, firstSpanID: firstSpanID,
+            eventCount: encodedEvents, events: Array(events.bytes))
+    }
+
     /// The framed, checksummed `events` record holding everything encoded since the last reset.
     public func encodedRecord() -> [UInt8] {
-        var payload: [UInt8] = []
-        payload.reserveCapacity(events.count + 40)
-        payload.appendVarint(UInt64(writerID))
-        payload.appendVarint(sequence)
-        payload.appendSignedVarint(baseTime)
-        payload.appendVarint(firstSpanID)
-        payload.appendVarint(UInt64(eventCount))
-        payload.append(contentsOf: events.bytes)
-        return RecordFraming.record(type: LanesRecordType.events.rawValue, payload: payload)
+        chunk().framedRecord()
     }
 }
