@@ -1,2 +1,3 @@
-// The header's functions are inline; this file gives SwiftPM a C target to build.
 #include "CLanesRuntime.h"
+
+_Thread_local void *lanes_thread_slot = 0;

@@ -1,3 +1,4 @@
+import CLanesRuntime
 import Synchronization
 
 #if canImport(Glibc)
@@ -7,6 +8,9 @@ import Darwin
 #endif
 
 /// Finds the calling thread's `ThreadBuffer` for a recorder through thread-local storage.
+///
+/// The slot is read through a C thread-local variable (fast); a pthread key holding the same
+/// slot exists only for its destructor.
 enum ThreadLocalBuffers {
     /// The pthread key whose value is the thread's `ThreadSlot`; its destructor hands the
     /// thread's last events to the writer when the thread exits.
@@ -14,6 +18,8 @@ enum ThreadLocalBuffers {
         var key = pthread_key_t()
         pthread_key_create(&key) { pointer in
             guard let pointer else { return }
+            // Spans recorded later in this thread's exit (other destructors) start a new slot.
+            lanes_set_current_thread_slot(nil)
             let slot = Unmanaged<ThreadSlot>.fromOpaque(pointer).takeRetainedValue()
             for buffer in slot.buffers { buffer.threadExited() }
         }
@@ -32,7 +38,7 @@ enum ThreadLocalBuffers {
     /// takes no reference count (the thread's slot keeps its buffers alive).
     @inline(__always)
     static func reference(for recorder: Unmanaged<Recorder>) -> Unmanaged<ThreadBuffer> {
-        if let pointer = pthread_getspecific(key),
+        if let pointer = lanes_current_thread_slot(),
             let current = Unmanaged<ThreadSlot>.fromOpaque(pointer)._withUnsafeGuaranteedRef({ $0.currentReference }),
             current._withUnsafeGuaranteedRef({ $0.recorderIdentity == recorder.toOpaque() })
         {
@@ -52,11 +58,13 @@ enum ThreadLocalBuffers {
 
     @inline(__always)
     private static func currentSlot() -> ThreadSlot {
-        if let pointer = pthread_getspecific(key) {
+        if let pointer = lanes_current_thread_slot() {
             return Unmanaged<ThreadSlot>.fromOpaque(pointer).takeUnretainedValue()
         }
         let slot = ThreadSlot()
-        pthread_setspecific(key, Unmanaged.passRetained(slot).toOpaque())
+        let retained = Unmanaged.passRetained(slot).toOpaque()
+        pthread_setspecific(key, retained)
+        lanes_set_current_thread_slot(retained)
         return slot
     }
 }
