@@ -34,7 +34,7 @@ extension Lanes {
     public static func attribute(_ key: String, _ value: String) {
         guard isRecordingAnywhere else { return }
         let context = SpanContext.innermost
-        guard context.span != 0, let recorder = Recorder.recorder(for: context) else { return }
+        guard context.span != 0, let recorder = Recorder.reference(for: context) else { return }
         SpanRecorder.attribute(span: context.span, recorder: recorder, key: key, value: value)
     }
 

@@ -58,21 +58,28 @@ package enum TracingBackend {
 
     /// Adds (or replaces, for readers that keep the last) the attribute `key` of an open span.
     package static func attribute(_ key: String, _ value: String, of span: Span) {
-        SpanRecorder.attribute(span: span.id, recorder: span.open.recorder, key: key, value: value)
+        SpanRecorder.attribute(span: span.id, recorder: span.open.recorderReference, key: key, value: value)
     }
 
     /// Records an instant child span named `name` inside `span`, with `attributes`: how a
     /// backend's span events appear in the lanes.
     package static func event(_ name: String, attributes: [(key: String, value: String)], in span: Span) {
-        let recorder = span.open.recorder
-        guard recorder.isRunning else { return }
+        let recorder = span.open.recorderReference
+        guard recorder._withUnsafeGuaranteedRef({ $0.isRunning }) else { return }
+        ThreadLocalBuffers.reference(for: recorder)._withUnsafeGuaranteedRef { buffer in
+            event(name, attributes: attributes, in: span, buffer: buffer)
+        }
+    }
+
+    private static func event(
+        _ name: String, attributes: [(key: String, value: String)], in span: Span, buffer: ThreadBuffer
+    ) {
         let currentTask = TaskIdentity.current()
         let task = currentTask != 0 ? currentTask : span.open.context.task
-        let buffer = ThreadLocalBuffers.buffer(for: recorder)
         if currentTask != 0 { buffer.noteCurrentTask(currentTask, parentTask: span.open.context.task) }
         let id = buffer.allocateSpanID()
         let nameID = buffer.stringID(name)
-        let attributeIDs = attributes.map { (buffer.stringID($0.key), buffer.stringID($0.value)) }
+        let attributeIDs = attributes.isEmpty ? [] : attributes.map { (buffer.stringID($0.key), buffer.stringID($0.value)) }
         let time = MonotonicClock.now()
         buffer.append(time: time) { encoder in
             encoder.instant(span: id, parent: span.id, name: nameID, task: task, time: time)
@@ -85,16 +92,16 @@ package enum TracingBackend {
     /// Ends `span` now, on whichever thread the caller is: with an error status and `errorMessage`
     /// (one line, shortened if long) when given, else normally.
     package static func end(_ span: Span, errorMessage: String?) {
+        guard let errorMessage else {
+            SpanRecorder.end(span.open)
+            return
+        }
         let time = MonotonicClock.now()
         let recorder = span.open.recorder
         guard recorder.isRunning else { return }
         let buffer = ThreadLocalBuffers.buffer(for: recorder)
-        if let errorMessage {
-            let message = buffer.stringID(oneLine(errorMessage))
-            buffer.append(time: time) { $0.end(span: span.id, time: time, errorMessage: message) }
-        } else {
-            buffer.append(time: time) { $0.end(span: span.id, time: time) }
-        }
+        let message = buffer.stringID(oneLine(errorMessage))
+        buffer.append(time: time) { $0.end(span: span.id, time: time, errorMessage: message) }
     }
 
     /// A one-line, bounded description of `error`, as Lanes' own spans record thrown errors.

@@ -109,13 +109,13 @@ enum SpanRecorder {
     }
 
     /// Adds an attribute to an open span.
-    static func attribute(span: UInt64, recorder: Recorder, key: String, value: String) {
-        guard recorder.isRunning else { return }
-        let buffer = ThreadLocalBuffers.buffer(for: recorder)
-        let keyID = buffer.stringID(key)
-        let valueID = buffer.stringID(value)
-        let time = MonotonicClock.now()
-        buffer.append(time: time) { $0.attribute(span: span, key: keyID, value: valueID) }
+    static func attribute(span: UInt64, recorder: Unmanaged<Recorder>, key: String, value: String) {
+        guard recorder._withUnsafeGuaranteedRef({ $0.isRunning }) else { return }
+        ThreadLocalBuffers.reference(for: recorder)._withUnsafeGuaranteedRef { buffer in
+            let keyID = buffer.stringID(key)
+            let valueID = buffer.stringID(value)
+            buffer.appendUntimed { $0.attribute(span: span, key: keyID, value: valueID) }
+        }
     }
 
     /// Records a zero-length event inside the span of `context`.

@@ -106,6 +106,18 @@ final class ThreadBuffer: @unchecked Sendable {
         owner.store(0, ordering: .releasing)
     }
 
+    /// Appends an event that carries no time (an attribute), so the caller need not read the
+    /// clock; the chunk is handed over only when full.
+    @inline(__always)
+    func appendUntimed(_ record: (inout LanesChunkEncoder) -> Void) {
+        acquire()
+        record(&encoder.pointee)
+        if encoder.pointee.byteCount >= recorder.chunkLimit {
+            handOver(now: MonotonicClock.now())
+        }
+        owner.store(0, ordering: .releasing)
+    }
+
     @inline(__always)
     private func acquire() {
         if owner.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged { return }
