@@ -32,9 +32,7 @@ struct SpanColumns {
         let count = spans.count
         var boundaries = [Int32](repeating: 0, count: laneCount + 1)
         boundaries.withUnsafeMutableBufferPointer { boundaries in
-            spans.task.withUnsafeBufferPointer { task in
-                for lane in task { boundaries[Int(lane) + 1] += 1 }
-            }
+            for lane in spans.buffer(spans.storage.task) { boundaries[Int(lane) + 1] += 1 }
             for lane in 0..<laneCount { boundaries[lane + 1] += boundaries[lane] }
         }
         // Every slot is written exactly once below (positions are a permutation), so the columns
@@ -53,12 +51,9 @@ struct SpanColumns {
         var earliest = Int64.max
         var latest = Int64.min
         var next = boundaries
-        spans.begin.withUnsafeBufferPointer { addedBegin in
-        spans.end.withUnsafeBufferPointer { addedEnd in
-        spans.name.withUnsafeBufferPointer { addedName in
-        spans.task.withUnsafeBufferPointer { addedTask in
-        spans.thread.withUnsafeBufferPointer { addedThread in
-        spans.traits.withUnsafeBufferPointer { addedTraits in
+        let storage = spans.storage
+        let addedBegin = storage.begin, addedEnd = storage.end, addedName = storage.name
+        let addedTask = storage.task, addedThread = storage.thread, addedTraits = storage.traits
         begin.withUnsafeMutableBufferPointer { begin in
         end.withUnsafeMutableBufferPointer { end in
         name.withUnsafeMutableBufferPointer { name in
@@ -85,14 +80,14 @@ struct SpanColumns {
                 earliest = min(earliest, spanBegin)
                 latest = max(latest, spanEnd)
             }
-        }}}}}}}}}}}}}}}
+        }}}}}}}}}
         earliestBegin = earliest
         latestEnd = latest
         laneRanges = IndexRanges(boundaries: boundaries)
         laneLongestSpan = longest.map(DurationBound.encode)
         sortLanes(position: &position)
         newIndexOfOld = position
-        parent = Self.remapParents(spans.parent, newIndexOfOld: position)
+        parent = Self.remapParents(spans.buffer(spans.storage.parent), newIndexOfOld: position)
     }
 
     /// Sorts any lane not in (begin, thread, insertion order), keeping `position` current.
@@ -133,15 +128,13 @@ struct SpanColumns {
 
     /// The parent column in final order: `parent[newIndexOfOld[i]]` is the final index of added
     /// span `i`'s parent, or -1 for a root or a parent index out of range.
-    private static func remapParents(_ addedParent: [Int32], newIndexOfOld: [Int32]) -> [Int32] {
+    private static func remapParents(_ addedParent: UnsafeBufferPointer<Int32>, newIndexOfOld: [Int32]) -> [Int32] {
         let count = addedParent.count
         return [Int32](unsafeUninitializedCapacity: count) { parent, initialized in
-            addedParent.withUnsafeBufferPointer { addedParent in
-                newIndexOfOld.withUnsafeBufferPointer { newIndexOfOld in
-                    for index in 0..<count {
-                        let old = addedParent[index]
-                        parent[Int(newIndexOfOld[index])] = old >= 0 && Int(old) < count ? newIndexOfOld[Int(old)] : -1
-                    }
+            newIndexOfOld.withUnsafeBufferPointer { newIndexOfOld in
+                for index in 0..<count {
+                    let old = addedParent[index]
+                    parent[Int(newIndexOfOld[index])] = old >= 0 && Int(old) < count ? newIndexOfOld[Int(old)] : -1
                 }
             }
             initialized = count

@@ -7,12 +7,12 @@ extension TraceBuilder {
         var spans = self.spans
         // Every span needs a lane; spans whose task is unknown go to a lane of their own.
         let laneCount = taskIDs.count
-        if spans.task.contains(where: { $0 < 0 || Int($0) >= laneCount }) {
+        if spans.buffer(spans.storage.task).contains(where: { $0 < 0 || Int($0) >= laneCount }) {
             let orphanLane = Int32(laneCount)
             taskIDs.append(UInt64.max)
             taskNames.append(strings.intern("(no task)"))
-            spans.task.withUnsafeMutableBufferPointer { task in
-                for index in task.indices where task[index] < 0 || task[index] >= orphanLane { task[index] = orphanLane }
+            for index in 0..<spans.count where spans.task(index) < 0 || spans.task(index) >= orphanLane {
+                spans.setTask(orphanLane, of: index)
             }
         }
         var columns = SpanColumns(spans, laneCount: taskIDs.count)

@@ -120,33 +120,29 @@ public struct TraceBuilder: Sendable {
     /// Sets the end time and status of span `span` (for readers that see begin and end apart).
     @inlinable
     public mutating func endSpan(_ span: Int32, at end: Int64, status: SpanStatus = .ok) {
-        let index = Int(span)
-        spans.end[index] = max(spans.begin[index], end)
-        var traits = SpanTraits(rawValue: spans.traits[index])
-        traits.status = status
-        spans.traits[index] = traits.rawValue
+        spans.end(Int(span), at: end, status: status)
     }
 
     /// The task (lane) index of span `span`.
     @inlinable
-    public func task(ofSpan span: Int32) -> Int32 { spans.task[Int(span)] }
+    public func task(ofSpan span: Int32) -> Int32 { spans.task(Int(span)) }
 
     /// Moves span `span` to task (lane) `task`.
     public mutating func setTask(of span: Int32, to task: Int32) {
-        spans.task[Int(span)] = task
+        spans.setTask(task, of: Int(span))
     }
 
     /// Sets the parent of span `span`.
     public mutating func setParent(of span: Int32, to parent: Int32) {
-        spans.parent[Int(span)] = parent
+        spans.setParent(parent, of: Int(span))
     }
 
     /// Adds flags to span `span`.
     @inlinable
     public mutating func addFlags(_ extra: SpanFlags, to span: Int32) {
-        var traits = SpanTraits(rawValue: spans.traits[Int(span)])
+        var traits = spans.traits(Int(span))
         traits.flags.formUnion(extra)
-        spans.traits[Int(span)] = traits.rawValue
+        spans.setTraits(traits, of: Int(span))
     }
 
     /// Records the thread CPU time of span `span`.

@@ -315,8 +315,9 @@ struct LanesFileDecoder {
                     let flags: SpanFlags = opcode & LanesOpcode.beginOnExecutorBit != 0 ? .onExecutor : []
                     var spanTask: Int32
                     var deferred = false
+                    let parentIndex = parent == 0 ? nil : spanIndex(ofID: parent)
                     if opcode & LanesOpcode.beginInheritsTaskBit != 0 {
-                        if let parentIndex = spanIndex(ofID: parent) {
+                        if let parentIndex {
                             spanTask = builder.task(ofSpan: parentIndex)
                         } else {
                             // The parent is in a chunk not read yet: settle it at the end.
@@ -328,7 +329,7 @@ struct LanesFileDecoder {
                         if task < 0 { task = taskIndex(ofID: taskID) }
                         spanTask = task
                     }
-                    beginSpan(id: id, parent: parent, name: string(name), kind: kind, flags: flags, time: time, task: spanTask, thread: thread)
+                    beginSpan(id: id, parent: parent, parentIndex: parentIndex, name: string(name), kind: kind, flags: flags, time: time, task: spanTask, thread: thread)
                     if deferred { spansInheritingTask.append((Int32(builder.spanCount - 1), parent)) }
                     complete = true
                 }
@@ -380,7 +381,7 @@ struct LanesFileDecoder {
                     nextID = nextID &+ 1
                     let parent = parentReference == 0 ? 0 : id &- UInt64(bitPattern: unzigzag(parentReference))
                     if task < 0 { task = taskIndex(ofID: taskID) }
-                    beginSpan(id: id, parent: parent, name: string(name), kind: .unknown, flags: .instant, time: time, task: task, thread: thread)
+                    beginSpan(id: id, parent: parent, parentIndex: parent == 0 ? nil : spanIndex(ofID: parent), name: string(name), kind: .unknown, flags: .instant, time: time, task: task, thread: thread)
                     endSpan(id: id, time: time, status: .ok, cpu: nil)
                     complete = true
                 case LanesOpcode.job:
@@ -415,14 +416,14 @@ struct LanesFileDecoder {
     func unzigzag(_ raw: UInt64) -> Int64 { Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1))) }
 
     @inline(__always)
-    mutating func beginSpan(id: UInt64, parent: UInt64, name: UInt32, kind: SpanKind, flags: SpanFlags, time: Int64, task: Int32, thread: Int32) {
-        var parentIndex: Int32 = -1
-        if parent != 0 {
-            if let known = spanIndex(ofID: parent) { parentIndex = known }
-        }
+    /// Adds span `id`, whose parent is file span `parent` (0: none) and, if it was read already,
+    /// builder span `parentIndex`.
+    mutating func beginSpan(
+        id: UInt64, parent: UInt64, parentIndex: Int32?, name: UInt32, kind: SpanKind, flags: SpanFlags, time: Int64, task: Int32, thread: Int32
+    ) {
         let index = builder.addSpan(
-            name: name, kind: kind, begin: time, end: time, parent: parentIndex, task: task, thread: thread, flags: flags)
-        if parent != 0 && parentIndex < 0 { unresolvedParents.append((index, parent)) }
+            name: name, kind: kind, begin: time, end: time, parent: parentIndex ?? -1, task: task, thread: thread, flags: flags)
+        if parent != 0 && parentIndex == nil { unresolvedParents.append((index, parent)) }
         if index & 63 == 0 { ended.append(0) }
         remember(id: id, index: index)
         if !pendingEnds.isEmpty, let pending = pendingEnds.removeValue(forKey: id) {
