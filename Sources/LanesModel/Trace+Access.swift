@@ -59,7 +59,7 @@ extension Trace {
     /// Costs O(log n + k): a binary search bounded by the lane's longest span.
     public func spans(inLane task: Int, overlapping from: Int64, _ to: Int64) -> [Int32] {
         let range = laneRanges[task]
-        let lower = saturatingDifference(from, laneLongestSpan[task])
+        let lower = saturatingDifference(from, longestSpanBound(inLane: task))
         // An ArraySlice's indexes are those of the whole array: no offset to add.
         var index = spanBegin[Int(range.lowerBound)..<Int(range.upperBound)]
             .partitioningIndex { $0 >= lower }
@@ -70,6 +70,9 @@ extension Trace {
         }
         return result
     }
+
+    /// An upper bound on the duration of the longest span in lane `task` (exact below 2.1 s).
+    public func longestSpanBound(inLane task: Int) -> Int64 { DurationBound.decode(laneLongestSpan[task]) }
 
     /// The slices of task `task`, in start order.
     public func slices(ofTask task: Int) -> ArraySlice<TaskStateSlice> {

@@ -5,14 +5,13 @@ extension Trace {
     public var memoryFootprint: Int {
         func bytes<T>(_ array: [T]) -> Int { array.capacity * MemoryLayout<T>.stride }
         var total = bytes(spanBegin) + bytes(spanEnd) + bytes(spanName) + bytes(spanParent)
-            + bytes(spanTask) + bytes(spanThread) + bytes(spanKind) + bytes(spanStatus) + bytes(spanFlags)
+            + bytes(spanTask) + bytes(spanThread) + bytes(spanTraits)
             + bytes(laneRanges.boundaries) + bytes(laneLongestSpan) + bytes(childStart) + bytes(children) + bytes(roots)
             + bytes(cpuSpans) + bytes(cpuNanoseconds) + bytes(attributes)
             + bytes(slices) + bytes(sliceRanges.boundaries) + bytes(slicesByThread)
-            + bytes(threads) + bytes(tasks)
+            + bytes(threads) + tasks.memoryFootprint
         for string in strings.strings { total += string.utf8.count + 16 }
         total += strings.count * 24  // the index dictionary, roughly
-        for task in tasks { total += task.name.utf8.count }
         return total
     }
 }

@@ -14,7 +14,7 @@ public struct Trace: Sendable {
     /// Threads, by index (`spanThread` and slice thread columns refer to these).
     public let threads: [ThreadInfo]
     /// Tasks (lanes), by index (`spanTask` and slice task columns refer to these).
-    public let tasks: [TaskInfo]
+    public let tasks: TaskTable
 
     // MARK: Span columns, sorted by (task, begin, original order)
 
@@ -30,17 +30,20 @@ public struct Trace: Sendable {
     public let spanTask: [Int32]
     /// Thread index each span began on, or -1 if unknown.
     public let spanThread: [Int32]
-    /// Kind of each span.
-    public let spanKind: [SpanKind]
-    /// How each span ended.
-    public let spanStatus: [SpanStatus]
-    /// Flags of each span.
-    public let spanFlags: [SpanFlags]
+    /// Kind, status and flags of each span, packed into one byte (see `SpanTraits`).
+    public let spanTraits: [UInt8]
+    /// Kind of each span (a view of `spanTraits`).
+    public let spanKind: SpanKindColumn
+    /// How each span ended (a view of `spanTraits`).
+    public let spanStatus: SpanStatusColumn
+    /// Flags of each span (a view of `spanTraits`).
+    public let spanFlags: SpanFlagsColumn
 
     /// `laneRanges[task]` is the range of span indices belonging to that task.
     public let laneRanges: IndexRanges
-    /// The longest span duration in each lane, to bound window searches.
-    public let laneLongestSpan: [Int64]
+    /// An upper bound on the longest span duration in each lane, to bound window searches
+    /// (`DurationBound` codes; read with `longestSpanBound(inLane:)`).
+    let laneLongestSpan: [UInt32]
     /// Children of span `i` are `children[childStart[i] ..< childStart[i + 1]]`, in begin order.
     public let childStart: [Int32]
     /// See `childStart`.
@@ -79,10 +82,10 @@ public struct Trace: Sendable {
     public var wallNanoseconds: Int64 { endTime - startTime }
 
     init(
-        metadata: TraceMetadata, strings: StringTable, threads: [ThreadInfo], tasks: [TaskInfo],
+        metadata: TraceMetadata, strings: StringTable, threads: [ThreadInfo], tasks: TaskTable,
         spanBegin: [Int64], spanEnd: [Int64], spanName: [UInt32], spanParent: [Int32],
-        spanTask: [Int32], spanThread: [Int32], spanKind: [SpanKind], spanStatus: [SpanStatus],
-        spanFlags: [SpanFlags], laneRanges: IndexRanges, laneLongestSpan: [Int64],
+        spanTask: [Int32], spanThread: [Int32], spanTraits: [UInt8],
+        laneRanges: IndexRanges, laneLongestSpan: [UInt32],
         childStart: [Int32], children: [Int32], roots: [Int32],
         cpuSpans: [Int32], cpuNanoseconds: [Int64], attributes: [SpanAttribute],
         slices: [TaskStateSlice], sliceRanges: IndexRanges, slicesByThread: [Int32],
@@ -98,9 +101,10 @@ public struct Trace: Sendable {
         self.spanParent = spanParent
         self.spanTask = spanTask
         self.spanThread = spanThread
-        self.spanKind = spanKind
-        self.spanStatus = spanStatus
-        self.spanFlags = spanFlags
+        self.spanTraits = spanTraits
+        self.spanKind = SpanKindColumn(traits: spanTraits)
+        self.spanStatus = SpanStatusColumn(traits: spanTraits)
+        self.spanFlags = SpanFlagsColumn(traits: spanTraits)
         self.laneRanges = laneRanges
         self.laneLongestSpan = laneLongestSpan
         self.childStart = childStart

@@ -33,7 +33,7 @@ public enum LanesFileReader {
         let estimatedSpans = min(bytes.count / 8, 1 << 26)
         decoder.builder.reserveSpans(estimatedSpans)
         decoder.builder.reserveSlices(estimatedSpans / 2)
-        decoder.ended.reserveCapacity(estimatedSpans)
+        decoder.ended.reserveCapacity(estimatedSpans / 64 + 1)
         decoder.denseSpanIndex.reserveCapacity(estimatedSpans + 1024)
         bytes.withUnsafeBytes { buffer in
             decoder.decodeRecords(buffer, from: magic.count + 2)
@@ -56,7 +56,8 @@ struct LanesFileDecoder {
     var sparseTaskIndex: [UInt64: Int32] = [:]
     /// Spans whose parent had not been read when they began: resolved at the end.
     var unresolvedParents: [(span: Int32, parentID: UInt64)] = []
-    var ended: [Bool] = []
+    /// One bit per added span: set once the span has ended (a second end is ignored).
+    var ended: [UInt64] = []
     var pendingEnds: [UInt64: (time: Int64, status: SpanStatus, cpu: Int64?)] = [:]
     var pendingAttributes: [UInt64: [(key: UInt32, value: UInt32)]] = [:]
     var pendingFlags: [UInt64: SpanFlags] = [:]
@@ -196,7 +197,7 @@ struct LanesFileDecoder {
                 else { return noteUndecodable() }
                 taskID = taskID &+ UInt64(bitPattern: delta)
                 let index = taskIndex(ofID: taskID)
-                if name != 0 { builder.setName(ofTask: index, to: builder.strings[string(name)]) }
+                if name != 0 { builder.setName(ofTask: index, toString: string(name)) }
             }
         case .dropped:
             guard cursor.readVarint() != nil, let count = cursor.readVarint(), let time = cursor.readSignedVarint()
@@ -314,8 +315,9 @@ struct LanesFileDecoder {
                     let flags: SpanFlags = opcode & LanesOpcode.beginOnExecutorBit != 0 ? .onExecutor : []
                     var spanTask: Int32
                     var deferred = false
+                    let parentIndex = parent == 0 ? nil : spanIndex(ofID: parent)
                     if opcode & LanesOpcode.beginInheritsTaskBit != 0 {
-                        if let parentIndex = spanIndex(ofID: parent) {
+                        if let parentIndex {
                             spanTask = builder.task(ofSpan: parentIndex)
                         } else {
                             // The parent is in a chunk not read yet: settle it at the end.
@@ -327,7 +329,7 @@ struct LanesFileDecoder {
                         if task < 0 { task = taskIndex(ofID: taskID) }
                         spanTask = task
                     }
-                    beginSpan(id: id, parent: parent, name: string(name), kind: kind, flags: flags, time: time, task: spanTask, thread: thread)
+                    beginSpan(id: id, parent: parent, parentIndex: parentIndex, name: string(name), kind: kind, flags: flags, time: time, task: spanTask, thread: thread)
                     if deferred { spansInheritingTask.append((Int32(builder.spanCount - 1), parent)) }
                     complete = true
                 }
@@ -379,7 +381,7 @@ struct LanesFileDecoder {
                     nextID = nextID &+ 1
                     let parent = parentReference == 0 ? 0 : id &- UInt64(bitPattern: unzigzag(parentReference))
                     if task < 0 { task = taskIndex(ofID: taskID) }
-                    beginSpan(id: id, parent: parent, name: string(name), kind: .unknown, flags: .instant, time: time, task: task, thread: thread)
+                    beginSpan(id: id, parent: parent, parentIndex: parent == 0 ? nil : spanIndex(ofID: parent), name: string(name), kind: .unknown, flags: .instant, time: time, task: task, thread: thread)
                     endSpan(id: id, time: time, status: .ok, cpu: nil)
                     complete = true
                 case LanesOpcode.job:
@@ -414,15 +416,15 @@ struct LanesFileDecoder {
     func unzigzag(_ raw: UInt64) -> Int64 { Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1))) }
 
     @inline(__always)
-    mutating func beginSpan(id: UInt64, parent: UInt64, name: UInt32, kind: SpanKind, flags: SpanFlags, time: Int64, task: Int32, thread: Int32) {
-        var parentIndex: Int32 = -1
-        if parent != 0 {
-            if let known = spanIndex(ofID: parent) { parentIndex = known }
-        }
+    /// Adds span `id`, whose parent is file span `parent` (0: none) and, if it was read already,
+    /// builder span `parentIndex`.
+    mutating func beginSpan(
+        id: UInt64, parent: UInt64, parentIndex: Int32?, name: UInt32, kind: SpanKind, flags: SpanFlags, time: Int64, task: Int32, thread: Int32
+    ) {
         let index = builder.addSpan(
-            name: name, kind: kind, begin: time, end: time, parent: parentIndex, task: task, thread: thread, flags: flags)
-        if parent != 0 && parentIndex < 0 { unresolvedParents.append((index, parent)) }
-        ended.append(false)
+            name: name, kind: kind, begin: time, end: time, parent: parentIndex ?? -1, task: task, thread: thread, flags: flags)
+        if parent != 0 && parentIndex == nil { unresolvedParents.append((index, parent)) }
+        if index & 63 == 0 { ended.append(0) }
         remember(id: id, index: index)
         if !pendingEnds.isEmpty, let pending = pendingEnds.removeValue(forKey: id) {
             endSpan(id: id, time: pending.time, status: pending.status, cpu: pending.cpu)
@@ -442,15 +444,17 @@ struct LanesFileDecoder {
             if pendingEnds.count < 1 << 22 { pendingEnds[id] = (time, status, cpu) }
             return
         }
-        guard !ended[Int(index)] else { return }
-        ended[Int(index)] = true
+        let word = Int(index) >> 6
+        let bit: UInt64 = 1 << UInt64(index & 63)
+        guard ended[word] & bit == 0 else { return }
+        ended[word] |= bit
         builder.endSpan(index, at: time, status: status)
         if let cpu { builder.setCPUTime(of: index, nanoseconds: cpu) }
     }
 
     mutating func attach(id: UInt64, key: UInt32, value: UInt32) {
         if let index = spanIndex(ofID: id) {
-            builder.addAttribute(to: index, key: builder.strings[key], value: builder.strings[value])
+            builder.addAttribute(to: index, keyString: key, valueString: value)
         } else if pendingAttributes.count < 1 << 20 {
             pendingAttributes[id, default: []].append((key, value))
         }
@@ -487,7 +491,7 @@ struct LanesFileDecoder {
         }
         var openSpans = 0
         let closingTime = latestTime == .min ? 0 : latestTime
-        for index in ended.indices where !ended[index] {
+        for index in 0..<builder.spanCount where ended[index >> 6] & (1 << UInt64(index & 63)) == 0 {
             openSpans += 1
             builder.endSpan(Int32(index), at: closingTime, status: .unfinished)
         }
