@@ -99,7 +99,7 @@ public struct LanesChunkEncoder: ~Copyable {
 
     /// A span began: its id, parent (0 for a root), kind, name (string id), task (0 for none),
     /// whether a task was current on this thread, and time.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func begin(
         span: UInt64, parent: UInt64, kind: SpanKind, name: UInt32, task: UInt64, onExecutor: Bool, time: Int64
     ) {
@@ -120,7 +120,7 @@ public struct LanesChunkEncoder: ~Copyable {
     }
 
     /// A span ended normally.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func end(span: UInt64, time: Int64) {
         events.reserveEvent()
         events.append(LanesOpcode.end)
