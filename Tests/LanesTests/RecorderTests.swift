@@ -26,6 +26,31 @@ struct RecorderTests {
         #expect(!trace.spanFlags[span].contains(.onExecutor))
     }
 
+    @Test("threads that exit hand over their events and unregister their buffers")
+    func exitingThreadsHandOver() async throws {
+        let path = TraceFixtures.temporaryPath("exiting.lanes")
+        let recording = try Lanes.record(to: path)
+        let registeredBefore = recording.recorder.shared.withLock { $0.buffers.count }
+        for _ in 0..<3 {
+            var thread = pthread_t()
+            let created = pthread_create(&thread, nil, { _ in
+                Lanes.syncSpan("short-lived") {}
+                Lanes.syncSpan("short-lived") {}
+                return nil
+            }, nil)
+            try #require(created == 0)
+            pthread_join(thread, nil)
+        }
+        // Each thread's exit destructor handed its events over and unregistered its buffer.
+        let registeredAfter = recording.recorder.shared.withLock { $0.buffers.count }
+        recording.finish()
+        #expect(registeredAfter == registeredBefore)
+        let trace = try TraceFixtures.load(path)
+        let spans = (0..<trace.spanCount).filter { trace.name(ofSpan: $0) == "short-lived" }
+        #expect(spans.count == 6)
+        #expect(Set(spans.map { trace.spanThread[$0] }).count == 3, "one thread per pair of spans")
+    }
+
     @Test("a tiny memory cap drops events, counts them in the file and never exceeds the cap")
     func dropsUnderTinyCap() async throws {
         // A FIFO nobody reads yet stands for a disk slower than the app: the writer blocks in
