@@ -115,9 +115,10 @@ public final class TaskStateExecutor: TaskExecutor, Sendable {
 
     private func record(task: UInt64, enqueued: Int64, started: Int64, ended: Int64) {
         guard Recorder.runningCount.load(ordering: .relaxed) > 0,
-            let recorder = Recorder.recorder(for: SpanContext(recorder: scopedRecorder, span: 0, task: 0))
+            let recorder = Recorder.reference(for: SpanContext(recorder: scopedRecorder, span: 0, task: 0))
         else { return }
-        let buffer = ThreadLocalBuffers.buffer(for: recorder)
-        buffer.append(time: ended) { $0.job(task: task, enqueued: enqueued, started: started, ended: ended) }
+        ThreadLocalBuffers.reference(for: recorder)._withUnsafeGuaranteedRef { buffer in
+            buffer.append(time: ended) { $0.job(task: task, enqueued: enqueued, started: started, ended: ended) }
+        }
     }
 }
