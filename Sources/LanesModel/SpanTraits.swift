@@ -38,41 +38,41 @@ public struct SpanTraits: Sendable, Hashable {
     }
 }
 
-/// The kind of each span, read from the trace's packed traits column.
-public struct SpanKindColumn: RandomAccessCollection, Sendable, Equatable {
+/// A span property kept in the packed traits byte: kind, status or flags.
+public protocol PackedSpanTrait: Sendable, Equatable {
+    /// This property of the span whose traits are `traits`.
+    static func unpacked(from traits: SpanTraits) -> Self
+}
+
+extension SpanKind: PackedSpanTrait {
+    @inlinable public static func unpacked(from traits: SpanTraits) -> SpanKind { traits.kind }
+}
+
+extension SpanStatus: PackedSpanTrait {
+    @inlinable public static func unpacked(from traits: SpanTraits) -> SpanStatus { traits.status }
+}
+
+extension SpanFlags: PackedSpanTrait {
+    @inlinable public static func unpacked(from traits: SpanTraits) -> SpanFlags { traits.flags }
+}
+
+/// One property of each span, read from the trace's packed traits column, so that
+/// `trace.spanKind[span]` reads like a column of its own.
+public struct SpanTraitColumn<Trait: PackedSpanTrait>: RandomAccessCollection, Sendable, Equatable {
     @usableFromInline let traits: [UInt8]
 
     init(traits: [UInt8]) { self.traits = traits }
 
     @inlinable public var startIndex: Int { 0 }
     @inlinable public var endIndex: Int { traits.count }
-    @inlinable public subscript(span: Int) -> SpanKind { SpanTraits(rawValue: traits[span]).kind }
+    @inlinable public subscript(span: Int) -> Trait { Trait.unpacked(from: SpanTraits(rawValue: traits[span])) }
 
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.elementsEqual(rhs) }
 }
 
-/// How each span ended, read from the trace's packed traits column.
-public struct SpanStatusColumn: RandomAccessCollection, Sendable, Equatable {
-    @usableFromInline let traits: [UInt8]
-
-    init(traits: [UInt8]) { self.traits = traits }
-
-    @inlinable public var startIndex: Int { 0 }
-    @inlinable public var endIndex: Int { traits.count }
-    @inlinable public subscript(span: Int) -> SpanStatus { SpanTraits(rawValue: traits[span]).status }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.elementsEqual(rhs) }
-}
-
-/// The flags of each span, read from the trace's packed traits column.
-public struct SpanFlagsColumn: RandomAccessCollection, Sendable, Equatable {
-    @usableFromInline let traits: [UInt8]
-
-    init(traits: [UInt8]) { self.traits = traits }
-
-    @inlinable public var startIndex: Int { 0 }
-    @inlinable public var endIndex: Int { traits.count }
-    @inlinable public subscript(span: Int) -> SpanFlags { SpanTraits(rawValue: traits[span]).flags }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.elementsEqual(rhs) }
-}
+/// The kind of each span.
+public typealias SpanKindColumn = SpanTraitColumn<SpanKind>
+/// How each span ended.
+public typealias SpanStatusColumn = SpanTraitColumn<SpanStatus>
+/// The flags of each span.
+public typealias SpanFlagsColumn = SpanTraitColumn<SpanFlags>
