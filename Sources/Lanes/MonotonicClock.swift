@@ -1,3 +1,4 @@
+import CLanesRuntime
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -7,12 +8,12 @@ import Darwin
 /// The clocks Lanes records with: the monotonic clock for every timestamp, and the calling
 /// thread's CPU clock for synchronous spans.
 enum MonotonicClock {
-    /// Nanoseconds on CLOCK_MONOTONIC: the time base of every `.lanes` file.
+    /// Nanoseconds on CLOCK_MONOTONIC's scale: the time base of every `.lanes` file. Read from
+    /// the processor's time-stamp counter once `CounterClockCalibration` has measured it,
+    /// else from `clock_gettime`.
     @inline(__always)
     static func now() -> Int64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Int64(time.tv_sec) &* 1_000_000_000 &+ Int64(time.tv_nsec)
+        lanes_monotonic_nanoseconds()
     }
 
     /// CPU time consumed by the calling thread, in nanoseconds. A system call (about 0.5 µs),

@@ -14,6 +14,7 @@ extension Recorder {
 
     private func runWriter() {
         while true {
+            CounterClockCalibration.advance()
             _ = wake.wait(timeout: .now() + .nanoseconds(Int(flushInterval)))
             let finishing = !isRunning
             writeCycle(final: finishing)

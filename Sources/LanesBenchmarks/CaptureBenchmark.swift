@@ -35,6 +35,7 @@ enum CaptureBenchmark {
         for _ in 0..<5 { asyncSpan.append(await asyncSpans(spans)) }
         let asyncMedian = middle(asyncSpan)
         print(line("async span with parent propagation", asyncMedian))
+        print("  span clock: \(CounterClockCalibration.description)")
         var twoThreads = [Double]()
         for _ in 0..<5 { twoThreads.append(await asyncSpansOnTwoTasks(spans)) }
         let twoMedian = middle(twoThreads)

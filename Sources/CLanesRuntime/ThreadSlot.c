@@ -1,3 +1,3 @@
-#include "CLanesRuntime.h"
+#include "LanesThreadSlot.h"
 
 _Thread_local void *lanes_thread_slot = 0;
