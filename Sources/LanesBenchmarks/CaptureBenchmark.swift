@@ -1,3 +1,4 @@
+import CLanesRuntime
 import Foundation
 import InMemoryTracing
 import Lanes
@@ -10,8 +11,8 @@ import Glibc
 /// `swift run -c release LanesBenchmarks capture [SPANS] [SECONDS]`: what recording costs.
 ///
 /// Nanoseconds per span (begin + end) for a sync span, an async span under a parent, the same
-/// nesting through swift-distributed-tracing's InMemoryTracer, and two monotonic clock reads
-/// (the floor); two threads recording at once against one; the task-state executor against the
+/// nesting through swift-distributed-tracing's InMemoryTracer, two `clock_gettime` monotonic
+/// clock reads (the floor) and two reads of the span clock Lanes uses; two threads recording at once against one; the task-state executor against the
 /// default executor on 100,000 `Task.yield()`s; and memory over a sustained recording against
 /// the cap. Each figure is the median of 5 runs. Traces go to /dev/null so the disk is not
 /// measured.
@@ -36,6 +37,8 @@ enum CaptureBenchmark {
         let asyncMedian = middle(asyncSpan)
         print(line("async span with parent propagation", asyncMedian))
         print("  span clock: \(CounterClockCalibration.description)")
+        let spanClock = median { perIteration(spans) { _ = twoSpanClockReads() } }
+        print(line("two reads of that span clock", spanClock))
         var twoThreads = [Double]()
         for _ in 0..<5 { twoThreads.append(await asyncSpansOnTwoTasks(spans)) }
         let twoMedian = middle(twoThreads)
@@ -57,6 +60,7 @@ enum CaptureBenchmark {
 
     // MARK: Span costs
 
+    /// Two `clock_gettime(CLOCK_MONOTONIC)` calls: the floor the issue sets the span against.
     @inline(never)
     static func twoClockReads() -> Int64 {
         var first = timespec()
@@ -64,6 +68,14 @@ enum CaptureBenchmark {
         clock_gettime(CLOCK_MONOTONIC, &first)
         clock_gettime(CLOCK_MONOTONIC, &second)
         return Int64(second.tv_nsec &- first.tv_nsec)
+    }
+
+    /// Two reads of the clock spans are timed with (the counter once calibrated).
+    @inline(never)
+    static func twoSpanClockReads() -> Int64 {
+        let first = lanes_monotonic_nanoseconds()
+        let second = lanes_monotonic_nanoseconds()
+        return second &- first
     }
 
     static func asyncSpans(_ count: Int) async -> Double {
