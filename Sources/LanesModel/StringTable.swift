@@ -22,6 +22,15 @@ public struct StringTable: Sendable {
     /// The index of `string` if it was interned, without adding it.
     public func index(of string: String) -> UInt32? { indexByString[string] }
 
+    /// Makes room for `additional` more strings, so that a reader adding many at once does not
+    /// regrow and rehash the table repeatedly.
+    /// Grows at least geometrically, so many small calls stay linear overall.
+    public mutating func reserveCapacity(adding additional: Int) {
+        let needed = strings.count + max(0, additional)
+        if needed > strings.capacity { strings.reserveCapacity(max(needed, 2 * strings.capacity)) }
+        if needed > indexByString.capacity { indexByString.reserveCapacity(max(needed, 2 * indexByString.capacity)) }
+    }
+
     /// The string at `index`; an out-of-range index reads as the empty string.
     public subscript(index: UInt32) -> String {
         Int(index) < strings.count ? strings[Int(index)] : ""
