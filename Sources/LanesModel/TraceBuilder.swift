@@ -129,7 +129,7 @@ public struct TraceBuilder: Sendable {
     }
 
     /// Sets the end time and status of span `span` (for readers that see begin and end apart).
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func endSpan(_ span: Int32, at end: Int64, status: SpanStatus = .ok) {
         spans.end(Int(span), at: end, status: status)
     }

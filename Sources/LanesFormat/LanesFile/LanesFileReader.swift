@@ -33,8 +33,6 @@ public enum LanesFileReader {
         let estimatedSpans = min(bytes.count / 8, 1 << 26)
         decoder.builder.reserveSpans(estimatedSpans)
         decoder.builder.reserveSlices(estimatedSpans / 2)
-        decoder.ended.reserveCapacity(estimatedSpans / 64 + 1)
-        decoder.denseSpanIndex.reserveCapacity(estimatedSpans + 1024)
         bytes.withUnsafeBytes { buffer in
             decoder.decodeRecords(buffer, from: magic.count + 2)
         }
@@ -43,13 +41,13 @@ public enum LanesFileReader {
 }
 
 /// The decoding state of one file: string and id maps, open spans, damage accounting.
-struct LanesFileDecoder {
+struct LanesFileDecoder: ~Copyable {
     var builder = TraceBuilder(metadata: TraceMetadata(sourceFormat: "lanes", finishedCleanly: false))
     /// File string id → builder string id.
     var fileStrings: [UInt32] = [0]
     var threadOfWriter: [UInt32: Int32] = [:]
     /// Span id → builder index + 1 (0: not seen), for ids below `denseIDLimit`.
-    var denseSpanIndex: [Int32] = []
+    var denseSpanIndex = GrowableTable<Int32>()
     var sparseSpanIndex: [UInt64: Int32] = [:]
     /// Task id → builder index + 1 (0: not seen), for small ids; larger ids in the dictionary.
     var denseTaskIndex: [Int32] = []
@@ -57,7 +55,7 @@ struct LanesFileDecoder {
     /// Spans whose parent had not been read when they began: resolved at the end.
     var unresolvedParents: [(span: Int32, parentID: UInt64)] = []
     /// One bit per added span: set once the span has ended (a second end is ignored).
-    var ended: [UInt64] = []
+    var ended = GrowableTable<UInt64>()
     var pendingEnds: [UInt64: (time: Int64, status: SpanStatus, cpu: Int64?)] = [:]
     var pendingAttributes: [UInt64: [(key: UInt32, value: UInt32)]] = [:]
     var pendingFlags: [UInt64: SpanFlags] = [:]
@@ -285,7 +283,7 @@ struct LanesFileDecoder {
             if id >= UInt64(denseSpanIndex.count) {
                 var newCount = max(1024, denseSpanIndex.count * 2)
                 while UInt64(newCount) <= id { newCount *= 2 }
-                denseSpanIndex.append(contentsOf: repeatElement(0, count: min(newCount, Int(limit)) - denseSpanIndex.count))
+                denseSpanIndex.grow(to: min(newCount, Int(limit)))
             }
             denseSpanIndex[Int(id)] = index + 1
         } else {
