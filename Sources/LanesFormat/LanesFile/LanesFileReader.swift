@@ -322,9 +322,13 @@ struct LanesFileDecoder: ~Copyable {
         }
         var openSpans = 0
         let closingTime = latestTime == .min ? 0 : latestTime
-        for index in 0..<builder.spanCount where ended[index >> 6] & (1 << UInt64(index & 63)) == 0 {
-            openSpans += 1
-            builder.endSpan(Int32(index), at: closingTime, status: .unfinished)
+        let spanCount = builder.spanCount
+        for word in 0..<((spanCount + 63) >> 6) where ended[word] != .max {
+            // A word with a clear bit holds an open span (or lies past the last span).
+            for index in (word << 6)..<min(spanCount, (word + 1) << 6) where ended[word] & (1 << UInt64(index & 63)) == 0 {
+                openSpans += 1
+                builder.endSpan(Int32(index), at: closingTime, status: .unfinished)
+            }
         }
         var warnings: [TraceReadWarning] = []
         if damagedRecords > 0 {
