@@ -25,7 +25,9 @@ let package = Package(
         // The in-memory trace: spans, task-state slices, threads, tasks, strings.
         .target(name: "LanesModel"),
         // The `.lanes` file format, Chrome Trace Event JSON and OTLP JSON.
-        .target(name: "LanesFormat", dependencies: ["LanesModel"]),
+        .target(name: "LanesFormat", dependencies: ["CLanesChecksum", "LanesModel"]),
+        // CRC-32C with the processor's instruction, for the format's record checksums.
+        .target(name: "CLanesChecksum"),
         // Reads the running task's id from the Swift concurrency runtime, cheaply.
         .target(name: "CLanesRuntime"),
         // The instrumentation an app links: spans, bridges, recorder, task-state executor.

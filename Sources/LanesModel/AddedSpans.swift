@@ -19,19 +19,25 @@ struct AddedSpans: Sendable {
         }
     }
 
-    /// The storage, copied first if it is shared.
-    @inlinable
-    mutating func uniqueStorage() -> AddedSpanStorage {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(count: count, capacity: storage.capacity) }
-        return storage
+    /// Copies the storage first if it is shared. Works on `storage` in place rather than
+    /// returning it: a returned reference costs a retain and a release on every call.
+    @inlinable @inline(__always)
+    mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { copyStorage(capacity: storage.capacity) }
     }
 
-    @inlinable
+    /// Replaces the storage by a copy with room for `capacity` spans (kept out of line: rare).
+    @usableFromInline
+    mutating func copyStorage(capacity: Int) {
+        storage = storage.copy(count: count, capacity: capacity)
+    }
+
+    @inlinable @inline(__always)
     mutating func append(begin: Int64, end: Int64, name: UInt32, parent: Int32, task: Int32, thread: Int32, traits: SpanTraits) {
-        var storage = uniqueStorage()
         if count == storage.capacity {
-            storage = storage.copy(count: count, capacity: max(1024, 2 * storage.capacity))
-            self.storage = storage
+            copyStorage(capacity: max(1024, 2 * storage.capacity))
+        } else {
+            makeUnique()
         }
         storage.begin[count] = begin
         storage.end[count] = end
@@ -55,23 +61,23 @@ struct AddedSpans: Sendable {
     @inlinable func end(_ span: Int) -> Int64 { checked(span); return storage.end[span] }
     @inlinable func name(_ span: Int) -> UInt32 { checked(span); return storage.name[span] }
     @inlinable func parent(_ span: Int) -> Int32 { checked(span); return storage.parent[span] }
-    @inlinable func task(_ span: Int) -> Int32 { checked(span); return storage.task[span] }
+    @inlinable @inline(__always) func task(_ span: Int) -> Int32 { checked(span); return storage.task[span] }
     @inlinable func thread(_ span: Int) -> Int32 { checked(span); return storage.thread[span] }
     @inlinable func traits(_ span: Int) -> SpanTraits { checked(span); return SpanTraits(rawValue: storage.traits[span]) }
 
     /// Ends span `span` at `end` (clamped to its begin) with `status`.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func end(_ span: Int, at end: Int64, status: SpanStatus) {
-        let storage = uniqueStorage()
+        makeUnique()
         checked(span)
         storage.end[span] = max(storage.begin[span], end)
         var traits = SpanTraits(rawValue: storage.traits[span])
         traits.status = status
         storage.traits[span] = traits.rawValue
     }
-    @inlinable mutating func setParent(_ value: Int32, of span: Int) { let storage = uniqueStorage(); checked(span); storage.parent[span] = value }
-    @inlinable mutating func setTask(_ value: Int32, of span: Int) { let storage = uniqueStorage(); checked(span); storage.task[span] = value }
-    @inlinable mutating func setTraits(_ value: SpanTraits, of span: Int) { let storage = uniqueStorage(); checked(span); storage.traits[span] = value.rawValue }
+    @inlinable mutating func setParent(_ value: Int32, of span: Int) { makeUnique(); checked(span); storage.parent[span] = value }
+    @inlinable mutating func setTask(_ value: Int32, of span: Int) { makeUnique(); checked(span); storage.task[span] = value }
+    @inlinable mutating func setTraits(_ value: SpanTraits, of span: Int) { makeUnique(); checked(span); storage.traits[span] = value.rawValue }
 }
 
 /// The memory behind `AddedSpans`: seven columns of `capacity` elements, the first

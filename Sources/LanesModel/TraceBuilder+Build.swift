@@ -1,4 +1,7 @@
 extension TraceBuilder {
+    /// Below this many task-state slices, sorting them on another thread costs more than it saves.
+    static let concurrentSliceSortMinimum = 50_000
+
     /// Builds the sorted, indexed trace.
     public func build() -> Trace {
         var taskIDs = self.taskIDs
@@ -15,12 +18,34 @@ extension TraceBuilder {
                 spans.setTask(orphanLane, of: index)
             }
         }
-        var columns = SpanColumns(spans, laneCount: taskIDs.count)
+        // Slices share nothing with spans: a large trace sorts them on another thread meanwhile.
+        let sliceList = self.sliceList
+        let taskCount = taskIDs.count
+        let threadCount = threads.count
+        let sortAllSlices = { @Sendable in
+            let (slices, ranges, sortedPosition) = Self.sortSlices(sliceList, taskCount: taskCount)
+            let byThread = Self.slicesByThread(sliceList, sortedPosition: sortedPosition, threadCount: threadCount)
+            var earliest = Int64.max
+            var latest = Int64.min
+            for slice in slices {
+                earliest = min(earliest, slice.enqueued)
+                latest = max(latest, slice.ended)
+            }
+            return (slices, ranges, byThread, earliest, latest)
+        }
+        let moveSpans = {
+            var columns = SpanColumns(spans, laneCount: taskCount)
+            var spanParent = columns.parent
+            columns.parent = []  // The only reference left: cycles are broken in place, not in a copy.
+            Self.breakParentCycles(&spanParent)
+            let (childStart, children, roots) = Self.childIndex(parents: spanParent, begins: columns.begin)
+            return (columns, spanParent, childStart, children, roots)
+        }
+        let (sortedSlices, spanIndexes) = sliceList.count >= Self.concurrentSliceSortMinimum
+            ? concurrently(sortAllSlices, moveSpans) : (sortAllSlices(), moveSpans())
+        let (slices, sliceRanges, slicesByThread, earliestSlice, latestSlice) = sortedSlices
+        let (columns, spanParent, childStart, children, roots) = spanIndexes
         let newIndexOfOld = columns.newIndexOfOld
-        var spanParent = columns.parent
-        columns.parent = []  // The only reference left: cycles are broken in place, not in a copy.
-        Self.breakParentCycles(&spanParent)
-        let (childStart, children, roots) = Self.childIndex(parents: spanParent, begins: columns.begin)
 
         var cpuPairs = cpu.map { (span: newIndexOfOld[Int($0.span)], nanoseconds: $0.nanoseconds) }
         cpuPairs.sort { $0.span < $1.span }
@@ -31,15 +56,9 @@ extension TraceBuilder {
             ($0.element.span, $0.offset) < ($1.element.span, $1.offset)
         }.map(\.element)
 
-        let (slices, sliceRanges, sortedPosition) = Self.sortSlices(sliceList, taskCount: taskIDs.count)
-        let slicesByThread = Self.slicesByThread(sliceList, sortedPosition: sortedPosition, threadCount: threads.count)
 
-        var startTime = columns.earliestBegin
-        var endTime = columns.latestEnd
-        for slice in slices {
-            startTime = min(startTime, slice.enqueued)
-            endTime = max(endTime, slice.ended)
-        }
+        var startTime = min(columns.earliestBegin, earliestSlice)
+        var endTime = max(columns.latestEnd, latestSlice)
         if startTime > endTime { startTime = 0; endTime = 0 }
 
         var metadata = self.metadata

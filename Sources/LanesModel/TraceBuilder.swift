@@ -117,8 +117,19 @@ public struct TraceBuilder: Sendable {
         return Int32(spans.count - 1)
     }
 
+    /// `addSpan` with kind, status and flags already packed, for readers that decode them from
+    /// a byte: converting every span's kind to an enum and back costs calls a reader can skip.
+    @inlinable @inline(__always)
+    @discardableResult
+    public mutating func addSpan(
+        name: UInt32, traits: SpanTraits, begin: Int64, end: Int64, parent: Int32, task: Int32, thread: Int32
+    ) -> Int32 {
+        spans.append(begin: begin, end: max(begin, end), name: name, parent: parent, task: task, thread: thread, traits: traits)
+        return Int32(spans.count - 1)
+    }
+
     /// Sets the end time and status of span `span` (for readers that see begin and end apart).
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func endSpan(_ span: Int32, at end: Int64, status: SpanStatus = .ok) {
         spans.end(Int(span), at: end, status: status)
     }

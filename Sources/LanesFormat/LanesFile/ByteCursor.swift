@@ -45,6 +45,44 @@ struct ByteCursor {
         return result
     }
 
+    // MARK: Reads without end checks
+
+    /// The bytes that must remain before a caller may use the unchecked reads for one event:
+    /// the longest event decoded that way (an opcode and four ten-byte varints, 41 bytes) with
+    /// room to spare for the word-sized loads.
+    static let fastEventMargin = 48
+
+    /// The next byte, without checking the end (at least one byte must remain).
+    @inline(__always)
+    mutating func readByteUnchecked() -> UInt8 {
+        defer { position &+= 1 }
+        return bytes.baseAddress.unsafelyUnwrapped.load(fromByteOffset: position, as: UInt8.self)
+    }
+
+    /// A varint, without checking the end (at least 16 bytes must remain); nil, with the
+    /// cursor moved, for a varint longer than ten bytes.
+    ///
+    /// Varints of up to eight bytes are decoded from one 8-byte load without a branch per
+    /// byte: the first byte whose high bit is clear ends the varint, the bytes after it are
+    /// masked off, and the 7-bit groups are packed together in three shift-and-mask steps.
+    /// Branches on varint lengths (time deltas vary between one and three bytes) were the
+    /// largest cost of decoding.
+    @inline(__always)
+    mutating func readVarintUnchecked() -> UInt64? {
+        let word = bytes.baseAddress.unsafelyUnwrapped.loadUnaligned(fromByteOffset: position, as: UInt64.self).littleEndian
+        let stops = ~word & 0x8080_8080_8080_8080
+        guard stops != 0 else { return readVarint() }
+        let lastBit = stops.trailingZeroBitCount  // 7, 15, …, 63
+        position &+= (lastBit &+ 1) &>> 3
+        var value = word & (UInt64.max &>> (63 &- UInt64(lastBit))) & 0x7F7F_7F7F_7F7F_7F7F
+        value = (value & 0x007F_007F_007F_007F) | ((value & 0x7F00_7F00_7F00_7F00) &>> 1)
+        value = (value & 0x0000_3FFF_0000_3FFF) | ((value & 0x3FFF_0000_3FFF_0000) &>> 2)
+        value = (value & 0x0000_0000_0FFF_FFFF) | ((value & 0x0FFF_FFFF_0000_0000) &>> 4)
+        return value
+    }
+
+    // MARK: Checked reads
+
     @inline(__always)
     mutating func readSignedVarint() -> Int64? {
         guard let raw = readVarint() else { return nil }

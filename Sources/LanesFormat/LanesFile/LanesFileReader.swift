@@ -33,8 +33,6 @@ public enum LanesFileReader {
         let estimatedSpans = min(bytes.count / 8, 1 << 26)
         decoder.builder.reserveSpans(estimatedSpans)
         decoder.builder.reserveSlices(estimatedSpans / 2)
-        decoder.ended.reserveCapacity(estimatedSpans / 64 + 1)
-        decoder.denseSpanIndex.reserveCapacity(estimatedSpans + 1024)
         bytes.withUnsafeBytes { buffer in
             decoder.decodeRecords(buffer, from: magic.count + 2)
         }
@@ -43,13 +41,13 @@ public enum LanesFileReader {
 }
 
 /// The decoding state of one file: string and id maps, open spans, damage accounting.
-struct LanesFileDecoder {
+struct LanesFileDecoder: ~Copyable {
     var builder = TraceBuilder(metadata: TraceMetadata(sourceFormat: "lanes", finishedCleanly: false))
     /// File string id → builder string id.
     var fileStrings: [UInt32] = [0]
     var threadOfWriter: [UInt32: Int32] = [:]
     /// Span id → builder index + 1 (0: not seen), for ids below `denseIDLimit`.
-    var denseSpanIndex: [Int32] = []
+    var denseSpanIndex = GrowableTable<Int32>()
     var sparseSpanIndex: [UInt64: Int32] = [:]
     /// Task id → builder index + 1 (0: not seen), for small ids; larger ids in the dictionary.
     var denseTaskIndex: [Int32] = []
@@ -57,7 +55,7 @@ struct LanesFileDecoder {
     /// Spans whose parent had not been read when they began: resolved at the end.
     var unresolvedParents: [(span: Int32, parentID: UInt64)] = []
     /// One bit per added span: set once the span has ended (a second end is ignored).
-    var ended: [UInt64] = []
+    var ended = GrowableTable<UInt64>()
     var pendingEnds: [UInt64: (time: Int64, status: SpanStatus, cpu: Int64?)] = [:]
     var pendingAttributes: [UInt64: [(key: UInt32, value: UInt32)]] = [:]
     var pendingFlags: [UInt64: SpanFlags] = [:]
@@ -228,6 +226,11 @@ struct LanesFileDecoder {
         guard let first = cursor.readVarint(), let count = cursor.readVarint(),
               first <= UInt64(fileStrings.count), count <= UInt64(cursor.remaining)
         else { return noteUndecodable() }
+        // `count` is bounded by the record's bytes (each string takes at least one), so
+        // reserving for it cannot be made to allocate more than the file justifies.
+        builder.strings.reserveCapacity(adding: Int(count))
+        let neededFileStrings = fileStrings.count + Int(count)
+        if neededFileStrings > fileStrings.capacity { fileStrings.reserveCapacity(max(neededFileStrings, 2 * fileStrings.capacity)) }
         var id = Int(first)
         for _ in 0..<count {
             guard let text = cursor.readString() else { return noteUndecodable() }
@@ -280,183 +283,11 @@ struct LanesFileDecoder {
             if id >= UInt64(denseSpanIndex.count) {
                 var newCount = max(1024, denseSpanIndex.count * 2)
                 while UInt64(newCount) <= id { newCount *= 2 }
-                denseSpanIndex.append(contentsOf: repeatElement(0, count: min(newCount, Int(limit)) - denseSpanIndex.count))
+                denseSpanIndex.grow(to: min(newCount, Int(limit)))
             }
             denseSpanIndex[Int(id)] = index + 1
         } else {
             sparseSpanIndex[id] = index
-        }
-    }
-
-    // MARK: Events
-
-    mutating func decodeEvents(_ cursor: inout ByteCursor) {
-        guard let writer = cursor.readVarint(), cursor.readVarint() != nil, let baseTime = cursor.readSignedVarint(),
-              let firstSpanID = cursor.readVarint(), let declaredEvents = cursor.readVarint()
-        else { return noteUndecodable() }
-        let thread = writer <= UInt64(UInt32.max) ? (threadOfWriter[UInt32(writer)] ?? -1) : -1
-        var time = baseTime
-        var nextID = firstSpanID
-        var taskID: UInt64 = 0
-        var task: Int32 = -1  // Task 0 ("no task") becomes a lane only if a span uses it.
-        var decoded: UInt64 = 0
-        latestTime = max(latestTime, baseTime)
-
-        while !cursor.isAtEnd {
-            guard let opcode = cursor.readByte() else { break }
-            var complete = false
-            if opcode >= LanesOpcode.beginBase && opcode < LanesOpcode.firstSkippable {
-                if let delta = cursor.readVarint(), let name = cursor.readVarint(), let parentReference = cursor.readVarint() {
-                    time = time &+ Int64(bitPattern: delta)
-                    let id = nextID
-                    nextID = nextID &+ 1
-                    let parent = parentReference == 0 ? 0 : id &- UInt64(bitPattern: unzigzag(parentReference))
-                    let kind = SpanKind(rawValue: opcode & 0x0F) ?? .unknown
-                    let flags: SpanFlags = opcode & LanesOpcode.beginOnExecutorBit != 0 ? .onExecutor : []
-                    var spanTask: Int32
-                    var deferred = false
-                    let parentIndex = parent == 0 ? nil : spanIndex(ofID: parent)
-                    if opcode & LanesOpcode.beginInheritsTaskBit != 0 {
-                        if let parentIndex {
-                            spanTask = builder.task(ofSpan: parentIndex)
-                        } else {
-                            // The parent is in a chunk not read yet: settle it at the end.
-                            if task < 0 { task = taskIndex(ofID: taskID) }
-                            spanTask = task
-                            deferred = true
-                        }
-                    } else {
-                        if task < 0 { task = taskIndex(ofID: taskID) }
-                        spanTask = task
-                    }
-                    beginSpan(id: id, parent: parent, parentIndex: parentIndex, name: string(name), kind: kind, flags: flags, time: time, task: spanTask, thread: thread)
-                    if deferred { spansInheritingTask.append((Int32(builder.spanCount - 1), parent)) }
-                    complete = true
-                }
-            } else {
-                switch opcode {
-                case LanesOpcode.end, LanesOpcode.endWithError, LanesOpcode.endWithCPU, LanesOpcode.endWithStatus:
-                    guard let delta = cursor.readVarint(), let reference = cursor.readVarint() else { break }
-                    time = time &+ Int64(bitPattern: delta)
-                    let id = (nextID &- 1) &- UInt64(bitPattern: unzigzag(reference))
-                    var status = SpanStatus.ok
-                    var cpu: Int64?
-                    if opcode == LanesOpcode.endWithError {
-                        guard let message = cursor.readVarint() else { break }
-                        status = .error
-                        if message != 0 { attach(id: id, key: builder.intern("error"), value: string(message)) }
-                    } else if opcode == LanesOpcode.endWithCPU {
-                        guard let nanoseconds = cursor.readVarint() else { break }
-                        cpu = Int64(truncatingIfNeeded: nanoseconds)
-                    } else if opcode == LanesOpcode.endWithStatus {
-                        guard let raw = cursor.readByte(), let cpuPlusOne = cursor.readVarint() else { break }
-                        status = SpanStatus(rawValue: raw) ?? .ok
-                        if cpuPlusOne > 0 { cpu = Int64(truncatingIfNeeded: cpuPlusOne - 1) }
-                    }
-                    endSpan(id: id, time: time, status: status, cpu: cpu)
-                    complete = true
-                case LanesOpcode.setTask:
-                    guard let delta = cursor.readSignedVarint() else { break }
-                    taskID = taskID &+ UInt64(bitPattern: delta)
-                    task = taskIndex(ofID: taskID)
-                    complete = true
-                case LanesOpcode.setNextSpanID:
-                    guard let id = cursor.readVarint() else { break }
-                    nextID = id
-                    complete = true
-                case LanesOpcode.attribute:
-                    guard let reference = cursor.readVarint(), let key = cursor.readVarint(), let value = cursor.readVarint() else { break }
-                    attach(id: (nextID &- 1) &- UInt64(bitPattern: unzigzag(reference)), key: string(key), value: string(value))
-                    complete = true
-                case LanesOpcode.setFlags:
-                    guard let reference = cursor.readVarint(), let raw = cursor.readByte() else { break }
-                    let id = (nextID &- 1) &- UInt64(bitPattern: unzigzag(reference))
-                    let flags = SpanFlags(rawValue: raw).intersection([.instant])
-                    if let index = spanIndex(ofID: id) { builder.addFlags(flags, to: index) } else { pendingFlags[id, default: []].formUnion(flags) }
-                    complete = true
-                case LanesOpcode.instant:
-                    guard let delta = cursor.readVarint(), let name = cursor.readVarint(), let parentReference = cursor.readVarint() else { break }
-                    time = time &+ Int64(bitPattern: delta)
-                    let id = nextID
-                    nextID = nextID &+ 1
-                    let parent = parentReference == 0 ? 0 : id &- UInt64(bitPattern: unzigzag(parentReference))
-                    if task < 0 { task = taskIndex(ofID: taskID) }
-                    beginSpan(id: id, parent: parent, parentIndex: parent == 0 ? nil : spanIndex(ofID: parent), name: string(name), kind: .unknown, flags: .instant, time: time, task: task, thread: thread)
-                    endSpan(id: id, time: time, status: .ok, cpu: nil)
-                    complete = true
-                case LanesOpcode.job:
-                    guard let jobTask = cursor.readVarint(), let startOffset = cursor.readSignedVarint(),
-                          let queued = cursor.readVarint(), let run = cursor.readVarint() else { break }
-                    let started = time &+ startOffset
-                    let enqueued = started &- Int64(truncatingIfNeeded: queued)
-                    let finished = started &+ Int64(truncatingIfNeeded: run)
-                    builder.addSlice(task: taskIndex(ofID: jobTask), thread: thread, enqueued: enqueued, started: started, ended: finished)
-                    latestTime = max(latestTime, finished)
-                    complete = true
-                default:
-                    if opcode >= LanesOpcode.firstSkippable, let length = cursor.readVarint(), length <= UInt64(cursor.remaining) {
-                        cursor.position += Int(length)
-                        complete = true
-                    }
-                }
-            }
-            guard complete else {
-                // An opcode this reader does not know, or an event cut short: the rest of the
-                // chunk cannot be located. Keep what came before.
-                undecodableChunks += 1
-                if declaredEvents > decoded { lostEvents += Int(min(declaredEvents - decoded, 1 << 24)) }
-                break
-            }
-            decoded += 1
-        }
-        latestTime = max(latestTime, time)
-    }
-
-    @inline(__always)
-    func unzigzag(_ raw: UInt64) -> Int64 { Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1))) }
-
-    @inline(__always)
-    /// Adds span `id`, whose parent is file span `parent` (0: none) and, if it was read already,
-    /// builder span `parentIndex`.
-    mutating func beginSpan(
-        id: UInt64, parent: UInt64, parentIndex: Int32?, name: UInt32, kind: SpanKind, flags: SpanFlags, time: Int64, task: Int32, thread: Int32
-    ) {
-        let index = builder.addSpan(
-            name: name, kind: kind, begin: time, end: time, parent: parentIndex ?? -1, task: task, thread: thread, flags: flags)
-        if parent != 0 && parentIndex == nil { unresolvedParents.append((index, parent)) }
-        if index & 63 == 0 { ended.append(0) }
-        remember(id: id, index: index)
-        if !pendingEnds.isEmpty, let pending = pendingEnds.removeValue(forKey: id) {
-            endSpan(id: id, time: pending.time, status: pending.status, cpu: pending.cpu)
-        }
-        if !pendingAttributes.isEmpty, let attributes = pendingAttributes.removeValue(forKey: id) {
-            for attribute in attributes { attach(id: id, key: attribute.key, value: attribute.value) }
-        }
-        if !pendingFlags.isEmpty, let extra = pendingFlags.removeValue(forKey: id) {
-            builder.addFlags(extra, to: index)
-        }
-    }
-
-    @inline(__always)
-    mutating func endSpan(id: UInt64, time: Int64, status: SpanStatus, cpu: Int64?) {
-        guard let index = spanIndex(ofID: id) else {
-            // The end arrived in a chunk flushed before the chunk holding the begin.
-            if pendingEnds.count < 1 << 22 { pendingEnds[id] = (time, status, cpu) }
-            return
-        }
-        let word = Int(index) >> 6
-        let bit: UInt64 = 1 << UInt64(index & 63)
-        guard ended[word] & bit == 0 else { return }
-        ended[word] |= bit
-        builder.endSpan(index, at: time, status: status)
-        if let cpu { builder.setCPUTime(of: index, nanoseconds: cpu) }
-    }
-
-    mutating func attach(id: UInt64, key: UInt32, value: UInt32) {
-        if let index = spanIndex(ofID: id) {
-            builder.addAttribute(to: index, keyString: key, valueString: value)
-        } else if pendingAttributes.count < 1 << 20 {
-            pendingAttributes[id, default: []].append((key, value))
         }
     }
 
@@ -491,9 +322,13 @@ struct LanesFileDecoder {
         }
         var openSpans = 0
         let closingTime = latestTime == .min ? 0 : latestTime
-        for index in 0..<builder.spanCount where ended[index >> 6] & (1 << UInt64(index & 63)) == 0 {
-            openSpans += 1
-            builder.endSpan(Int32(index), at: closingTime, status: .unfinished)
+        let spanCount = builder.spanCount
+        for word in 0..<((spanCount + 63) >> 6) where ended[word] != .max {
+            // A word with a clear bit holds an open span (or lies past the last span).
+            for index in (word << 6)..<min(spanCount, (word + 1) << 6) where ended[word] & (1 << UInt64(index & 63)) == 0 {
+                openSpans += 1
+                builder.endSpan(Int32(index), at: closingTime, status: .unfinished)
+            }
         }
         var warnings: [TraceReadWarning] = []
         if damagedRecords > 0 {
