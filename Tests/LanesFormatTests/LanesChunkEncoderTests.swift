@@ -42,6 +42,19 @@ struct LanesChunkEncoderTests {
         #expect(executorSpans == count / 2)
     }
 
+    @Test("a span as long as the whole clock range: a time step wider than Int64.max is encoded, not trapped on")
+    func timeStepWiderThanHalfTheRange() throws {
+        let begin = Int64.min + 10
+        let end = Int64.max - 10
+        var encoder = LanesChunkEncoder(writerID: 1, sequence: 0, baseTime: begin)
+        encoder.begin(span: 1, parent: 0, kind: .async, name: 0, task: 1, onExecutor: false, time: begin)
+        encoder.end(span: 1, time: end)
+        let (trace, _) = try LanesFileReader.read(bytes: file(of: encoder), path: "whole-range.lanes")
+        #expect(trace.spanCount == 1)
+        #expect(trace.spanBegin.first == begin)
+        #expect(trace.spanEnd.first == end)
+    }
+
     @Test("reset empties the chunk and the next one decodes on its own")
     func resetStartsAFreshChunk() throws {
         var encoder = LanesChunkEncoder(writerID: 1, sequence: 0, baseTime: 100)

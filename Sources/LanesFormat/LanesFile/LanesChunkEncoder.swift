@@ -67,7 +67,7 @@ public struct LanesChunkEncoder: ~Copyable {
 
     @inlinable @inline(__always)
     mutating func appendTime(_ time: Int64) {
-        let delta = time > currentTime ? UInt64(time &- currentTime) : 0
+        let delta = time > currentTime ? UInt64(bitPattern: time &- currentTime) : 0
         if time > currentTime { currentTime = time }
         events.appendVarint(delta)
     }
