@@ -71,7 +71,7 @@ extension Recorder {
                     try file.writeDropped(writerID: writerID, count: count, time: now)
                 }
                 for record in pending.records {
-                    try file.write(record: record.framedRecord())
+                    try file.write(chunk: record)
                 }
                 file.noteTime(now)
                 try file.flush()

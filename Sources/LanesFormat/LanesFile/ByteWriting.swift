@@ -137,10 +137,18 @@ enum RecordFraming {
     /// Appends the 10-byte header for `payload`: marker, type, u32 length, u32 CRC-32C of
     /// (type, length, payload).
     static func appendHeader(to record: inout [UInt8], type: UInt8, payload: [UInt8]) {
+        appendHeader(to: &record, type: type, payloadParts: [payload])
+    }
+
+    /// The header for a payload made of `payloadParts` one after the other, so a caller can
+    /// frame a payload without first joining it.
+    static func appendHeader(to record: inout [UInt8], type: UInt8, payloadParts: [[UInt8]]) {
         var covered: [UInt8] = [type]
-        covered.appendLittleEndian(UInt32(payload.count))
+        covered.appendLittleEndian(UInt32(payloadParts.reduce(0) { $0 + $1.count }))
         var crc = CRC32C.checksum(covered)
-        crc = payload.withUnsafeBytes { CRC32C.checksum($0, continuing: crc) }
+        for part in payloadParts {
+            crc = part.withUnsafeBytes { CRC32C.checksum($0, continuing: crc) }
+        }
         record.append(LanesFileLayout.recordMarker)
         record.append(contentsOf: covered)
         record.appendLittleEndian(crc)

@@ -16,14 +16,24 @@ public struct LanesEncodedChunk: Sendable {
 
     /// The framed, checksummed `events` record (layout in `Traces/FORMAT.md`).
     public func framedRecord() -> [UInt8] {
-        var payload: [UInt8] = []
-        payload.reserveCapacity(events.count + 40)
-        payload.appendVarint(UInt64(writerID))
-        payload.appendVarint(sequence)
-        payload.appendSignedVarint(baseTime)
-        payload.appendVarint(firstSpanID)
-        payload.appendVarint(UInt64(eventCount))
-        payload.append(contentsOf: events)
-        return RecordFraming.record(type: LanesRecordType.events.rawValue, payload: payload)
+        var record: [UInt8] = []
+        appendFramedRecord(to: &record)
+        return record
+    }
+
+    /// Appends the framed record to `output`, copying the events once (the writer thread
+    /// frames every chunk of a recording, so copies count).
+    func appendFramedRecord(to output: inout [UInt8]) {
+        var prefix: [UInt8] = []
+        prefix.reserveCapacity(40)
+        prefix.appendVarint(UInt64(writerID))
+        prefix.appendVarint(sequence)
+        prefix.appendSignedVarint(baseTime)
+        prefix.appendVarint(firstSpanID)
+        prefix.appendVarint(UInt64(eventCount))
+        output.reserveCapacity(output.count + LanesFileLayout.recordHeaderSize + prefix.count + events.count)
+        RecordFraming.appendHeader(to: &output, type: LanesRecordType.events.rawValue, payloadParts: [prefix, events])
+        output.append(contentsOf: prefix)
+        output.append(contentsOf: events)
     }
 }

@@ -92,7 +92,14 @@ public final class LanesFileWriter {
     /// Appends the chunk `encoder` holds (does nothing if it is empty).
     public func write(chunk encoder: borrowing LanesChunkEncoder) throws(LanesWriteError) {
         guard !encoder.isEmpty else { return }
-        try write(record: encoder.encodedRecord(), isChunk: true)
+        try write(chunk: encoder.chunk())
+    }
+
+    /// Appends a chunk taken from an encoder, framing it straight into the output.
+    public func write(chunk: LanesEncodedChunk) throws(LanesWriteError) {
+        chunkOffsets.append(offset + pending.count)
+        chunk.appendFramedRecord(to: &pending)
+        try flushIfLarge()
     }
 
     /// Appends an already framed record (from `LanesChunkEncoder.encodedRecord()`).
