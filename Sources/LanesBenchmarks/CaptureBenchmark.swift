@@ -51,7 +51,7 @@ enum CaptureBenchmark {
         let tracerMedian = middle(tracer)
         print(line("InMemoryTracer withSpan, nested (\(tracerSpans) spans)", tracerMedian))
 
-        print(String(format: "  async span / floor: %.1f×   InMemoryTracer / async span: %.0f×   two threads / one: %.2f×",
+        print(String(format: "  async span / floor: %.1f×   InMemoryTracer / async span: %.1f×   two threads / one: %.2f×",
             asyncMedian / floor, tracerMedian / asyncMedian, twoMedian / asyncMedian))
 
         try await executorComparison()
