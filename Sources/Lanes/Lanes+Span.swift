@@ -42,7 +42,7 @@ extension Lanes {
     public static func event(_ name: String) {
         guard isRecordingAnywhere else { return }
         let context = SpanContext.innermost
-        guard context.span != 0, let recorder = Recorder.recorder(for: context) else { return }
+        guard context.span != 0, let recorder = Recorder.reference(for: context) else { return }
         SpanRecorder.instant(name, in: context, recorder: recorder)
     }
 

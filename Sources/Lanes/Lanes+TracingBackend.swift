@@ -64,55 +64,19 @@ package enum TracingBackend {
     /// Records an instant child span named `name` inside `span`, with `attributes`: how a
     /// backend's span events appear in the lanes.
     package static func event(_ name: String, attributes: [(key: String, value: String)], in span: Span) {
-        let recorder = span.open.recorderReference
-        guard recorder._withUnsafeGuaranteedRef({ $0.isRunning }) else { return }
-        ThreadLocalBuffers.reference(for: recorder)._withUnsafeGuaranteedRef { buffer in
-            event(name, attributes: attributes, in: span, buffer: buffer)
-        }
-    }
-
-    private static func event(
-        _ name: String, attributes: [(key: String, value: String)], in span: Span, buffer: ThreadBuffer
-    ) {
-        let currentTask = TaskIdentity.current()
-        let task = currentTask != 0 ? currentTask : span.open.context.task
-        if currentTask != 0 { buffer.noteCurrentTask(currentTask, parentTask: span.open.context.task) }
-        let id = buffer.allocateSpanID()
-        let nameID = buffer.stringID(name)
-        let attributeIDs = attributes.isEmpty ? [] : attributes.map { (buffer.stringID($0.key), buffer.stringID($0.value)) }
-        let time = MonotonicClock.now()
-        buffer.append(time: time) { encoder in
-            encoder.instant(span: id, parent: span.id, name: nameID, task: task, time: time)
-            for (key, value) in attributeIDs {
-                encoder.attribute(span: id, key: key, value: value)
-            }
-        }
+        SpanRecorder.instant(
+            name, attributes: attributes, in: span.open.context, recorder: span.open.recorderReference)
     }
 
     /// Ends `span` now, on whichever thread the caller is: with an error status and `errorMessage`
     /// (one line, shortened if long) when given, else normally.
     package static func end(_ span: Span, errorMessage: String?) {
-        guard let errorMessage else {
-            SpanRecorder.end(span.open)
-            return
-        }
-        let time = MonotonicClock.now()
-        let recorder = span.open.recorder
-        guard recorder.isRunning else { return }
-        let buffer = ThreadLocalBuffers.buffer(for: recorder)
-        let message = buffer.stringID(oneLine(errorMessage))
-        buffer.append(time: time) { $0.end(span: span.id, time: time, errorMessage: message) }
+        SpanRecorder.end(span.open, errorMessage: errorMessage.map(SpanRecorder.oneLine))
     }
 
     /// A one-line, bounded description of `error`, as Lanes' own spans record thrown errors.
     package static func describe(_ error: any Error) -> String {
         SpanRecorder.describe(error)
-    }
-
-    /// The first line of `text`, at most 200 characters.
-    package static func oneLine(_ text: String) -> String {
-        let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        return line.count > 200 ? String(line.prefix(200)) + "…" : String(line)
     }
 
     /// Makes everything recorded so far into the recording that `parent` records into readable in

@@ -79,18 +79,25 @@ enum SpanRecorder {
     /// status and message.
     @usableFromInline
     static func end(_ span: OpenSpan, error: (any Error)? = nil) {
+        end(span, errorMessage: error.map(describe))
+    }
+
+    /// Ends `span`; with `errorMessage` (one line) it ends with an error status and that message.
+    static func end(_ span: OpenSpan, errorMessage: String?) {
         let cpu = span.cpuAtBegin >= 0 ? MonotonicClock.threadCPUTime() - span.cpuAtBegin : -1
         let time = MonotonicClock.now()
         guard span.recorderReference._withUnsafeGuaranteedRef({ $0.isRunning }) else { return }
         ThreadLocalBuffers.reference(for: span.recorderReference)._withUnsafeGuaranteedRef { buffer in
-            end(span, error: error, cpu: cpu, time: time, buffer: buffer)
+            end(span, errorMessage: errorMessage, cpu: cpu, time: time, buffer: buffer)
         }
     }
 
     @inline(__always)
-    private static func end(_ span: OpenSpan, error: (any Error)?, cpu: Int64, time: Int64, buffer: ThreadBuffer) {
-        if let error {
-            let message = buffer.stringID(describe(error))
+    private static func end(
+        _ span: OpenSpan, errorMessage: String?, cpu: Int64, time: Int64, buffer: ThreadBuffer
+    ) {
+        if let errorMessage {
+            let message = buffer.stringID(errorMessage)
             if cpu >= 0 {
                 // Keep the CPU time of a synchronous span that threw.
                 let key = buffer.stringID("error")
@@ -118,23 +125,37 @@ enum SpanRecorder {
         }
     }
 
-    /// Records a zero-length event inside the span of `context`.
-    static func instant(_ name: String, in context: SpanContext, recorder: Recorder) {
-        guard recorder.isRunning else { return }
-        let currentTask = TaskIdentity.current()
-        let task = currentTask != 0 ? currentTask : context.task
-        let buffer = ThreadLocalBuffers.buffer(for: recorder)
-        let id = buffer.allocateSpanID()
-        let nameID = buffer.stringID(name)
-        let time = MonotonicClock.now()
-        buffer.append(time: time) {
-            $0.instant(span: id, parent: context.span, name: nameID, task: task, time: time)
+    /// Records a zero-length event named `name`, with `attributes`, inside the span of
+    /// `context`.
+    static func instant(
+        _ name: String, attributes: [(key: String, value: String)] = [], in context: SpanContext,
+        recorder: Unmanaged<Recorder>
+    ) {
+        guard recorder._withUnsafeGuaranteedRef({ $0.isRunning }) else { return }
+        ThreadLocalBuffers.reference(for: recorder)._withUnsafeGuaranteedRef { buffer in
+            let currentTask = TaskIdentity.current()
+            let task = currentTask != 0 ? currentTask : context.task
+            if currentTask != 0 { buffer.noteCurrentTask(currentTask, parentTask: context.task) }
+            let id = buffer.allocateSpanID()
+            let nameID = buffer.stringID(name)
+            let attributeIDs = attributes.map { (buffer.stringID($0.key), buffer.stringID($0.value)) }
+            let time = MonotonicClock.now()
+            buffer.append(time: time) { encoder in
+                encoder.instant(span: id, parent: context.span, name: nameID, task: task, time: time)
+                for (key, value) in attributeIDs {
+                    encoder.attribute(span: id, key: key, value: value)
+                }
+            }
         }
     }
 
     /// A one-line, bounded description of an error for the trace.
     static func describe(_ error: any Error) -> String {
-        let text = String(describing: error)
+        oneLine(String(describing: error))
+    }
+
+    /// The first line of `text`, at most 200 characters.
+    static func oneLine(_ text: String) -> String {
         let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         return line.count > 200 ? String(line.prefix(200)) + "…" : String(line)
     }

@@ -14,8 +14,8 @@ import Glibc
 /// nesting through swift-distributed-tracing's InMemoryTracer, two `clock_gettime` monotonic
 /// clock reads (the floor) and two reads of the span clock Lanes uses; two threads recording
 /// at once against one; the task-state executor against the default executor on 100,000
-/// `Task.yield()`s; and memory over a sustained recording against the cap. Each figure is the median of 5 runs. Traces go to /dev/null so the disk is not
-/// measured.
+/// `Task.yield()`s; and memory over a sustained recording against the cap. Each figure is the
+/// median of 5 runs. Traces go to /dev/null so the disk is not measured.
 enum CaptureBenchmark {
     static func run(arguments: [String]) async throws {
         let spans = arguments.first.flatMap(Int.init) ?? 1_000_000

@@ -3,7 +3,7 @@ import LanesModel
 /// Encodes the events of one writer (one thread) into an `events` record.
 ///
 /// A recorder keeps one encoder per thread and appends to it without locks; when it is full or
-/// old it hands `encodedRecord()` to the file writer and calls `reset`. Each chunk decodes on its
+/// old it hands `chunk()` to the file writer's thread, which frames it, and calls `reset`. Each chunk decodes on its
 /// own given the file's strings, so a damaged chunk loses only its own events.
 ///
 /// Times are monotonic nanoseconds and must not decrease within a chunk; an earlier time is

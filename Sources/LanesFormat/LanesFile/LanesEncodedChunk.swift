@@ -17,6 +17,7 @@ public struct LanesEncodedChunk: Sendable {
     /// The framed, checksummed `events` record (layout in `Traces/FORMAT.md`).
     public func framedRecord() -> [UInt8] {
         var record: [UInt8] = []
+        record.reserveCapacity(LanesFileLayout.recordHeaderSize + 40 + events.count)
         appendFramedRecord(to: &record)
         return record
     }
@@ -31,7 +32,6 @@ public struct LanesEncodedChunk: Sendable {
         prefix.appendSignedVarint(baseTime)
         prefix.appendVarint(firstSpanID)
         prefix.appendVarint(UInt64(eventCount))
-        output.reserveCapacity(output.count + LanesFileLayout.recordHeaderSize + prefix.count + events.count)
         RecordFraming.appendHeader(to: &output, type: LanesRecordType.events.rawValue, payloadParts: [prefix, events])
         output.append(contentsOf: prefix)
         output.append(contentsOf: events)

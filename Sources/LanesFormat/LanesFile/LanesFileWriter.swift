@@ -102,13 +102,6 @@ public final class LanesFileWriter {
         try flushIfLarge()
     }
 
-    /// Appends an already framed record (from `LanesChunkEncoder.encodedRecord()`).
-    public func write(record: [UInt8], isChunk: Bool = true) throws(LanesWriteError) {
-        if isChunk { chunkOffsets.append(offset + pending.count) }
-        append(record: record)
-        try flushIfLarge()
-    }
-
     /// Notes the latest time written, for the footer.
     public func noteTime(_ time: Int64) { latestTime = max(latestTime, time) }
 

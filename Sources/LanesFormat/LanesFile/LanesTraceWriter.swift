@@ -79,7 +79,7 @@ public enum LanesTraceWriter {
             func flushChunk(nextTime: Int64) {
                 guard !encoder.isEmpty else { return }
                 chunkOffsets.append(output.count)
-                output.append(contentsOf: encoder.encodedRecord())
+                encoder.chunk().appendFramedRecord(to: &output)
                 sequence += 1
                 encoder.reset(sequence: sequence, baseTime: nextTime)
             }
