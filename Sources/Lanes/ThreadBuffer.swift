@@ -32,9 +32,8 @@ final class ThreadBuffer: @unchecked Sendable {
     // Touched only by the owning thread.
     private var nextSpanID: UInt64 = 0
     private var spanIDLimit: UInt64 = 0
+    private let recentStrings = RecentStringIDs()
     private var nameCache: [String: UInt32] = [:]
-    private var lastName = ""
-    private var lastNameID: UInt32 = 0
     private var lastTask: UInt64 = 0
     private var reportedTasks: Set<UInt64> = []
 
@@ -71,16 +70,16 @@ final class ThreadBuffer: @unchecked Sendable {
     /// The file-wide id of `string`, from this thread's cache when possible.
     @inline(__always)
     func stringID(_ string: String) -> UInt32 {
-        // The same literal again (a span in a loop) compares equal by its storage, before hashing.
-        if string == lastName { return lastNameID }
-        if let id = nameCache[string] {
-            lastName = string
-            lastNameID = id
-            return id
+        if let id = recentStrings.id(of: string) { return id }
+        let id: UInt32
+        if let known = nameCache[string] {
+            id = known
+        } else {
+            id = recorder.stringID(string)
+            if nameCache.count >= 4096 { nameCache.removeAll(keepingCapacity: true) }
+            nameCache[string] = id
         }
-        let id = recorder.stringID(string)
-        if nameCache.count >= 4096 { nameCache.removeAll(keepingCapacity: true) }
-        nameCache[string] = id
+        recentStrings.remember(string, id: id)
         return id
     }
 

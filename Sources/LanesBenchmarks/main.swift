@@ -9,7 +9,7 @@ let benchmarks: [(name: String, summary: String, run: ([String]) async throws ->
     ("analysis", "lanes summary cost (load + analysis + report) at 100k, 1M, 4M spans", AnalysisBenchmark.run),
     ("capture", "[SPANS] [SECONDS]: ns per span (sync, async, InMemoryTracer, clock floor), executor, sustained memory", CaptureBenchmark.run),
     ("diff", "lanes diff cost (two loads, analyses, match, report) on two 1M-span traces", DiffBenchmark.run),
-    ("tracing", "ns per withSpan: LanesTracer vs InMemoryTracer, side by side [SPANS] [RUNS]", TracingBenchmark.run),
+    ("tracing", "ns per withSpan: LanesTracer vs InMemoryTracer, side by side [SPANS] [RUNS] [SHAPE]", TracingBenchmark.run),
     ("viewer", "[SPANS] [RUNS]: lanes view first frame (load included) and frame times at 200x60", ViewerBenchmark.run),
 ]
 

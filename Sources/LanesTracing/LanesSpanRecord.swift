@@ -48,18 +48,19 @@ final class LanesSpanRecord: Sendable {
 
     var attributes: SpanAttributes { state.withLock { $0.attributes } }
 
-    /// Replaces the attributes, recording those that are new or changed.
+    /// Replaces the attributes, recording those that are new or changed. Recorded under the
+    /// lock, so that concurrent setters record their changes in the order they applied them.
     func setAttributes(_ newValue: SpanAttributes) {
-        let changes = state.withLock { state -> [(String, String)] in
-            guard !state.isEnded else { return [] }
-            var changes: [(String, String)] = []
-            newValue.forEach { key, value in
-                if state.attributes[key]?.toSpanAttribute() != value { changes.append((key, value.lanesText)) }
-            }
+        state.withLock { state in
+            guard !state.isEnded else { return }
+            let old = state.attributes
             state.attributes = newValue
-            return changes
+            newValue.forEach { key, value in
+                if old.isEmpty || old.get(key) != value {
+                    TracingBackend.attribute(key, value.lanesText, of: span)
+                }
+            }
         }
-        for (key, value) in changes { TracingBackend.attribute(key, value, of: span) }
     }
 
     /// OpenTelemetry's rule: `ok` is final, `error` replaces unset or error.
@@ -71,8 +72,9 @@ final class LanesSpanRecord: Sendable {
     }
 
     func addEvent(_ event: SpanEvent) {
-        guard state.withLock({ !$0.isEnded }) else { return }
-        TracingBackend.event(event.name, attributes: event.attributes.lanesTextPairs, in: span)
+        guard !isEnded else { return }
+        let attributes = event.attributes.isEmpty ? [] : event.attributes.lanesTextPairs
+        TracingBackend.event(event.name, attributes: attributes, in: span)
     }
 
     /// An `exception` event with the error's type and message (OpenTelemetry's semantic
