@@ -70,7 +70,7 @@ let package = Package(
             "LanesAnalysis", "LanesModel", "LanesFormat", "Lanes", "LanesSeed",
         ]),
         .testTarget(name: "LanesViewerTests", dependencies: [
-            "LanesViewer", "LanesAnalysis", "LanesModel", "LanesFormat",
+            "LanesViewer", "LanesTerminal", "LanesAnalysis", "LanesModel", "LanesFormat",
         ], exclude: ["Golden"]),  // golden screens are read from the source tree, not bundled
         .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesModel"]),
         .testTarget(name: "LanesTracingTests", dependencies: [

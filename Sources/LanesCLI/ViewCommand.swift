@@ -104,11 +104,10 @@ struct ViewCommand: AsyncParsableCommand {
             if let diffDocument {
                 try TerminalViewer.runDiff(a: document, b: diffDocument, theme: theme, alignAt: align)
             } else if follow {
-                let watcher = FileWatcher(path: file)
-                try TerminalViewer.run(document: document, theme: theme, reload: {
-                    guard watcher.changed(), let newer = try? Self.loadDocument(path: file, quiet: true) else { return nil }
-                    return newer
-                })
+                // Re-read on a thread of its own, so keys are answered while a big file loads.
+                let followed = FollowedFile(path: file) { path in try? Self.loadDocument(path: path, quiet: true) }
+                defer { followed.stop() }
+                try TerminalViewer.run(document: document, theme: theme, reload: followed.takeNewest)
             } else {
                 try TerminalViewer.run(document: document, theme: theme)
             }
@@ -205,27 +204,5 @@ struct ViewCommand: AsyncParsableCommand {
             return Int(window.ws_row)
         }
         return environment["LINES"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
-    }
-}
-
-/// Notices when a file grew or was rewritten, by size and modification time.
-final class FileWatcher {
-    let path: String
-    private var lastSize: Int64 = -1
-    private var lastModified: Int = -1
-
-    init(path: String) {
-        self.path = path
-        _ = changed()
-    }
-
-    /// Whether the file changed since the last call.
-    func changed() -> Bool {
-        var status = stat()
-        guard stat(path, &status) == 0 else { return false }
-        let size = Int64(status.st_size)
-        let modified = Int(status.st_mtim.tv_sec) * 1_000_000_000 + Int(status.st_mtim.tv_nsec)
-        defer { lastSize = size; lastModified = modified }
-        return size != lastSize || modified != lastModified
     }
 }
