@@ -40,7 +40,7 @@ struct SpanColumns {
         // Every slot is written exactly once below (positions are a permutation), so the columns
         // start uninitialised rather than zero-filled.
         func uninitialized<T>(_: T.Type) -> [T] {
-            [T](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+            [T](count: count) { _ in }
         }
         begin = uninitialized(Int64.self)
         end = uninitialized(Int64.self)
@@ -139,14 +139,13 @@ struct SpanColumns {
     /// span `i`'s parent, or -1 for a root or a parent index out of range.
     private static func remapParents(_ addedParent: UnsafeBufferPointer<Int32>, newIndexOfOld: [Int32]) -> [Int32] {
         let count = addedParent.count
-        return [Int32](unsafeUninitializedCapacity: count) { parent, initialized in
+        return [Int32](count: count) { parent in
             newIndexOfOld.withUnsafeBufferPointer { newIndexOfOld in
                 for index in 0..<count {
                     let old = addedParent[index]
                     parent[Int(newIndexOfOld[index])] = old >= 0 && Int(old) < count ? newIndexOfOld[Int(old)] : -1
                 }
             }
-            initialized = count
         }
     }
 }

@@ -71,9 +71,6 @@ extension Array {
     /// A copy whose capacity is its count, for arrays that grew by appending and are kept.
     func withExactCapacity() -> [Element] {
         guard capacity > count else { return self }
-        return [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
-            _ = buffer.initialize(fromContentsOf: self)
-            initialized = count
-        }
+        return [Element](count: count) { buffer in _ = buffer.initialize(fromContentsOf: self) }
     }
 }

@@ -23,8 +23,8 @@ extension TraceBuilder {
                     start[index] = total
                 }
                 start[count] = total
-                children = [Int32](unsafeUninitializedCapacity: Int(total)) { children, initialized in
-                    roots = [Int32](unsafeUninitializedCapacity: rootCount) { roots, rootsInitialized in
+                children = [Int32](count: Int(total)) { children in
+                    roots = [Int32](count: rootCount) { roots in
                         var nextRoot = rootCount
                         var index = count - 1
                         while index >= 0 {
@@ -38,9 +38,7 @@ extension TraceBuilder {
                             }
                             index -= 1
                         }
-                        rootsInitialized = rootCount
                     }
-                    initialized = Int(total)
                 }
             }
         }
@@ -108,13 +106,12 @@ extension TraceBuilder {
         for task in 0..<taskCount { starts[task + 1] += starts[task] }
         var next = starts
         var position = [Int32](repeating: -1, count: list.count)
-        var sorted = [TaskStateSlice](unsafeUninitializedCapacity: validCount) { buffer, initialized in
+        var sorted = [TaskStateSlice](count: validCount) { buffer in
             for (index, slice) in list.enumerated() where slice.task >= 0 && Int(slice.task) < taskCount {
                 (buffer.baseAddress! + next[Int(slice.task)]).initialize(to: slice)
                 position[index] = Int32(next[Int(slice.task)])
                 next[Int(slice.task)] += 1
             }
-            initialized = validCount
         }
         func inOrder(_ a: TaskStateSlice, _ b: TaskStateSlice) -> Bool {
             (a.started, a.ended, a.thread, a.enqueued) < (b.started, b.ended, b.thread, b.enqueued)

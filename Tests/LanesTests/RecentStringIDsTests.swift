@@ -6,9 +6,12 @@ import Testing
         let recent = RecentStringIDs()
         let long = String(repeating: "handler.request.", count: 4)
         recent.remember("child", id: 7)
-        recent.remember(long, id: 9)
         #expect(recent.id(of: "child") == 7)
+        recent.remember(long, id: 9)
         #expect(recent.id(of: long) == 9)
+        // The two may share a slot (where a literal lands differs by build); then the later wins.
+        let child = recent.id(of: "child")
+        #expect(child == 7 || child == nil)
         #expect(recent.id(of: "fetched") == nil)
     }
 
