@@ -32,14 +32,9 @@ extension DiffViewState {
         let visible = visibleEntries
         switch action {
         case .quit: return .quit
-        case .moveUp: selectedRow -= 1
-        case .moveDown: selectedRow += 1
-        case .pageUp: selectedRow -= visible; firstRow -= visible
-        case .pageDown: selectedRow += visible; firstRow += visible
-        case .moveToTop: selectedRow = 0
-        case .moveToBottom: selectedRow = rows.count - 1
-        case .scrollUp: firstRow -= 2; selectedRow = max(firstRow, min(selectedRow, firstRow + visible - 1))
-        case .scrollDown: firstRow += 2; selectedRow = max(selectedRow, firstRow)
+        case .moveUp, .moveDown, .pageUp, .pageDown, .moveToTop, .moveToBottom, .scrollUp, .scrollDown:
+            RowNavigation.move(
+                action, selected: &selectedRow, first: &firstRow, rowCount: rows.count, visible: visible, wheelStep: 2)
         case .panLeft: windowStart = TimeMath.add(windowStart, -max(1, windowDuration / 8)); clampWindow()
         case .panRight: windowStart = TimeMath.add(windowStart, max(1, windowDuration / 8)); clampWindow()
         case .zoomIn: zoom(by: 0.5)

@@ -176,10 +176,6 @@ public struct DiffViewState: Sendable {
     }
 
     mutating func clampSelection() {
-        selectedRow = max(0, min(selectedRow, rows.count - 1))
-        let visible = visibleEntries
-        if selectedRow < firstRow { firstRow = selectedRow }
-        if selectedRow >= firstRow + visible { firstRow = selectedRow - visible + 1 }
-        firstRow = max(0, min(firstRow, max(0, rows.count - visible)))
+        RowNavigation.clamp(selected: &selectedRow, first: &firstRow, rowCount: rows.count, visible: visibleEntries)
     }
 }

@@ -26,11 +26,8 @@ extension ViewState {
 
     /// Keeps the selection inside the rows and on screen.
     mutating func clampSelection() {
-        selectedRow = max(0, min(selectedRow, rows.count - 1))
-        let visible = max(1, layout.rowsHeight)
-        if selectedRow < firstRow { firstRow = selectedRow }
-        if selectedRow >= firstRow + visible { firstRow = selectedRow - visible + 1 }
-        firstRow = max(0, min(firstRow, max(0, rows.count - visible)))
+        RowNavigation.clamp(
+            selected: &selectedRow, first: &firstRow, rowCount: rows.count, visible: max(1, layout.rowsHeight))
     }
 }
 

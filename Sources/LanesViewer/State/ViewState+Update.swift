@@ -18,14 +18,9 @@ extension ViewState {
         let visibleRows = max(1, layout.rowsHeight)
         switch action {
         case .quit: return .quit
-        case .moveUp: selectedRow -= 1
-        case .moveDown: selectedRow += 1
-        case .pageUp: selectedRow -= visibleRows; firstRow -= visibleRows
-        case .pageDown: selectedRow += visibleRows; firstRow += visibleRows
-        case .moveToTop: selectedRow = 0
-        case .moveToBottom: selectedRow = rows.count - 1
-        case .scrollUp: firstRow -= 3; selectedRow = min(selectedRow, firstRow + visibleRows - 1); selectedRow = max(selectedRow, firstRow)
-        case .scrollDown: firstRow += 3; selectedRow = max(selectedRow, firstRow)
+        case .moveUp, .moveDown, .pageUp, .pageDown, .moveToTop, .moveToBottom, .scrollUp, .scrollDown:
+            RowNavigation.move(
+                action, selected: &selectedRow, first: &firstRow, rowCount: rows.count, visible: visibleRows, wheelStep: 3)
         case .panLeft: pan(by: -max(1, windowDuration / 8), document: document)
         case .panRight: pan(by: max(1, windowDuration / 8), document: document)
         case .zoomIn: zoom(by: 0.5, document: document)
