@@ -17,8 +17,6 @@ final class ThreadBuffer: @unchecked Sendable {
     /// Unowned: recorders are never deallocated (see `Recorder.init`), and the hot path should
     /// not retain it.
     unowned(unsafe) let recorder: Recorder
-    /// The recorder's address, to find the right buffer without touching the recorder.
-    let recorderIdentity: UnsafeMutableRawPointer
     let writerID: UInt32
 
     /// 0: free, 1: the owning thread is appending, 2: the writer is taking the events.
@@ -39,7 +37,6 @@ final class ThreadBuffer: @unchecked Sendable {
 
     init(recorder: Recorder, threadID: UInt64, threadName: String, isExecutor: Bool) {
         self.recorder = recorder
-        self.recorderIdentity = Unmanaged.passUnretained(recorder).toOpaque()
         self.writerID = recorder.allocateWriterID()
         let now = MonotonicClock.now()
         self.encoder = UnsafeMutablePointer.allocate(capacity: 1)

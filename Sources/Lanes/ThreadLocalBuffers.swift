@@ -40,7 +40,7 @@ enum ThreadLocalBuffers {
     static func reference(for recorder: Unmanaged<Recorder>) -> Unmanaged<ThreadBuffer> {
         if let pointer = lanes_current_thread_slot(),
             let current = Unmanaged<ThreadSlot>.fromOpaque(pointer)._withUnsafeGuaranteedRef({ $0.currentReference }),
-            current._withUnsafeGuaranteedRef({ $0.recorderIdentity == recorder.toOpaque() })
+            current._withUnsafeGuaranteedRef({ Unmanaged.passUnretained($0.recorder).toOpaque() == recorder.toOpaque() })
         {
             return current
         }
