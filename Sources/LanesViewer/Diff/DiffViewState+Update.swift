@@ -6,16 +6,10 @@ extension DiffViewState {
     public mutating func update(_ action: ViewAction) -> ViewEffect {
         if case .search(let query) = input {
             switch action {
-            case .searchInput(let character):
-                if query.unicodeScalars.count < 200 { input = .search(query + String(character)) }
-            case .searchBackspace: input = .search(String(query.dropLast()))
-            case .searchCancel, .cancel: input = .normal
-            case .searchSubmit:
-                input = .normal
-                search(query)
             case .resize(let newSize): size = newSize; clampSelection()
             case .quit: return .quit
-            default: break
+            default:
+                if let submitted = input.editSearch(query, with: action) { search(submitted) }
             }
             return .none
         }

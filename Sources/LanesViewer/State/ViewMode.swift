@@ -15,3 +15,22 @@ public enum InputMode: Sendable, Equatable {
     /// The help overlay is open; any key closes it.
     case help
 }
+
+extension InputMode {
+    /// Edits `query`, the search being typed, with `action` (a character, backspace, cancel or
+    /// Enter); returns the query to run when `action` submits it. Other actions change nothing.
+    /// Shared by the timeline and the diff view, which search the same way.
+    mutating func editSearch(_ query: String, with action: ViewAction) -> String? {
+        switch action {
+        case .searchInput(let character):
+            if query.unicodeScalars.count < 200 { self = .search(query + String(character)) }
+        case .searchBackspace: self = .search(String(query.dropLast()))
+        case .searchCancel, .cancel: self = .normal
+        case .searchSubmit:
+            self = .normal
+            return query
+        default: break
+        }
+        return nil
+    }
+}

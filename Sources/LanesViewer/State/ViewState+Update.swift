@@ -67,16 +67,10 @@ extension ViewState {
 
     mutating func updateSearchInput(_ action: ViewAction, query: String, document: ViewerDocument) -> ViewEffect {
         switch action {
-        case .searchInput(let character):
-            if query.unicodeScalars.count < 200 { input = .search(query + String(character)) }
-        case .searchBackspace: input = .search(String(query.dropLast()))
-        case .searchCancel, .cancel: input = .normal
-        case .searchSubmit:
-            input = .normal
-            runSearch(query, document: document)
         case .resize(let newSize): size = newSize; clampSelection()
         case .quit: return .quit
-        default: break
+        default:
+            if let submitted = input.editSearch(query, with: action) { runSearch(submitted, document: document) }
         }
         return .none
     }
