@@ -118,4 +118,11 @@ struct TraceDiffTests {
         #expect(Set(diff.incomparableRules) == Set(FindingRule.allCases))
         #expect(diff.newFindings.isEmpty && diff.resolvedFindings.isEmpty)
     }
+
+    @Test("spans that all last zero time (events) diff without trapping")
+    func zeroDurationSpans() {
+        let trace = run(["alice"], children: [("tick", .async, 0, false), ("tick", .async, 0, false), ("tick", .async, 0, false)])
+        let diff = TraceDiff(a: trace, b: trace)
+        #expect(diff.newFindings.isEmpty && diff.resolvedFindings.isEmpty)
+    }
 }

@@ -1,0 +1,28 @@
+import Testing
+@testable import LanesAnalysis
+
+@Suite struct RadixSortTests {
+    @Test func sortsLikeTheStandardLibrary() {
+        var generator = SystemRandomNumberGenerator()
+        for width in [1, 7, 13, 40, 64] {
+            let keys = (0..<1000).map { _ in UInt64.random(in: 0...UInt64.max, using: &generator) >> UInt64(64 - width) }
+            var sorted = keys
+            RadixSort.sort(&sorted)
+            #expect(sorted == keys.sorted())
+            let order = RadixSort.sortedOrder(of: keys)
+            #expect(order.map { keys[Int($0)] } == keys.sorted())
+            // Stable: equal keys keep their index order.
+            for position in order.indices.dropFirst() where keys[Int(order[position])] == keys[Int(order[position - 1])] {
+                #expect(order[position] > order[position - 1])
+            }
+        }
+    }
+
+    @Test func allZeroKeysAreAlreadySorted() {
+        // Instants only: every duration is 0. This divided by zero before.
+        var keys: [UInt64] = [0, 0, 0]
+        RadixSort.sort(&keys)
+        #expect(keys == [0, 0, 0])
+        #expect(RadixSort.sortedOrder(of: [0, 0]) == [0, 1])
+    }
+}
