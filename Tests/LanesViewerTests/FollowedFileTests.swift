@@ -3,7 +3,9 @@ import LanesTerminal
 import Synchronization
 import Testing
 
-/// `lanes view --follow`'s re-reading thread, on real files.
+/// `lanes view --follow`'s re-reading thread, on real files. The tests wait with `Task.sleep`,
+/// not by blocking a thread: other suites record timing-sensitive scenarios on the same
+/// cooperative threads meanwhile.
 @Suite struct FollowedFileTests {
     /// A fresh file with `text` in it, removed when the test ends.
     final class TemporaryFile: Sendable {
@@ -26,30 +28,34 @@ import Testing
     }
 
     /// Waits up to five seconds for a reading.
-    static func nextReading<Document>(of followed: FollowedFile<Document>) -> Document? {
+    static func nextReading<Document>(of followed: FollowedFile<Document>) async throws -> Document? {
         for _ in 0..<500 {
             if let document = followed.takeNewest() { return document }
-            usleep(10_000)
+            try await pause(milliseconds: 10)
         }
         return nil
+    }
+
+    static func pause(milliseconds: Int) async throws {
+        try await Task.sleep(for: .milliseconds(milliseconds))
     }
 
     static func contents(_ path: String) -> String? {
         try? String(contentsOfFile: path, encoding: .utf8)
     }
 
-    @Test func anAppendedFileIsReadAgain() throws {
+    @Test func anAppendedFileIsReadAgain() async throws {
         let file = try TemporaryFile("first\n")
         let followed = FollowedFile(path: file.path, pollMilliseconds: 20, load: Self.contents)
         defer { followed.stop() }
-        usleep(100_000)
+        try await Self.pause(milliseconds: 100)
         #expect(followed.takeNewest() == nil, "nothing changed yet")
         try file.append("second\n")
-        #expect(Self.nextReading(of: followed) == "first\nsecond\n")
+        #expect(try await Self.nextReading(of: followed) == "first\nsecond\n")
         #expect(followed.takeNewest() == nil, "a reading is taken once")
     }
 
-    @Test func aFailedReadingIsTriedAgainWithoutAnotherChange() throws {
+    @Test func aFailedReadingIsTriedAgainWithoutAnotherChange() async throws {
         let file = try TemporaryFile("first\n")
         let attempts = Atomic<Int>(0)
         let followed = FollowedFile(path: file.path, pollMilliseconds: 20) { path -> String? in
@@ -57,11 +63,11 @@ import Testing
         }
         defer { followed.stop() }
         try file.append("second\n")
-        #expect(Self.nextReading(of: followed) == "first\nsecond\n")
+        #expect(try await Self.nextReading(of: followed) == "first\nsecond\n")
         #expect(attempts.load(ordering: .relaxed) >= 2)
     }
 
-    @Test func slowReadingsAreSpacedOut() throws {
+    @Test func slowReadingsAreSpacedOut() async throws {
         let file = try TemporaryFile("0\n")
         let readings = Atomic<Int>(0)
         // Each reading takes 200 ms; polled every 20 ms, a file that changes all the time would be
@@ -76,20 +82,20 @@ import Testing
         while Date() < deadline {
             try file.append("\(line)\n")
             line += 1
-            usleep(10_000)
+            try await Self.pause(milliseconds: 10)
         }
         followed.stop()
         let count = readings.load(ordering: .relaxed)
         #expect(count >= 1 && count <= 4, "\(count) readings in 1.3 s")
     }
 
-    @Test func stoppingEndsTheReadings() throws {
+    @Test func stoppingEndsTheReadings() async throws {
         let file = try TemporaryFile("first\n")
         let followed = FollowedFile(path: file.path, pollMilliseconds: 20, load: Self.contents)
         followed.stop()
-        usleep(60_000)
+        try await Self.pause(milliseconds: 60)
         try file.append("second\n")
-        usleep(200_000)
+        try await Self.pause(milliseconds: 200)
         #expect(followed.takeNewest() == nil)
     }
 }
