@@ -61,6 +61,12 @@ package enum TracingBackend {
         SpanRecorder.attribute(span: span.id, recorder: span.open.recorderReference, key: key, value: value)
     }
 
+    /// Renames an open span (a framework names a request span by its route once routed): the
+    /// trace carries `name` instead of the name it began with.
+    package static func rename(_ span: Span, to name: String) {
+        SpanRecorder.rename(span: span.id, recorder: span.open.recorderReference, to: name)
+    }
+
     /// Records an instant child span named `name` inside `span`, with `attributes`: how a
     /// backend's span events appear in the lanes.
     package static func event(_ name: String, attributes: [(key: String, value: String)], in span: Span) {

@@ -125,6 +125,15 @@ enum SpanRecorder {
         }
     }
 
+    /// Renames an open span: the trace shows `name` instead of the name it began with.
+    static func rename(span: UInt64, recorder: Unmanaged<Recorder>, to name: String) {
+        guard recorder._withUnsafeGuaranteedRef({ $0.isRunning }) else { return }
+        ThreadLocalBuffers.reference(for: recorder)._withUnsafeGuaranteedRef { buffer in
+            let nameID = buffer.stringID(name)
+            buffer.appendUntimed { $0.rename(span: span, name: nameID) }
+        }
+    }
+
     /// Records a zero-length event named `name`, with `attributes`, inside the span of
     /// `context`.
     static func instant(

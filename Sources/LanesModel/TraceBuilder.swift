@@ -143,6 +143,11 @@ public struct TraceBuilder: Sendable {
         spans.setTask(task, of: Int(span))
     }
 
+    /// Renames span `span` to `name`, an index into `strings` (a span renamed after it began).
+    public mutating func setName(ofSpan span: Int32, toString name: UInt32) {
+        spans.setName(name, of: Int(span))
+    }
+
     /// Sets the parent of span `span`.
     public mutating func setParent(of span: Int32, to parent: Int32) {
         spans.setParent(parent, of: Int(span))

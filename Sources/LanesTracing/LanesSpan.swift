@@ -37,8 +37,9 @@ public struct LanesSpan: Tracing.Span {
         return nil
     }
 
-    /// The span's name. The name recorded at begin stays in the file; a later name is kept as
-    /// the span's `span.name` attribute.
+    /// The span's name. Setting it renames the span in the recording (frameworks name a request
+    /// span by its route once routed); changes after the end are ignored, and a span that is not
+    /// recording keeps the name it began with.
     public var operationName: String {
         get {
             switch storage {

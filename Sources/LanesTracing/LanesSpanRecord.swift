@@ -35,15 +35,14 @@ final class LanesSpanRecord: Sendable {
 
     var name: String { state.withLock { $0.name } }
 
-    /// Renaming cannot change the name the file recorded at begin; the new name is kept as the
-    /// `span.name` attribute.
+    /// Renames the span in the recording too (until it ends). Recorded under the lock, so that
+    /// the last rename applied is the last one in this thread's events.
     func rename(_ newName: String) {
-        let changed = state.withLock { state -> Bool in
-            guard !state.isEnded, state.name != newName else { return false }
+        state.withLock { state in
+            guard !state.isEnded, state.name != newName else { return }
             state.name = newName
-            return true
+            TracingBackend.rename(span, to: newName)
         }
-        if changed { TracingBackend.attribute("span.name", newName, of: span) }
     }
 
     var attributes: SpanAttributes { state.withLock { $0.attributes } }

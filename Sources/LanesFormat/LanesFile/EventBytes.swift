@@ -54,6 +54,12 @@ struct EventBytes {
         count &+= 1
     }
 
+    /// How many bytes `appendVarint(value)` writes.
+    @inlinable
+    static func varintSize(_ value: UInt64) -> Int {
+        max(1, (64 - value.leadingZeroBitCount + 6) / 7)
+    }
+
     /// Appends `value` zigzag-encoded as a varint.
     @inlinable @inline(__always)
     mutating func appendSignedVarint(_ value: Int64) {

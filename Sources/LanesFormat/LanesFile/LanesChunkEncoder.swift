@@ -180,6 +180,19 @@ public struct LanesChunkEncoder: ~Copyable {
         encodedEvents += 1
     }
 
+    /// `span` is renamed to `name` (a string id): readers show the last name they read instead of
+    /// the one it began with. An extension event (`0x80`), so older readers skip it.
+    public mutating func rename(span: UInt64, name: UInt32) {
+        events.reserveEvent()
+        let reference = reference(span)
+        let zigzag = UInt64(bitPattern: (reference << 1) ^ (reference >> 63))
+        events.append(LanesOpcode.rename)
+        events.appendVarint(UInt64(EventBytes.varintSize(zigzag) + EventBytes.varintSize(UInt64(name))))
+        events.appendVarint(zigzag)
+        events.appendVarint(UInt64(name))
+        encodedEvents += 1
+    }
+
     /// A point event with id `span` inside `parent` (0 for none): a zero-length span of unknown
     /// kind with the `.instant` flag.
     public mutating func instant(span: UInt64, parent: UInt64, name: UInt32, task: UInt64, time: Int64) {

@@ -168,9 +168,19 @@ extension LanesFileDecoder {
         default:
             guard opcode >= LanesOpcode.firstSkippable, let length = cursor.readVarint(), length <= UInt64(cursor.remaining)
             else { return false }
-            cursor.position += Int(length)
+            let next = cursor.position + Int(length)
+            if opcode == LanesOpcode.rename { decodeRename(&cursor, end: next, state) }
+            cursor.position = next
         }
         return true
+    }
+
+    /// Reads a rename's fields, which must lie before `end` (the event's declared end; fields a
+    /// later version appends after them are skipped). A rename whose fields do not fit is
+    /// ignored: its length still says where the next event starts.
+    mutating func decodeRename(_ cursor: inout ByteCursor, end: Int, _ state: ChunkState) {
+        guard let reference = cursor.readVarint(), let name = cursor.readVarint(), cursor.position <= end else { return }
+        rename(id: spanID(reference: reference, state), name: string(name))
     }
 
     // MARK: Applying events
@@ -251,6 +261,9 @@ extension LanesFileDecoder {
         if !pendingFlags.isEmpty, let extra = pendingFlags.removeValue(forKey: id) {
             builder.addFlags(extra, to: index)
         }
+        if !pendingRenames.isEmpty, let name = pendingRenames.removeValue(forKey: id) {
+            builder.setName(ofSpan: index, toString: name)
+        }
     }
 
     @inline(__always)
@@ -266,6 +279,15 @@ extension LanesFileDecoder {
         ended[word] |= bit
         builder.endSpan(index, at: time, status: status)
         if let cpu { builder.setCPUTime(of: index, nanoseconds: cpu) }
+    }
+
+    /// Gives span `id` the name `name` (a builder string), now or when its begin is read.
+    mutating func rename(id: UInt64, name: UInt32) {
+        if let index = spanIndex(ofID: id) {
+            builder.setName(ofSpan: index, toString: name)
+        } else if pendingRenames.count < 1 << 20 {
+            pendingRenames[id] = name
+        }
     }
 
     mutating func attach(id: UInt64, key: UInt32, value: UInt32) {

@@ -47,4 +47,7 @@ public enum LanesOpcode {
     /// Opcodes from 0x80 up are followed by a varint length and skipped by readers that do not
     /// know them.
     public static let firstSkippable: UInt8 = 0x80
+    /// Extension `0x80`: a span's new name (`svar` span reference, `uvar` name string), for
+    /// spans renamed after they began (a request span named by its route once routed).
+    public static let rename: UInt8 = 0x80
 }

@@ -59,6 +59,8 @@ struct LanesFileDecoder: ~Copyable {
     var pendingEnds: [UInt64: (time: Int64, status: SpanStatus, cpu: Int64?)] = [:]
     var pendingAttributes: [UInt64: [(key: UInt32, value: UInt32)]] = [:]
     var pendingFlags: [UInt64: SpanFlags] = [:]
+    /// Renames read before their span's begin (the renaming thread flushed first).
+    var pendingRenames: [UInt64: UInt32] = [:]
     /// Spans that take their parent's task but were read before their parent.
     var spansInheritingTask: [(span: Int32, parentID: UInt64)] = []
     var latestTime: Int64 = .min

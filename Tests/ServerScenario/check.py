@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""The real-server check that `.ci/run` runs: does Lanes see what blocks a real HTTP server?
+
+Builds the scenario server (Hummingbird 2, `TracingMiddleware`, `LanesTracer`), starts it with
+LANES_TRACE, drives each route with wrk on loopback (enough connections to keep the cooperative
+pool's threads busy), stops it with SIGINT, and checks the recording through `lanes export` and
+`lanes summary --json`.
+
+Always checked: the server starts and stops cleanly, the trace is complete, every request is one
+span named by its route (renamed from the middleware's placeholder), the spans inside the
+handlers nest in them, and the counts match what wrk reported.
+
+Checked only with LANES_EXPECT_JOB_CAPTURE=1 (job capture on the default executor, issue 12):
+jobs come from the global executor; a `blocking-call` finding at the legacy database's
+`file:line`, "sleeping or waiting", one occurrence per /block request; one at the price loop,
+"computing", one per /compute request; ready jobs waited meanwhile; queued time and an
+`executor-stall` finding; and no finding for the routes that behave.
+
+Usage: python3 Tests/ServerScenario/check.py [--configuration debug|release] [--seconds S]
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scenario  # noqa: E402
+
+# Each route, the connections that keep both cooperative threads busy with it, and what its
+# handler records inside the request span.
+ROUTES = [
+    ("block", 16, "legacy database"),
+    ("compute", 16, None),
+    ("behave", 64, "async database"),
+    ("hello", 64, None),
+]
+PLACEHOLDER = "HTTP GET route not found"
+SOURCES = os.path.join(scenario.PACKAGE, "Sources", "ServerScenario")
+
+
+class Checks:
+    """Collects named pass/fail results and prints each one as it is decided."""
+
+    def __init__(self):
+        self.failures = []
+
+    def expect(self, name, passed, detail):
+        scenario.say(f"{'PASS' if passed else 'FAIL'} {name}: {detail}")
+        if not passed:
+            self.failures.append(name)
+        return passed
+
+
+def source_line(file_name, pattern):
+    """The 1-based line of `file_name` (in the scenario's sources) that matches `pattern`."""
+    with open(os.path.join(SOURCES, file_name)) as file:
+        for number, line in enumerate(file, start=1):
+            if re.search(pattern, line):
+                return number
+    raise SystemExit(f"check: no line matching {pattern!r} in {file_name}")
+
+
+def exported_spans(lanes, trace):
+    """The trace's spans from `lanes export --format chrome`: {span number: (name, args)}."""
+    result = subprocess.run([lanes, "export", trace, "--format", "chrome"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"check: lanes export failed: {result.stderr.strip()}")
+    spans = {}
+    for event in json.loads(result.stdout):
+        args = event.get("args") or {}
+        if event.get("ph") in ("b", "X", "i") and "lanes.span" in args:
+            spans[args["lanes.span"]] = (event["name"], args)
+    return spans
+
+
+def summary(lanes, trace):
+    result = subprocess.run([lanes, "summary", trace, "--json"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"check: lanes summary failed: {result.stderr.strip()}")
+    return json.loads(result.stdout)
+
+
+def check_spans(checks, spans, driven):
+    """What works today, with spans alone."""
+    names = {}
+    for name, _ in spans.values():
+        names[name] = names.get(name, 0) + 1
+    checks.expect("renamed", PLACEHOLDER not in names,
+                  f"no span keeps the middleware's placeholder name ({names.get(PLACEHOLDER, 0)} do)")
+    for route, connections, child in ROUTES:
+        wrk = driven[route]
+        checks.expect(f"/{route} responses", wrk.non_2xx == 0 and wrk.socket_errors == 0,
+                      f"wrk: {wrk.requests} requests, {wrk.non_2xx} not 2xx, {wrk.socket_errors} socket errors")
+        count = names.get(f"/{route}", 0)
+        # wrk counts the responses it read before its time was up; the server may have answered
+        # up to one more request per connection after that.
+        allowed = wrk.requests + connections + wrk.socket_errors
+        checks.expect(f"/{route} spans", wrk.requests <= count <= allowed,
+                      f"{count} spans named /{route}, wrk completed {wrk.requests} (allowed {wrk.requests}–{allowed})")
+        handlers = sum(1 for name, args in spans.values()
+                       if name == f"/{route}" and args.get("lanes.kind") == "handler")
+        checks.expect(f"/{route} handlers", handlers == count,
+                      f"{handlers} of {count} are handler spans (server spans at the root)")
+        if child:
+            children = [args for name, args in spans.values() if name == child]
+            nested = sum(1 for args in children if spans.get(args.get("lanes.parent"), ("",))[0] == f"/{route}")
+            checks.expect(f"/{route} {child}", len(children) == count and nested == count,
+                          f"{len(children)} '{child}' spans for {count} requests, {nested} inside a /{route} span")
+
+
+def findings_of(report, rule, **where):
+    return [f for f in report.get("findings", []) if f.get("rule") == rule
+            and all(where[key](f.get(key)) for key in where)]
+
+
+def check_site(checks, name, finding, file_name, lines, function_part, state, requests, connections):
+    """A blocking-call finding's site, state and occurrences."""
+    site = finding.get("site") or {}
+    checks.expect(f"{name} site", str(site.get("file", "")).endswith(file_name) and site.get("line") in lines
+                  and function_part in str(site.get("function", "")),
+                  f"site {site.get('function')} at {site.get('file')}:{site.get('line')}, expected {function_part}… "
+                  f"at {file_name}:{min(lines)}" + (f"–{max(lines)}" if len(lines) > 1 else ""))
+    checks.expect(f"{name} state", finding.get("state") == state,
+                  f"state {finding.get('state')!r}, expected {state!r}")
+    occurrences = finding.get("occurrences") or 0
+    low, high = int(requests * 0.9), requests + connections
+    checks.expect(f"{name} occurrences", low <= occurrences <= high,
+                  f"{occurrences} occurrences for {requests} requests wrk completed (allowed {low}–{high})")
+    checks.expect(f"{name} effect", (finding.get("waited_seconds") or 0) > 0,
+                  f"ready jobs waited {finding.get('waited_seconds')} s meanwhile")
+
+
+def check_jobs(checks, report, driven):
+    """What job capture must add (issue 12): blocking found where it happens, grouped by site."""
+    checks.expect("job source", report.get("job_source") == "global executor",
+                  f"job_source {report.get('job_source')!r}, expected 'global executor'")
+    wait_line = source_line("LegacyDatabase.swift", r"scenario-site: legacy database wait")
+    blocking = findings_of(report, "blocking-call", span=lambda span: span == "legacy database")
+    if checks.expect("/block finding", len(blocking) == 1,
+                     f"{len(blocking)} blocking-call findings for span 'legacy database' (expected one, grouped by site)"):
+        check_site(checks, "/block finding", blocking[0], "LegacyDatabase.swift", [wait_line], "fetchUser",
+                   "sleeping or waiting", driven["block"].requests, 16)
+        seconds = blocking[0].get("p50_seconds") or 0
+        checks.expect("/block finding p50", 0.045 <= seconds <= 0.5, f"p50 {seconds} s of a 50 ms wait")
+    loop = range(source_line("PriceCalculation.swift", r"repeat \{"),
+                 source_line("PriceCalculation.swift", r"\} while") + 1)
+    computing = findings_of(report, "blocking-call", span=lambda span: span == "/compute")
+    if checks.expect("/compute finding", len(computing) == 1,
+                     f"{len(computing)} blocking-call findings for span '/compute' (expected one)"):
+        check_site(checks, "/compute finding", computing[0], "PriceCalculation.swift", list(loop), "price",
+                   "computing", driven["compute"].requests, 16)
+    checks.expect("queued", (report.get("queued_seconds") or 0) > 0,
+                  f"queued_seconds {report.get('queued_seconds')}: requests waited for a thread")
+    stalls = findings_of(report, "executor-stall")
+    checks.expect("saturation", len(stalls) > 0, f"{len(stalls)} executor-stall findings while /block held both threads")
+    quiet = {"/behave", "async database", "/hello"}
+    noisy = [f"{f.get('rule')} on {f.get('span')}" for f in report.get("findings", [])
+             if f.get("span") in quiet and f.get("rule") != "executor-stall"]
+    checks.expect("routes that behave", not noisy, f"findings on /behave or /hello: {noisy or 'none'}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--configuration", default="debug", choices=["debug", "release"])
+    parser.add_argument("--seconds", type=int, default=3, help="how long wrk drives each route")
+    parser.add_argument("--keep", help="also copy the trace to this path")
+    options = parser.parse_args()
+    expect_jobs = os.environ.get("LANES_EXPECT_JOB_CAPTURE") == "1"
+
+    binary, build_seconds, warnings = scenario.build(options.configuration)
+    scenario.say(f"scenario: built in {build_seconds:.0f} s ({options.configuration}); load average {scenario.load_average()}")
+    lanes = scenario.build_lanes()
+    checks = Checks()
+    checks.expect("no warnings", not warnings, "\n".join(warnings) or "the scenario's sources build without warnings")
+    with tempfile.TemporaryDirectory(prefix="lanes-server-scenario-") as folder:
+        trace = os.path.join(folder, "server.lanes")
+        server = scenario.Server(binary, tracer="lanes", trace=trace)
+        driven = {}
+        for route, connections, _ in ROUTES:
+            driven[route] = scenario.run_wrk(server.url(route), connections, options.seconds)
+            scenario.say(f"scenario: /{route}: {driven[route].requests} requests, "
+                         f"{driven[route].requests_per_second:.0f}/s, p50 {driven[route].p50_seconds} s, "
+                         f"{connections} connections")
+        status, output = server.stop()
+        checks.expect("clean stop", status == 0 and "stopped" in output,
+                      f"exit status {status} after SIGINT" + ("" if status is not None else " (hung; killed)"))
+        if options.keep:
+            subprocess.run(["cp", trace, options.keep], check=True)
+        report = summary(lanes, trace)
+        checks.expect("complete trace", not report.get("warnings"), f"reader warnings: {report.get('warnings') or 'none'}")
+        check_spans(checks, exported_spans(lanes, trace), driven)
+        if expect_jobs:
+            check_jobs(checks, report, driven)
+        else:
+            scenario.say("scenario: job-capture checks skipped (set LANES_EXPECT_JOB_CAPTURE=1 to run them)")
+    if checks.failures:
+        raise SystemExit(f"server scenario: {len(checks.failures)} checks failed: {', '.join(checks.failures)}")
+    scenario.say("server scenario: all checks passed")
+
+
+if __name__ == "__main__":
+    main()
