@@ -20,6 +20,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // The in-memory trace: spans, task-state slices, threads, tasks, strings.
@@ -31,7 +32,10 @@ let package = Package(
         // Reads the running task's id from the Swift concurrency runtime, cheaply.
         .target(name: "CLanesRuntime"),
         // The instrumentation an app links: spans, bridges, recorder, task-state executor.
-        .target(name: "Lanes", dependencies: ["CLanesRuntime", "LanesFormat", "LanesModel"]),
+        .target(name: "Lanes", dependencies: [
+            "CLanesRuntime", "LanesFormat", "LanesModel",
+            .product(name: "HeapModule", package: "swift-collections"),
+        ]),
         // The seed scenario (naive and improved chat handlers), recorded by `lanes demo` and the tests.
         .target(name: "LanesSeed", dependencies: ["Lanes"]),
         // Pure analysis over a Trace: states, occupancy, overlap, critical path, findings, diff.
@@ -55,6 +59,11 @@ let package = Package(
         // A small instrumented app, compiled by every build so the README's example cannot rot.
         .executableTarget(name: "LanesExampleApp", dependencies: ["Lanes", "LanesTracing",
             .product(name: "Tracing", package: "swift-distributed-tracing")]),
+        // An async program that blocks its executor threads in the usual ways, for job-capture
+        // tests: once without Lanes (recorded by `lanes record`'s preload library), once with it.
+        .target(name: "BlockingScenario", path: "Sources/BlockingScenario"),
+        .executableTarget(name: "blocking-scenario", dependencies: ["BlockingScenario"]),
+        .executableTarget(name: "blocking-scenario-lanes", dependencies: ["BlockingScenario", "Lanes"]),
         // `swift run -c release LanesBenchmarks NAME`: the numbers in the README.
         .executableTarget(name: "LanesBenchmarks", dependencies: [
             "CLanesRuntime", "LanesModel", "LanesFormat", "Lanes", "LanesAnalysis", "LanesViewer", "LanesTracing",

@@ -24,6 +24,8 @@ public enum LanesRecordType: UInt8, Sendable {
     case tasks = 0x04
     case dropped = 0x05
     case events = 0x10
+    /// Whether the recording captured the global executor's jobs (an extension, see FORMAT.md).
+    case jobCapture = 0x20
     case footer = 0x7E
 }
 
@@ -47,4 +49,6 @@ public enum LanesOpcode {
     /// Opcodes from 0x80 up are followed by a varint length and skipped by readers that do not
     /// know them.
     public static let firstSkippable: UInt8 = 0x80
+    /// A job that also says which task enqueued it (job capture); see `Traces/FORMAT.md`.
+    public static let jobWithEnqueuer: UInt8 = 0x81
 }

@@ -1,3 +1,4 @@
+import LanesModel
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -74,6 +75,12 @@ public final class LanesFileWriter {
     /// Declares that chunks from `writerID` were recorded on thread `threadID`.
     public func defineThread(writerID: UInt32, threadID: UInt64, name: String, isExecutor: Bool) throws(LanesWriteError) {
         append(record: RecordFraming.thread(writerID: writerID, threadID: threadID, name: name, isExecutor: isExecutor))
+        try flushIfLarge()
+    }
+
+    /// Says whether the global executor's jobs are being recorded.
+    public func noteJobCapture(_ capture: JobCapture) throws(LanesWriteError) {
+        append(record: RecordFraming.jobCapture(capture))
         try flushIfLarge()
     }
 
