@@ -8,7 +8,9 @@ import PackageDescription
 /// viewer read only the model; the CLI wires everything together.
 let package = Package(
     name: "Lanes",
-    platforms: [.macOS(.v15)],
+    // No `platforms`: Lanes runs on Linux only (glibc, /proc, the Swift runtime's task layout on
+    // Linux), tested on x86-64 with Swift 6.3. SwiftPM cannot declare "Linux only", and claiming
+    // an Apple platform would be untrue: the code does not build there.
     products: [
         .library(name: "Lanes", targets: ["Lanes"]),
         .library(name: "LanesTracing", targets: ["LanesTracing"]),
