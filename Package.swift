@@ -18,6 +18,10 @@ let package = Package(
         .library(name: "LanesFormat", targets: ["LanesFormat"]),
         .library(name: "LanesAnalysis", targets: ["LanesAnalysis"]),
         .executable(name: "lanes", targets: ["LanesCLI"]),
+        // `lanes record` preloads this into programs that never import Lanes; it loads
+        // LanesAutostart (Lanes itself) only into dynamically linked Swift programs.
+        .library(name: "LanesPreload", type: .dynamic, targets: ["CLanesPreload"]),
+        .library(name: "LanesAutostart", type: .dynamic, targets: ["LanesAutostart"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -42,6 +46,9 @@ let package = Package(
             "CLanesRuntime", "LanesWriter", "LanesModel",
             .product(name: "HeapModule", package: "swift-collections"),
         ]),
+        // The preload library's C constructor, and the Swift entry point it loads.
+        .target(name: "CLanesPreload"),
+        .target(name: "LanesAutostart", dependencies: ["Lanes"]),
         // The seed scenario (naive and improved chat handlers), recorded by `lanes demo` and the tests.
         .target(name: "LanesSeed", dependencies: ["Lanes"]),
         // Pure analysis over a Trace: states, occupancy, overlap, critical path, findings, diff.
