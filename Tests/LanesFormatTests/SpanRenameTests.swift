@@ -1,5 +1,6 @@
 import Testing
 @testable import LanesFormat
+@testable import LanesWriter
 import LanesModel
 
 /// The rename extension event (`0x80`): a span named again after it began, as a framework names

@@ -8,8 +8,14 @@ between the configurations, pair by pair, each pair in the opposite order of the
 slow drifts of a shared machine fall on both sides. Prints every run, then the median
 requests/s of each configuration and the median of the per-pair ratios.
 
+Configurations (`--configurations`, the first is the baseline of the ratios):
+  none       no tracer bootstrapped (the middleware's spans go to the no-op tracer)
+  recording  LanesTracer recording to LANES_TRACE: spans and job capture, everything
+  spans      LanesTracer recording with job capture off (LANES_CAPTURE_JOBS=0): the tracer alone
+  idle       LanesTracer bootstrapped, LANES_TRACE unset: nothing records
+
 Usage: python3 Tests/ServerScenario/bench.py [--pairs 7] [--seconds 5] [--connections 64]
-       [--with-idle] [--recording-environment KEY=VALUE ...]
+       [--configurations none,recording,spans]
 """
 
 import argparse
@@ -20,6 +26,15 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenario  # noqa: E402
+
+
+# name: (tracer, whether LANES_TRACE is set, extra environment)
+CONFIGURATIONS = {
+    "none": ("none", False, {}),
+    "recording": ("lanes", True, {}),
+    "spans": ("lanes", True, {"LANES_CAPTURE_JOBS": "0"}),
+    "idle": ("lanes", False, {}),
+}
 
 
 def measure(binary, tracer, trace, environment, options):
@@ -46,10 +61,8 @@ def main():
     parser.add_argument("--warmup", type=int, default=1, help="wrk run before each measurement")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--route", default="hello")
-    parser.add_argument("--with-idle", action="store_true",
-                        help="also measure LanesTracer bootstrapped with nothing recording")
-    parser.add_argument("--recording-environment", nargs="*", default=[],
-                        help="KEY=VALUE pairs for the recording server only")
+    parser.add_argument("--configurations", default="none,recording,spans",
+                        help="comma-separated, from: " + ", ".join(CONFIGURATIONS))
     parser.add_argument("--server-cpus", help="taskset CPU list for the server (default: unpinned)")
     parser.add_argument("--wrk-cpus", help="taskset CPU list for wrk (default: unpinned)")
     parser.add_argument("--binary", help="an already built ServerScenario (default: build it, release)")
@@ -60,11 +73,13 @@ def main():
     else:
         binary, seconds, _ = scenario.build("release")
         scenario.say(f"bench: built in {seconds:.0f} s")
-    environment = dict(pair.split("=", 1) for pair in options.recording_environment)
-    configurations = [("none", "none", False, {}), ("recording", "lanes", True, environment)]
-    if options.with_idle:
-        configurations.append(("idle tracer", "lanes", False, {}))
-    rates = {name: [] for name, _, _, _ in configurations}
+    names = options.configurations.split(",")
+    unknown = [name for name in names if name not in CONFIGURATIONS]
+    if unknown:
+        parser.error(f"unknown configurations {unknown}; choose from {list(CONFIGURATIONS)}")
+    configurations = [(name,) + CONFIGURATIONS[name] for name in names]
+    baseline = names[0]
+    rates = {name: [] for name in names}
     scenario.say(f"bench: /{options.route}, {options.pairs} pairs of {options.seconds} s runs, "
                  f"{options.connections} connections; load average {scenario.load_average()}")
     with tempfile.TemporaryDirectory(prefix="lanes-server-bench-") as folder:
@@ -82,11 +97,9 @@ def main():
     for name in rates:
         scenario.say(f"bench: {name}: median {statistics.median(rates[name]):,.0f} requests/s "
                      f"(range {min(rates[name]):,.0f}–{max(rates[name]):,.0f})")
-    for name in rates:
-        if name == "none":
-            continue
-        ratios = [value / baseline for value, baseline in zip(rates[name], rates["none"])]
-        scenario.say(f"bench: {name} / none: median {statistics.median(ratios):.3f} "
+    for name in names[1:]:
+        ratios = [value / base for value, base in zip(rates[name], rates[baseline])]
+        scenario.say(f"bench: {name} / {baseline}: median {statistics.median(ratios):.3f} "
                      f"(pairs {', '.join(f'{ratio:.3f}' for ratio in ratios)})")
 
 

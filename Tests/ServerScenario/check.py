@@ -34,7 +34,7 @@ import scenario  # noqa: E402
 # handler records inside the request span.
 ROUTES = [
     ("block", 16, "legacy database"),
-    ("compute", 16, None),
+    ("compute", 8, None),
     ("behave", 64, "async database"),
     ("hello", 64, None),
 ]
@@ -154,7 +154,7 @@ def check_jobs(checks, report, driven):
     if checks.expect("/compute finding", len(computing) == 1,
                      f"{len(computing)} blocking-call findings for span '/compute' (expected one)"):
         check_site(checks, "/compute finding", computing[0], "PriceCalculation.swift", list(loop), "price",
-                   "computing", driven["compute"].requests, 16)
+                   "computing", driven["compute"].requests, 8)
     checks.expect("queued", (report.get("queued_seconds") or 0) > 0,
                   f"queued_seconds {report.get('queued_seconds')}: requests waited for a thread")
     stalls = findings_of(report, "executor-stall")
