@@ -47,11 +47,14 @@ package enum TracingBackend {
     @inline(__always)
     package static var enclosingLanesSpan: Parent { Parent(context: SpanContext.current) }
 
-    /// Begins a span named `name` of `kind` under `parent`, or returns nil when `parent`'s
-    /// recording is not running. A parent of span 0 makes a root.
-    package static func begin(_ name: String, kind: SpanKind, parent: Parent) -> Span? {
+    /// Begins a span named `name` of `kind` under `parent`, with `attributes` recorded in the
+    /// same append, or returns nil when `parent`'s recording is not running. A parent of span 0
+    /// makes a root.
+    package static func begin(
+        _ name: String, kind: SpanKind, parent: Parent, attributes: KeyValuePairs<String, String> = [:]
+    ) -> Span? {
         SpanRecorder.beginRecording(
-            name, kind: kind, attributes: [:], parent: parent.context, isRoot: false,
+            name, kind: kind, attributes: attributes, parent: parent.context, isRoot: false,
             marksExecutor: false, measuresCPU: false
         ).map(Span.init(open:))
     }
@@ -59,6 +62,14 @@ package enum TracingBackend {
     /// Adds (or replaces, for readers that keep the last) the attribute `key` of an open span.
     package static func attribute(_ key: String, _ value: String, of span: Span) {
         SpanRecorder.attribute(span: span.id, recorder: span.open.recorderReference, key: key, value: value)
+    }
+
+    /// Adds the attributes that `body` passes to its argument (at most `count`) to an open span,
+    /// in one append: how a backend records a batch of changed attributes.
+    package static func attributes(
+        of span: Span, upTo count: Int, _ body: (_ add: (_ key: String, _ value: String) -> Void) -> Void
+    ) {
+        SpanRecorder.attributes(span: span.id, recorder: span.open.recorderReference, upTo: count, body)
     }
 
     /// Renames an open span (a framework names a request span by its route once routed): the

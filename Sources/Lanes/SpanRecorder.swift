@@ -56,17 +56,28 @@ enum SpanRecorder {
         let nameID = buffer.stringID(name)
         let parentID = isRoot ? 0 : parent.span
         let onExecutor = marksExecutor && currentTask != 0
-        var attributeIDs: [(UInt32, UInt32)] = []
-        if !attributes.isEmpty {
-            attributeIDs = attributes.map { (buffer.stringID($0.key), buffer.stringID($0.value)) }
-        }
-        let time = MonotonicClock.now()
-        buffer.append(time: time) { encoder in
-            encoder.begin(
-                span: id, parent: parentID, kind: kind, name: nameID, task: task, onExecutor: onExecutor,
-                time: time)
-            for (key, value) in attributeIDs {
-                encoder.attribute(span: id, key: key, value: value)
+        if attributes.isEmpty {
+            let time = MonotonicClock.now()
+            buffer.append(time: time) { encoder in
+                encoder.begin(
+                    span: id, parent: parentID, kind: kind, name: nameID, task: task, onExecutor: onExecutor,
+                    time: time)
+            }
+        } else {
+            // The attributes' string ids, on the stack rather than in an array allocated per span.
+            withUnsafeTemporaryAllocation(of: (key: UInt32, value: UInt32).self, capacity: attributes.count) { ids in
+                for (index, attribute) in attributes.enumerated() {
+                    ids.initializeElement(at: index, to: (buffer.stringID(attribute.key), buffer.stringID(attribute.value)))
+                }
+                let time = MonotonicClock.now()
+                buffer.append(time: time) { encoder in
+                    encoder.begin(
+                        span: id, parent: parentID, kind: kind, name: nameID, task: task, onExecutor: onExecutor,
+                        time: time)
+                    for attribute in ids {
+                        encoder.attribute(span: id, key: attribute.key, value: attribute.value)
+                    }
+                }
             }
         }
         return OpenSpan(
@@ -122,6 +133,34 @@ enum SpanRecorder {
             let keyID = buffer.stringID(key)
             let valueID = buffer.stringID(value)
             buffer.appendUntimed { $0.attribute(span: span, key: keyID, value: valueID) }
+        }
+    }
+
+    /// Adds attributes to an open span in one append: `body` calls its argument with each key
+    /// and value, at most `count` times (later calls are ignored). Cheaper than one `attribute`
+    /// call each: the buffer is found and taken once.
+    static func attributes(
+        span: UInt64, recorder: Unmanaged<Recorder>, upTo count: Int,
+        _ body: (_ add: (_ key: String, _ value: String) -> Void) -> Void
+    ) {
+        guard count > 0, recorder._withUnsafeGuaranteedRef({ $0.isRunning }) else { return }
+        ThreadLocalBuffers.reference(for: recorder)._withUnsafeGuaranteedRef { buffer in
+            // String ids are resolved before the buffer is taken: resolving may wait for the
+            // recorder's string table, which must never be waited for while holding the buffer.
+            withUnsafeTemporaryAllocation(of: (key: UInt32, value: UInt32).self, capacity: count) { ids in
+                var filled = 0
+                body { key, value in
+                    guard filled < count else { return }
+                    ids.initializeElement(at: filled, to: (buffer.stringID(key), buffer.stringID(value)))
+                    filled += 1
+                }
+                guard filled > 0 else { return }
+                buffer.appendUntimed { encoder in
+                    for index in 0..<filled {
+                        encoder.attribute(span: span, key: ids[index].key, value: ids[index].value)
+                    }
+                }
+            }
         }
     }
 

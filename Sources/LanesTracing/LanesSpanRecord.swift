@@ -19,6 +19,8 @@ final class LanesSpanRecord: Sendable {
     struct State {
         var name: String
         var attributes: SpanAttributes = [:]
+        /// What has been recorded, so that a new set finds its changes cheaply.
+        var recorded = RecordedAttributes()
         var status: SpanStatus?
         var lastError: String?
         var links = 0
@@ -47,16 +49,17 @@ final class LanesSpanRecord: Sendable {
 
     var attributes: SpanAttributes { state.withLock { $0.attributes } }
 
-    /// Replaces the attributes, recording those that are new or changed. Recorded under the
-    /// lock, so that concurrent setters record their changes in the order they applied them.
+    /// Replaces the attributes, recording those that are new or changed, in one append.
+    /// Recorded under the lock, so that concurrent setters record their changes in the order
+    /// they applied them.
     func setAttributes(_ newValue: SpanAttributes) {
         state.withLock { state in
             guard !state.isEnded else { return }
             let old = state.attributes
             state.attributes = newValue
-            newValue.forEach { key, value in
-                if old.isEmpty || old.get(key) != value {
-                    TracingBackend.attribute(key, value.lanesText, of: span)
+            TracingBackend.attributes(of: span, upTo: newValue.count) { add in
+                newValue.forEach { key, value in
+                    if let text = state.recorded.change(key, to: value, previous: old) { add(key, text) }
                 }
             }
         }

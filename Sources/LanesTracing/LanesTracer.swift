@@ -64,7 +64,9 @@ public struct LanesTracer: Tracer {
         guard TracingBackend.isRecordingAnywhere else {
             return LanesSpan(notRecording: operationName, context: parentContext)
         }
-        let parentRecord = parentContext[LanesSpanKey.self]
+        // A request's span usually starts from an empty context: nothing to look up (each lookup
+        // hashes the key and casts the value).
+        let parentRecord = parentContext.isEmpty ? nil : parentContext[LanesSpanKey.self]
         let enclosing = TracingBackend.enclosingLanesSpan
         let parent: TracingBackend.Parent
         if let parentRecord,
@@ -74,21 +76,23 @@ public struct LanesTracer: Tracer {
         } else {
             parent = enclosing
         }
-        guard let span = TracingBackend.begin(
-            operationName, kind: kind.lanesKind(isLocalRoot: parent.spanID == 0), parent: parent)
-        else {
+        let lanesKind = kind.lanesKind(isLocalRoot: parent.spanID == 0)
+        // The OpenTelemetry kind is recorded with the begin, in one append.
+        let begun = if let kindName = kind.recordedName {
+            TracingBackend.begin(operationName, kind: lanesKind, parent: parent, attributes: ["span.kind": kindName])
+        } else {
+            TracingBackend.begin(operationName, kind: lanesKind, parent: parent)
+        }
+        guard let span = begun else {
             return LanesSpan(notRecording: operationName, context: parentContext)
         }
-        let remoteParent = parentRecord == nil ? parentContext[RemoteTraceParentKey.self] : nil
+        let remoteParent = parentRecord == nil && !parentContext.isEmpty ? parentContext[RemoteTraceParentKey.self] : nil
         let inherited = parentRecord?.traceParent ?? remoteParent
         let traceParent = TraceParent(
             traceIDHigh: inherited?.traceIDHigh ?? SplitMix64.mix(TraceIdentity.seed ^ span.id),
             traceIDLow: inherited?.traceIDLow ?? SplitMix64.mix(TraceIdentity.seed &+ span.id &* 2 &+ 1),
             spanID: TraceIdentity.w3cSpanID(ofLanesSpan: span.id),
             flags: inherited?.flags ?? 1)
-        if let kindName = kind.recordedName {
-            TracingBackend.attribute("span.kind", kindName, of: span)
-        }
         if let remoteParent {
             TracingBackend.attribute("trace_id", traceParent.traceIDText, of: span)
             TracingBackend.attribute("parent_span_id", remoteParent.spanIDText, of: span)
