@@ -77,6 +77,10 @@ let package = Package(
         .target(name: "BlockingScenario", path: "Sources/BlockingScenario"),
         .executableTarget(name: "blocking-scenario", dependencies: ["BlockingScenario"]),
         .executableTarget(name: "blocking-scenario-lanes", dependencies: ["BlockingScenario", "Lanes"]),
+        // Checks that tasks, sleeps, actors, priorities and cancellation behave the same on Lanes'
+        // global executor as on the runtime's (job-capture tests run it as a child process).
+        .target(name: "CJobCaptureProbe"),
+        .executableTarget(name: "job-capture-probe", dependencies: ["CJobCaptureProbe", "Lanes"]),
         // `swift run -c release LanesBenchmarks NAME`: the numbers in the README.
         .executableTarget(name: "LanesBenchmarks", dependencies: [
             "CLanesRuntime", "LanesModel", "LanesWriter", "LanesFormat", "Lanes", "LanesAnalysis", "LanesViewer", "LanesTracing",

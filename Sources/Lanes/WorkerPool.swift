@@ -158,6 +158,7 @@ final class WorkerPool: @unchecked Sendable {
 
     private func runWorker(named threadName: String) {
         ThreadLocalBuffers.describeCurrentThread(name: threadName, isExecutor: configuration.runsTaskJobs)
+        lanes_name_current_thread(threadName)
         let slot = configuration.isWatched ? lanes_worker_slot_claim(ThreadLocalBuffers.currentThreadNumber()) : -1
         defer {
             lanes_worker_slot_release(slot)

@@ -9,6 +9,7 @@ struct RuleContext {
     let executorThreadsHeld: StepSeries
     let tasksQueued: StepSeries
     let executorThreadCount: Int
+    let blockingOccurrences: [BlockingOccurrence]
 
     /// Runs every rule the trace has data for; returns the findings, largest cost first, and the
     /// rules that could not run with the reason.
@@ -17,15 +18,18 @@ struct RuleContext {
         var skipped: [(rule: FindingRule, reason: String)] = []
         let kindsKnown = trace.spanCount == 0 || trace.spanKind.contains { $0 != .unknown }
         let hasStates = !trace.slices.isEmpty || trace.spanCount == 0
-        let noKinds = "the spans carry no kinds (an imported trace): sync and async work cannot be told apart"
-        let noStates = "the trace has no task states: record with the tracing executor to see executor jobs"
+        let noKinds = "the spans carry no kinds and the trace has no jobs (an imported trace): sync and async work cannot be told apart"
+        let noStates = "the trace has no task states: record it with job capture (lanes record, or Lanes.record(to:)) to see executor jobs"
 
-        if kindsKnown {
+        if kindsKnown || hasStates {
             findings += blockingCallFindings()
+        } else {
+            skipped.append((.blockingCall, noKinds))
+        }
+        if kindsKnown {
             findings += runSyncInAsyncFindings()
             findings += sequentialAwaitFindings()
         } else {
-            skipped.append((.blockingCall, noKinds))
             skipped.append((.runSyncInAsync, noKinds))
             skipped.append((.sequentialAwaits, noKinds))
         }
@@ -35,11 +39,6 @@ struct RuleContext {
             skipped.append((.executorStall, kindsKnown
                 ? "the trace has no task states and names no executor threads"
                 : noStates))
-        }
-        if hasStates {
-            findings += neverYieldedFindings()
-        } else {
-            skipped.append((.neverYielded, noStates))
         }
         findings.sort {
             ($0.costNanoseconds, -$0.begin, $0.span) > ($1.costNanoseconds, -$1.begin, $1.span)
