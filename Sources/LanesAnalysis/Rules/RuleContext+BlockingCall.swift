@@ -16,18 +16,18 @@ extension RuleContext {
                 let percent = Int((share * 100).rounded())
                 if share >= 0.5 {
                     detail = " (\(percent)% off-CPU: sleeping or waiting)"
-                    advice = "use an async API (Task.sleep, async I/O) or move the call to makeAsync"
+                    advice = "use \(words.asyncAPI) or move the call to \(words.offload)"
                 } else {
                     detail = " (\(100 - percent)% on-CPU: computing)"
-                    advice = "move the work to makeAsync, or split it and call Task.yield() between parts"
+                    advice = "move the work to \(words.offload), or split it and call \(words.yieldCall) between parts"
                 }
             } else {
-                advice = "move the call to makeAsync or replace it with an async API"
+                advice = "move the call to \(words.offload) or replace it with \(words.asyncAPI)"
             }
             findings.append(Finding(
                 rule: .blockingCall, span: span32,
                 begin: trace.spanBegin[span], end: trace.spanEnd[span], costNanoseconds: wall,
-                message: "\(name(span)) held executor thread \(threadName(span)) for \(DisplayText.duration(wall))\(detail)",
+                message: "\(site(span)) held \(words.heldExecutor(threadName: threadName(span))) for \(DisplayText.duration(wall))\(detail)",
                 advice: advice))
         }
         return findings

@@ -47,18 +47,18 @@ extension RuleContext {
         }
         let held = Int(executorThreadsHeld.maximum(from: stall.begin, to: stall.end))
         let waiting = Int(tasksQueued.maximum(from: stall.begin, to: stall.end))
-        var message = "executor stalled for \(DisplayText.duration(length))"
+        var message = "\(words.executor) stalled for \(DisplayText.duration(length))"
         if executorThreadCount > 0, held >= executorThreadCount {
-            message += ": all \(executorThreadCount) executor threads held by blocking work"
+            message += ": " + words.allThreadsHeld(count: executorThreadCount)
         } else {
             message += ": ready jobs waited ≥ \(DisplayText.duration(options.stallThreshold)) for a thread"
         }
         if waiting > 0 { message += ", up to \(waiting) ready job\(waiting == 1 ? "" : "s") waiting" }
-        if culprit >= 0 { message += " (longest: \(name(Int(culprit))))" }
+        if culprit >= 0 { message += " (longest: \(site(Int(culprit))))" }
         return Finding(
             rule: .executorStall, span: culprit, begin: stall.begin, end: stall.end,
             costNanoseconds: length, message: message,
-            advice: "move blocking work off the executor (makeAsync or an async API) so waiting tasks can run",
+            advice: "move blocking work off \(words.executorObject) (\(words.offload) or an async API) so waiting tasks can run",
             relatedSpans: Array(blocking.prefix(16)))
     }
 }

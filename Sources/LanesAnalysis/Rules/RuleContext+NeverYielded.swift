@@ -33,7 +33,7 @@ extension RuleContext {
                 rule: .neverYielded, span: innermost, begin: slice.started, end: slice.ended,
                 costNanoseconds: unexplained,
                 message: "\(taskName) ran \(DisplayText.duration(length)) on \(DisplayText.escaped(trace.name(ofThread: Int(slice.thread)))) without suspending\(where_)",
-                advice: "call await Task.yield() inside long loops, or move the work to makeAsync"))
+                advice: "call \(words.yieldCall) inside long loops, or move the work to \(words.offload)"))
         }
         return findings
     }
