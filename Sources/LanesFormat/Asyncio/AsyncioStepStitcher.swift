@@ -12,8 +12,8 @@ import LanesModel
 ///
 /// viztracer names a task's thread after the task's address, so a task created after another one
 /// was freed can land on the same thread. A step is taken as the start of another task when the
-/// previous step ended inside a child frame that the step does not resume, and the step begins
-/// with the same call as the task's first step did.
+/// previous step ended inside a child frame (of a function seen resumed elsewhere) that the step
+/// does not resume, and the step begins with the same call as the task's first step did.
 struct AsyncioStepStitcher {
     /// Stitched spans, each from its first piece's begin to its last piece's end.
     var begin: [Int64] = []
@@ -47,11 +47,33 @@ struct AsyncioStepStitcher {
     /// suspending coroutine's frames return within a microsecond of one another.
     static let suspensionSlack: Int64 = 50_000
 
+    /// Names of functions seen resumed: open at the end of a step and again the first frame at
+    /// the same depth of the task's next step. Only their frames can be suspended; a call that
+    /// merely returned just before its coroutine awaited a future (`gather`, `run_in_executor`)
+    /// is not mistaken for one.
+    private var resumable = Set<UInt32>()
+
     init(trace: Trace, tracks: AsyncioTaskTracks, names: inout AsyncioNameCatalog) {
         stitchedOfInput = [Int32](repeating: -1, count: trace.spanCount)
+        for track in tracks.tracks { findResumable(track, trace) }
         var loopTiming = AsyncioLoopTiming()
         for track in tracks.tracks {
             stitch(track, trace, &names, &loopTiming)
+        }
+    }
+
+    private mutating func findResumable(_ track: AsyncioTaskTracks.Track, _ trace: Trace) {
+        for (previous, next) in zip(track.steps, track.steps.dropFirst()) {
+            var open = Int(previous)
+            var resumed = Int(next)
+            while let last = trace.children(ofSpan: open).last,
+                  trace.spanEnd[Int(last)] &+ Self.suspensionSlack >= trace.spanEnd[open],
+                  let first = trace.children(ofSpan: resumed).first,
+                  trace.spanName[Int(last)] == trace.spanName[Int(first)] {
+                resumable.insert(trace.spanName[Int(last)])
+                open = Int(last)
+                resumed = Int(first)
+            }
         }
     }
 
@@ -118,7 +140,8 @@ struct AsyncioStepStitcher {
             chain.append(root)
             var frame = step
             while let last = trace.children(ofSpan: frame).last,
-                  trace.spanEnd[Int(last)] &+ Self.suspensionSlack >= trace.spanEnd[frame] {
+                  trace.spanEnd[Int(last)] &+ Self.suspensionSlack >= trace.spanEnd[frame],
+                  resumable.contains(trace.spanName[Int(last)]) {
                 chain.append(stitchedOfInput[Int(last)])
                 frame = Int(last)
             }
