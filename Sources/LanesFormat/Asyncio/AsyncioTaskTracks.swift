@@ -38,12 +38,29 @@ struct AsyncioTaskTracks {
         for lane in 0..<laneCount where !trace.laneRanges[lane].isEmpty {
             if trace.spanThread[Int(trace.laneRanges[lane].lowerBound)] >= 0 { threadLanes.append(lane) }
         }
+        var possibleTasks: [Int] = []
+        var otherLanes: [Int] = []
+        for lane in threadLanes {
+            if !roots[lane].isEmpty, roots[lane].allSatisfy({ names.entry(trace.spanName[Int($0)]).isPythonFrame }) {
+                possibleTasks.append(lane)
+            } else {
+                otherLanes.append(lane)
+            }
+        }
+        // Loops found so far are tried first, then lanes that cannot be tasks, then the rest: a
+        // trace has a few loops and thousands of tasks, and trying every lane for every task
+        // would be quadratic.
+        var searchOrder = otherLanes + possibleTasks
         var candidates: [Track] = []
-        for lane in threadLanes where !roots[lane].isEmpty {
+        for lane in possibleTasks {
             let steps = roots[lane]
-            guard steps.allSatisfy({ names.entry(trace.spanName[Int($0)]).isPythonFrame }) else { continue }
-            if let containers = Self.containers(of: steps, lane: lane, in: trace, threadLanes: threadLanes, names: &names) {
+            if let containers = Self.containers(of: steps, lane: lane, in: trace, searchOrder: searchOrder, names: &names) {
                 candidates.append(Track(lane: lane, steps: steps, containers: containers))
+                let loop = Int(trace.spanTask[Int(containers[0])])
+                if searchOrder.first != loop {
+                    searchOrder.removeAll { $0 == loop }
+                    searchOrder.insert(loop, at: 0)
+                }
             }
         }
         var loops = Set<Int>()
@@ -59,7 +76,7 @@ struct AsyncioTaskTracks {
     /// The loop slice containing each step, or nil when some step has none or the first step's
     /// surroundings show no event loop.
     private static func containers(
-        of steps: [Int32], lane: Int, in trace: Trace, threadLanes: [Int], names: inout AsyncioNameCatalog
+        of steps: [Int32], lane: Int, in trace: Trace, searchOrder: [Int], names: inout AsyncioNameCatalog
     ) -> [Int32]? {
         var result: [Int32] = []
         result.reserveCapacity(steps.count)
@@ -69,11 +86,13 @@ struct AsyncioTaskTracks {
                 result.append(container)
                 continue
             }
-            // The tightest container over every other thread (the loop's begins just before the step).
+            // The first thread, in search order, whose slices hold the step with nothing of their
+            // own while it runs (only the loop's thread records nothing during a step).
             var best: Int32 = -1
-            for other in threadLanes where other != lane {
+            for other in searchOrder where other != lane {
                 guard let container = container(of: Int(step), inLane: other, trace) else { continue }
-                if best < 0 || trace.spanBegin[Int(container)] > trace.spanBegin[Int(best)] { best = container }
+                best = container
+                break
             }
             guard best >= 0 else { return nil }
             if result.isEmpty, !isInsideEventLoop(best, trace, &names) { return nil }
