@@ -99,6 +99,10 @@ let package = Package(
             "LanesViewer", "LanesTerminal", "LanesAnalysis", "LanesModel", "LanesFormat",
         ], exclude: ["Golden"]),  // golden screens are read from the source tree, not bundled
         .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel"]),
+        // Python asyncio traces from the real viztracer (the programs and fixtures under Python/ and Fixtures/).
+        .testTarget(name: "LanesAsyncioTests", dependencies: [
+            "LanesFormat", "LanesModel", "LanesAnalysis", "LanesViewer",
+        ], exclude: ["Python", "Fixtures"]),
         .testTarget(name: "LanesTracingTests", dependencies: [
             "LanesTracing", "Lanes", "LanesFormat", "LanesModel",
             .product(name: "Tracing", package: "swift-distributed-tracing"),

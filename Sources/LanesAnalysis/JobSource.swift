@@ -7,12 +7,16 @@ public enum JobSource: Sendable, Equatable {
     case globalExecutor(width: Int)
     /// Jobs of the work run inside `Lanes.withTaskStates` (or another producer's executor).
     case taskStateExecutor
+    /// Steps of Python asyncio tasks on their event loop (a viztracer `--log_async` trace).
+    case asyncioEventLoop
     /// No jobs: the trace has no task states; `note` says why when the recorder knew.
     case none(note: String)
 
     /// The source of `trace`'s jobs.
     public init(trace: Trace) {
-        if let capture = trace.metadata.jobCapture, capture.isCapturing {
+        if trace.metadata.runtime == .asyncio, !trace.slices.isEmpty {
+            self = .asyncioEventLoop
+        } else if let capture = trace.metadata.jobCapture, capture.isCapturing {
             self = .globalExecutor(width: capture.width)
         } else if !trace.slices.isEmpty {
             self = .taskStateExecutor
@@ -26,6 +30,7 @@ public enum JobSource: Sendable, Equatable {
         switch self {
         case .globalExecutor: return "global executor"
         case .taskStateExecutor: return "withTaskStates"
+        case .asyncioEventLoop: return "asyncio event loop"
         case .none: return "no task states"
         }
     }
@@ -35,6 +40,7 @@ public enum JobSource: Sendable, Equatable {
         switch self {
         case .globalExecutor(let width): return "jobs: global executor (\(width) thread\(width == 1 ? "" : "s"))"
         case .taskStateExecutor: return "jobs: withTaskStates"
+        case .asyncioEventLoop: return "jobs: asyncio task steps on the event loop"
         case .none(let note): return note.isEmpty ? "jobs: no task states" : "jobs: no task states (\(DisplayText.escaped(note)))"
         }
     }

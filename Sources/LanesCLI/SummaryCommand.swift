@@ -122,7 +122,7 @@ struct SummaryCommand: AsyncParsableCommand {
                 "waited_seconds": seconds(group.waitedNanoseconds),
                 "state": group.state?.rawValue as Any? ?? NSNull(),
                 "message": group.message,
-                "advice": group.state?.advice ?? largest.advice,
+                "advice": group.advice,
             ]
             if let site = group.site {
                 entry["site"] = [

@@ -120,9 +120,7 @@ struct BlockingOccurrenceFinder {
         return BlockingOccurrence(
             begin: begin, end: end, heldNanoseconds: end &- begin, thread: thread, task: task,
             span: Int32(span), slice: -1,
-            site: BlockingSite(
-                name: DisplayText.name(ofSpan: span, in: trace), function: found?.function, file: found?.file,
-                line: found?.line ?? 0),
+            site: site(name: DisplayText.name(ofSpan: span, in: trace), span: span, evidence: found),
             state: state, waitedNanoseconds: queued.area(from: begin, to: end))
     }
 
@@ -155,8 +153,22 @@ struct BlockingOccurrenceFinder {
         return BlockingOccurrence(
             begin: slice.started, end: slice.ended, heldNanoseconds: held, thread: slice.thread, task: task,
             span: span, slice: index,
-            site: BlockingSite(name: name, function: found?.function, file: found?.file, line: found?.line ?? 0),
+            site: site(name: name, span: Int(span), evidence: found),
             state: found?.state, waitedNanoseconds: queued.area(from: slice.started, to: slice.ended))
+    }
+
+    /// The site: `name`, with the app's code location from stack samples, else from the span's
+    /// own code location attributes (importers such as viztracer's record them).
+    private func site(name: String, span: Int, evidence: BlockingEvidenceSummary?) -> BlockingSite {
+        if let evidence, evidence.file != nil {
+            return BlockingSite(name: name, function: evidence.function, file: evidence.file, line: evidence.line)
+        }
+        if span >= 0, let location = trace.codeLocation(ofSpan: span) {
+            return BlockingSite(
+                name: name, function: DisplayText.escaped(location.function), file: DisplayText.escaped(location.filePath),
+                line: location.line)
+        }
+        return BlockingSite(name: name, function: evidence?.function)
     }
 
     /// The deepest of `candidates` that covers at least half of the job, or -1.

@@ -8,21 +8,6 @@ public enum BlockingState: String, Sendable, CaseIterable {
     /// Ready to run but not running: the machine's processors were busy with other work. No
     /// change at this site helps; the load does.
     case preempted = "pre-empted (the machine was busy)"
-
-    /// What to do about a blocking call in this state, in one line.
-    public var advice: String {
-        switch self {
-        case .sleepingOrWaiting:
-            return "use an async API (Task.sleep, async I/O) or move the call to a thread pool (makeAsync)"
-        case .computing:
-            return "move the computation off the executor (makeAsync, a dedicated thread), or split it with Task.yield()"
-        case .preempted:
-            return "the job was ready but had no processor: lower the machine's load or the number of busy threads"
-        }
-    }
-
-    /// The advice when the state is not known (no CPU time or samples).
-    public static let unknownAdvice = "move the call to a thread pool (makeAsync) or replace it with an async API"
 }
 
 /// Where blocking happened, as findings group it: the span (or task) it is attributed to, and,

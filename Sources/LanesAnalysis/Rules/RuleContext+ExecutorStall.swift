@@ -73,18 +73,18 @@ extension RuleContext {
         }
         let culprit = heldBySite.max { ($0.value.time, $1.key.description) < ($1.value.time, $0.key.description) }
         let waiting = Int(tasksQueued.maximum(from: stall.begin, to: stall.end))
-        var message = "executor stalled for \(DisplayText.duration(length))"
+        var message = "\(words.executor) stalled for \(DisplayText.duration(length))"
+        if let culprit { message += " (mostly \(culprit.key.description))" }
         if executorThreadCount > 0 {
             let share = Double(held.area(from: stall.begin, to: stall.end)) / Double(max(1, Int64(executorThreadCount) &* length))
             let percent = Int((min(1, share) * 100).rounded())
-            message += ": its \(executorThreadCount) thread\(executorThreadCount == 1 ? " was" : "s were") held by blocking work \(percent)% of the time"
+            message += ": \(executorThreadCount == 1 ? "its thread was" : "its \(executorThreadCount) threads were") held by blocking work \(percent)% of the time"
         }
-        if waiting > 0 { message += " while up to \(waiting) ready job\(waiting == 1 ? "" : "s") waited" }
-        if let culprit { message += " (mostly \(culprit.key.description))" }
+        if waiting > 0 { message += ", up to \(waiting) ready job\(waiting == 1 ? "" : "s") waiting" }
         return Finding(
             rule: .executorStall, span: culprit?.value.span ?? -1, begin: stall.begin, end: stall.end,
             costNanoseconds: length, message: message,
-            advice: "move blocking work off the executor (makeAsync or an async API) so waiting tasks can run",
+            advice: "move blocking work off \(words.executorObject) (\(words.offload) or an async API) so waiting tasks can run",
             relatedSpans: related, site: culprit?.key)
     }
 }

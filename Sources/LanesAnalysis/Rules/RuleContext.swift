@@ -50,6 +50,12 @@ struct RuleContext {
 
     func name(_ span: Int) -> String { DisplayText.name(ofSpan: span, in: trace) }
 
+    /// The runtime's words for executors and remedies.
+    var words: RuntimeWords { RuntimeWords(runtime: trace.metadata.runtime) }
+
+    /// Span `span`'s name with its code location when the trace has one (`wait_for at app.py:6`).
+    func site(_ span: Int) -> String { RuntimeWords.site(ofSpan: span, in: trace) }
+
     func threadName(_ span: Int) -> String {
         let thread = Int(trace.spanThread[span])
         return DisplayText.escaped(trace.name(ofThread: thread))

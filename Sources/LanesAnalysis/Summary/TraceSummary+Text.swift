@@ -25,7 +25,7 @@ extension TraceSummary {
             lines.append("top findings by cost")
             for (index, group) in findingGroups.prefix(max(0, findingLimit)).enumerated() {
                 lines.append("  \(index + 1). \(group.rule.rawValue)  \(duration(group.totalCostNanoseconds))  \(group.message)")
-                lines.append("     → \(group.state?.advice ?? group.largest.advice)")
+                lines.append("     → \(group.advice)")
             }
             if findingGroups.count > findingLimit {
                 let rest = findingGroups.dropFirst(findingLimit).reduce(0) { $0 + $1.count }

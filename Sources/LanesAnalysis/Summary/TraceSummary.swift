@@ -57,6 +57,10 @@ public struct TraceSummary: Sendable {
         public var waitedNanoseconds: Int64
         /// The state that held the most of the group's time, when known.
         public var state: BlockingState?
+        /// What to do, for the group's state.
+        public var advice: String
+        /// What the group's findings held: "an executor thread", "the event loop".
+        public var heldWhat: String
 
         /// The group in one line: the finding itself when alone, else the site with count,
         /// total, median, largest, state and effect.
@@ -64,7 +68,7 @@ public struct TraceSummary: Sendable {
             guard count > 1 else { return largest.message }
             guard rule == .blockingCall, let site else { return "×\(count), largest: \(largest.message)" }
             let duration = DisplayText.duration
-            var text = "\(site.description) held an executor thread \(count)× for \(duration(totalCostNanoseconds))"
+            var text = "\(site.description) held \(heldWhat) \(count)× for \(duration(totalCostNanoseconds))"
             text += " (p50 \(duration(medianCostNanoseconds)), max \(duration(largest.costNanoseconds)))"
             if let state { text += ", \(state.rawValue)" }
             if waitedNanoseconds > 0 { text += "; ready jobs waited \(duration(waitedNanoseconds)) meanwhile" }
@@ -140,7 +144,7 @@ public struct TraceSummary: Sendable {
                 costNanoseconds: finding.costNanoseconds, message: finding.message, advice: finding.advice,
                 site: finding.site, state: finding.state, waitedNanoseconds: finding.waitedNanoseconds)
         }
-        findingGroups = Self.groups(findings)
+        findingGroups = Self.groups(findings, heldWhat: RuntimeWords(runtime: trace.metadata.runtime).anExecutor)
         findingCounts = FindingRule.allCases.compactMap { rule in
             let matching = analysis.findings.filter { $0.rule == rule }
             guard !matching.isEmpty else { return nil }
@@ -164,7 +168,7 @@ public struct TraceSummary: Sendable {
         topSelfTime = Self.topSelfTime(analysis, limit: selfTimeLimit)
     }
 
-    static func groups(_ findings: [FindingEntry]) -> [FindingGroup] {
+    static func groups(_ findings: [FindingEntry], heldWhat: String) -> [FindingGroup] {
         var members: [[FindingEntry]] = []
         var indexByKey: [String: Int] = [:]
         for finding in findings {  // largest cost first, so each group's first is its largest
@@ -181,11 +185,12 @@ public struct TraceSummary: Sendable {
             let costs = group.map(\.costNanoseconds).sorted()
             var timeByState: [BlockingState: Int64] = [:]
             for member in group { if let state = member.state { timeByState[state, default: 0] &+= member.costNanoseconds } }
+            let state = timeByState.max { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }?.key
             return FindingGroup(
                 rule: largest.rule, spanName: largest.spanName, site: largest.site, count: group.count,
                 totalCostNanoseconds: costs.reduce(0, &+), medianCostNanoseconds: costs[(costs.count - 1) / 2],
                 largest: largest, waitedNanoseconds: group.reduce(0) { $0 &+ $1.waitedNanoseconds },
-                state: timeByState.max { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }?.key)
+                state: state, advice: group.first { $0.state == state }?.advice ?? largest.advice, heldWhat: heldWhat)
         }
         return groups.enumerated().sorted {
             ($0.element.totalCostNanoseconds, -$0.offset) > ($1.element.totalCostNanoseconds, -$1.offset)
