@@ -134,9 +134,9 @@ struct RecorderTests {
     @Test("LANES_TRACE records a whole program with one start-up call")
     func environmentVariable() async throws {
         let path = TraceFixtures.temporaryPath("app.lanes")
-        let app = try ChildProcess(
+        let app = await try ChildProcess(
             ChildProcess.executable("LanesExampleApp"), ["--messages", "3"], environment: ["LANES_TRACE": path])
-        let result = app.finish()
+        let result = await app.finish()
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.output.split(separator: "\n").count == 3)
         let trace = try TraceFixtures.load(path)
@@ -149,9 +149,9 @@ struct RecorderTests {
     @Test("LANES_TRACE naming an unwritable path: one warning, the program runs normally")
     func environmentUnwritable() async throws {
         let path = TraceFixtures.temporaryPath("no-such-folder/app.lanes")
-        let app = try ChildProcess(
+        let app = await try ChildProcess(
             ChildProcess.executable("LanesExampleApp"), ["--messages", "2"], environment: ["LANES_TRACE": path])
-        let result = app.finish()
+        let result = await app.finish()
         #expect(result.status == 0)
         #expect(result.output.split(separator: "\n").count == 2)
         let warnings = result.errors.split(separator: "\n")
@@ -164,11 +164,11 @@ struct RecorderTests {
         // The file-size limit (with SIGXFSZ ignored) makes write() fail with EFBIG once the
         // trace passes 16 KiB, as a full disk would with ENOSPC.
         let path = TraceFixtures.temporaryPath("full.lanes")
-        let app = try ChildProcess(
+        let app = await try ChildProcess(
             "/bin/sh",
             ["-c", "ulimit -f 32 && trap '' XFSZ && exec \"$0\" --messages 8 --rounds 12", ChildProcess.executable("LanesExampleApp")],
             environment: ["LANES_TRACE": path])
-        let result = app.finish()
+        let result = await app.finish()
         // ThreadSanitizer's own runtime cannot start under a file-size limit (it dies with
         // SIGBUS before main), so under --sanitize=thread there is nothing to check here.
         if result.errors.contains("ThreadSanitizer:DEADLYSIGNAL") { return }
@@ -184,13 +184,13 @@ struct RecorderTests {
     @Test("a process killed with SIGKILL leaves a file that reads back to within the last flush")
     func killedChild() async throws {
         let path = TraceFixtures.temporaryPath("killed.lanes")
-        let app = try ChildProcess(
+        let app = await try ChildProcess(
             ChildProcess.executable("LanesExampleApp"), ["--rounds", "0"], environment: ["LANES_TRACE": path])
         // Let it record for a while, then kill it without warning.
         try await Task.sleep(for: .milliseconds(800))
         let killedAt = MonotonicClock.now()
         kill(app.process.processIdentifier, SIGKILL)
-        _ = app.finish()
+        _ = await app.finish()
         #expect(app.process.terminationReason == .uncaughtSignal)
         let result = try TraceLoader.load(path: path)
         let trace = result.trace
