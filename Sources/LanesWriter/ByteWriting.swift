@@ -103,6 +103,36 @@ package enum RecordFraming {
         return bytes
     }
 
+    /// `namedTasks` records for tasks whose names are written inline, at most 4,096 each.
+    package static func namedTasks(_ tasks: [(id: UInt64, name: String, parent: UInt64)]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var start = 0
+        while start < tasks.count {
+            let batch = tasks[start..<min(tasks.count, start + 4096)]
+            var payload: [UInt8] = []
+            payload.appendVarint(UInt64(batch.count))
+            var previous: UInt64 = 0
+            for task in batch {
+                payload.appendSignedVarint(Int64(bitPattern: task.id &- previous))
+                previous = task.id
+                payload.appendString(task.name)
+                payload.appendVarint(task.parent)
+            }
+            bytes.append(contentsOf: record(type: LanesRecordType.namedTasks.rawValue, payload: payload))
+            start += batch.count
+        }
+        return bytes
+    }
+
+    /// The `window` record of a flight-recorder dump: the times it covers and why it was written.
+    package static func window(start: Int64, end: Int64, reason: String) -> [UInt8] {
+        var payload: [UInt8] = []
+        payload.appendSignedVarint(start)
+        payload.appendSignedVarint(end)
+        payload.appendString(reason)
+        return record(type: LanesRecordType.window.rawValue, payload: payload)
+    }
+
     /// The `dropped` record: writer `writerID` dropped `count` events by `time`.
     package static func dropped(writerID: UInt32, count: UInt64, time: Int64) -> [UInt8] {
         var payload: [UInt8] = []

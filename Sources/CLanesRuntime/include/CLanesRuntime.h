@@ -6,5 +6,6 @@
 #include "LanesTaskIdentity.h"
 #include "LanesThreadSlot.h"
 #include "LanesSpanClock.h"
+#include "LanesDumpSignal.h"
 
 #endif
