@@ -7,19 +7,19 @@ import Darwin
 /// The environment variables that start and shape a recording, read in one place so that every
 /// way a recording starts (`Lanes.bootstrapFromEnvironment()`, `LanesTracer()`, a preload
 /// library) gets the same settings.
-enum EnvironmentSettings {
+package enum EnvironmentSettings {
     /// `LANES_TRACE`: the file to record into (or, for a flight recorder, the first dump's path).
-    static let trace = "LANES_TRACE"
+    package static let trace = "LANES_TRACE"
     /// `LANES_FLIGHT_RECORDER=30s`: keep only the last 30 s in memory, write on a dump.
-    static let flightRecorder = "LANES_FLIGHT_RECORDER"
+    package static let flightRecorder = "LANES_FLIGHT_RECORDER"
     /// `LANES_FLIGHT_MEMORY=64M`: the most memory the flight recorder's window may take.
-    static let flightMemory = "LANES_FLIGHT_MEMORY"
+    package static let flightMemory = "LANES_FLIGHT_MEMORY"
     /// `LANES_FLIGHT_SIGNAL=USR2` (or a number, or `none`): the signal that writes a dump.
-    static let flightSignal = "LANES_FLIGHT_SIGNAL"
+    package static let flightSignal = "LANES_FLIGHT_SIGNAL"
     /// `LANES_FLIGHT_TRIGGER=span:GET /inbox>500ms,blocking>100ms`: rules that write a dump.
-    static let flightTrigger = "LANES_FLIGHT_TRIGGER"
+    package static let flightTrigger = "LANES_FLIGHT_TRIGGER"
     /// `LANES_TRACE_MAX_SIZE=100M`: stop recording (with a valid footer) at this file size.
-    static let maximumSize = "LANES_TRACE_MAX_SIZE"
+    package static let maximumSize = "LANES_TRACE_MAX_SIZE"
 
     /// The value of `name`, nil when unset or empty.
     static func value(_ name: String) -> String? {
@@ -70,7 +70,7 @@ enum EnvironmentSettings {
     }
 
     /// `30s`, `500ms`, `250us`, `2m`, `1h` or a plain number of seconds, in nanoseconds.
-    static func nanoseconds(_ text: String) -> Int64? {
+    package static func nanoseconds(_ text: String) -> Int64? {
         let trimmed = text.filter { $0 != " " }
         let units: [(suffix: String, scale: Double)] = [
             ("ns", 1), ("us", 1e3), ("µs", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 60e9), ("h", 3600e9),
@@ -85,7 +85,7 @@ enum EnvironmentSettings {
     }
 
     /// `100M`, `64MiB`, `1G`, `512K` or a plain number of bytes (binary multiples).
-    static func byteCount(_ text: String) -> Int? {
+    package static func byteCount(_ text: String) -> Int? {
         var digits = text.filter { $0 != " " }.uppercased()
         if digits.hasSuffix("IB") { digits.removeLast(2) } else if digits.hasSuffix("B") { digits.removeLast() }
         let scales: [Character: Double] = ["K": 1024, "M": 1024 * 1024, "G": 1024 * 1024 * 1024]

@@ -18,13 +18,20 @@ enum ServerExample {
         try await Lanes.withTaskStates(threads: 2) {
             let listener = try ReadinessSocket.listen()
             say("listening on \(listener.port)")
+            let connections = OpenConnections()
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     await stop.next()
+                    // Stop accepting; let each connection finish the request it is serving.
                     listener.close()
+                    await connections.stopReading()
                 }
                 while let connection = await listener.accept() {
-                    group.addTask { await serve(connection) }
+                    await connections.add(connection)
+                    group.addTask {
+                        await serve(connection)
+                        await connections.remove(connection)
+                    }
                 }
             }
         }
@@ -56,6 +63,27 @@ enum ServerExample {
     static let respond = Lanes.handler("request", label: { (line: String) in line }) { (line: String) async -> String in
         if line == "slow" { try? await Task.sleep(for: .milliseconds(20)) }
         return line.uppercased()
+    }
+}
+
+/// The connections being served, so that stopping can end them gracefully.
+actor OpenConnections {
+    private var open: [Int32: ReadinessSocket] = [:]
+    private var stopping = false
+
+    func add(_ connection: ReadinessSocket) {
+        open[connection.descriptor] = connection
+        if stopping { connection.stopReading() }
+    }
+
+    func remove(_ connection: ReadinessSocket) {
+        open[connection.descriptor] = nil
+    }
+
+    /// Ends every connection after the request it is serving: its next read sees the end.
+    func stopReading() {
+        stopping = true
+        for connection in open.values { connection.stopReading() }
     }
 }
 
@@ -152,6 +180,12 @@ final class ReadinessSocket: Sendable {
     /// Sends `bytes` (small replies: the socket buffer takes them at once).
     func write(_ bytes: [UInt8]) {
         _ = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// Ends the receiving side: the next `read()` returns nil once what arrived is read. The
+    /// descriptor stays open (a reply still being written goes to this connection).
+    func stopReading() {
+        shutdown(descriptor, Int32(SHUT_RD))
     }
 
     /// Stops watching the socket and closes it; a pending `accept()` or `read()` returns nil.

@@ -19,7 +19,7 @@ struct RecorderTests {
         }
         thread.start()
         done.wait()
-        recording.finish()
+        await recording.finish()
         let trace = try TraceFixtures.load(path)
         let span = trace.span(named: "off-executor")
         #expect(span >= 0)
@@ -43,7 +43,7 @@ struct RecorderTests {
         }
         // Each thread's exit destructor handed its events over and unregistered its buffer.
         let registeredAfter = recording.recorder.shared.withLock { $0.buffers.count }
-        recording.finish()
+        await recording.finish()
         #expect(registeredAfter == registeredBefore)
         let trace = try TraceFixtures.load(path)
         let spans = (0..<trace.spanCount).filter { trace.name(ofSpan: $0) == "short-lived" }
@@ -78,7 +78,7 @@ struct RecorderTests {
             }
         }
         drainer.start()
-        recording.finish()
+        await recording.finish()
         while !drainer.isFinished { try await Task.sleep(for: .milliseconds(5)) }
         let bytes = drained.withLock { $0 }
         let trace = try TraceLoader.load(bytes: bytes, path: path).trace
@@ -104,8 +104,8 @@ struct RecorderTests {
         let path = TraceFixtures.temporaryPath("finish.lanes")
         try await Lanes.record(to: path) { await Lanes.span("inside") {} }
         let recording = try Lanes.record(to: TraceFixtures.temporaryPath("other.lanes"))
-        recording.finish()
-        recording.finish()
+        await recording.finish()
+        await recording.finish()
         #expect(!recording.isRecording)
         let trace = try TraceFixtures.load(path)
         #expect(trace.spans(named: "inside").count == 1)
@@ -139,7 +139,7 @@ struct RecorderTests {
         #expect(result.output.split(separator: "\n").count == 3)
         let trace = try TraceFixtures.load(path)
         #expect(trace.metadata.finishedCleanly)
-        #expect(trace.spans(named: "on_message \"user0\"").count == 1)
+        #expect(trace.spans(displayed: "on_message \"user0\"").count == 1)
         #expect(trace.metadata.hasTaskStates)
         #expect(trace.metadata.processName == "LanesExampleApp")
     }
@@ -193,7 +193,7 @@ struct RecorderTests {
         let result = try TraceLoader.load(path: path)
         let trace = result.trace
         #expect(!trace.metadata.finishedCleanly)
-        #expect(trace.spans(named: "on_message \"user0\"").count >= 2)
+        #expect(trace.spans(displayed: "on_message \"user0\"").count >= 2)
         // Everything up to the last flush (every 100 ms) is there; allow for a loaded machine
         // (or ThreadSanitizer's slowdown).
         #expect(trace.endTime >= killedAt - 1_000_000_000, "trace ends \((killedAt - trace.endTime) / 1_000_000) ms before the kill")

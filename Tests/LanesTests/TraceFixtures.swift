@@ -24,6 +24,11 @@ extension Trace {
         (0..<spanCount).filter { self.name(ofSpan: $0) == name }
     }
 
+    /// Indexes of the spans shown as `name` (a handler's `name "label"`), in trace order.
+    func spans(displayed name: String) -> [Int] {
+        (0..<spanCount).filter { self.displayName(ofSpan: $0) == name }
+    }
+
     /// The one span named `name`; fails the calling test (by returning -1) if there is not exactly one.
     func span(named name: String) -> Int {
         let found = spans(named: name)
