@@ -29,6 +29,12 @@ extension Trace {
         (0..<spanCount).filter { self.displayName(ofSpan: $0) == name }
     }
 
+    /// The one span shown as `name`; -1 if there is not exactly one.
+    func span(displayed name: String) -> Int {
+        let found = spans(displayed: name)
+        return found.count == 1 ? found[0] : -1
+    }
+
     /// The one span named `name`; fails the calling test (by returning -1) if there is not exactly one.
     func span(named name: String) -> Int {
         let found = spans(named: name)

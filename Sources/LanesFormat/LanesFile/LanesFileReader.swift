@@ -13,6 +13,15 @@ public enum LanesFileReader {
     public static func read(
         bytes: [UInt8], path: String, progress: ((Double) -> Void)? = nil
     ) throws -> (trace: Trace, warnings: [TraceReadWarning]) {
+        let result = try readCountingLosses(bytes: bytes, path: path, progress: progress)
+        return (result.trace, result.warnings)
+    }
+
+    /// `read`, also returning what was lost by kind, as counts (the conformance twins of
+    /// `Traces/conformance/` list them; the warnings say the same in sentences).
+    package static func readCountingLosses(
+        bytes: [UInt8], path: String, progress: ((Double) -> Void)? = nil
+    ) throws -> (trace: Trace, warnings: [TraceReadWarning], losses: [(kind: String, count: Int)]) {
         let magic = LanesFileLayout.magic
         guard bytes.count >= magic.count + 2, bytes.starts(with: magic) else {
             if bytes.count < magic.count + 2, magic.starts(with: bytes) {
@@ -37,7 +46,8 @@ public enum LanesFileReader {
         bytes.withUnsafeBytes { buffer in
             decoder.decodeRecords(buffer, from: magic.count + 2)
         }
-        return decoder.finish()
+        let (trace, warnings) = decoder.finish()
+        return (trace, warnings, decoder.losses)
     }
 }
 
@@ -79,6 +89,8 @@ struct LanesFileDecoder: ~Copyable {
     var missingStrings = 0
     /// Extension events of a known opcode whose payload did not parse (skipped by length).
     var undecodableExtensions = 0
+    /// Spans whose parent was never read (shown as roots), counted by `finish()`.
+    var parentsLost = 0
     /// String ids a damaged or lost `strings` record would have defined: they read as "?".
     var lostStringIDs = 0
     var resynchronisationBudget = 0
@@ -179,6 +191,8 @@ struct LanesFileDecoder: ~Copyable {
         var cursor = ByteCursor(bytes, from: start, to: end)
         switch LanesRecordType(rawValue: type) {
         case .header:
+            // The first header stands; a later one (only in damaged or hostile files) is ignored.
+            guard !sawHeader else { return }
             guard let clock = cursor.readLittleEndianInt64(), let unix = cursor.readLittleEndianInt64(),
                   let processID = cursor.readLittleEndianUInt32()
             else { return noteUndecodable() }
@@ -334,6 +348,18 @@ struct LanesFileDecoder: ~Copyable {
         }
     }
 
+    /// What `finish()` found lost, by kind (non-zero counts only), in the order
+    /// `Traces/FORMAT.md` §8 lists them.
+    var losses: [(kind: String, count: Int)] {
+        let all: [(String, Int)] = [
+            ("damaged-records", damagedRecords), ("cut-off-at", truncatedAt >= 0 ? truncatedAt : 0),
+            ("lost-events", lostEventsKnown ? lostEvents : -1), ("undecodable", undecodableChunks),
+            ("unknown-records", unknownRecords), ("undecodable-extensions", undecodableExtensions),
+            ("missing-strings", missingStrings), ("unresolved-ends", pendingEnds.count), ("orphans", parentsLost),
+        ]
+        return all.filter { $0.1 != 0 }.map { (kind: $0.0, count: $0.1) }
+    }
+
     /// Resolves parents, closes open spans and builds the trace with its warnings.
     mutating func finish() -> (trace: Trace, warnings: [TraceReadWarning]) {
         // Settle inherited tasks; a parent may itself inherit, so repeat while anything changes
@@ -355,7 +381,7 @@ struct LanesFileDecoder: ~Copyable {
             if stillUnsettled.count == unsettled.count { break }
             unsettled = stillUnsettled
         }
-        var parentsLost = 0
+        parentsLost = 0
         for entry in unresolvedParents {
             if let parent = spanIndex(ofID: entry.parentID) {
                 builder.setParent(of: entry.span, to: parent)
