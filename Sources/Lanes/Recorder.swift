@@ -192,7 +192,8 @@ final class Recorder: Sendable {
     func enqueue(chunk: LanesEncodedChunk, from writerID: UInt32) {
         let wakeWriter = shared.withLock { state -> Bool in
             guard !state.failed, !state.closed else { return false }
-            let limit = max(chunkLimit, memoryLimit - state.buffers.count * chunkLimit)
+            // The string table's bound and the threads' own buffers come out of the same cap.
+            let limit = max(chunkLimit, memoryLimit - configuration.stringTableLimit - state.buffers.count * chunkLimit)
             if state.queuedBytes + chunk.byteCount > limit {
                 state.dropped[writerID, default: 0] += UInt64(chunk.eventCount)
                 state.droppedTotal += UInt64(chunk.eventCount)
