@@ -53,9 +53,22 @@ enum FlightBenchmark {
         }
         await recording.flush()
         var dumpTimes: [Double] = []
+        var quietDumpTimes: [Double] = []
         var pauses: [Double] = []
+        var baselinePauses: [Double] = []
         var sizes: [Int] = []
         for run in 0..<runs {
+            // The same recording thread over the same time without a dump: how long the
+            // machine's scheduler alone makes a span wait, to compare the dump's pauses with.
+            let baselineThread = SpanRecordingThread()
+            try await Task.sleep(for: .milliseconds(100 + Int(dumpTimes.last ?? 500)))
+            baselinePauses.append(baselineThread.stop())
+            // A dump with nothing else recording: its own cost.
+            let quietPath = folder.appendingPathComponent("quiet-\(run).lanes").path
+            let quietStart = DispatchTime.now().uptimeNanoseconds
+            _ = try await recording.dump(to: quietPath)
+            quietDumpTimes.append(Double(DispatchTime.now().uptimeNanoseconds - quietStart) / 1e6)
+            try? FileManager.default.removeItem(atPath: quietPath)
             let recorderThread = SpanRecordingThread()
             try await Task.sleep(for: .milliseconds(50))
             let path = folder.appendingPathComponent("dump-\(run).lanes").path
@@ -72,8 +85,12 @@ enum FlightBenchmark {
                      windowBytes >> 20, CaptureBenchmark.middle(dumpTimes),
                      dumpTimes.map { String(format: "%.1f", $0) }.joined(separator: " "),
                      Double(CaptureBenchmark.middle(sizes.map(Double.init))) / 1_048_576))
+        print(String(format: "  the same dump with no thread recording meanwhile: %.1f ms median (runs %@)",
+                     CaptureBenchmark.middle(quietDumpTimes), quietDumpTimes.map { String(format: "%.1f", $0) }.joined(separator: " ")))
         print(String(format: "  longest a recording thread waited for one span during a dump: %.3f ms (runs %@)",
                      pauses.max() ?? 0, pauses.map { String(format: "%.3f", $0) }.joined(separator: " ")))
+        print(String(format: "  the same thread over as long without a dump (the scheduler alone): %.3f ms (runs %@)",
+                     baselinePauses.max() ?? 0, baselinePauses.map { String(format: "%.3f", $0) }.joined(separator: " ")))
     }
 }
 
