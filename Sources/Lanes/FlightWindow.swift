@@ -1,3 +1,4 @@
+import LanesModel
 import LanesWriter
 
 #if canImport(Glibc)
@@ -26,6 +27,8 @@ struct FlightWindow {
     private var threads: [UInt32: (order: Int, definition: ThreadDefinition)] = [:]
     private var tasks: [UInt64: (order: Int, definition: TaskDefinition)] = [:]
     private var definitionsSeen = 0
+    /// Whether the recording captures the global executor's jobs, as its dumps must say.
+    var jobCapture: JobCapture?
     /// Events dropped before they reached the window (the queue was full), since the start.
     private(set) var droppedEvents: UInt64 = 0
     /// Dumps written so far: the first goes to the path, the next to `path.1`, `path.2`, …
@@ -120,6 +123,7 @@ struct FlightWindow {
         let file = try LanesFileWriter(
             path: path, processName: Recorder.processName(), processID: UInt32(truncatingIfNeeded: getpid()),
             clockAtStart: recorder.clockAtStart, unixNanosecondsAtClock: recorder.unixNanosecondsAtClock)
+        if let jobCapture { try file.noteJobCapture(jobCapture) }
         if strings.count > 1 { try file.defineStrings(firstID: 1, Array(strings[1...])) }
         for (_, entry) in threads.sorted(by: { $0.value.order < $1.value.order }) {
             let thread = entry.definition

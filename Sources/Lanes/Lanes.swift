@@ -25,10 +25,18 @@ public enum Lanes {
     /// stops the recording, with a complete file and one line on stderr, at that size. Throws
     /// `LanesRecordingError` when the file cannot be created or this process already records
     /// into it.
+    ///
+    /// With `captureJobs` (the default, unless `LANES_CAPTURE_JOBS=0`), Lanes also becomes the
+    /// process's global executor and records every job it runs: which task, when it became
+    /// ready, started and ended, on which thread (see the README's "Job capture"). The takeover
+    /// lasts for the rest of the process; it is refused, with one line on stderr, where it is
+    /// not supported.
     public static func record(
-        to path: String, memoryLimit: Int = LanesRecording.defaultMemoryLimit, maximumFileSize: Int? = nil
+        to path: String, memoryLimit: Int = LanesRecording.defaultMemoryLimit, maximumFileSize: Int? = nil,
+        captureJobs: Bool = true
     ) throws(LanesRecordingError) -> LanesRecording {
-        let configuration = RecorderConfiguration(memoryLimit: memoryLimit, maximumFileSize: maximumFileSize)
+        let configuration = RecorderConfiguration(
+            memoryLimit: memoryLimit, maximumFileSize: maximumFileSize, captureJobs: captureJobs)
         return LanesRecording(recorder: try startProcessWide(path: path, configuration: configuration, reuseExisting: false))
     }
 
@@ -94,7 +102,7 @@ public enum Lanes {
 
     /// The one way a process-wide recording starts: one recording per file (`reuseExisting`
     /// returns the one already writing `path` instead of refusing), published as the
-    /// process-wide recording, and for a flight recorder the dump signal.
+    /// process-wide recording, job capture, and for a flight recorder the dump signal.
     static func startProcessWide(
         path: String, configuration: RecorderConfiguration, reuseExisting: Bool
     ) throws(LanesRecordingError) -> Recorder {
@@ -106,6 +114,7 @@ public enum Lanes {
             throw LanesRecordingError(path: path, reason: "this process already records into it")
         }
         Recorder.publishProcessWide(recorder)
+        recorder.noteJobCapture(GlobalExecutorTakeover.start(requested: configuration.captureJobs))
         if let signal = configuration.flight?.signal {
             DumpSignal.listen(recorder, signal: signal)
         }

@@ -1,6 +1,7 @@
 import CLanesRuntime
 import Dispatch
 import Foundation
+import LanesModel
 import LanesWriter
 
 /// The background writer: one thread per recording that turns queued chunks into file records
@@ -75,7 +76,8 @@ extension Recorder {
         let pending = shared.withLock { state in
             let taken = (
                 records: state.records, threads: state.threads, tasks: state.tasks,
-                dropped: state.dropped, failed: state.failed)
+                dropped: state.dropped, failed: state.failed, jobCapture: state.jobCapture)
+            state.jobCapture = nil
             state.records.removeAll(keepingCapacity: true)
             state.queuedBytes = 0
             state.threads.removeAll()
@@ -100,6 +102,9 @@ extension Recorder {
             guard let file = output.file else { return nil }
             file.maximumSize = configuration.maximumFileSize
             do throws(LanesWriteError) {
+                if let capture = pending.jobCapture {
+                    try file.noteJobCapture(capture)
+                }
                 if !newStrings.strings.isEmpty {
                     try file.defineStrings(firstID: newStrings.firstID, newStrings.strings)
                 }
@@ -153,9 +158,10 @@ extension Recorder {
     /// Takes a cycle's chunks and definitions into the flight recorder's window.
     private func keep(
         _ pending: (records: [LanesEncodedChunk], threads: [ThreadDefinition], tasks: [TaskDefinition],
-                    dropped: [UInt32: UInt64], failed: Bool),
+                    dropped: [UInt32: UInt64], failed: Bool, jobCapture: JobCapture?),
         newStrings: (firstID: UInt32, strings: [String]), in window: inout FlightWindow, now: Int64
     ) {
+        if let capture = pending.jobCapture { window.jobCapture = capture }
         window.define(strings: newStrings.strings, firstID: newStrings.firstID)
         for thread in pending.threads { window.define(thread: thread) }
         for task in pending.tasks { window.define(task: task) }

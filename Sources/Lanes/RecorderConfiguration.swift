@@ -8,6 +8,8 @@ struct RecorderConfiguration: Sendable {
     var maximumFileSize: Int?
     /// Set for a flight recorder: nothing is written until a dump.
     var flight: FlightConfiguration?
+    /// Whether a process-wide recording takes over the global executor to record every job.
+    var captureJobs = true
 
     /// The bytes of text (plus a per-string overhead) the string table may hold before new
     /// strings are written inline instead of interned: an eighth of the memory limit.

@@ -1,3 +1,5 @@
+import LanesModel
+
 /// Little-endian and LEB128 encoding onto a byte array, as the format specifies.
 extension Array where Element == UInt8 {
     /// Appends `value` as an unsigned LEB128 varint (7 bits a byte, low bits first).
@@ -80,6 +82,16 @@ package enum RecordFraming {
         payload.append(isExecutor ? 1 : 0)
         payload.appendString(name)
         return record(type: LanesRecordType.thread.rawValue, payload: payload)
+    }
+
+    /// The `job capture` record: whether the global executor's jobs are recorded, on how many
+    /// threads, and why not.
+    package static func jobCapture(_ capture: JobCapture) -> [UInt8] {
+        var payload: [UInt8] = []
+        payload.append(capture.isCapturing ? 1 : 0)
+        payload.appendVarint(UInt64(max(0, capture.width)))
+        payload.appendString(capture.note)
+        return record(type: LanesRecordType.jobCapture.rawValue, payload: payload)
     }
 
     /// `tasks` records (ids delta-coded) for `tasks`, at most 8,192 each.

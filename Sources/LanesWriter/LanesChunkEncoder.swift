@@ -236,6 +236,25 @@ package struct LanesChunkEncoder: ~Copyable {
         encodedEvents += 1
     }
 
+    /// An executor job of `task` ran on this writer's thread, made ready by task `enqueuer` (0:
+    /// no task was current where it was enqueued). An extension event: readers that do not know
+    /// it skip it by its length.
+    package mutating func job(task: UInt64, enqueuer: UInt64, enqueued: Int64, started: Int64, ended: Int64) {
+        events.reserveEvent()
+        events.append(LanesOpcode.jobWithEnqueuer)
+        // The body is at most 50 bytes (five varints), so its length takes one byte, patched in
+        // once the body is written.
+        let lengthAt = events.count
+        events.append(0)
+        events.appendVarint(task)
+        events.appendSignedVarint(started &- currentTime)
+        events.appendVarint(UInt64(max(0, started &- enqueued)))
+        events.appendVarint(UInt64(max(0, ended &- started)))
+        events.appendVarint(EnqueuerCode.encode(enqueuer: enqueuer, task: task))
+        events.base[lengthAt] = UInt8(truncatingIfNeeded: events.count &- lengthAt &- 1)
+        encodedEvents += 1
+    }
+
     /// The events encoded since the last reset, with what framing them needs: cheap to take
     /// (one copy of the bytes), so a recording thread can hand the framing and checksum to a
     /// writer thread.

@@ -28,6 +28,8 @@ package enum LanesRecordType: UInt8, Sendable {
     /// The span of time a flight-recorder dump holds and what triggered it.
     case window = 0x41
     case events = 0x10
+    /// Whether the recording captured the global executor's jobs (an extension, see FORMAT.md).
+    case jobCapture = 0x20
     case footer = 0x7E
 }
 
@@ -55,4 +57,6 @@ package enum LanesOpcode {
     package static let inlineAttribute: UInt8 = 0xA0
     /// Extension `A1`: the name of a span begun with name 0, written inline.
     package static let inlineName: UInt8 = 0xA1
+    /// A job that also says which task enqueued it (job capture); see `Traces/FORMAT.md`.
+    package static let jobWithEnqueuer: UInt8 = 0x81
 }

@@ -1,3 +1,4 @@
+import LanesModel
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -80,6 +81,12 @@ package final class LanesFileWriter {
     /// Declares that chunks from `writerID` were recorded on thread `threadID`.
     package func defineThread(writerID: UInt32, threadID: UInt64, name: String, isExecutor: Bool) throws(LanesWriteError) {
         try append(record: RecordFraming.thread(writerID: writerID, threadID: threadID, name: name, isExecutor: isExecutor))
+        try flushIfLarge()
+    }
+
+    /// Says whether the global executor's jobs are being recorded.
+    package func noteJobCapture(_ capture: JobCapture) throws(LanesWriteError) {
+        try append(record: RecordFraming.jobCapture(capture))
         try flushIfLarge()
     }
 

@@ -7,5 +7,7 @@
 #include "LanesThreadSlot.h"
 #include "LanesSpanClock.h"
 #include "LanesDumpSignal.h"
+#include "LanesExecutorHooks.h"
+#include "LanesWorkerSlots.h"
 
 #endif
