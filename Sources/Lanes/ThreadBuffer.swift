@@ -34,6 +34,7 @@ final class ThreadBuffer: @unchecked Sendable {
     private var nameCache: [String: UInt32] = [:]
     private var lastTask: UInt64 = 0
     private var reportedTasks: Set<UInt64> = []
+    private var namedTasks: Set<UInt64> = []
 
     init(recorder: Recorder, threadID: UInt64, threadName: String, isExecutor: Bool) {
         self.recorder = recorder
@@ -95,6 +96,14 @@ final class ThreadBuffer: @unchecked Sendable {
         recorder.defineTask(
             id: task, name: nameID ?? 0, inlineName: nameID == nil ? name : nil,
             parentTask: parentTask == task ? 0 : parentTask)
+    }
+
+    /// Reports task `task`'s name (read by a pool about to run it) the first time this thread
+    /// sees it.
+    func noteTaskName(_ task: UInt64, _ name: UnsafePointer<CChar>) {
+        guard namedTasks.insert(task).inserted else { return }
+        if namedTasks.count > 65_536 { namedTasks = [task] }
+        recorder.defineTask(id: task, name: stringID(String(cString: name)), parentTask: 0)
     }
 
     /// Appends one event with `record`, handing the chunk over when it is full or old.
