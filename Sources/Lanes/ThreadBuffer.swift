@@ -103,7 +103,9 @@ final class ThreadBuffer: @unchecked Sendable {
     func noteTaskName(_ task: UInt64, _ name: UnsafePointer<CChar>) {
         guard namedTasks.insert(task).inserted else { return }
         if namedTasks.count > 65_536 { namedTasks = [task] }
-        recorder.defineTask(id: task, name: stringID(String(cString: name)), parentTask: 0)
+        let text = String(cString: name)
+        let nameID = stringID(text, isValue: true)
+        recorder.defineTask(id: task, name: nameID ?? 0, inlineName: nameID == nil ? text : nil, parentTask: 0)
     }
 
     /// Appends one event with `record`, handing the chunk over when it is full or old.
