@@ -51,7 +51,7 @@ package enum LanesConformanceText {
     private static func fields(of span: Int, in trace: Trace) -> String {
         let thread = trace.spanThread[span] >= 0 ? "\(trace.threads[Int(trace.spanThread[span])].id)" : "-"
         let cpu = trace.cpuNanoseconds(ofSpan: span).map(String.init) ?? "-"
-        return "\(trace.spanBegin[span]) \(trace.spanEnd[span]) \(kindName(trace.spanKind[span])) \(statusName(trace.spanStatus[span])) \(flagsText(trace.spanFlags[span])) \(cpu) task \(trace.tasks[Int(trace.spanTask[span])].id) thread \(thread)"
+        return "\(trace.spanBegin[span]) \(trace.spanEnd[span]) \(trace.spanKind[span]) \(trace.spanStatus[span]) \(flagsText(trace.spanFlags[span])) \(cpu) task \(trace.tasks[Int(trace.spanTask[span])].id) thread \(thread)"
     }
 
     /// Span indexes in canonical order: (begin, end, name's UTF-8, kind, status, flags, CPU,
@@ -87,27 +87,6 @@ package enum LanesConformanceText {
 
     private static func threadID(_ thread: Int32, _ trace: Trace) -> Int64 {
         thread >= 0 ? Int64(bitPattern: trace.threads[Int(thread)].id) : -1
-    }
-
-    static func kindName(_ kind: SpanKind) -> String {
-        switch kind {
-        case .unknown: "unknown"
-        case .handler: "handler"
-        case .async: "async"
-        case .sync: "sync"
-        case .makeAsync: "makeAsync"
-        case .runSync: "runSync"
-        case .gather: "gather"
-        case .poolWait: "poolWait"
-        }
-    }
-
-    static func statusName(_ status: SpanStatus) -> String {
-        switch status {
-        case .ok: "ok"
-        case .error: "error"
-        case .unfinished: "unfinished"
-        }
     }
 
     static func flagsText(_ flags: SpanFlags) -> String {
