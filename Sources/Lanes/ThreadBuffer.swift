@@ -36,8 +36,12 @@ final class ThreadBuffer: @unchecked Sendable {
     private var reportedTasks: Set<UInt64> = []
     private var namedTasks: Set<UInt64> = []
 
+    /// The thread's name, as its definition says (for diagnostics and tests).
+    let threadName: String
+
     init(recorder: Recorder, threadID: UInt64, threadName: String, isExecutor: Bool) {
         self.recorder = recorder
+        self.threadName = threadName
         self.writerID = recorder.allocateWriterID()
         let now = MonotonicClock.now()
         self.encoder = UnsafeMutablePointer.allocate(capacity: 1)

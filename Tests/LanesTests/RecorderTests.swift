@@ -32,10 +32,14 @@ struct RecorderTests {
     func exitingThreadsHandOver() async throws {
         let path = TraceFixtures.temporaryPath("exiting.lanes")
         let recording = try Lanes.record(to: path, captureJobs: false)
-        let registeredBefore = recording.recorder.shared.withLock { $0.buffers.count }
+        // Other threads (the global executor's, once an earlier test took it over) may register
+        // buffers meanwhile: count only this test's threads, which it names.
+        let testThreadName = "lanes-exit-test"
+        let registeredBefore = recording.recorder.shared.withLock { $0.buffers.filter { $0.threadName == testThreadName }.count }
         for _ in 0..<3 {
             var thread = pthread_t()
             let created = pthread_create(&thread, nil, { _ in
+                ThreadLocalBuffers.describeCurrentThread(name: "lanes-exit-test", isExecutor: false)
                 Lanes.syncSpan("short-lived") {}
                 Lanes.syncSpan("short-lived") {}
                 return nil
@@ -44,7 +48,7 @@ struct RecorderTests {
             pthread_join(thread, nil)
         }
         // Each thread's exit destructor handed its events over and unregistered its buffer.
-        let registeredAfter = recording.recorder.shared.withLock { $0.buffers.count }
+        let registeredAfter = recording.recorder.shared.withLock { $0.buffers.filter { $0.threadName == testThreadName }.count }
         await recording.finish()
         #expect(registeredAfter == registeredBefore)
         let trace = try TraceFixtures.load(path)
