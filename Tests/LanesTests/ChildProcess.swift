@@ -19,6 +19,8 @@ struct ChildProcess {
 
     let process = Process()
     private let output = Pipe()
+    /// The read end of the process's standard output.
+    var outputHandle: FileHandle { output.fileHandleForReading }
     private let errors = Pipe()
 
     /// Starts `executable` with `arguments` and extra `environment` variables.

@@ -15,7 +15,7 @@ struct CommandTests {
         #expect(result.errors.contains("lanes: trace written to \(path)"))
         #expect(result.output.split(separator: "\n").count == 2)
         let trace = try TraceFixtures.load(path)
-        #expect(trace.spans(named: "on_message \"user1\"").count == 1)
+        #expect(trace.spans(displayed: "on_message \"user1\"").count == 1)
     }
 
     @Test("lanes record: a program that is not Swift runs unrecorded with one line saying why, and its exit status comes through", arguments: [0, 3])
@@ -49,7 +49,7 @@ struct CommandTests {
             let path = folder + "/seed-\(variant).lanes"
             #expect(result.output.contains(path))
             let trace = try TraceFixtures.load(path)
-            #expect(trace.spans(named: "on_message \"carol\"").count == 1)
+            #expect(trace.spans(displayed: "on_message \"carol\"").count == 1)
             #expect(trace.metadata.hasTaskStates)
         }
     }
