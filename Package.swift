@@ -77,6 +77,10 @@ let package = Package(
         .target(name: "BlockingScenario", path: "Sources/BlockingScenario"),
         .executableTarget(name: "blocking-scenario", dependencies: ["BlockingScenario"]),
         .executableTarget(name: "blocking-scenario-lanes", dependencies: ["BlockingScenario", "Lanes"]),
+        // Checks that tasks, sleeps, actors, priorities and cancellation behave the same on Lanes'
+        // global executor as on the runtime's (job-capture tests run it as a child process).
+        .target(name: "CJobCaptureProbe"),
+        .executableTarget(name: "job-capture-probe", dependencies: ["CJobCaptureProbe", "Lanes"]),
         // `swift run -c release LanesBenchmarks NAME`: the numbers in the README.
         .executableTarget(name: "LanesBenchmarks", dependencies: [
             "CLanesRuntime", "LanesModel", "LanesWriter", "LanesFormat", "Lanes", "LanesAnalysis", "LanesViewer", "LanesTracing",
@@ -95,6 +99,10 @@ let package = Package(
             "LanesViewer", "LanesTerminal", "LanesAnalysis", "LanesModel", "LanesFormat",
         ], exclude: ["Golden"]),  // golden screens are read from the source tree, not bundled
         .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel"]),
+        // Python asyncio traces from the real viztracer (the programs and fixtures under Python/ and Fixtures/).
+        .testTarget(name: "LanesAsyncioTests", dependencies: [
+            "LanesFormat", "LanesModel", "LanesAnalysis", "LanesViewer",
+        ], exclude: ["Python", "Fixtures"]),
         .testTarget(name: "LanesTracingTests", dependencies: [
             "LanesTracing", "Lanes", "LanesFormat", "LanesModel",
             .product(name: "Tracing", package: "swift-distributed-tracing"),

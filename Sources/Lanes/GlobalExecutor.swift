@@ -23,7 +23,7 @@ final class GlobalExecutor: Sendable {
     /// How many threads run jobs.
     let width: Int
     let pool: WorkerPool
-    private let timer: DelayedJobTimer
+    let timer: DelayedJobTimer
 
     init(width: Int) {
         self.width = width
@@ -38,7 +38,6 @@ final class GlobalExecutor: Sendable {
     func enqueue(job: UnsafeMutableRawPointer, delay: UInt64) {
         let unownedJob = unsafeBitCast(job, to: UnownedJob.self)
         let enqueuer = lanes_enqueuing_task_id()
-        if enqueuer != 0 { TaskNaming.noteCurrentTaskName(enqueuer) }
         if delay == 0 {
             pool.submit(job: unownedJob, enqueued: MonotonicClock.now(), enqueuer: enqueuer)
         } else {

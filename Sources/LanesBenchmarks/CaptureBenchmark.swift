@@ -29,7 +29,7 @@ enum CaptureBenchmark {
         for _ in 0..<5 { off.append(await asyncSpans(spans)) }
         print(line("async span while nothing records", middle(off)))
 
-        let recording = try Lanes.record(to: "/dev/null")
+        let recording = try Lanes.record(to: "/dev/null", captureJobs: false)
         let sync = median { perIteration(spans) { Lanes.syncSpan("sync") {} } }
         print(line("sync span (wall + thread CPU time)", sync))
         var asyncSpan = [Double]()
@@ -43,7 +43,7 @@ enum CaptureBenchmark {
         for _ in 0..<5 { twoThreads.append(await asyncSpansOnTwoTasks(spans)) }
         let twoMedian = middle(twoThreads)
         print(line("async span, two threads recording at once (per span, per thread)", twoMedian))
-        recording.finish()
+        await recording.finish()
 
         let tracerSpans = max(1, spans / 20)
         var tracer = [Double]()
@@ -128,11 +128,11 @@ enum CaptureBenchmark {
             var start = DispatchTime.now().uptimeNanoseconds
             await yieldWorkload()
             defaultTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-            let recording = try Lanes.record(to: "/dev/null")
+            let recording = try Lanes.record(to: "/dev/null", captureJobs: false)
             start = DispatchTime.now().uptimeNanoseconds
             await Lanes.withTaskStates(threads: 2) { await yieldWorkload() }
             tracingTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-            recording.finish()
+            await recording.finish()
         }
         let total = yieldingTasks * yieldsPerTask
         let defaultMedian = middle(defaultTimes)
@@ -148,7 +148,7 @@ enum CaptureBenchmark {
     static func sustained(seconds: Double) async throws {
         let cap = LanesRecording.defaultMemoryLimit
         let residentBefore = residentBytes()
-        let recording = try Lanes.record(to: "/dev/null")
+        let recording = try Lanes.record(to: "/dev/null", captureJobs: false)
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
         let counts = await withTaskGroup(of: Int.self) { group in
             for _ in 0..<2 {
@@ -173,7 +173,7 @@ enum CaptureBenchmark {
             return (total, peakResident)
         }
         let dropped = recording.droppedEvents
-        recording.finish()
+        await recording.finish()
         print(String(format: "sustained %.0f s, 2 tasks at full speed: %d spans (%.1f M/s), %llu events dropped",
             seconds, counts.0, Double(counts.0) / seconds / 1e6, dropped))
         print(String(format: "  resident memory grew %.1f MiB (peak over the run) against a %.0f MiB cap",

@@ -158,7 +158,8 @@ public struct TraceBuilder: Sendable {
         spans.setTask(task, of: Int(span))
     }
 
-    /// Renames span `span` to `name`, an index into `strings` (a span renamed after it began).
+    /// Renames span `span` (`name` is an index into `strings`): for readers that learn a name
+    /// after the span's begin, such as a `.lanes` name written inline or a span renamed after it began.
     public mutating func setName(ofSpan span: Int32, toString name: UInt32) {
         spans.setName(name, of: Int(span))
     }

@@ -1,4 +1,5 @@
 import Lanes
+import LanesFormat
 import LanesModel
 import Testing
 import Tracing
@@ -35,5 +36,26 @@ import Tracing
         #expect(trace.spans(named: "renamed elsewhere").count == 1, "\(trace.outline)")
         #expect(trace.spans(named: "placeholder").isEmpty)
         #expect(trace.spans(named: "after the end").isEmpty)
+    }
+
+    @Test func aRenameToANameTheStringTableHasNoRoomForIsWrittenInline() async throws {
+        _ = TracingFixtures.tracer
+        let path = TracingFixtures.temporaryPath("full-table.lanes")
+        let lateName = "/orders/{id} after the table filled up " + String(repeating: "x", count: 800)
+        // A small recording: its string table (64 KiB) fills up with the long names below, after
+        // which names travel inline.
+        try await Lanes.record(to: path, memoryLimit: 512 << 10) {
+            let request = startSpan("HTTP GET route not found", ofKind: .server)
+            for index in 0..<200 {
+                withSpan(String(repeating: "\(index % 10)", count: 600) + " \(index)") { _ in }
+            }
+            // Longer than whatever room the last long name left.
+            request.operationName = lateName
+            request.end()
+        }
+        let trace = try TraceLoader.load(path: path).trace
+        #expect(trace.spans(named: lateName).count == 1, "\(trace.outline)")
+        #expect(trace.spans(named: "HTTP GET route not found").isEmpty)
+        #expect(trace.spans(named: String(repeating: "9", count: 600) + " 199").count == 1)
     }
 }

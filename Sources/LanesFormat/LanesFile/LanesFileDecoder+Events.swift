@@ -191,19 +191,28 @@ extension LanesFileDecoder {
                     noteEnqueuer(EnqueuerCode.decode(enqueuer, task: task), ofJobOf: task, startOffset: startOffset, queued: queued, state)
                 }
             }
-        case LanesOpcode.rename:
-            guard let length = cursor.readVarint(), length <= UInt64(cursor.remaining) else { return false }
-            // Fields are read within the body: a newer writer may append more, which are skipped,
-            // and a rename whose fields do not fit is ignored (its length still locates the next event).
-            var body = ByteCursor(cursor.bytes, from: cursor.position, to: cursor.position + Int(length))
-            cursor.position += Int(length)
-            if let reference = body.readVarint(), let name = body.readVarint() {
-                rename(id: spanID(reference: reference, state), name: string(name))
-            }
         default:
             guard opcode >= LanesOpcode.firstSkippable, let length = cursor.readVarint(), length <= UInt64(cursor.remaining)
             else { return false }
+            var payload = ByteCursor(cursor.bytes, from: cursor.position, to: cursor.position + Int(length))
             cursor.position += Int(length)
+            // Extensions this reader knows; any other is skipped by its length. A known one
+            // whose payload does not parse is skipped too: its length still says where the
+            // next event starts.
+            if opcode == LanesOpcode.inlineAttribute {
+                guard let reference = payload.readVarint(), let key = payload.readString(), let value = payload.readString()
+                else { undecodableExtensions += 1; return true }
+                attach(id: spanID(reference: reference, state), key: builder.intern(key), value: builder.intern(value))
+            } else if opcode == LanesOpcode.inlineName {
+                guard let reference = payload.readVarint(), let name = payload.readString()
+                else { undecodableExtensions += 1; return true }
+                rename(id: spanID(reference: reference, state), name: builder.intern(name))
+            } else if opcode == LanesOpcode.rename {
+                // Fields a newer writer appends after these are skipped with the payload.
+                guard let reference = payload.readVarint(), let name = payload.readVarint()
+                else { undecodableExtensions += 1; return true }
+                rename(id: spanID(reference: reference, state), name: string(name))
+            }
         }
         return true
     }
