@@ -123,6 +123,7 @@ class Reader:
         self.spans, self.by_id = [], {}
         self.slices = []
         self.pending_ends, self.pending_attributes, self.pending_flags = {}, {}, {}
+        self.pending_names = {}
         self.inheriting = []  # (span, parent id) whose parent was not read yet
         self.dropped, self.window = 0, None
         self.latest = None
@@ -425,8 +426,21 @@ class Reader:
             reference, name = payload.uvar(), payload.string()
             if None in (reference, name):
                 self.losses["undecodable-extensions"] += 1
-            elif self.span_id(reference) in self.by_id:
-                self.by_id[self.span_id(reference)].name = name
+            else:
+                self.rename(self.span_id(reference), name)
+        elif opcode == 0x80:  # rename
+            reference, name = payload.uvar(), payload.uvar()
+            if None in (reference, name):
+                self.losses["undecodable-extensions"] += 1
+            else:
+                self.rename(self.span_id(reference), self.string(name))
+
+    def rename(self, span_id, name):
+        """Names span `span_id` now, or when its begin is read (the renaming writer flushed first)."""
+        if span_id in self.by_id:
+            self.by_id[span_id].name = name
+        else:
+            self.pending_names[span_id] = name
 
     def begin(self, delta, name, kind, parent_reference, on_executor, inherits_task):
         state = self.state
@@ -453,6 +467,8 @@ class Reader:
             span.attributes.append((key, value))
         if self.pending_flags.pop(span_id, False):
             span.flags.add("instant")
+        if span_id in self.pending_names:
+            span.name = self.pending_names.pop(span_id)
         return span
 
     def end(self, span_id, time, status, cpu):

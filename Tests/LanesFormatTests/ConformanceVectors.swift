@@ -57,7 +57,7 @@ enum ConformanceVectors {
     static let all: [(name: String, bytes: [UInt8])] = [
         ("minimal", minimal()), ("every-event", everyEvent()), ("cross-chunk", crossChunk()),
         ("inline-strings", inlineStrings()), ("flight-window", flightWindow()), ("extensions", extensions()),
-        ("rules", rules()), ("damaged-checksum", damagedChecksum()), ("cut-off", cutOff()),
+        ("rules", rules()), ("renames", renames()), ("damaged-checksum", damagedChecksum()), ("cut-off", cutOff()),
         ("reserved-opcode", reservedOpcode()), ("strings-lost", stringsLost()), ("no-footer", noFooter()),
     ]
 
@@ -179,6 +179,31 @@ enum ConformanceVectors {
         file.rawChunk(writer: 1, base: 6_000, firstSpan: 1, declaredEvents: 6, events)
         file.record(0x7D, [9, 9])  // an unassigned type
         file.footer(end: 6_010)
+        return file.bytes
+    }
+
+    /// Renames (extension `80`): twice in one chunk (the last wins), read before the renamed
+    /// span's begin (the renaming writer flushed first), and a new name written inline (`A1`).
+    static func renames() -> [UInt8] {
+        var file = File()
+        file.strings(first: 1, ["HTTP GET route not found", "/users/{id}", "/users/:id", "/orders"])
+        file.thread(writer: 1, id: 1, name: "lanes-global-1", executor: true)
+        file.thread(writer: 2, id: 2, name: "lanes-global-2", executor: true)
+        file.chunk(writer: 2, base: 7_000) { events in
+            events.rename(span: 2, name: 4)
+            events.end(span: 2, time: 7_050)
+        }
+        file.chunk(writer: 1, base: 7_000) { events in
+            events.begin(span: 1, parent: 0, kind: .handler, name: 1, task: 5, onExecutor: true, time: 7_000)
+            events.rename(span: 1, name: 3)
+            events.rename(span: 1, name: 2)
+            events.begin(span: 2, parent: 0, kind: .handler, name: 1, task: 6, onExecutor: true, time: 7_010)
+            events.begin(span: 3, parent: 0, kind: .handler, name: 1, task: 7, onExecutor: true, time: 7_020)
+            events.name(span: 3, inline: "/inline/{route}")
+            events.end(span: 1, time: 7_040)
+            events.end(span: 3, time: 7_045)
+        }
+        file.footer(end: 7_050)
         return file.bytes
     }
 
