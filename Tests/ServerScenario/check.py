@@ -38,6 +38,7 @@ ROUTES = [
     ("behave", 64, "async database"),
     ("hello", 64, None),
 ]
+CONNECTIONS = {route: connections for route, connections, _ in ROUTES}
 PLACEHOLDER = "HTTP GET route not found"
 SOURCES = os.path.join(scenario.PACKAGE, "Sources", "ServerScenario")
 
@@ -145,7 +146,7 @@ def check_jobs(checks, report, driven):
     if checks.expect("/block finding", len(blocking) == 1,
                      f"{len(blocking)} blocking-call findings for span 'legacy database' (expected one, grouped by site)"):
         check_site(checks, "/block finding", blocking[0], "LegacyDatabase.swift", [wait_line], "fetchUser",
-                   "sleeping or waiting", driven["block"].requests, 16)
+                   "sleeping or waiting", driven["block"].requests, CONNECTIONS["block"])
         seconds = blocking[0].get("p50_seconds") or 0
         checks.expect("/block finding p50", 0.045 <= seconds <= 0.5, f"p50 {seconds} s of a 50 ms wait")
     loop = range(source_line("PriceCalculation.swift", r"repeat \{"),
@@ -154,7 +155,7 @@ def check_jobs(checks, report, driven):
     if checks.expect("/compute finding", len(computing) == 1,
                      f"{len(computing)} blocking-call findings for span '/compute' (expected one)"):
         check_site(checks, "/compute finding", computing[0], "PriceCalculation.swift", list(loop), "price",
-                   "computing", driven["compute"].requests, 8)
+                   "computing", driven["compute"].requests, CONNECTIONS["compute"])
     checks.expect("queued", (report.get("queued_seconds") or 0) > 0,
                   f"queued_seconds {report.get('queued_seconds')}: requests waited for a thread")
     stalls = findings_of(report, "executor-stall")
