@@ -159,6 +159,10 @@ final class WorkerPool: @unchecked Sendable {
     private func runWorker(named threadName: String) {
         ThreadLocalBuffers.describeCurrentThread(name: threadName, isExecutor: configuration.runsTaskJobs)
         lanes_name_current_thread(threadName)
+        // Like the runtime's own pool threads (libdispatch blocks them too), these threads leave
+        // the process's signals to the app's threads: a signal source or handler set up for
+        // SIGINT or SIGTERM gets them where it expects.
+        lanes_block_process_signals()
         let slot = configuration.isWatched ? lanes_worker_slot_claim(ThreadLocalBuffers.currentThreadNumber()) : -1
         defer {
             lanes_worker_slot_release(slot)

@@ -14,10 +14,10 @@ extension ChildProcess {
         }
         guard !process.isRunning else {
             kill(process.processIdentifier, SIGKILL)
-            _ = finish()
+            _ = await finish()
             return nil
         }
-        return finish()
+        return await finish()
     }
 
     /// The first line the process writes on standard output (read on a thread of its own, so
