@@ -79,6 +79,17 @@ final class WorkerPool: @unchecked Sendable {
         self.runner = runner
     }
 
+    /// Starts every thread now, up to `maximumThreads` (a fixed-width executor whose width should
+    /// hold from its first job on, not grow as jobs arrive).
+    func startAllThreads() {
+        let numbers = state.withLock { state -> ClosedRange<Int>? in
+            guard configuration.maximumThreads != .max, state.threads < configuration.maximumThreads else { return nil }
+            defer { state.threads = configuration.maximumThreads }
+            return (state.threads + 1)...configuration.maximumThreads
+        }
+        for number in numbers ?? 1...0 { startThread(number: number) }
+    }
+
     /// Queues a Swift job that became ready at `enqueued`, enqueued by task `enqueuer`.
     @inline(__always)
     func submit(job: UnownedJob, enqueued: Int64, enqueuer: UInt64) {
