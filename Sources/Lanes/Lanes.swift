@@ -59,7 +59,7 @@ public enum Lanes {
             EnvironmentRecording.install(recording)
             return recording
         } catch {
-            printRecorderWarning("\(error); recording is off, the program continues")
+            printRecorderWarning("\(error.message); recording is off, the program continues")
             return nil
         }
     }

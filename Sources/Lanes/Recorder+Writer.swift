@@ -51,7 +51,7 @@ extension Recorder {
         guard !pending.failed else { return }
         let failure = output.withLock { (output: inout OutputState) -> String? in
             guard let file = output.file else { return nil }
-            do throws(LanesWriteError) {
+            do throws(TraceFileError) {
                 if !newStrings.strings.isEmpty {
                     try file.defineStrings(firstID: newStrings.firstID, newStrings.strings)
                 }

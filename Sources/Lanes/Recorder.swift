@@ -57,17 +57,12 @@ final class Recorder: Sendable {
         self.memoryLimit = max(memoryLimit, 4096)
         self.chunkLimit = min(LanesFileLayout.preferredChunkPayload, max(1024, self.memoryLimit / 16))
         self.flushInterval = flushInterval
-        let file: LanesFileWriter
-        do {
-            file = try LanesFileWriter(
-                path: path,
-                processName: Recorder.processName(),
-                processID: UInt32(truncatingIfNeeded: getpid()),
-                clockAtStart: MonotonicClock.now(),
-                unixNanosecondsAtClock: MonotonicClock.unixNow())
-        } catch {
-            throw LanesRecordingError(path: path, reason: error.reason)
-        }
+        let file = try LanesFileWriter(
+            path: path,
+            processName: Recorder.processName(),
+            processID: UInt32(truncatingIfNeeded: getpid()),
+            clockAtStart: MonotonicClock.now(),
+            unixNanosecondsAtClock: MonotonicClock.unixNow())
         output = Locked(OutputState(file: file))
         // Recorders live for the rest of the process (a few hundred bytes once finished), so
         // that span contexts and thread buffers can refer to them without reference counting.

@@ -137,7 +137,7 @@ struct ViewCommand: AsyncParsableCommand {
                 let overall = fraction * 0.45
                 progress("lanes: reading \(path) (\(megabytes) MB) \(bar(overall)) \(Int(overall * 100))%")
             } : nil)
-        } catch let error as TraceReadError {
+        } catch let error as TraceFileError {
             if showProgress { progress("") }
             printError(error.description)
             throw ExitCode(3)

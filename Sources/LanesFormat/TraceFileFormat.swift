@@ -7,6 +7,15 @@ public enum TraceFileFormat: String, Sendable, CaseIterable {
     /// OpenTelemetry OTLP JSON (`ExportTraceServiceRequest`).
     case otlp
 
+    /// The format's name in messages: ".lanes file", "Chrome JSON", "OTLP JSON".
+    public var displayName: String {
+        switch self {
+        case .lanes: ".lanes file"
+        case .chrome: "Chrome JSON"
+        case .otlp: "OTLP JSON"
+        }
+    }
+
     /// Detects the format from the first bytes of a file, not its name: the `.lanes` magic, or
     /// JSON whose first key or element says Chrome or OTLP. Returns nil for anything else.
     public static func detect(_ prefix: some Collection<UInt8>) -> TraceFileFormat? {

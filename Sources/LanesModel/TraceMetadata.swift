@@ -18,6 +18,10 @@ public struct TraceMetadata: Sendable, Equatable {
     public var finishedCleanly: Bool
     /// Whether the trace carries task-state slices from the tracing executor.
     public var hasTaskStates: Bool = false
+    /// Set when the producer lost its earliest events (its ring buffer wrapped, as viztracer
+    /// says with `"overflow": true`): events that ended before this time are missing, so a span
+    /// that began earlier may be missing children, and its self time is not known.
+    public var eventsMissingBefore: Int64?
 
     public init(
         processName: String = "",

@@ -196,20 +196,28 @@ struct ChromeImportTests {
     }
 
     @Test("JSON that is not a trace gets a one-line error saying what is wrong", arguments: [
-        ("[1, 2, 3]", "not a trace: element 1 of the array (byte 1) is a number, not an event object"),
-        ("{\"hello\": \"world\"}", "not a trace: a JSON object without a \"traceEvents\" array"),
-        ("{\"traceEvents\": 5}", "not a trace: \"traceEvents\" is not an array"),
-        ("[{\"name\": \"x\"}, {\"name\": \"y\"}]", "not a trace: no event has a \"ph\" phase field"),
-        ("\"just a string\"", "not a trace: JSON traces start with '[' or '{'"),
-        ("[{\"ph\": \"X\" \"ts\": 1}]", "not valid JSON: expected '}' or ',' in an object at byte 12"),
-        ("{\"traceEvents\" [", "not valid JSON: expected ':' after an object key at byte 15"),
-        ("  \n ", "the file holds only white space"),
+        ("[1, 2, 3]", "not a trace: element 1 of the array (byte 1) is a number, not an event object", TraceFileError.Kind.notATrace),
+        ("{\"hello\": \"world\"}", "a JSON object with neither a \"traceEvents\" array (Chrome JSON) nor \"resourceSpans\" (OTLP JSON)", .notATrace),
+        ("{\"traceEvents\": 5}", "not a trace: \"traceEvents\" is not an array", .notATrace),
+        ("[{\"name\": \"x\"}, {\"name\": \"y\"}]", "no event has a \"ph\" phase field", .notATrace),
+        ("\"just a string\"", "not a trace: JSON traces start with '[' or '{'", .notATrace),
+        ("[{\"ph\": \"X\" \"ts\": 1}]", "not valid JSON: expected '}' or ',' in an object at byte 12", .damaged),
+        ("{\"traceEvents\" [", "not valid JSON: expected ':' after an object key at byte 15", .notATrace),
     ])
-    func notATrace(text: String, reason: String) throws {
-        let error = try #require(throws: TraceReadError.self) { try Support.importChrome(text) }
+    func notATrace(text: String, reason: String, kind: TraceFileError.Kind) throws {
+        let error = try #require(throws: TraceFileError.self) { try Support.importChrome(text) }
         #expect(error.reason == reason)
-        #expect(error.description == "lanes: test.json: \(reason)")
+        #expect(error.kind == kind)
+        #expect(error.format == .chrome)
+        #expect(error.description == "lanes: test.json: \(reason) (read as Chrome JSON)")
         #expect(!error.description.contains("\n"))
+    }
+
+    @Test("a file of white space is empty, in any format's words")
+    func whiteSpace() throws {
+        let error = try #require(throws: TraceFileError.self) { try Support.importChrome("  \n ") }
+        #expect(error.kind == .empty)
+        #expect(error.description == "lanes: test.json: the file holds only white space")
     }
 
     @Test("both forms of the same events give the same spans")

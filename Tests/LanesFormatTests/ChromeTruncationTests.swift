@@ -125,7 +125,7 @@ struct ChromeTruncationTests {
         let (trace, warnings) = try Support.importChrome(deep)
         #expect(trace.spanCount == 1)
         #expect(warnings.map(\.message) == ["stopped after 1 event: nested deeper than 128 levels at byte 174"])
-        let error = try #require(throws: TraceReadError.self) {
+        let error = try #require(throws: TraceFileError.self) {
             try Support.importChrome("[" + String(repeating: "[", count: 100_000))
         }
         #expect(error.reason.hasPrefix("not valid JSON: nested deeper than 128 levels"))

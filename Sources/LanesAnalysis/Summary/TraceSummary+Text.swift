@@ -52,6 +52,21 @@ extension TraceSummary {
                 lines.append("  \(padded)  ×\(entry.count)  \(duration(entry.selfNanoseconds))")
             }
         }
+        if selfTimeLeftOut > 0, let missing = eventsMissingBeforeOffset {
+            if topSelfTime.isEmpty { lines.append("") }
+            lines.append("  (\(selfTimeLeftOut) span\(selfTimeLeftOut == 1 ? "" : "s") begun before \(duration(missing)) left out: "
+                + "the producer lost events before then, so their self time is not known)")
+        }
+
+        if !producerTotals.isEmpty {
+            lines.append("")
+            lines.append("totals reported by the producer (not drawn as lanes)")
+            let width = min(40, producerTotals.map(\.name.count).max() ?? 0)
+            for total in producerTotals {
+                let padded = total.name.count >= width ? total.name : total.name + String(repeating: " ", count: width - total.name.count)
+                lines.append("  \(padded)  ×\(total.count)  \(duration(total.nanoseconds))")
+            }
+        }
 
         if !skippedRules.isEmpty {
             lines.append("")

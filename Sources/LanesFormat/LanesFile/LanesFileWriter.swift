@@ -4,21 +4,6 @@ import Glibc
 import Darwin
 #endif
 
-/// Why a `.lanes` file could not be written.
-public struct LanesWriteError: Error, Sendable, CustomStringConvertible {
-    /// The file, as given.
-    public var path: String
-    /// What went wrong.
-    public var reason: String
-
-    public init(path: String, reason: String) {
-        self.path = path
-        self.reason = reason
-    }
-
-    public var description: String { "lanes: \(path): \(reason)" }
-}
-
 /// Appends records to a `.lanes` file: the header first, then strings, threads, tasks and
 /// event chunks in any order (each defined before use), then the footer on a clean finish.
 ///
@@ -44,11 +29,11 @@ public final class LanesFileWriter {
     /// clocks, so that every monotonic time in the file maps to a wall-clock time.
     public init(
         path: String, processName: String, processID: UInt32, clockAtStart: Int64, unixNanosecondsAtClock: Int64
-    ) throws(LanesWriteError) {
+    ) throws(TraceFileError) {
         self.path = path
         descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw LanesWriteError(path: path, reason: "cannot create: \(String(cString: strerror(errno)))")
+            throw Self.writeError(errno, path: path, action: "cannot create")
         }
         append(record: RecordFraming.preamble(
             processName: processName, processID: processID, clockAtStart: clockAtStart,
@@ -65,38 +50,38 @@ public final class LanesFileWriter {
 
     /// Defines strings with consecutive ids starting at `firstID`, which must be the next
     /// undefined id (`definedStringCount`). Id 0 is always the empty string.
-    public func defineStrings(firstID: UInt32, _ strings: [String]) throws(LanesWriteError) {
+    public func defineStrings(firstID: UInt32, _ strings: [String]) throws(TraceFileError) {
         append(record: RecordFraming.strings(firstID: Int(firstID), strings[...]))
         stringCount = max(stringCount, firstID + UInt32(strings.count))
         try flushIfLarge()
     }
 
     /// Declares that chunks from `writerID` were recorded on thread `threadID`.
-    public func defineThread(writerID: UInt32, threadID: UInt64, name: String, isExecutor: Bool) throws(LanesWriteError) {
+    public func defineThread(writerID: UInt32, threadID: UInt64, name: String, isExecutor: Bool) throws(TraceFileError) {
         append(record: RecordFraming.thread(writerID: writerID, threadID: threadID, name: name, isExecutor: isExecutor))
         try flushIfLarge()
     }
 
     /// Names task `id` (a string id) and gives its parent task (0 for none).
-    public func defineTask(id: UInt64, name: UInt32, parentTask: UInt64) throws(LanesWriteError) {
+    public func defineTask(id: UInt64, name: UInt32, parentTask: UInt64) throws(TraceFileError) {
         append(record: RecordFraming.tasks([(id, name, parentTask)]))
         try flushIfLarge()
     }
 
     /// Records that writer `writerID` dropped `count` events (its buffers were full) by `time`.
-    public func writeDropped(writerID: UInt32, count: UInt64, time: Int64) throws(LanesWriteError) {
+    public func writeDropped(writerID: UInt32, count: UInt64, time: Int64) throws(TraceFileError) {
         append(record: RecordFraming.dropped(writerID: writerID, count: count, time: time))
         try flushIfLarge()
     }
 
     /// Appends the chunk `encoder` holds (does nothing if it is empty).
-    public func write(chunk encoder: borrowing LanesChunkEncoder) throws(LanesWriteError) {
+    public func write(chunk encoder: borrowing LanesChunkEncoder) throws(TraceFileError) {
         guard !encoder.isEmpty else { return }
         try write(chunk: encoder.chunk())
     }
 
     /// Appends a chunk taken from an encoder, framing it straight into the output.
-    public func write(chunk: LanesEncodedChunk) throws(LanesWriteError) {
+    public func write(chunk: LanesEncodedChunk) throws(TraceFileError) {
         chunkOffsets.append(offset + pending.count)
         chunk.appendFramedRecord(to: &pending)
         try flushIfLarge()
@@ -106,7 +91,7 @@ public final class LanesFileWriter {
     public func noteTime(_ time: Int64) { latestTime = max(latestTime, time) }
 
     /// Hands everything buffered to the operating system.
-    public func flush() throws(LanesWriteError) {
+    public func flush() throws(TraceFileError) {
         var written = 0
         while written < pending.count {
             let count = pending.withUnsafeBytes { buffer in
@@ -114,9 +99,9 @@ public final class LanesFileWriter {
             }
             if count < 0 {
                 if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
+                let code = errno
                 pending.removeAll()
-                throw LanesWriteError(path: path, reason: "cannot write: \(reason)")
+                throw Self.writeError(code, path: path, action: "cannot write")
             }
             written += count
         }
@@ -125,23 +110,28 @@ public final class LanesFileWriter {
     }
 
     /// Writes the footer (chunk index), flushes and closes the file. Calling it twice does nothing.
-    public func finish() throws(LanesWriteError) {
+    public func finish() throws(TraceFileError) {
         guard !isFinished else { return }
         isFinished = true
         append(record: RecordFraming.footer(chunkOffsets: chunkOffsets, endTime: latestTime == .min ? 0 : latestTime))
         try flush()
         if fsync(descriptor) != 0 && errno != EINVAL && errno != EROFS {
-            throw LanesWriteError(path: path, reason: "cannot sync: \(String(cString: strerror(errno)))")
+            throw Self.writeError(errno, path: path, action: "cannot sync")
         }
         close(descriptor)
         descriptor = -1
+    }
+
+    /// `cannot write: No space left on device`, of the kind `errno` `code` means.
+    static func writeError(_ code: Int32, path: String, action: String) -> TraceFileError {
+        TraceFileError(.init(errno: code), path: path, reason: "\(action): \(String(cString: strerror(code)))")
     }
 
     private func append(record: [UInt8]) {
         pending.append(contentsOf: record)
     }
 
-    private func flushIfLarge() throws(LanesWriteError) {
+    private func flushIfLarge() throws(TraceFileError) {
         if pending.count >= 1 << 20 { try flush() }
     }
 }
