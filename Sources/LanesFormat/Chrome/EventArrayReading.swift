@@ -46,6 +46,8 @@ struct EventArrayReading {
     mutating func skipDamage(
         _ reader: inout JSONReader, from start: Int, cause: JSONSyntaxError, inSeparator: Bool = false, strayClose: Bool = false
     ) -> ChromeTraceImporter.Stop? {
+        // When no event follows, "stopped after" says it all: the stretch is not counted twice.
+        let counted = (skippedEvents, firstDamageOffset)
         if !strayClose {
             skippedEvents += 1
             if firstDamageOffset < 0 { firstDamageOffset = min(cause.offset, reader.bytes.count) }
@@ -67,11 +69,15 @@ struct EventArrayReading {
                 // Not an event, or damaged too: counted, and the search goes on.
             }
             searchBudget -= probe.position - found
-            if searchBudget < 0 { return .damaged(cause) }
+            if searchBudget < 0 {
+                (skippedEvents, firstDamageOffset) = counted
+                return .damaged(cause)
+            }
             skippedEvents += 1
             if firstDamageOffset < 0 { firstDamageOffset = found }
             candidate = found + 1
         }
+        (skippedEvents, firstDamageOffset) = counted
         return strayClose ? .closed : .damaged(cause)
     }
 
