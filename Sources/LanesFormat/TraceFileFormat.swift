@@ -29,6 +29,9 @@ public enum TraceFileFormat: String, Sendable, CaseIterable {
         guard bytes[start] == UInt8(ascii: "{") else { return nil }
         let text = String(decoding: bytes[start...], as: UTF8.self)
         if text.contains("\"resourceSpans\"") || text.contains("\"resource_spans\"") { return .otlp }
+        // A damaged `resourceSpans` key still leaves OTLP's inner keys: read it as the OTLP it
+        // is, so the error names the right format.
+        if !text.contains("\"traceEvents\""), text.contains("\"scopeSpans\"") || text.contains("\"scope_spans\"") { return .otlp }
         return .chrome
     }
 }
