@@ -1,5 +1,5 @@
-import LanesFormat
 import LanesModel
+import LanesWriter
 import Synchronization
 
 #if canImport(Glibc)

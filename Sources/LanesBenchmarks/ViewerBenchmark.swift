@@ -5,6 +5,7 @@ import LanesViewer
 
 #if canImport(Glibc)
 import Glibc
+import LanesWriter
 #endif
 
 /// `swift run -c release LanesBenchmarks viewer [SPANS] [RUNS]`: how long `lanes view` takes to

@@ -7,6 +7,7 @@ import LanesViewer
 
 #if canImport(Glibc)
 import Glibc
+import LanesWriter
 #endif
 
 /// `lanes view`: draws a trace as lanes on a timeline in the terminal.

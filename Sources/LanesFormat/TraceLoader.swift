@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 
 #if canImport(Glibc)
 import Glibc
@@ -37,7 +38,15 @@ public enum TraceLoader {
             return TraceLoadResult(trace: result.trace, warnings: result.warnings, format: .lanes)
         case .chrome:
             let result = try ChromeTraceImporter.read(bytes: bytes, path: path)
-            return TraceLoadResult(trace: result.trace, warnings: result.warnings, format: .chrome)
+            // Python asyncio traces from viztracer become tasks, jobs and kinds (see AsyncioTraceConverter).
+            switch AsyncioTraceConverter.convert(result.trace) {
+            case .notAsyncio:
+                return TraceLoadResult(trace: result.trace, warnings: result.warnings, format: .chrome)
+            case .withoutLogAsync(let hint):
+                return TraceLoadResult(trace: result.trace, warnings: result.warnings + [hint], format: .chrome)
+            case .converted(let trace):
+                return TraceLoadResult(trace: trace, warnings: result.warnings, format: .chrome)
+            }
         case .otlp:
             let result = try OTLPTraceImporter.read(bytes: bytes, path: path)
             return TraceLoadResult(trace: result.trace, warnings: result.warnings, format: .otlp)
@@ -96,17 +105,5 @@ public enum TraceLoader {
         default: "\(action): \(String(cString: strerror(code)))"
         }
         return TraceFileError(kind, path: path, reason: reason)
-    }
-}
-
-extension TraceFileError.Kind {
-    /// The kind of problem a failed system call's `errno` means.
-    public init(errno code: Int32) {
-        switch code {
-        case ENOENT, ENOTDIR: self = .notFound
-        case EACCES, EPERM, EROFS: self = .permissionDenied
-        case EISDIR: self = .notAFile
-        default: self = .inputOutput
-        }
     }
 }

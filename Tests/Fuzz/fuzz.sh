@@ -14,11 +14,13 @@ harnesses=("$@")
 
 out=.build/fuzz
 mkdir -p "$out/modules" "$out/artifacts"
-flags=(-sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6 -I "$out/modules")
+flags=(-sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6 -package-name lanes -I "$out/modules")
 
 # The C checksum module (SSE 4.2 CRC-32C), with a module map for Swift to import it by.
-clang -c -O2 -g -fsanitize=fuzzer-no-link,address -I Sources/CLanesChecksum/include \
-    Sources/CLanesChecksum/CLanesChecksum.c -o "$out/CLanesChecksum.o"
+if [ ! -f "$out/CLanesChecksum.o" ] || [ Sources/CLanesChecksum/CLanesChecksum.c -nt "$out/CLanesChecksum.o" ]; then
+    clang -c -O2 -g -fsanitize=fuzzer-no-link,address -I Sources/CLanesChecksum/include \
+        Sources/CLanesChecksum/CLanesChecksum.c -o "$out/CLanesChecksum.o"
+fi
 mkdir -p "$out/modules/CLanesChecksum"
 printf 'module CLanesChecksum {\n  header "%s"\n  export *\n}\n' \
     "$PWD/Sources/CLanesChecksum/include/CLanesChecksum.h" > "$out/modules/CLanesChecksum/module.modulemap"
@@ -37,6 +39,7 @@ build_module() {
         -c "${sources[@]}" -o "$object"
 }
 build_module LanesModel
+build_module LanesWriter
 build_module LanesFormat
 build_module LanesAnalysis
 
@@ -46,8 +49,13 @@ status=0
 for harness in "${harnesses[@]}"; do
     file="${harness_file[$harness]:?unknown harness $harness (lanes chrome otlp json loader)}"
     echo "fuzz: building fuzz-$harness"
-    swiftc "${flags[@]}" -module-name "Fuzz$harness" "Tests/Fuzz/Harnesses/$file.swift" \
-        "$out/LanesModel.o" "$out/LanesFormat.o" "$out/LanesAnalysis.o" "$out/CLanesChecksum.o" -o "$out/fuzz-$harness"
+    # (The linker's notes about the sanitizer's local symbols go to the log, not the screen.)
+    if ! swiftc "${flags[@]}" -module-name "Fuzz$harness" "Tests/Fuzz/Harnesses/$file.swift" \
+        "$out/LanesModel.o" "$out/LanesWriter.o" "$out/LanesFormat.o" "$out/LanesAnalysis.o" "$out/CLanesChecksum.o" \
+        -o "$out/fuzz-$harness" > "$out/build-$harness.log" 2>&1; then
+        cat "$out/build-$harness.log"
+        exit 1
+    fi
     corpus="$out/corpus/$harness"
     mkdir -p "$corpus"
     seeds=("Tests/Fuzz/Seeds/$harness")

@@ -1,5 +1,6 @@
 import Foundation
 import LanesModel
+import LanesWriter
 import Testing
 @testable import LanesFormat
 

@@ -12,6 +12,7 @@ extension TraceSummary {
         totals += hasTaskStates ? "   queued \(duration(queuedNanoseconds))" : "   queued n/a (no task states)"
         totals += "   overlapped \(duration(overlappedNanoseconds))   overlap max \(maxOverlap)"
         lines.append(totals)
+        lines.append(jobSource.description)
         if findings.isEmpty {
             lines.append("no findings")
         } else {
@@ -23,9 +24,8 @@ extension TraceSummary {
             lines.append("")
             lines.append("top findings by cost")
             for (index, group) in findingGroups.prefix(max(0, findingLimit)).enumerated() {
-                let what = group.count > 1 ? "×\(group.count), largest: \(group.largest.message)" : group.largest.message
-                lines.append("  \(index + 1). \(group.rule.rawValue)  \(duration(group.totalCostNanoseconds))  \(what)")
-                lines.append("     → \(group.largest.advice)")
+                lines.append("  \(index + 1). \(group.rule.rawValue)  \(duration(group.totalCostNanoseconds))  \(group.message)")
+                lines.append("     → \(group.advice)")
             }
             if findingGroups.count > findingLimit {
                 let rest = findingGroups.dropFirst(findingLimit).reduce(0) { $0 + $1.count }
@@ -46,11 +46,7 @@ extension TraceSummary {
         if !topSelfTime.isEmpty {
             lines.append("")
             lines.append("most self time")
-            let width = min(40, topSelfTime.map(\.name.count).max() ?? 0)
-            for entry in topSelfTime {
-                let padded = entry.name.count >= width ? entry.name : entry.name + String(repeating: " ", count: width - entry.name.count)
-                lines.append("  \(padded)  ×\(entry.count)  \(duration(entry.selfNanoseconds))")
-            }
+            lines += Self.countedTable(topSelfTime.map { ($0.name, $0.count, $0.selfNanoseconds) })
         }
         if selfTimeLeftOut > 0, let missing = eventsMissingBeforeOffset {
             if topSelfTime.isEmpty { lines.append("") }
@@ -61,11 +57,7 @@ extension TraceSummary {
         if !producerTotals.isEmpty {
             lines.append("")
             lines.append("totals reported by the producer (not drawn as lanes)")
-            let width = min(40, producerTotals.map(\.name.count).max() ?? 0)
-            for total in producerTotals {
-                let padded = total.name.count >= width ? total.name : total.name + String(repeating: " ", count: width - total.name.count)
-                lines.append("  \(padded)  ×\(total.count)  \(duration(total.nanoseconds))")
-            }
+            lines += Self.countedTable(producerTotals.map { ($0.name, $0.count, $0.nanoseconds) })
         }
 
         if !skippedRules.isEmpty {
@@ -76,5 +68,14 @@ extension TraceSummary {
             }
         }
         return lines
+    }
+
+    /// `  NAME  ×COUNT  DURATION` rows, names padded to the longest (up to 40 characters).
+    static func countedTable(_ rows: [(name: String, count: Int, nanoseconds: Int64)]) -> [String] {
+        let width = min(40, rows.map(\.name.count).max() ?? 0)
+        return rows.map { row in
+            let padded = row.name.count >= width ? row.name : row.name + String(repeating: " ", count: width - row.name.count)
+            return "  \(padded)  ×\(row.count)  \(DisplayText.duration(row.nanoseconds))"
+        }
     }
 }

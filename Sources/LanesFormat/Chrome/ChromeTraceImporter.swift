@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 
 /// Reads Chrome Trace Event JSON into a `Trace`.
 ///
@@ -6,7 +7,7 @@ import LanesModel
 /// `"traceEvents"` array) as written by Chrome, Perfetto, viztracer, Rust's tracing-chrome,
 /// clang's `-ftime-trace` and Lanes itself. A bare array cut off by a crash (no closing `]`,
 /// a trailing comma, a half-written last event) keeps every whole event and says what was lost
-/// in a warning. Input that is not a trace at all throws a one-line `TraceReadError`.
+/// in a warning. Input that is not a trace at all throws a one-line `TraceFileError`.
 public enum ChromeTraceImporter {
     /// Parses `bytes` (the contents of `path`, used only in messages).
     public static func read(bytes: [UInt8], path: String) throws -> (trace: Trace, warnings: [TraceReadWarning]) {

@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 
 /// Reads OTLP/JSON (`ExportTraceServiceRequest`) into a `Trace`.
 ///

@@ -2,13 +2,14 @@
 // truncation, resynchronisation); even ones first give every record the checksum it declares
 // the right to, so the fuzzer reaches the record and event decoders instead of stopping at
 // checksums it cannot forge.
-@testable import LanesFormat
+import LanesFormat
+@testable import LanesWriter
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzLanesFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
     var bytes = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
-    if data[0] & 1 == 0 { bytes = LanesFormat.LanesFileLayout.magic + [1, 0] + withValidChecksums(bytes) }
+    if data[0] & 1 == 0 { bytes = LanesFileLayout.magic + [1, 0] + withValidChecksums(bytes) }
     _ = try? LanesFileReader.read(bytes: bytes, path: "fuzz.lanes")
     return 0
 }
