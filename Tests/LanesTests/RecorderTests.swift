@@ -96,7 +96,8 @@ struct RecorderTests {
         #expect {
             _ = try Lanes.record(to: path, captureJobs: false)
         } throws: { error in
-            "\(error)".hasPrefix(path + ":") && !"\(error)".contains("\n")
+            guard let error = error as? LanesRecordingError else { return false }
+            return error.kind == .notFound && error.message.hasPrefix(path + ": cannot create") && !"\(error)".contains("\n")
         }
         #expect(Lanes.syncSpan("still runs") { 42 } == 42)
     }

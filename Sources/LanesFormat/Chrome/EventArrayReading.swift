@@ -61,6 +61,11 @@ struct EventArrayReading {
             do {
                 let event = try ChromeEvent.read(from: &probe)
                 if event.phase != 0 {
+                    // After a stray `]`, anything between it and this event was an event too.
+                    if strayClose, skippedEvents == counted.0, found != Self.firstNonSpace(reader.bytes, from: start) {
+                        skippedEvents += 1
+                        if firstDamageOffset < 0 { firstDamageOffset = min(cause.offset, reader.bytes.count) }
+                    }
                     reader.position = probe.position
                     assembler.add(event)
                     return nil
@@ -79,6 +84,15 @@ struct EventArrayReading {
         }
         (skippedEvents, firstDamageOffset) = counted
         return strayClose ? .closed : .damaged(cause)
+    }
+
+    /// The offset of the first byte at or after `start` that is not white space.
+    static func firstNonSpace(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var position = start
+        while position < bytes.count, bytes[position] == 0x20 || bytes[position] == 0x0A || bytes[position] == 0x0D || bytes[position] == 0x09 {
+            position += 1
+        }
+        return position
     }
 
     /// The offset of the next `{` at or after `start` whose previous byte other than white space
