@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses (Tests/Fuzz/Harnesses) with -sanitize=fuzzer,address and runs
 # each for SECONDS (default 60) on its seed corpus and dictionary:
-#   bash Tests/Fuzz/fuzz.sh [SECONDS] [HARNESS…]      HARNESS: lanes chrome otlp json loader
+#   [FUZZ_OPT=-Onone] bash Tests/Fuzz/fuzz.sh [SECONDS] [HARNESS…]   HARNESS: lanes chrome otlp json loader
 # Corpora grow in .build/fuzz/corpus/HARNESS; a crash, a leak or a slow input (over 10 s) stops
 # that harness, leaves the input in .build/fuzz/artifacts/ and makes the script exit non-zero.
 # Replay one: .build/fuzz/fuzz-HARNESS .build/fuzz/artifacts/crash-…
@@ -14,7 +14,8 @@ harnesses=("$@")
 
 out=.build/fuzz
 mkdir -p "$out/modules" "$out/artifacts"
-flags=(-sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6 -package-name lanes -I "$out/modules")
+# FUZZ_OPT=-Onone compiles faster (CI) at the cost of fewer inputs per second.
+flags=(-sanitize=fuzzer,address -parse-as-library "${FUZZ_OPT:--O}" -g -swift-version 6 -package-name lanes -I "$out/modules")
 
 # The C checksum module (SSE 4.2 CRC-32C), with a module map for Swift to import it by.
 if [ ! -f "$out/CLanesChecksum.o" ] || [ Sources/CLanesChecksum/CLanesChecksum.c -nt "$out/CLanesChecksum.o" ]; then
