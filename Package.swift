@@ -65,7 +65,7 @@ let package = Package(
             .product(name: "Tracing", package: "swift-distributed-tracing"),
         ]),
         .executableTarget(name: "LanesCLI", dependencies: [
-            "LanesModel", "LanesFormat", "Lanes", "LanesSeed", "LanesAnalysis",
+            "LanesModel", "LanesFormat", "LanesWriter", "Lanes", "LanesSeed", "LanesAnalysis",
             "LanesViewer", "LanesTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -82,14 +82,18 @@ let package = Package(
         .target(name: "CJobCaptureProbe"),
         .executableTarget(name: "job-capture-probe", dependencies: ["CJobCaptureProbe", "Lanes"]),
         // `swift run -c release LanesBenchmarks NAME`: the numbers in the README.
+        // Inputs shaped to make the readers work hardest (once quadratic), for tests and benchmarks.
+        .target(name: "LanesWorstCases", dependencies: ["LanesFormat", "LanesWriter", "LanesModel"]),
+        // `swift run -c release LanesBenchmarks NAME`: the numbers in the README.
         .executableTarget(name: "LanesBenchmarks", dependencies: [
             "CLanesRuntime", "LanesModel", "LanesWriter", "LanesFormat", "Lanes", "LanesAnalysis", "LanesViewer", "LanesTracing",
+            "LanesWorstCases",
             .product(name: "Tracing", package: "swift-distributed-tracing"),
             .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
         ]),
 
         .testTarget(name: "LanesModelTests", dependencies: ["LanesModel"]),
-        .testTarget(name: "LanesFormatTests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel"],
+        .testTarget(name: "LanesFormatTests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel", "LanesWorstCases"],
                     exclude: ["Fixtures", "otlp_schema_check.py"]),
         .testTarget(name: "LanesTests", dependencies: ["Lanes", "LanesSeed", "LanesFormat", "LanesModel"]),
         .testTarget(name: "LanesAnalysisTests", dependencies: [
@@ -101,7 +105,7 @@ let package = Package(
         .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel"]),
         // Python asyncio traces from the real viztracer (the programs and fixtures under Python/ and Fixtures/).
         .testTarget(name: "LanesAsyncioTests", dependencies: [
-            "LanesFormat", "LanesModel", "LanesAnalysis", "LanesViewer",
+            "LanesFormat", "LanesModel", "LanesAnalysis", "LanesViewer", "LanesWriter",
         ], exclude: ["Python", "Fixtures"]),
         .testTarget(name: "LanesTracingTests", dependencies: [
             "LanesTracing", "Lanes", "LanesFormat", "LanesModel",

@@ -88,7 +88,7 @@ final class Recorder: Sendable {
         if let flight = configuration.flight {
             file = nil
             if let reason = FlightWindow.unwritableReason(path) {
-                throw LanesRecordingError(path: path, reason: reason)
+                throw LanesRecordingError(.permissionDenied, path: path, reason: reason)
             }
             output = Locked(OutputState(file: nil, flight: FlightWindow(configuration: flight)))
         } else {
@@ -98,7 +98,7 @@ final class Recorder: Sendable {
                     processID: UInt32(truncatingIfNeeded: getpid()),
                     clockAtStart: clockAtStart, unixNanosecondsAtClock: unixNanosecondsAtClock)
             } catch {
-                throw LanesRecordingError(path: path, reason: error.reason)
+                throw error
             }
             output = Locked(OutputState(file: file, flight: nil))
         }

@@ -7,6 +7,7 @@ import LanesViewer
 
 #if canImport(Glibc)
 import Glibc
+import LanesWriter
 #endif
 
 /// `lanes view`: draws a trace as lanes on a timeline in the terminal.
@@ -137,7 +138,7 @@ struct ViewCommand: AsyncParsableCommand {
                 let overall = fraction * 0.45
                 progress("lanes: reading \(path) (\(megabytes) MB) \(bar(overall)) \(Int(overall * 100))%")
             } : nil)
-        } catch let error as TraceReadError {
+        } catch let error as TraceFileError {
             if showProgress { progress("") }
             printError(error.description)
             throw ExitCode(3)

@@ -69,6 +69,13 @@ public struct Trace: Sendable {
     /// Slice indices ordered by (thread, started), for the by-thread view.
     public let slicesByThread: [Int32]
 
+    // MARK: Other series
+
+    /// Counter series (sampled values), in the order the producer first wrote them.
+    public internal(set) var counters: [CounterSeries] = []
+    /// Totals the producer reported (clang's `Total …`), kept out of the spans.
+    public internal(set) var totals: [ProducerTotal] = []
+
     // MARK: Extent
 
     /// The earliest time in the trace (0 for an empty trace).

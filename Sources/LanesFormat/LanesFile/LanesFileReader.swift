@@ -25,16 +25,16 @@ public enum LanesFileReader {
         let magic = LanesFileLayout.magic
         guard bytes.count >= magic.count + 2, bytes.starts(with: magic) else {
             if bytes.count < magic.count + 2, magic.starts(with: bytes) {
-                throw TraceReadError(path: path, reason: "cut off inside the header (\(bytes.count) bytes): nothing was recorded")
+                throw TraceFileError(.damaged, path: path, format: .lanes, reason: "cut off inside the header (\(bytes.count) bytes): nothing was recorded")
             }
             if bytes.starts(with: magic.prefix(6)) {
-                throw TraceReadError(path: path, reason: "damaged .lanes header: line endings or high bytes were altered in transfer (copy it in binary mode)")
+                throw TraceFileError(.damaged, path: path, format: .lanes, reason: "damaged header: line endings or high bytes were altered in transfer (copy it in binary mode)")
             }
-            throw TraceReadError(path: path, reason: "not a .lanes file: the Lanes header is missing")
+            throw TraceFileError(.notATrace, path: path, reason: "not a .lanes file: the Lanes header is missing")
         }
         let version = UInt16(bytes[magic.count]) | UInt16(bytes[magic.count + 1]) << 8
         guard version == LanesFileLayout.version else {
-            throw TraceReadError(path: path, reason: "format version \(version) is not supported; this lanes reads version \(LanesFileLayout.version) (update lanes)")
+            throw TraceFileError(.unsupportedVersion, path: path, format: .lanes, reason: "format version \(version) is not supported: this lanes reads version \(LanesFileLayout.version); update lanes")
         }
         var decoder = LanesFileDecoder()
         decoder.progress = progress
