@@ -51,9 +51,12 @@ let package = Package(
             "Lanes", "LanesModel",
             .product(name: "Tracing", package: "swift-distributed-tracing"),
         ]),
+        // Symbolication of the watchdog's stacks with llvm-symbolizer (CLI side only: the app's
+        // library never runs external tools).
+        .target(name: "LanesSymbols", dependencies: ["LanesModel", "LanesFormat"]),
         .executableTarget(name: "LanesCLI", dependencies: [
             "LanesModel", "LanesFormat", "Lanes", "LanesSeed", "LanesAnalysis",
-            "LanesViewer", "LanesTerminal",
+            "LanesViewer", "LanesTerminal", "LanesSymbols",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // A small instrumented app, compiled by every build so the README's example cannot rot.
@@ -82,6 +85,10 @@ let package = Package(
             "LanesViewer", "LanesTerminal", "LanesAnalysis", "LanesModel", "LanesFormat",
         ], exclude: ["Golden"]),  // golden screens are read from the source tree, not bundled
         .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesModel"]),
+        // The watchdog end to end: record the blocking scenario, symbolicate, diagnose.
+        .testTarget(name: "LanesSymbolsTests", dependencies: [
+            "LanesSymbols", "LanesAnalysis", "LanesFormat", "LanesModel", "Lanes",
+        ]),
         .testTarget(name: "LanesTracingTests", dependencies: [
             "LanesTracing", "Lanes", "LanesFormat", "LanesModel",
             .product(name: "Tracing", package: "swift-distributed-tracing"),

@@ -34,6 +34,7 @@ public enum Lanes {
         let recorder = try Recorder(path: path, memoryLimit: memoryLimit)
         Recorder.publishProcessWide(recorder)
         recorder.noteJobCapture(GlobalExecutorTakeover.start(requested: captureJobs))
+        Watchdog.recordingStarted(recorder)
         return LanesRecording(recorder: recorder)
     }
 
@@ -47,6 +48,7 @@ public enum Lanes {
     ) async throws -> Value {
         let recorder = try Recorder(path: path, memoryLimit: memoryLimit)
         defer { recorder.finish() }
+        Watchdog.recordingStarted(recorder)
         let outcome: Result<Value, Failure> = await SpanContext.local.withValue(
             SpanContext(recorder: recorder, span: 0, task: 0), operation: {
                 do throws(Failure) { return .success(try await body()) } catch { return .failure(error) }

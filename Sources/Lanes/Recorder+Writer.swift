@@ -49,6 +49,7 @@ extension Recorder {
             return taken
         }
         let newStrings = strings.withLock { $0.takePending() }
+        let watchdogPending = watchdogDefinitions.withLock { $0.takePending() }
         guard !pending.failed else { return }
         let failure = output.withLock { (output: inout OutputState) -> String? in
             guard let file = output.file else { return nil }
@@ -71,6 +72,7 @@ extension Recorder {
                     output.definedTasks[task.id] = named
                     try file.defineTask(id: task.id, name: task.name, parentTask: task.parentTask)
                 }
+                try Recorder.write(watchdogPending, to: file)
                 for (writerID, count) in pending.dropped.sorted(by: { $0.key < $1.key }) {
                     try file.writeDropped(writerID: writerID, count: count, time: now)
                 }

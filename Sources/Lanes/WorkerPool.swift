@@ -159,6 +159,7 @@ final class WorkerPool: @unchecked Sendable {
     private func runWorker(named threadName: String) {
         ThreadLocalBuffers.describeCurrentThread(name: threadName, isExecutor: configuration.runsTaskJobs)
         let slot = configuration.isWatched ? lanes_worker_slot_claim(ThreadLocalBuffers.currentThreadNumber()) : -1
+        Watchdog.workerStarted(slot: slot, recorder: scopedRecorder)
         defer {
             lanes_worker_slot_release(slot)
             exited.signal()

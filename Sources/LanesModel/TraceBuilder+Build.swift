@@ -73,6 +73,7 @@ extension TraceBuilder {
             cpuSpans: cpuPairs.map(\.span), cpuNanoseconds: cpuPairs.map(\.nanoseconds),
             attributes: attributes,
             slices: slices, sliceRanges: sliceRanges, slicesByThread: slicesByThread,
+            sampling: sampling.build(),
             startTime: startTime, endTime: endTime)
     }
 }

@@ -29,6 +29,8 @@ public struct TraceBuilder: Sendable {
     @usableFromInline var cpu: [(span: Int32, nanoseconds: Int64)] = []
     var attributeList: [SpanAttribute] = []
     @usableFromInline var sliceList: [TaskStateSlice] = []
+    /// The watchdog's samples, stacks, images and symbols.
+    var sampling = SamplingBuilder()
 
     public init(metadata: TraceMetadata = TraceMetadata()) {
         self.metadata = metadata

@@ -8,5 +8,6 @@
 #include "LanesSpanClock.h"
 #include "LanesExecutorHooks.h"
 #include "LanesWorkerSlots.h"
+#include "LanesWatchdog.h"
 
 #endif

@@ -64,6 +64,10 @@ struct LanesFileDecoder: ~Copyable {
     var pendingFlags: [UInt64: SpanFlags] = [:]
     /// Spans that take their parent's task but were read before their parent.
     var spansInheritingTask: [(span: Int32, parentID: UInt64)] = []
+    /// File stack id → builder stack index (id 0 is "no stack").
+    var fileStacks: [Int32] = [-1]
+    /// Samples whose stack id no `stacks` record defined.
+    var missingStacks = 0
     var latestTime: Int64 = .min
     var sawHeader = false
     var sawFooter = false
@@ -206,6 +210,14 @@ struct LanesFileDecoder: ~Copyable {
             else { return noteUndecodable() }
             builder.metadata.jobCapture = JobCapture(
                 isCapturing: flags & 1 != 0, width: Int(min(width, 1 << 20)), note: note)
+        case .images:
+            decodeImages(&cursor)
+        case .stacks:
+            decodeStacks(&cursor)
+        case .symbols:
+            decodeSymbols(&cursor)
+        case .watchdog:
+            decodeWatchdog(&cursor)
         case .dropped:
             guard cursor.readVarint() != nil, let count = cursor.readVarint(), let time = cursor.readSignedVarint()
             else { return noteUndecodable() }
@@ -372,6 +384,9 @@ struct LanesFileDecoder: ~Copyable {
         }
         if parentsLost > 0 {
             warnings.append(TraceReadWarning("\(groupedCount(parentsLost)) spans lost their parent and are shown as roots"))
+        }
+        if missingStacks > 0 {
+            warnings.append(TraceReadWarning("\(groupedCount(missingStacks)) samples refer to stacks that were not recorded"))
         }
         if missingStrings > 0 {
             warnings.append(TraceReadWarning("\(groupedCount(missingStrings)) references to undefined strings read as \"?\""))

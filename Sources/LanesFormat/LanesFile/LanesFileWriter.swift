@@ -148,6 +148,12 @@ public final class LanesFileWriter {
         pending.append(contentsOf: record)
     }
 
+    /// Appends a record framed elsewhere (the watchdog's records), flushing when large.
+    func append(framedRecord record: [UInt8]) throws(LanesWriteError) {
+        pending.append(contentsOf: record)
+        try flushIfLarge()
+    }
+
     private func flushIfLarge() throws(LanesWriteError) {
         if pending.count >= 1 << 20 { try flush() }
     }
