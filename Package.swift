@@ -87,8 +87,10 @@ let package = Package(
         .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesModel"]),
         // The watchdog end to end: record the blocking scenario, symbolicate, diagnose.
         .testTarget(name: "LanesSymbolsTests", dependencies: [
-            "LanesSymbols", "LanesAnalysis", "LanesFormat", "LanesModel", "Lanes",
+            "LanesSymbols", "LanesAnalysis", "LanesFormat", "LanesModel", "Lanes", "BlockingScenario", "CLanesTestSupport",
         ]),
+        // Thread affinity for tests (Swift's Glibc module does not declare it).
+        .target(name: "CLanesTestSupport", path: "Tests/CLanesTestSupport"),
         .testTarget(name: "LanesTracingTests", dependencies: [
             "LanesTracing", "Lanes", "LanesFormat", "LanesModel",
             .product(name: "Tracing", package: "swift-distributed-tracing"),

@@ -120,26 +120,64 @@ static int follows_call(const uint8_t before[8]) {
 #endif
 }
 
+/// The code bytes before return addresses seen recently, so that the stacks of a thread blocked
+/// in one place (sampled again and again) cost no reads. Direct-mapped; touched only by the
+/// watchdog thread (the only caller of lanes_unwind); emptied when the loader adds an image.
+#define CODE_CACHE_SIZE 4096
+typedef struct {
+    uintptr_t address;
+    uint8_t code[8];
+    uint8_t readable;
+} cached_code;
+static cached_code code_cache[CODE_CACHE_SIZE];
+#define STUB_CACHE_SIZE 512
+static struct { uintptr_t target, resolved; } stub_cache[STUB_CACHE_SIZE];
+
+void lanes_unwind_forget_code(void) {
+    memset(code_cache, 0, sizeof(code_cache));
+    memset(stub_cache, 0, sizeof(stub_cache));
+}
+
+static cached_code *code_cache_slot(uintptr_t address) {
+    return &code_cache[(address ^ (address >> 12)) % CODE_CACHE_SIZE];
+}
+
 /// Checks each address in `addresses` (return addresses) with one batched read of the code
-/// before them; `valid[k]` is set to 1 for those that follow a call, and `code` (8 bytes per
-/// address) keeps the bytes read.
+/// before those not in the cache; `valid[k]` is set to 1 for those that follow a call, and
+/// `code` (8 bytes per address) keeps the bytes.
 static void check_calls(const uintptr_t *addresses, int count, uint8_t *valid, uint8_t *code) {
     struct iovec local[CHECKED_WORDS];
     struct iovec remote[CHECKED_WORDS];
+    int positions[CHECKED_WORDS];
+    int missing = 0;
     for (int index = 0; index < count; index++) {
         valid[index] = 0;
-        local[index].iov_base = code + 8 * index;
-        local[index].iov_len = 8;
-        remote[index].iov_base = (void *)(addresses[index] - 8);
-        remote[index].iov_len = 8;
+        cached_code *cached = code_cache_slot(addresses[index]);
+        if (cached->address == addresses[index]) {
+            memcpy(code + 8 * index, cached->code, 8);
+            valid[index] = cached->readable && (uint8_t)follows_call(code + 8 * index);
+            continue;
+        }
+        positions[missing] = index;
+        local[missing].iov_base = code + 8 * index;
+        local[missing].iov_len = 8;
+        remote[missing].iov_base = (void *)(addresses[index] - 8);
+        remote[missing].iov_len = 8;
+        missing++;
     }
-    pid_t self = getpid();
+    pid_t self = lanes_own_process_id();
     int start = 0;
-    while (start < count) {
-        ssize_t copied = process_vm_readv(self, local + start, count - start, remote + start, count - start, 0);
+    while (start < missing) {
+        ssize_t copied = process_vm_readv(self, local + start, missing - start, remote + start, missing - start, 0);
         int whole = copied > 0 ? (int)(copied / 8) : 0;
-        for (int index = start; index < start + whole; index++) {
-            valid[index] = (uint8_t)follows_call(code + 8 * index);
+        for (int entry = start; entry <= start + whole && entry < missing; entry++) {
+            int index = positions[entry];
+            int readable = entry < start + whole;
+            cached_code *cached = code_cache_slot(addresses[index]);
+            cached->address = addresses[index];
+            cached->readable = (uint8_t)readable;
+            if (readable) memcpy(cached->code, code + 8 * index, 8);
+            valid[index] = readable && (uint8_t)follows_call(code + 8 * index);
         }
         start += whole + 1;  // skip the one that could not be read
     }
@@ -228,14 +266,37 @@ static uintptr_t direct_call_target(const uint8_t before[8], uintptr_t returned)
 
 /// Where a call to `target` really goes: through a PLT stub (`jmp *GOT(%rip)`, with or without
 /// `endbr64` and `bnd`) to the function its GOT slot names, once the loader resolved it.
+/// Answers are cached like code bytes (same owner, same invalidation).
+
+static uintptr_t resolve_stub_uncached(const lanes_unwind_input *input, uintptr_t target, int *is_stub);
+
 static uintptr_t resolve_stub(const lanes_unwind_input *input, uintptr_t target) {
+    size_t slot = (target ^ (target >> 12)) % STUB_CACHE_SIZE;
+    if (stub_cache[slot].target == target) return stub_cache[slot].resolved;
+    int is_stub = 0;
+    uintptr_t resolved = resolve_stub_uncached(input, target, &is_stub);
+    // An unresolved lazy stub (its slot still points back into the PLT) may resolve later;
+    // everything else (a resolved stub, a function that is no stub) is final.
+    if (resolved != target || !is_stub) {
+        stub_cache[slot].target = target;
+        stub_cache[slot].resolved = resolved;
+    }
+    return resolved;
+}
+
+static uintptr_t resolve_stub_uncached(const lanes_unwind_input *input, uintptr_t target, int *is_stub) {
+    *is_stub = 0;
 #if defined(__x86_64__)
     uint8_t code[16];
-    if (lanes_copy_memory(target, target + sizeof(code), code, sizeof(code)) != sizeof(code)) return target;
+    if (lanes_copy_memory(target, target + sizeof(code), code, sizeof(code)) != sizeof(code)) {
+        *is_stub = 1;  // unreadable now: do not remember
+        return target;
+    }
     int at = 0;
     if (code[0] == 0xF3 && code[1] == 0x0F && code[2] == 0x1E && code[3] == 0xFA) at = 4;  // endbr64
     if (code[at] == 0xF2) at += 1;                                                        // bnd
     if (code[at] != 0xFF || code[at + 1] != 0x25) return target;
+    *is_stub = 1;
     int32_t displacement;
     memcpy(&displacement, code + at + 2, 4);
     uintptr_t slot = target + (uintptr_t)at + 6 + (intptr_t)displacement;

@@ -5,11 +5,20 @@
 #define _GNU_SOURCE
 #include "LanesWatchdog.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
+
+int lanes_own_process_id(void) {
+    // getpid is a system call in glibc; the watchdog asks for it on every read. A fork's child
+    // has no watchdog thread, so the cached value is never used there.
+    static int cached = 0;
+    if (cached == 0) cached = getpid();
+    return cached;
+}
 
 static int read_whole(int file, char *buffer, size_t size) {
     ssize_t count = pread(file, buffer, size - 1, 0);
@@ -36,17 +45,36 @@ int lanes_read_thread_schedule(int32_t thread_id, int stat_file, int schedstat_f
     unsigned long long slices = strtoull(cursor, &end, 10);
     if (end == cursor) return -1;
     // schedstat's CPU time is brought up to date only at ticks and switches; the thread's CPU
-    // clock (the kernel's per-thread clock id, as pthread_getcpuclockid builds it from the
-    // thread id) includes the slice running now.
-    clockid_t clock = (clockid_t)(((unsigned)~thread_id) << 3) | 6;
-    struct timespec time;
-    if (clock_gettime(clock, &time) == 0) {
-        cpu = (unsigned long long)time.tv_sec * 1000000000ull + (unsigned long long)time.tv_nsec;
-    }
-    into->cpu_nanoseconds = cpu;
+    // clock includes the slice running now.
+    uint64_t precise = lanes_thread_cpu_nanoseconds(thread_id);
+    into->cpu_nanoseconds = precise != 0 ? precise : cpu;
     into->run_queue_nanoseconds = waiting;
     into->timeslices = slices;
     return 0;
+}
+
+uint64_t lanes_read_thread_timeslices(int schedstat_file) {
+    char text[128];
+    if (read_whole(schedstat_file, text, sizeof(text)) < 0) return 0;
+    char *cursor = text, *end = NULL;
+    strtoull(cursor, &end, 10);
+    cursor = end;
+    strtoull(cursor, &end, 10);
+    cursor = end;
+    return strtoull(cursor, &end, 10);
+}
+
+void lanes_name_current_thread(const char *name) {
+    pthread_setname_np(pthread_self(), name);
+}
+
+uint64_t lanes_thread_cpu_nanoseconds(int32_t thread_id) {
+    // The kernel's clock id for one thread's CPU time, as pthread_getcpuclockid builds it from
+    // the thread id (a per-thread clock, CPUCLOCK_SCHED): valid for any thread of this process.
+    clockid_t clock = (clockid_t)(((unsigned)~thread_id) << 3) | 6;
+    struct timespec time;
+    if (clock_gettime(clock, &time) != 0) return 0;
+    return (uint64_t)time.tv_sec * 1000000000ull + (uint64_t)time.tv_nsec;
 }
 
 int lanes_read_blocked_registers(int syscall_file, uintptr_t *sp, uintptr_t *pc, int64_t *system_call) {
@@ -76,6 +104,6 @@ uint32_t lanes_copy_memory(uintptr_t address, uintptr_t limit, uint8_t *into, ui
     struct iovec remote = {.iov_base = (void *)address, .iov_len = length};
     // process_vm_readv on our own pid reads our own memory but reports EFAULT instead of
     // faulting when a page is not mapped (a thread exited and its stack was unmapped).
-    ssize_t copied = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+    ssize_t copied = process_vm_readv(lanes_own_process_id(), &local, 1, &remote, 1, 0);
     return copied > 0 ? (uint32_t)copied : 0;
 }

@@ -56,11 +56,21 @@ typedef struct {
     int32_t read_current_task;
     /// The buffer of the open request, set before REQUESTED is published.
     lanes_stack_capture *capture;
+    /// Signals sent to the slot's thread (watchdog only) and handlers entered for the slot (the
+    /// handler adds one each time): while they differ a signal is still pending, and no other is
+    /// sent, so a thread that waits long for a CPU (or blocks the signal) never has a queue of
+    /// them.
+    uint32_t sent;
+    uint32_t delivered;
+    /// The thread `sent` counts signals to: a new thread in the slot starts with none pending
+    /// (a signal pending for an exited thread died with it).
+    int32_t sent_to;
 } lanes_capture_request;
 
 static lanes_capture_request requests[LANES_WORKER_SLOT_COUNT];
 static int installed_signal = 0;
 static pid_t process_id = 0;
+static uid_t process_user = 0;
 static void (*installed_action)(int, siginfo_t *, void *) = 0;
 
 lanes_stack_capture *lanes_stack_capture_allocate(void) {
@@ -96,6 +106,7 @@ static void lanes_watchdog_handler(int signal_number, siginfo_t *info, void *con
     // [4] The slot must describe this very thread.
     if (__atomic_load_n(&worker->thread_id, __ATOMIC_RELAXED) != (int32_t)syscall(SYS_gettid)) goto done;
     lanes_capture_request *request = &requests[slot];
+    __atomic_fetch_add(&request->delivered, 1, __ATOMIC_RELEASE);
     uint32_t expected = REQUEST_REQUESTED;
     // [2] Take the request; from here until DONE the buffer is the handler's.
     if (!__atomic_compare_exchange_n(&request->state, &expected, REQUEST_CAPTURING, 0,
@@ -165,6 +176,7 @@ int lanes_watchdog_install_signal(int signal_number, char *reason, size_t reason
     action.sa_flags = SA_SIGINFO | SA_RESTART;  // [7]
     sigemptyset(&action.sa_mask);
     process_id = getpid();
+    process_user = getuid();
     if (sigaction(signal_number, &action, NULL) != 0) {
         snprintf(reason, reason_size, "cannot install a handler for signal %d", signal_number);
         return -1;
@@ -200,32 +212,44 @@ static int wait_for_state_change(uint32_t *word, uint32_t seen, int64_t timeout_
     return (int)syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, seen, &timeout, NULL, 0);
 }
 
-lanes_capture_result lanes_watchdog_capture_running(
-    int32_t slot, lanes_stack_capture *into, int read_current_task, int64_t timeout_nanoseconds) {
-    if (slot < 0 || slot >= LANES_WORKER_SLOT_COUNT || installed_signal == 0) return LANES_CAPTURE_NOT_SENT;
+int lanes_watchdog_request_capture(int32_t slot, lanes_stack_capture *into, int read_current_task) {
+    if (slot < 0 || slot >= LANES_WORKER_SLOT_COUNT || installed_signal == 0) return -1;
     lanes_capture_request *request = &requests[slot];
     uint32_t previous = __atomic_load_n(&request->state, __ATOMIC_ACQUIRE);
     // A handler abandoned earlier is still running (or its DONE was never collected): this slot
     // takes no new request until it has finished, so its late DONE cannot be mistaken for ours.
-    if (previous == REQUEST_CAPTURING) return LANES_CAPTURE_NOT_SENT;
-    if (previous == REQUEST_DONE) __atomic_store_n(&request->state, REQUEST_IDLE, __ATOMIC_RELAXED);
+    if (previous == REQUEST_CAPTURING || previous == REQUEST_REQUESTED) return -1;
+    int32_t thread_id = __atomic_load_n(&lanes_worker_slots[slot].thread_id, __ATOMIC_RELAXED);
+    if (request->sent_to != thread_id) {
+        request->sent_to = thread_id;
+        request->sent = __atomic_load_n(&request->delivered, __ATOMIC_ACQUIRE);
+    }
     request->capture = into;
     request->read_current_task = read_current_task;
     __atomic_store_n(&request->state, REQUEST_REQUESTED, __ATOMIC_RELEASE);  // [2]
+    // A signal sent earlier and not handled yet will run the handler, which now finds this
+    // request armed: no second one is queued.
+    if (__atomic_load_n(&request->delivered, __ATOMIC_ACQUIRE) != request->sent) return 0;
     siginfo_t info;
     memset(&info, 0, sizeof(info));
     info.si_signo = installed_signal;
     info.si_code = SI_QUEUE;
     info.si_pid = process_id;
-    info.si_uid = getuid();
+    info.si_uid = process_user;
     info.si_value.sival_int = slot;
-    int32_t thread_id = __atomic_load_n(&lanes_worker_slots[slot].thread_id, __ATOMIC_RELAXED);
     // rt_tgsigqueueinfo names the thread by its kernel id: unlike pthread_sigqueue it cannot
     // touch a pthread_t whose thread has exited.
     if (syscall(SYS_rt_tgsigqueueinfo, process_id, thread_id, installed_signal, &info) != 0) {
         __atomic_store_n(&request->state, REQUEST_IDLE, __ATOMIC_RELAXED);
-        return LANES_CAPTURE_NOT_SENT;
+        return -1;
     }
+    request->sent += 1;
+    return 0;
+}
+
+lanes_capture_result lanes_watchdog_wait_for_capture(int32_t slot, int64_t timeout_nanoseconds) {
+    if (slot < 0 || slot >= LANES_WORKER_SLOT_COUNT) return LANES_CAPTURE_NOT_SENT;
+    lanes_capture_request *request = &requests[slot];
     int64_t deadline = lanes_system_monotonic_nanoseconds() + timeout_nanoseconds;
     int64_t abandon_at = deadline + 1000000000;
     while (1) {
@@ -234,15 +258,11 @@ lanes_capture_result lanes_watchdog_capture_running(
             __atomic_store_n(&request->state, REQUEST_IDLE, __ATOMIC_RELAXED);
             return LANES_CAPTURE_DONE;
         }
+        if (state == REQUEST_IDLE) return LANES_CAPTURE_NOT_SENT;
         int64_t now = lanes_system_monotonic_nanoseconds();
-        if (state == REQUEST_REQUESTED && now >= deadline) {
-            uint32_t expected = REQUEST_REQUESTED;
-            if (__atomic_compare_exchange_n(&request->state, &expected, REQUEST_IDLE, 0,
-                                            __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-                return LANES_CAPTURE_TIMED_OUT;
-            }
-            continue;  // The handler took it meanwhile: it finishes in microseconds.
-        }
+        // Still armed: the thread has not run its handler (it waits for a CPU); the request stays
+        // open for the handler to fill later.
+        if (state == REQUEST_REQUESTED && now >= deadline) return LANES_CAPTURE_PENDING;
         if (state == REQUEST_CAPTURING && now >= abandon_at) {
             // The thread stopped inside the handler (a debugger, SIGSTOP): the handler may
             // still write to the buffer later, so the caller must never reuse it.
@@ -251,4 +271,16 @@ lanes_capture_result lanes_watchdog_capture_running(
         int64_t until = state == REQUEST_REQUESTED ? deadline : abandon_at;
         wait_for_state_change(&request->state, state, until - now > 0 ? until - now : 1);
     }
+}
+
+lanes_capture_result lanes_watchdog_withdraw_capture(int32_t slot) {
+    if (slot < 0 || slot >= LANES_WORKER_SLOT_COUNT) return LANES_CAPTURE_NOT_SENT;
+    lanes_capture_request *request = &requests[slot];
+    uint32_t expected = REQUEST_REQUESTED;
+    // [2] A handler that has not started finds IDLE and copies nothing.
+    if (__atomic_compare_exchange_n(&request->state, &expected, REQUEST_IDLE, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        return LANES_CAPTURE_WITHDRAWN;
+    }
+    // It started (it finishes in microseconds) or finished: collect it.
+    return lanes_watchdog_wait_for_capture(slot, 0) == LANES_CAPTURE_DONE ? LANES_CAPTURE_DONE : LANES_CAPTURE_ABANDONED;
 }

@@ -34,7 +34,7 @@ public enum Lanes {
         let recorder = try Recorder(path: path, memoryLimit: memoryLimit)
         Recorder.publishProcessWide(recorder)
         recorder.noteJobCapture(GlobalExecutorTakeover.start(requested: captureJobs))
-        Watchdog.recordingStarted(recorder)
+        Watchdog.recordingStarted(recorder, isProcessWide: true)
         return LanesRecording(recorder: recorder)
     }
 
@@ -48,7 +48,7 @@ public enum Lanes {
     ) async throws -> Value {
         let recorder = try Recorder(path: path, memoryLimit: memoryLimit)
         defer { recorder.finish() }
-        Watchdog.recordingStarted(recorder)
+        Watchdog.recordingStarted(recorder, isProcessWide: false)
         let outcome: Result<Value, Failure> = await SpanContext.local.withValue(
             SpanContext(recorder: recorder, span: 0, task: 0), operation: {
                 do throws(Failure) { return .success(try await body()) } catch { return .failure(error) }

@@ -26,11 +26,13 @@ enum Watchdog {
 
     /// Tells a new recording what the watchdog does, and records the loaded images it will
     /// need to symbolicate stacks; starts the watchdog if watched threads already exist.
-    static func recordingStarted(_ recorder: Recorder) {
+    /// A process-wide recording records the images at once; a scoped one (tests, libraries)
+    /// only before its first stack, so that recordings without samples stay small.
+    static func recordingStarted(_ recorder: Recorder, isProcessWide: Bool) {
         let settings = Watchdog.settings
         recorder.noteWatchdog(settings)
         guard settings.isOn else { return }
-        recorder.noteLoadedImages(LoadedImages.shared.images)
+        if isProcessWide { recorder.noteLoadedImages(LoadedImages.shared.images) }
         if lanes_worker_slot_count() > 0 { startIfNeeded() }
     }
 
@@ -40,14 +42,16 @@ enum Watchdog {
     static func workerStarted(slot: Int32, recorder: Recorder?) {
         guard slot >= 0 else { return }
         lanes_worker_slot_set_recorder(slot, recorder.map { Unmanaged.passUnretained($0).toOpaque() })
-        guard settings.isOn else { return }
+        // Nothing is installed or started until something records.
+        guard Recorder.runningCount.load(ordering: .relaxed) > 0, settings.isOn else { return }
         lanes_watchdog_prepare_worker_thread()
-        if Recorder.runningCount.load(ordering: .relaxed) > 0 { startIfNeeded() }
+        startIfNeeded()
     }
 
     private static func startIfNeeded() {
         guard settings.isOn, !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let thread = Thread {
+            lanes_name_current_thread("lanes-watchdog")
             ThreadLocalBuffers.describeCurrentThread(name: "lanes-watchdog", isExecutor: false)
             WatchdogLoop(settings: settings).run()
         }
@@ -115,13 +119,18 @@ enum Watchdog {
 ///
 /// The blocking-call finding must catch a 50 ms block on a loaded server and never flag
 /// microsecond jobs. A healthy job runs for microseconds, so nothing under 5 ms is ever
-/// touched; a job is looked at (two counters, no stack) at 5 ms and first sampled at 10 ms,
-/// which gives a 50 ms block eight samples with a delta for each. The interval then grows with
-/// the job's age (a sixteenth of it, at most a second), so a job blocked for a minute costs
-/// about 150 samples, not 12,000.
+/// touched. The watchdog scans every 10 ms: a job it finds between 5 and 10 ms old is looked at
+/// (counters, no stack) and sampled at 10 ms; a younger one is sampled at the next scan, when it
+/// is 10 to 20 ms old. A 50 ms block thus gets seven to nine samples. The interval then grows
+/// with the job's age (a sixteenth of it, at most a second), so a job blocked for a minute
+/// costs about 150 samples, not 12,000. Scanning every 10 ms rather than 5 halves the wake-ups
+/// that cost something even when nothing blocks (about 30 µs each on a loaded VM, most of it
+/// the timer and the context switches).
 enum WatchdogTiming {
-    /// A job is looked at (scheduler counters only, kept in memory) once it has run this long,
-    /// so that its first stack sample already has a delta to classify.
+    /// How often the watchdog scans the executor threads when no sample is due sooner.
+    static let scanInterval: Int64 = 10_000_000
+    /// A job found at least this old is looked at (scheduler counters only, kept in memory), so
+    /// that its first stack sample already has a delta to classify.
     static let lookAge: Int64 = 5_000_000
     /// A job's first stack sample comes once it has run this long.
     static let firstSampleAge: Int64 = 10_000_000
@@ -131,11 +140,14 @@ enum WatchdogTiming {
     static let intervalAgeDivisor: Int64 = 16
     /// The interval never exceeds this.
     static let maximumInterval: Int64 = 1_000_000_000
-    /// How long a running thread has to answer the signal (a runnable thread waiting for a CPU
-    /// may not); the sample then has counters but no stack.
-    static let signalTimeout: Int64 = 5_000_000
-    /// A job whose thread did not answer this many signals is no longer signalled.
-    static let maximumUnansweredSignals = 3
+    /// How long a running thread has to answer the signal. A thread on a CPU answers in
+    /// microseconds; one waiting for a CPU answers when it gets one, which on a busy machine can
+    /// take longer: the sample then has counters but no stack, and the signal still pending
+    /// serves the job's next sample.
+    static let signalTimeout: Int64 = 2_000_000
+    /// A job whose thread left this many signals in a row unanswered (it blocks the signal, or
+    /// never gets a CPU) is no longer signalled.
+    static let maximumUnansweredSignals = 20
     /// How long the watchdog sleeps while no recording runs.
     static let idleSleep: Int64 = 50_000_000
 

@@ -6,12 +6,13 @@ import LanesModel
 import Glibc
 #endif
 
-/// The watchdog thread's loop: wakes when the next job is due for a look or a sample (and at
-/// least every `WatchdogTiming.lookAge`, when a job that starts now could be due), looks at
-/// every watched worker slot, samples what is due, records the samples, and sleeps again.
+/// The watchdog thread's loop: wakes every `WatchdogTiming.scanInterval`, and sooner when a long
+/// job is due for a sample, looks at every watched worker slot, samples what is due, records
+/// the samples, and sleeps again.
 ///
-/// When nothing blocks, a wake-up reads a few words per executor thread and goes back to sleep:
-/// `LanesBenchmarks watchdog` measures that cost.
+/// When nothing blocks, a wake-up reads a few words per executor thread and goes back to sleep;
+/// the wake-up itself (a timer and two context switches) is most of its cost, so jobs younger
+/// than `lookAge` never cause one of their own. `LanesBenchmarks watchdog` measures it.
 final class WatchdogLoop {
     private let settings: WatchdogSettings
     private var samplers: [WatchdogSampler] = []
@@ -37,7 +38,7 @@ final class WatchdogLoop {
                 continue
             }
             noticeLoadedImages(now: now)
-            var wake = now + WatchdogTiming.lookAge
+            var wake = now + WatchdogTiming.scanInterval
             let slotCount = Int(lanes_worker_slot_count())
             while samplers.count < slotCount { samplers.append(WatchdogSampler(slot: Int32(samplers.count))) }
             for sampler in samplers {
@@ -51,17 +52,19 @@ final class WatchdogLoop {
     private func visit(_ sampler: WatchdogSampler, now: Int64) -> Int64? {
         let slot = lanes_worker_slot_read(sampler.slot)
         guard slot.in_use != 0, slot.job_started != 0 else {
-            sampler.job = nil
+            finish(sampler)
             if slot.in_use == 0, sampler.threadID != 0 { sampler.closeFiles() }
             return nil
         }
         if sampler.job?.sequence != slot.job_sequence || sampler.job?.started != slot.job_started {
+            finish(sampler)
             sampler.job = WatchdogSampler.Job(
                 sequence: slot.job_sequence, started: slot.job_started, task: slot.job_task,
                 nextLook: slot.job_started + WatchdogTiming.lookAge)
         }
         guard var job = sampler.job else { return nil }
-        guard now >= job.nextLook else { return job.nextLook }
+        // A young job is seen again at the next scan; one already looked at is due on time.
+        guard now >= job.nextLook else { return job.baseline != nil || job.sampled ? job.nextLook : nil }
         guard let recorder = recorder(of: slot), sampler.follow(threadID: slot.thread_id) else { return nil }
         defer { sampler.job = job }
         if job.baseline == nil && !job.sampled && now - job.started < WatchdogTiming.firstSampleAge {
@@ -69,9 +72,24 @@ final class WatchdogLoop {
             job.nextLook = job.started + WatchdogTiming.firstSampleAge
             return job.nextLook
         }
+        let cpuBefore = WatchdogCost.threadCPU()
         let sample = sampler.sample(
             now: now, job: &job, stackHigh: slot.stack_high, signalAvailable: settings.signal != 0,
             mayReadCurrentTask: job.started > loaderSettledAt, codeRanges: LoadedImages.shared.codeRanges)
+        let spent = WatchdogCost.threadCPU() - cpuBefore
+        WatchdogCost.total.withLock { cost in
+            if sample?.state == UInt8(ascii: "R") {
+                cost.runningSamples += 1
+                cost.runningNanoseconds += spent
+                if sample?.flags.contains(.signalled) == true {
+                    cost.signalledSamples += 1
+                    cost.signalledNanoseconds += spent
+                }
+            } else {
+                cost.blockedSamples += 1
+                cost.blockedNanoseconds += spent
+            }
+        }
         job.nextLook = WatchdogTiming.nextSample(started: job.started, now: MonotonicClock.now())
         // A job that ended while it was sampled must not lend its counters or stack to the next.
         let after = lanes_worker_slot_read(sampler.slot)
@@ -88,6 +106,12 @@ final class WatchdogLoop {
         job.sampled = true
         record(sample, of: job, thread: slot.trace_thread, into: recorder)
         return job.nextLook
+    }
+
+    /// Forgets the slot's job, closing a capture request still open for it.
+    private func finish(_ sampler: WatchdogSampler) {
+        if var job = sampler.job, job.captureArmed { sampler.withdraw(&job) }
+        sampler.job = nil
     }
 
     private func record(_ sample: WatchdogSampler.WatchdogSample, of job: WatchdogSampler.Job, thread: UInt64, into recorder: Unmanaged<Recorder>) {
@@ -128,6 +152,7 @@ final class WatchdogLoop {
         guard additions != loaderAdditions else { return }
         loaderAdditions = additions
         loaderSettledAt = now
+        lanes_unwind_forget_code()
         if let images = LoadedImages.shared.refreshIfChanged(now: now) { send(images) }
     }
 

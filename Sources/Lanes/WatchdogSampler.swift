@@ -32,6 +32,8 @@ final class WatchdogSampler {
         var sampled = false
         var unansweredSignals = 0
         var signalsStopped = false
+        /// A capture request is open for this job (its thread had not answered yet).
+        var captureArmed = false
     }
 
     var job: Job?
@@ -105,35 +107,51 @@ final class WatchdogSampler {
         var result = WatchdogSample(
             time: now, state: UInt8(bitPattern: schedule.state), cpuNanoseconds: Int64(schedule.cpu_nanoseconds),
             runQueueNanoseconds: Int64(schedule.run_queue_nanoseconds), task: job.task, flags: [], frames: [])
-        guard let capture = captureBuffer() else { return result }
+        let running = schedule.state == CChar(UInt8(ascii: "R"))
+        if running && lanes_thread_cpu_nanoseconds(threadID) == schedule.cpu_nanoseconds {
+            result.flags.insert(.waitingForProcessor)  // its CPU clock stood still since the reading above
+        }
         var unwind: lanes_unwind_input?
-        if schedule.state == CChar(UInt8(ascii: "R")) {
-            if signalAvailable && !job.signalsStopped {
-                switch lanes_watchdog_capture_running(slot, capture, mayReadCurrentTask ? 1 : 0, WatchdogTiming.signalTimeout) {
+        // A request left open at an earlier sample (the thread was waiting for a CPU then) is
+        // settled first: its buffer is the request's until then.
+        if job.captureArmed {
+            switch lanes_watchdog_wait_for_capture(slot, 0) {
+            case LANES_CAPTURE_DONE:
+                job.captureArmed = false
+                if running { unwind = use(capture, for: &job, into: &result, stackHigh: stackHigh) }
+            case LANES_CAPTURE_PENDING where running:
+                result.flags.insert(.signalUnanswered)
+                job.unansweredSignals += 1
+                if job.unansweredSignals >= WatchdogTiming.maximumUnansweredSignals { withdraw(&job) }
+            case LANES_CAPTURE_PENDING:
+                withdraw(&job)  // blocked (uninterruptibly) with the signal still pending
+            case LANES_CAPTURE_ABANDONED:
+                abandon(&job)
+            default:
+                job.captureArmed = false
+            }
+        }
+        guard let buffer = captureBuffer() else { return result }
+        if running {
+            if unwind == nil && !job.captureArmed && signalAvailable && !job.signalsStopped,
+               lanes_watchdog_request_capture(slot, buffer, mayReadCurrentTask ? 1 : 0) == 0 {
+                switch lanes_watchdog_wait_for_capture(slot, WatchdogTiming.signalTimeout) {
                 case LANES_CAPTURE_DONE:
-                    guard capture.pointee.job_sequence == job.sequence else { return nil }
-                    result.flags.insert(.signalled)
-                    result.time = capture.pointee.captured_at
-                    if capture.pointee.current_task != 0 { result.task = capture.pointee.current_task }
-                    if capture.pointee.interrupted_system_call != 0 {
-                        result.flags.insert(.interruptedSystemCall)
-                        job.signalsStopped = true
-                    }
-                    unwind = unwindInput(capture, pc: capture.pointee.pc, sp: capture.pointee.sp,
-                                         fp: capture.pointee.fp, lr: capture.pointee.lr, stackHigh: stackHigh)
-                case LANES_CAPTURE_TIMED_OUT:
+                    job.unansweredSignals = 0
+                    unwind = use(buffer, for: &job, into: &result, stackHigh: stackHigh)
+                case LANES_CAPTURE_PENDING:
+                    // It answers when it gets a CPU; the next sample collects the stack.
+                    job.captureArmed = true
                     result.flags.insert(.signalUnanswered)
                     job.unansweredSignals += 1
-                    if job.unansweredSignals >= WatchdogTiming.maximumUnansweredSignals { job.signalsStopped = true }
                 case LANES_CAPTURE_ABANDONED:
-                    result.flags.insert(.signalUnanswered)
-                    job.signalsStopped = true
-                    self.capture = nil  // the stuck handler may still write to the old one
+                    abandon(&job)
                 default:
                     break
                 }
             }
-        } else if schedule.state != CChar(UInt8(ascii: "Z")) && syscallFile >= 0 {
+        } else if schedule.state != CChar(UInt8(ascii: "Z")) && syscallFile >= 0 && !job.captureArmed {
+            let capture = buffer
             var sp: UInt = 0
             var pc: UInt = 0
             var call: Int64 = 0
@@ -141,8 +159,8 @@ final class WatchdogSampler {
                 let copied = lanes_copy_memory(sp, stackHigh, capturedStack(capture), UInt32(LANES_CAPTURE_STACK_BYTES))
                 capture.pointee.stack_bytes = copied
                 // The copy is consistent only if the thread did not run while it was taken.
-                if let after = readSchedule(), after.timeslices == schedule.timeslices,
-                   after.cpu_nanoseconds == schedule.cpu_nanoseconds {
+                if lanes_read_thread_timeslices(schedstatFile) == schedule.timeslices,
+                   lanes_thread_cpu_nanoseconds(threadID) == schedule.cpu_nanoseconds {
                     result.flags.insert(.readWhileBlocked)
                     unwind = unwindInput(capture, pc: pc, sp: sp, fp: 0, lr: 0, stackHigh: stackHigh)
                 } else {
@@ -163,6 +181,37 @@ final class WatchdogSampler {
             if flags & UInt32(LANES_UNWIND_TRUNCATED) != 0 { result.flags.insert(.truncated) }
         }
         return result
+    }
+
+    /// Takes a completed capture as this sample's stack (if it is of this job); nil otherwise.
+    private func use(
+        _ capture: UnsafeMutablePointer<lanes_stack_capture>?, for job: inout Job, into result: inout WatchdogSample,
+        stackHigh: UInt
+    ) -> lanes_unwind_input? {
+        guard let capture, capture.pointee.job_sequence == job.sequence else { return nil }
+        result.flags.insert(.signalled)
+        result.flags.remove(.waitingForProcessor)
+        if capture.pointee.current_task != 0 { result.task = capture.pointee.current_task }
+        if capture.pointee.interrupted_system_call != 0 {
+            result.flags.insert(.interruptedSystemCall)
+            job.signalsStopped = true
+        }
+        return unwindInput(capture, pc: capture.pointee.pc, sp: capture.pointee.sp, fp: capture.pointee.fp,
+                           lr: capture.pointee.lr, stackHigh: stackHigh)
+    }
+
+    /// Closes the job's open request and signals it no more.
+    func withdraw(_ job: inout Job) {
+        if job.captureArmed, lanes_watchdog_withdraw_capture(slot) == LANES_CAPTURE_ABANDONED { capture = nil }
+        job.captureArmed = false
+        job.signalsStopped = true
+    }
+
+    /// A handler is stuck in the buffer: never reuse it, and signal this job no more.
+    private func abandon(_ job: inout Job) {
+        capture = nil
+        job.captureArmed = false
+        job.signalsStopped = true
     }
 
     private func captureBuffer() -> UnsafeMutablePointer<lanes_stack_capture>? {

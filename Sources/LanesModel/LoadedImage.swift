@@ -8,7 +8,7 @@ public struct LoadedImage: Sendable, Equatable, Hashable {
     /// The range of its executable segments, `[textStart, textEnd)`.
     public var textStart: UInt64
     public var textEnd: UInt64
-    /// The ELF build id (empty when the file has none, as SwiftPM's debug builds do not).
+    /// The ELF build id (empty when the file has none).
     public var buildID: [UInt8]
     /// The file's size and modification time (ns since 1970) when it was recorded, 0 when
     /// unknown: how a symbolizer tells a rebuilt file from the one that ran without a build id.

@@ -67,6 +67,9 @@ public struct SampleFlags: OptionSet, Sendable, Hashable {
     public static let baseline = SampleFlags(rawValue: 1 << 4)
     /// The thread ran while its stack was being read from outside, so the stack was dropped.
     public static let stackDiscarded = SampleFlags(rawValue: 1 << 5)
-    /// The thread did not answer the signal in time (it was waiting for a CPU): no stack.
+    /// The thread did not answer the signal in time: no stack.
     public static let signalUnanswered = SampleFlags(rawValue: 1 << 6)
+    /// The thread was runnable but not on a CPU (waiting for one): it was not signalled, since
+    /// a signal would wait with it, and the sample has no stack.
+    public static let waitingForProcessor = SampleFlags(rawValue: 1 << 7)
 }

@@ -1,31 +1,60 @@
+import BlockingScenario
 import Foundation
 import LanesAnalysis
 import LanesModel
 import Testing
 
+/// The watchdog on a real program that blocks in the usual ways and knows nothing of it
+/// (`Sources/BlockingScenario`): recorded with `lanes record`, which also appends the symbols,
+/// then diagnosed with `SampleDiagnosis` site by site.
 @Suite struct BlockingScenarioTests {
-    @Test func dump() throws {
+    /// `Sources/BlockingScenario/BlockingScenario.swift`, found from this file's path.
+    static let scenarioSource = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Sources/BlockingScenario/BlockingScenario.swift").path
+
+    @Test func everyBlockingSiteIsFoundWithItsLineAndState() throws {
         let (trace, errors) = try ScenarioRecording.record("blocking-scenario-lanes")
-        print(errors)
-        print("samples", trace.sampling.samples.count, "stacks", trace.sampling.stacks.count, "images", trace.sampling.images.count, "symbols", trace.sampling.symbols?.notes ?? ["nil"])
-        for (slice, diagnosis) in ScenarioRecording.longJobs(in: trace, minimum: 30_000_000) {
-            print(slice.thread, (slice.ended - slice.started) / 1_000_000, "ms", diagnosis.sampleCount, diagnosis.state?.rawValue ?? "-",
-                  String(format: "%.2f %.2f %.2f", diagnosis.sleepingFraction, diagnosis.computingFraction, diagnosis.preemptedFraction),
-                  diagnosis.site.map { "\($0.function) \($0.shortLocation)" } ?? "no site")
-            for index in SampleDiagnosis.samples(ofJob: slice, in: trace) {
-                let sample = trace.sampling.samples[index]
-                let first = sample.stack >= 0 ? trace.sampling.stacks.frames(ofStack: Int(sample.stack)).first.map { trace.sampling.symbols?.locations(ofAddress: Int($0)).first.map { "\($0.function):\($0.line)" } ?? "?" } ?? "-" : "-"
-                print("   s", (sample.time - sample.jobStarted) / 1_000_000, sample.stateLetter, sample.flags.rawValue, sample.cpuNanoseconds / 1_000_000, sample.runQueueNanoseconds / 1_000_000, first ?? "", sample.stack >= 0 ? String(trace.sampling.stacks.addresses[Int(trace.sampling.stacks.frames(ofStack: Int(sample.stack)).first!)] - (trace.sampling.images.first { $0.path.hasSuffix("blocking-scenario-lanes") }?.base ?? 0), radix: 16) : "")
+        let symbols = try #require(trace.sampling.symbols, "lanes record did not append symbols: \(errors)")
+        #expect(symbols.notes.isEmpty, "\(symbols.notes)")
+        #expect(trace.metadata.watchdog?.isOn == true)
+        #expect(trace.metadata.watchdog?.signal ?? 0 > 0)
+        let markers = try ScenarioRecording.markedLines(in: Self.scenarioSource)
+        #expect(Set(markers.keys) == ["sleep", "semaphore", "compute", "read", "actor"])
+
+        // Every sample's first app frame, so each marked line's samples can be diagnosed alone.
+        let sites = trace.sampling.samples.map { sample in
+            sample.stack >= 0 ? SampleDiagnosis.firstAppFrame(ofStack: Int(sample.stack), in: trace) : nil
+        }
+        for (kind, line) in markers.sorted(by: { $0.value < $1.value }) {
+            // A CPU loop's samples land anywhere in the loop: its marked line and its body.
+            let lines = kind == "compute" ? line...(line + 1) : line...line
+            let indexes = sites.indices.filter { index in
+                guard let site = sites[index] else { return false }
+                return site.file.hasSuffix("/BlockingScenario.swift") && lines.contains(site.line)
             }
-            if false, let stack = diagnosis.stack, let symbols = trace.sampling.symbols {
-                for address in trace.sampling.stacks.frames(ofStack: Int(stack)) {
-                    let locations = symbols.locations(ofAddress: Int(address))
-                    print("    ", String(trace.sampling.stacks.addresses[Int(address)], radix: 16), locations.map { "\($0.function) \($0.file.split(separator: "/").last ?? ""):\($0.line) \($0.isAppCode ? "APP" : "")" })
-                }
+            let diagnosis = SampleDiagnosis(samples: indexes, in: trace)
+            let jobs = Set(indexes.map { [Int64(trace.sampling.samples[$0].thread), trace.sampling.samples[$0].jobStarted] })
+            let context = "\(kind) at line \(line): \(diagnosis.sampleCount) samples in \(jobs.count) jobs, \(diagnosis.state?.rawValue ?? "no state"), sleeping \(diagnosis.sleepingFraction), computing \(diagnosis.computingFraction), pre-empted \(diagnosis.preemptedFraction)"
+            // Each block lasts 60 ms and is first sampled at 10 ms, then every 5 ms.
+            #expect(jobs.count == BlockingScenario.rounds, "\(context)")
+            #expect(diagnosis.sampleCount >= BlockingScenario.rounds * 2, "\(context)")
+            #expect(diagnosis.site.map { lines.contains($0.line) } == true, "\(context)")
+            if kind == "compute" {
+                #expect(diagnosis.site?.function == "static Cruncher.checksum()", "\(context)")
+                // On a CPU or waiting for one, never sleeping: "computing" on a quiet machine,
+                // "pre-empted" when other work held the cores (the shares say which).
+                #expect(diagnosis.state == .computing || diagnosis.state == .preempted, "\(context)")
+                #expect(diagnosis.sleepingFraction < 0.2, "\(context)")
+                #expect(diagnosis.computingFraction > 0.05, "\(context)")
+            } else {
+                #expect(diagnosis.state == .sleepingOrWaiting, "\(context)")
+                #expect(diagnosis.sleepingFraction > 0.9, "\(context)")
             }
         }
-        for sample in trace.sampling.samples.prefix(400) {
-            print(sample.thread, sample.time / 1_000_000 % 100000, (sample.time - sample.jobStarted) / 1_000_000, sample.stateLetter, sample.flags.rawValue, sample.cpuNanoseconds / 1_000_000, sample.runQueueNanoseconds / 1_000_000, sample.stack)
-        }
+        let functions = Dictionary(grouping: sites.compactMap { $0 }, by: \.line).mapValues { Set($0.map(\.function)) }
+        #expect(functions[markers["sleep"]!] == ["static Sleeper.legacyCall()"])
+        #expect(functions[markers["semaphore"]!] == ["static Waiter.waitForSignal()"])
+        #expect(functions[markers["read"]!] == ["static PipeReader.readSlowly()"])
+        #expect(functions[markers["actor"]!] == ["Ledger.record()"])
     }
 }

@@ -106,21 +106,36 @@ void lanes_watchdog_prepare_worker_thread(void);
 
 /// How asking a running thread for its stack went.
 typedef enum {
+    /// The handler filled the buffer; the request is closed.
     LANES_CAPTURE_DONE = 0,
-    /// The signal could not be sent (the thread is gone, or the signal is not ours any more).
+    /// No request is open (none was made, or the signal could not be sent).
     LANES_CAPTURE_NOT_SENT = 1,
-    /// The thread did not run the handler in time (it was waiting for a CPU); nothing copied.
-    LANES_CAPTURE_TIMED_OUT = 2,
+    /// The request is still open: the thread has not run the handler yet (it waits for a CPU).
+    /// The buffer stays the request's until a later wait returns DONE or a withdrawal succeeds.
+    LANES_CAPTURE_PENDING = 2,
     /// The handler started but did not finish within a second: the buffer must be abandoned
     /// (never reused, the handler may still write to it).
     LANES_CAPTURE_ABANDONED = 3,
+    /// The open request was closed before any handler took it.
+    LANES_CAPTURE_WITHDRAWN = 4,
 } lanes_capture_result;
 
-/// Signals the thread of worker slot `slot` and waits up to `timeout_nanoseconds` for its
-/// handler to fill `into`. `read_current_task` lets the handler ask the Swift runtime for the
-/// current task (see WatchdogSignal.c for when that is safe). Call from the watchdog thread only.
-lanes_capture_result lanes_watchdog_capture_running(
-    int32_t slot, lanes_stack_capture *into, int read_current_task, int64_t timeout_nanoseconds);
+/// Opens a request for the stack of worker slot `slot`'s thread, into `into`, and signals the
+/// thread unless a signal sent earlier is still pending (it will serve). `read_current_task`
+/// lets the handler ask the Swift runtime for the current task (WatchdogSignal.c, invariant 6).
+/// Returns 0, or -1 when no request could be opened. Watchdog thread only, like the two below.
+int lanes_watchdog_request_capture(int32_t slot, lanes_stack_capture *into, int read_current_task);
+
+/// Waits up to `timeout_nanoseconds` for the open request of `slot`: DONE, PENDING (still
+/// open), ABANDONED, or NOT_SENT when none is open.
+lanes_capture_result lanes_watchdog_wait_for_capture(int32_t slot, int64_t timeout_nanoseconds);
+
+/// Closes the open request of `slot`: WITHDRAWN if no handler took it, DONE if one completed it
+/// meanwhile, ABANDONED if one is stuck in it.
+lanes_capture_result lanes_watchdog_withdraw_capture(int32_t slot);
+
+/// Names the calling thread for the kernel (`top -H`, /proc/self/task/TID/comm): at most 15 bytes.
+void lanes_name_current_thread(const char *name);
 
 // MARK: /proc/self/task/TID
 
@@ -143,9 +158,20 @@ typedef struct {
 /// or -1 when any cannot be read (the thread is gone).
 int lanes_read_thread_schedule(int32_t thread_id, int stat_file, int schedstat_file, lanes_thread_schedule *into);
 
+/// Reads only the timeslice count from an open `schedstat` file (0 on error): unchanged means
+/// the thread did not run in between.
+uint64_t lanes_read_thread_timeslices(int schedstat_file);
+
+/// Thread `thread_id`'s cumulative CPU time (ns) from its CPU-time clock, 0 if it is gone. Two
+/// readings microseconds apart differ only if the thread is on a CPU right now.
+uint64_t lanes_thread_cpu_nanoseconds(int32_t thread_id);
+
 /// Reads an open `syscall` file: 1 with the user SP and PC when the thread is blocked (in a
 /// system call, or in the kernel for a page fault), 0 when it is running, -1 on error.
 int lanes_read_blocked_registers(int syscall_file, uintptr_t *sp, uintptr_t *pc, int64_t *system_call);
+
+/// This process's id, read once (for the watchdog thread's many reads of its own memory).
+int lanes_own_process_id(void);
 
 /// Copies up to `capacity` bytes of this process's memory from `address` (bounded by `limit`)
 /// without faulting: returns the bytes copied (0 when the memory is not mapped).
@@ -183,6 +209,10 @@ enum {
 /// the frame-pointer chain. Every return address is checked to lie in `code_ranges` and to
 /// follow a call instruction. Returns the number of frames written to `frames`.
 int lanes_unwind(const lanes_unwind_input *input, uintptr_t *frames, int capacity, uint32_t *flags);
+
+/// Forgets the code bytes and call targets the unwinder cached (call when the loader added or
+/// removed an image: an address may hold other code now).
+void lanes_unwind_forget_code(void);
 
 // MARK: Loaded images
 
