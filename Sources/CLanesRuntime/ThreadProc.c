@@ -5,7 +5,6 @@
 #define _GNU_SOURCE
 #include "LanesWatchdog.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -62,10 +61,6 @@ uint64_t lanes_read_thread_timeslices(int schedstat_file) {
     strtoull(cursor, &end, 10);
     cursor = end;
     return strtoull(cursor, &end, 10);
-}
-
-void lanes_name_current_thread(const char *name) {
-    pthread_setname_np(pthread_self(), name);
 }
 
 uint64_t lanes_thread_cpu_nanoseconds(int32_t thread_id) {

@@ -1,4 +1,4 @@
-import LanesFormat
+import LanesWriter
 import LanesModel
 
 /// What the watchdog hands a recording besides its sample events: the loaded images, the call

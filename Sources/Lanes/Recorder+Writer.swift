@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import LanesFormat
+import LanesWriter
 
 /// The background writer: one thread per recording that turns queued chunks into file records.
 extension Recorder {

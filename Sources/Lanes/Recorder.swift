@@ -1,5 +1,5 @@
 import Dispatch
-import LanesFormat
+import LanesWriter
 import LanesModel
 import Synchronization
 

@@ -1,43 +1,10 @@
 import LanesModel
 
-/// What a job did while it held its thread, according to the watchdog's samples of it.
-public enum BlockingState: String, Sendable, CaseIterable {
-    /// Off the CPU and not waiting for one: a sleep, a lock or semaphore, blocking I/O.
-    case sleepingOrWaiting = "sleeping or waiting"
-    /// On a CPU.
-    case computing = "computing"
-    /// Ready to run but waiting for a CPU: the machine was busy (not the job's own fault, and
-    /// `Task.sleep` would not help).
-    case preempted = "pre-empted (the machine was busy)"
-}
-
-/// A line of the app's own code.
-public struct CodeSite: Sendable, Equatable, Hashable {
-    /// The function, demangled (`static Sleeper.legacyCall()`).
-    public var function: String
-    /// The source file (as the compiler recorded it, usually an absolute path).
-    public var file: String
-    /// The line, 0 when unknown.
-    public var line: Int
-
-    public init(function: String, file: String, line: Int) {
-        self.function = function
-        self.file = file
-        self.line = line
-    }
-
-    /// `file:line` with the file's last path component, as findings print it.
-    public var shortLocation: String {
-        let name = file.split(separator: "/").last.map(String.init) ?? file
-        return line > 0 ? "\(name):\(line)" : name
-    }
-}
-
 /// What a set of samples (usually one job's) says: how the time between them divides into
 /// sleeping or waiting, computing and pre-empted, and where in the app's code the thread was.
 ///
 /// Built by `SampleDiagnosis.init(samples:in:)`; `SampleDiagnosis.samples(ofJob:in:)` finds a
-/// job's samples.
+/// job's samples. `SampleEvidence` hands it to the blocking-call rule.
 public struct SampleDiagnosis: Sendable, Equatable {
     /// How many samples were considered (the counters-only baseline included).
     public var sampleCount: Int
@@ -53,7 +20,7 @@ public struct SampleDiagnosis: Sendable, Equatable {
     /// Where the job was: the function that is most often the first app frame of the samples'
     /// stacks, at its most frequent known line (nil when no stack has an app frame, or the
     /// trace is not symbolicated).
-    public var site: CodeSite?
+    public var site: CodeLocation?
     /// How many samples had their first app frame in that site's function.
     public var siteSampleCount: Int
     /// The most frequent stack among the samples with that site (or among all samples when no
@@ -115,7 +82,7 @@ public struct SampleDiagnosis: Sendable, Equatable {
             let stack = samples[index].stack
             byStack[stack, default: 0] += 1
             if let site = SampleDiagnosis.firstAppFrame(ofStack: Int(stack), in: trace) {
-                byFunction[FunctionKey(function: site.function, file: site.file), default: [:]][site.line, default: [:]][stack, default: 0] += 1
+                byFunction[FunctionKey(function: site.function, file: site.filePath), default: [:]][site.line, default: [:]][stack, default: 0] += 1
             }
         }
         func sum(_ counts: [Int32: Int]) -> Int { counts.values.reduce(0, +) }
@@ -130,7 +97,7 @@ public struct SampleDiagnosis: Sendable, Equatable {
         if let function {
             let lines = function.value.filter { $0.key > 0 }.isEmpty ? function.value : function.value.filter { $0.key > 0 }
             let line = lines.max { (sum($0.value), -$0.key) < (sum($1.value), -$1.key) }!
-            site = CodeSite(function: function.key.function, file: function.key.file, line: line.key)
+            site = CodeLocation(function: function.key.function, filePath: function.key.file, line: line.key)
             siteSampleCount = function.value.values.map(sum).reduce(0, +)
             stack = mostFrequent(line.value)
         } else {
@@ -152,13 +119,41 @@ public struct SampleDiagnosis: Sendable, Equatable {
 
     /// The innermost location of the app's own code in stack `stack`, inlined frames included;
     /// nil when the trace has no symbols or the stack passes through no app code.
-    public static func firstAppFrame(ofStack stack: Int, in trace: Trace) -> CodeSite? {
+    public static func firstAppFrame(ofStack stack: Int, in trace: Trace) -> CodeLocation? {
         guard let symbols = trace.sampling.symbols, stack >= 0, stack < trace.sampling.stacks.count else { return nil }
         for address in trace.sampling.stacks.frames(ofStack: stack) {
             for location in symbols.locations(ofAddress: Int(address)) where location.isAppCode {
-                return CodeSite(function: location.function, file: location.file, line: location.line)
+                return CodeLocation(function: location.function, filePath: location.file, line: location.line)
             }
         }
         return nil
+    }
+}
+
+/// The watchdog's samples as evidence for the blocking rules: what a thread did over an
+/// interval, and where, from the samples taken on it then.
+public struct SampleEvidence: BlockingEvidence {
+    let trace: Trace
+
+    /// Evidence from `trace`'s samples (nil when it has none).
+    public init?(trace: Trace) {
+        guard !trace.sampling.samples.isEmpty else { return nil }
+        self.trace = trace
+    }
+
+    public func evidence(thread: Int32, task: Int32, from: Int64, to: Int64) -> BlockingEvidenceSummary? {
+        let indexes = trace.sampling.samples(onThread: thread, from: from, to: to)
+        guard !indexes.isEmpty else { return nil }
+        let diagnosis = SampleDiagnosis(samples: indexes, in: trace)
+        // The task the runtime had current when the thread was signalled; for a blocked thread,
+        // the job's own task.
+        var tasks: [Int32: Int] = [:]
+        for index in indexes where trace.sampling.samples[index].task >= 0 {
+            tasks[trace.sampling.samples[index].task, default: 0] += 1
+        }
+        let sampledTask = tasks.max { ($0.value, -$0.key) < ($1.value, -$1.key) }?.key ?? -1
+        return BlockingEvidenceSummary(
+            state: diagnosis.state, function: diagnosis.site?.function, file: diagnosis.site?.filePath,
+            line: diagnosis.site?.line ?? 0, task: sampledTask)
     }
 }

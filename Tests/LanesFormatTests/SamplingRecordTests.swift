@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LanesFormat
+import LanesWriter
 import LanesModel
 
 /// The watchdog's records and events (`Traces/FORMAT.md` §4.8–4.12): round trips, damage and

@@ -30,7 +30,7 @@ import Testing
             let lines = kind == "compute" ? line...(line + 1) : line...line
             let indexes = sites.indices.filter { index in
                 guard let site = sites[index] else { return false }
-                return site.file.hasSuffix("/BlockingScenario.swift") && lines.contains(site.line)
+                return site.filePath.hasSuffix("/BlockingScenario.swift") && lines.contains(site.line)
             }
             let diagnosis = SampleDiagnosis(samples: indexes, in: trace)
             let jobs = Set(indexes.map { [Int64(trace.sampling.samples[$0].thread), trace.sampling.samples[$0].jobStarted] })

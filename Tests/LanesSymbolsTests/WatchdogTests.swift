@@ -66,7 +66,7 @@ import Testing
         let diagnosis = SampleDiagnosis(samples: jobs[0], in: trace)
         #expect(diagnosis.state == .sleepingOrWaiting)
         #expect(diagnosis.sleepingFraction > 0.95)
-        let functions = Set(stacked.compactMap { SampleDiagnosis.firstAppFrame(ofStack: Int($0.stack), in: trace)?.file })
+        let functions = Set(stacked.compactMap { SampleDiagnosis.firstAppFrame(ofStack: Int($0.stack), in: trace)?.filePath })
         #expect(functions == [#filePath], "the sleeps' first app frames are in this file: \(functions)")
     }
 
@@ -95,7 +95,7 @@ import Testing
         #expect(samples.allSatisfy { !$0.flags.contains(.interruptedSystemCall) })
         let diagnosis = SampleDiagnosis(samples: jobs[0], in: trace)
         #expect(diagnosis.site?.function == "static WatchdogTests.spin(milliseconds:)", "\(String(describing: diagnosis.site))")
-        #expect(diagnosis.site?.file == #filePath)
+        #expect(diagnosis.site?.filePath == #filePath)
         #expect(diagnosis.state == .computing || diagnosis.state == .preempted)
         #expect(diagnosis.sleepingFraction < 0.1, "sleeping \(diagnosis.sleepingFraction)")
     }

@@ -134,9 +134,6 @@ lanes_capture_result lanes_watchdog_wait_for_capture(int32_t slot, int64_t timeo
 /// meanwhile, ABANDONED if one is stuck in it.
 lanes_capture_result lanes_watchdog_withdraw_capture(int32_t slot);
 
-/// Names the calling thread for the kernel (`top -H`, /proc/self/task/TID/comm): at most 15 bytes.
-void lanes_name_current_thread(const char *name);
-
 // MARK: /proc/self/task/TID
 
 /// Scheduler facts about one thread, from its `stat` and `schedstat` files and its CPU clock.

@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 
 #if canImport(Glibc)
 import Glibc
@@ -8,11 +9,11 @@ import Darwin
 
 /// Appends records to a finished (or crashed) `.lanes` file: the symbols `lanes record` adds
 /// once the recorded program has exited (`Traces/FORMAT.md` §4.10).
-public enum LanesFileAppender {
+package enum LanesFileAppender {
     /// Appends a `symbols` record for `sampling.symbols` to the file at `path`, whose current
     /// contents are `bytes`. An incomplete record at the end (a crash cut it; readers cannot use
     /// it) is removed first, so the new record is read; returns how many bytes that removed.
-    public static func appendSymbols(of sampling: Sampling, toFileAt path: String, bytes: [UInt8]) throws(LanesWriteError) -> Int {
+    package static func appendSymbols(of sampling: Sampling, toFileAt path: String, bytes: [UInt8]) throws(LanesWriteError) -> Int {
         guard let record = RecordFraming.symbols(of: sampling) else { return 0 }
         let whole = bytes.withUnsafeBytes { LanesFileDecoder.wholeRecordsLength($0) }
         let descriptor = open(path, O_WRONLY | O_CLOEXEC)

@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 
 /// Decoding one `events` record (a chunk): the event loop and what each event does to the
 /// builder.

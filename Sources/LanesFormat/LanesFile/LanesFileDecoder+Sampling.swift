@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 
 /// Decoding the watchdog's records and sample events (`Traces/FORMAT.md` §4.8–4.11). Counts
 /// are checked against the bytes left before anything is allocated from them.

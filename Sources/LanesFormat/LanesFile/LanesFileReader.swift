@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 
 /// Reads `.lanes` files into a `Trace`, recovering whatever is whole.
 ///

@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 
 /// Encodes a whole in-memory `Trace` as a `.lanes` file (for `lanes convert` and tests).
 ///

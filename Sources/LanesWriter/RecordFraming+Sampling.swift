@@ -4,12 +4,12 @@ import LanesModel
 /// and the watchdog's settings. Both writers and the symbols appender build them here.
 extension RecordFraming {
     /// The most frames a stack may have in a file; readers drop longer ones as damage.
-    static let maximumStackFrames = 1024
+    package static let maximumStackFrames = 1024
     /// The longest build id kept (GNU build ids are 20 bytes; 64 leaves room for other hashes).
-    static let maximumBuildIDBytes = 64
+    package static let maximumBuildIDBytes = 64
 
     /// An `images` record.
-    static func images(_ images: [LoadedImage]) -> [UInt8] {
+    package static func images(_ images: [LoadedImage]) -> [UInt8] {
         var payload: [UInt8] = []
         payload.appendVarint(UInt64(images.count))
         for image in images {
@@ -28,7 +28,7 @@ extension RecordFraming {
 
     /// A `stacks` record defining stacks `firstID`, `firstID + 1`, …: each the frames as
     /// sampled (program counter first, then return addresses), delta-coded.
-    static func stacks(firstID: UInt64, _ stacks: [[UInt64]]) -> [UInt8] {
+    package static func stacks(firstID: UInt64, _ stacks: [[UInt64]]) -> [UInt8] {
         var payload: [UInt8] = []
         payload.appendVarint(firstID)
         payload.appendVarint(UInt64(stacks.count))
@@ -46,7 +46,7 @@ extension RecordFraming {
 
     /// A `symbols` record: for each code address (as `StackTable` keeps them), its source
     /// locations, innermost first; strings in a table local to the record.
-    static func symbols(_ entries: [(address: UInt64, locations: ArraySlice<SymbolLocation>)], notes: [String]) -> [UInt8] {
+    package static func symbols(_ entries: [(address: UInt64, locations: ArraySlice<SymbolLocation>)], notes: [String]) -> [UInt8] {
         var strings: [String] = []
         var stringIndex: [String: UInt64] = [:]
         func index(_ string: String) -> UInt64 {
@@ -78,7 +78,7 @@ extension RecordFraming {
     }
 
     /// The symbols record for a trace's `sampling.symbols`.
-    static func symbols(of sampling: Sampling) -> [UInt8]? {
+    package static func symbols(of sampling: Sampling) -> [UInt8]? {
         guard let symbols = sampling.symbols else { return nil }
         let entries = sampling.stacks.addresses.indices.compactMap { address -> (UInt64, ArraySlice<SymbolLocation>)? in
             let locations = symbols.locations(ofAddress: address)
@@ -88,7 +88,7 @@ extension RecordFraming {
     }
 
     /// A `watchdog` record.
-    static func watchdog(_ settings: WatchdogSettings) -> [UInt8] {
+    package static func watchdog(_ settings: WatchdogSettings) -> [UInt8] {
         var payload: [UInt8] = []
         payload.append(settings.isOn ? 1 : 0)
         payload.appendVarint(UInt64(max(0, settings.firstSampleNanoseconds)))
@@ -101,20 +101,20 @@ extension RecordFraming {
 
 extension LanesFileWriter {
     /// Records loaded images (the watchdog's, so stacks can be symbolicated later).
-    public func defineImages(_ images: [LoadedImage]) throws(LanesWriteError) {
+    package func defineImages(_ images: [LoadedImage]) throws(LanesWriteError) {
         guard !images.isEmpty else { return }
         try append(framedRecord: RecordFraming.images(images))
     }
 
     /// Defines call stacks with consecutive ids from `firstID` (≥ 1): each the frames as
     /// sampled, program counter first, then return addresses.
-    public func defineStacks(firstID: UInt64, _ stacks: [[UInt64]]) throws(LanesWriteError) {
+    package func defineStacks(firstID: UInt64, _ stacks: [[UInt64]]) throws(LanesWriteError) {
         guard !stacks.isEmpty else { return }
         try append(framedRecord: RecordFraming.stacks(firstID: firstID, stacks))
     }
 
     /// Records the watchdog's settings.
-    public func noteWatchdog(_ settings: WatchdogSettings) throws(LanesWriteError) {
+    package func noteWatchdog(_ settings: WatchdogSettings) throws(LanesWriteError) {
         try append(framedRecord: RecordFraming.watchdog(settings))
     }
 }

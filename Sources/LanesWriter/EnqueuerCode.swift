@@ -2,10 +2,10 @@
 /// enqueued (a plain thread, an event loop, a timer), `1` the job's own task (a yield, an actor
 /// hop, a wake-up it scheduled itself), otherwise the zigzag-coded difference from the job's task
 /// plus one. The common cases take one byte.
-public enum EnqueuerCode {
+package enum EnqueuerCode {
     /// The code for `enqueuer` enqueuing a job of `task`.
     @inlinable @inline(__always)
-    public static func encode(enqueuer: UInt64, task: UInt64) -> UInt64 {
+    package static func encode(enqueuer: UInt64, task: UInt64) -> UInt64 {
         if enqueuer == 0 { return 0 }
         if enqueuer == task { return 1 }
         let delta = Int64(bitPattern: enqueuer &- task)
@@ -14,7 +14,7 @@ public enum EnqueuerCode {
 
     /// The enqueuing task a `code` names for a job of `task` (0: none).
     @inlinable @inline(__always)
-    public static func decode(_ code: UInt64, task: UInt64) -> UInt64 {
+    package static func decode(_ code: UInt64, task: UInt64) -> UInt64 {
         switch code {
         case 0: return 0
         case 1: return task
