@@ -24,9 +24,9 @@ public enum DisplayText {
         return result
     }
 
-    /// The escaped name of span `span`.
+    /// The escaped name of span `span` as views show it (`name "label"` for a labelled handler).
     public static func name(ofSpan span: Int, in trace: Trace) -> String {
-        escaped(trace.name(ofSpan: span))
+        escaped(trace.displayName(ofSpan: span))
     }
 
     /// A duration the way the report prints it: `2.41s`, `0.30s`, `42.5ms`, `310µs`, `12ns`.

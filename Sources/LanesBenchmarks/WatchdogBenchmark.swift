@@ -115,7 +115,7 @@ enum WatchdogBenchmarkChild {
         let cpu = processCPU() - cpuStart
         let wall = Int64(DispatchTime.now().uptimeNanoseconds - wallStart)
         let watchdog = watchdogCPU()
-        recording.finish()
+        await recording.finish()
         let samples = (try? TraceLoader.load(path: path).trace.sampling.samples.count) ?? -1
         print("cpu=\(cpu) wall=\(wall) jobs=\(jobs) watchdog=\(watchdog) samples=\(samples)")
     }
@@ -141,7 +141,7 @@ enum WatchdogBenchmarkChild {
             for _ in 0..<2 { group.addTask { _ = compute(microseconds: 3_000_000) } }
         }
         let runningCPU = Double(watchdogCPU() - start) - idlePerSecond * Double(DispatchTime.now().uptimeNanoseconds - phaseStart) / 1e9
-        recording.finish()
+        await recording.finish()
         let cost = WatchdogCost.current
         let trace = try TraceLoader.load(path: path).trace
         let running = trace.sampling.samples.filter { !$0.flags.contains(.baseline) && $0.stateLetter == "R" }

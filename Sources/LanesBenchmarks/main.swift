@@ -14,6 +14,8 @@ let benchmarks: [(name: String, summary: String, run: ([String]) async throws ->
     ("viewer", "[SPANS] [RUNS]: lanes view first frame (load included) and frame times at 200x60", ViewerBenchmark.run),
     ("takeover", "[YIELDS] [PAIRS]: Task.yield() on the default executor vs Lanes' (job capture), fresh processes, alternating", TakeoverBenchmark.run),
     ("asyncio", "[EVENTS] [RUNS]: viztracer --log_async trace: recognition and rules against reading alone", AsyncioBenchmark.run),
+    ("flight", "[SPANS] [RUNS]: flight-recorder span cost against a normal recording; dump of a 64 MiB window", FlightBenchmark.run),
+    ("labels", "[COUNT]: resident memory with COUNT unique handler labels and attribute values, against the cap", LabelsBenchmark.run),
     ("watchdog", "[SECONDS] [PAIRS]: the watchdog's CPU when nothing blocks (with/without, alternating children) and per sample", WatchdogBenchmark.run),
     ("watchdog-child", "(run by `watchdog`)", WatchdogBenchmarkChild.run),
 ]

@@ -67,9 +67,9 @@ public struct SampleFlags: OptionSet, Sendable, Hashable {
     public static let baseline = SampleFlags(rawValue: 1 << 4)
     /// The thread ran while its stack was being read from outside, so the stack was dropped.
     public static let stackDiscarded = SampleFlags(rawValue: 1 << 5)
-    /// The thread did not answer the signal in time: no stack.
+    /// The thread had not answered the signal yet (it was waiting for a CPU): no stack here; the
+    /// stack comes with a later sample of the job.
     public static let signalUnanswered = SampleFlags(rawValue: 1 << 6)
-    /// The thread was runnable but not on a CPU (waiting for one): it was not signalled, since
-    /// a signal would wait with it, and the sample has no stack.
+    /// The thread was runnable but not on a CPU when sampled (waiting for one).
     public static let waitingForProcessor = SampleFlags(rawValue: 1 << 7)
 }

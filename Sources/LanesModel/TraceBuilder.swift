@@ -160,6 +160,12 @@ public struct TraceBuilder: Sendable {
         spans.setTask(task, of: Int(span))
     }
 
+    /// Renames span `span` (`name` is an index into `strings`): for readers that learn a name
+    /// after the span's begin, such as a `.lanes` name written inline.
+    public mutating func setName(ofSpan span: Int32, toString name: UInt32) {
+        spans.setName(name, of: Int(span))
+    }
+
     /// Sets the parent of span `span`.
     public mutating func setParent(of span: Int32, to parent: Int32) {
         spans.setParent(parent, of: Int(span))

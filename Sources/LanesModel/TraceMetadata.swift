@@ -18,6 +18,8 @@ public struct TraceMetadata: Sendable, Equatable {
     public var finishedCleanly: Bool
     /// Whether the trace carries task-state slices from the tracing executor.
     public var hasTaskStates: Bool = false
+    /// For a flight-recorder dump: the span of time it holds and what triggered it.
+    public var flightWindow: FlightWindowInfo?
     /// The runtime whose executor ran the jobs (reports use its words); Swift unless an importer
     /// recognised another, such as an asyncio trace from viztracer.
     public var runtime: ConcurrencyRuntime = .swift
@@ -88,5 +90,21 @@ public struct TaskInfo: Sendable, Equatable, Hashable {
     public init(id: UInt64, name: String) {
         self.id = id
         self.name = name
+    }
+}
+
+/// The window a flight-recorder dump holds: only the last part of a run was kept, so spans that
+/// began before `start` are missing or have lost their parents.
+public struct FlightWindowInfo: Sendable, Equatable, Hashable {
+    /// The monotonic times (ns) the window covers.
+    public var start: Int64
+    public var end: Int64
+    /// What asked for the dump: `signal`, `dump(to:)`, `rule span NAME > 500ms`, …
+    public var reason: String
+
+    public init(start: Int64, end: Int64, reason: String) {
+        self.start = start
+        self.end = end
+        self.reason = reason
     }
 }

@@ -27,6 +27,8 @@ package struct LanesChunkEncoder: ~Copyable {
     /// The number of events encoded since the last reset.
     @inlinable package var eventCount: Int { encodedEvents }
     @usableFromInline var encodedEvents = 0
+    /// The latest end of a job event since the last reset (jobs do not move `currentTime`).
+    @usableFromInline var latestJobEnd: Int64 = .min
 
     /// A new, empty chunk for writer `writerID`, numbered `sequence`, whose times start at
     /// `baseTime`.
@@ -62,6 +64,7 @@ package struct LanesChunkEncoder: ~Copyable {
         currentTask = 0
         recentSpans.update(repeating: 0, count: 2 * LanesChunkEncoder.recentSlots)
         encodedEvents = 0
+        latestJobEnd = .min
         events.count = 0
     }
 
@@ -201,6 +204,35 @@ package struct LanesChunkEncoder: ~Copyable {
         events.appendSignedVarint(started &- currentTime)
         events.appendVarint(UInt64(max(0, started &- enqueued)))
         events.appendVarint(UInt64(max(0, ended &- started)))
+        latestJobEnd = max(latestJobEnd, ended)
+        encodedEvents += 1
+    }
+
+    /// An attribute of `span` whose key or value is not an interned string: both are written
+    /// inline (extension opcode `A0`).
+    package mutating func attribute(span: UInt64, inlineKey key: String, inlineValue value: String) {
+        var payload: [UInt8] = []
+        payload.appendSignedVarint(reference(span))
+        payload.appendString(key)
+        payload.appendString(value)
+        appendExtension(LanesOpcode.inlineAttribute, payload)
+    }
+
+    /// Names `span`, begun with name 0, with a string that is not interned (extension opcode `A1`).
+    package mutating func name(span: UInt64, inline name: String) {
+        var payload: [UInt8] = []
+        payload.appendSignedVarint(reference(span))
+        payload.appendString(name)
+        appendExtension(LanesOpcode.inlineName, payload)
+    }
+
+    /// An extension event: its opcode, the payload's length, the payload. Strings are bounded by
+    /// the caller (the recorder shortens them), so the event fits after one reservation.
+    mutating func appendExtension(_ opcode: UInt8, _ payload: [UInt8]) {
+        while events.count &+ payload.count &+ 16 > events.capacity { events.grow() }
+        events.append(opcode)
+        events.appendVarint(UInt64(payload.count))
+        for byte in payload { events.append(byte) }
         encodedEvents += 1
     }
 
@@ -256,7 +288,7 @@ package struct LanesChunkEncoder: ~Copyable {
     package func chunk() -> LanesEncodedChunk {
         LanesEncodedChunk(
             writerID: writerID, sequence: sequence, baseTime: baseTime, firstSpanID: firstSpanID,
-            eventCount: encodedEvents, events: Array(events.bytes))
+            latestTime: max(currentTime, latestJobEnd), eventCount: encodedEvents, events: Array(events.bytes))
     }
 
     /// The framed, checksummed `events` record holding everything encoded since the last reset.

@@ -11,10 +11,13 @@ package struct LanesWriteError: Error, Sendable, CustomStringConvertible {
     package var path: String
     /// What went wrong.
     package var reason: String
+    /// Whether the file reached its size limit (the file is fine; nothing more fits).
+    package var isSizeLimit: Bool
 
-    package init(path: String, reason: String) {
+    package init(path: String, reason: String, isSizeLimit: Bool = false) {
         self.path = path
         self.reason = reason
+        self.isSizeLimit = isSizeLimit
     }
 
     package var description: String { "lanes: \(path): \(reason)" }
@@ -38,6 +41,9 @@ package final class LanesFileWriter {
     /// until it reaches the moment the flush began.
     package private(set) var latestTime: Int64 = .min
     private var isFinished = false
+    /// The largest the file may grow, footer included; a record that would not leave room for
+    /// the footer is refused with a size-limit error (and not written). Nil for no limit.
+    package var maximumSize: Int?
 
     /// Creates (or truncates) the file at `path` and writes the magic, version and header.
     ///
@@ -51,7 +57,7 @@ package final class LanesFileWriter {
         guard descriptor >= 0 else {
             throw LanesWriteError(path: path, reason: "cannot create: \(String(cString: strerror(errno)))")
         }
-        append(record: RecordFraming.preamble(
+        try append(record: RecordFraming.preamble(
             processName: processName, processID: processID, clockAtStart: clockAtStart,
             unixNanosecondsAtClock: unixNanosecondsAtClock))
         try flush()
@@ -67,32 +73,59 @@ package final class LanesFileWriter {
     /// Defines strings with consecutive ids starting at `firstID`, which must be the next
     /// undefined id (`definedStringCount`). Id 0 is always the empty string.
     package func defineStrings(firstID: UInt32, _ strings: [String]) throws(LanesWriteError) {
-        append(record: RecordFraming.strings(firstID: Int(firstID), strings[...]))
+        try append(record: RecordFraming.strings(firstID: Int(firstID), strings[...]))
         stringCount = max(stringCount, firstID + UInt32(strings.count))
         try flushIfLarge()
     }
 
     /// Declares that chunks from `writerID` were recorded on thread `threadID`.
     package func defineThread(writerID: UInt32, threadID: UInt64, name: String, isExecutor: Bool) throws(LanesWriteError) {
-        append(record: RecordFraming.thread(writerID: writerID, threadID: threadID, name: name, isExecutor: isExecutor))
+        try append(record: RecordFraming.thread(writerID: writerID, threadID: threadID, name: name, isExecutor: isExecutor))
         try flushIfLarge()
     }
 
     /// Says whether the global executor's jobs are being recorded.
     package func noteJobCapture(_ capture: JobCapture) throws(LanesWriteError) {
-        append(record: RecordFraming.jobCapture(capture))
+        try append(record: RecordFraming.jobCapture(capture))
         try flushIfLarge()
     }
 
     /// Names task `id` (a string id) and gives its parent task (0 for none).
     package func defineTask(id: UInt64, name: UInt32, parentTask: UInt64) throws(LanesWriteError) {
-        append(record: RecordFraming.tasks([(id, name, parentTask)]))
+        try defineTasks([(id, name, parentTask)])
+    }
+
+    /// Names tasks (string ids) and gives their parents, in as few records as fit.
+    package func defineTasks(_ tasks: [(id: UInt64, name: UInt32, parent: UInt64)]) throws(LanesWriteError) {
+        guard !tasks.isEmpty else { return }
+        try append(record: RecordFraming.tasks(tasks))
         try flushIfLarge()
+    }
+
+    /// Names tasks with strings written inline (names that are not interned).
+    package func defineNamedTasks(_ tasks: [(id: UInt64, name: String, parent: UInt64)]) throws(LanesWriteError) {
+        guard !tasks.isEmpty else { return }
+        try append(record: RecordFraming.namedTasks(tasks))
+        try flushIfLarge()
+    }
+
+    /// Says which span of time a flight-recorder dump holds and what triggered it.
+    package func writeWindow(start: Int64, end: Int64, reason: String) throws(LanesWriteError) {
+        try append(record: RecordFraming.window(start: start, end: end, reason: reason))
+        try flushIfLarge()
+    }
+
+    /// Bytes in the file once everything buffered is flushed.
+    package var byteCount: Int { offset + pending.count }
+
+    /// An upper bound on the footer's size with `extraChunks` more chunks.
+    package func footerSizeBound(extraChunks: Int = 0) -> Int {
+        LanesFileLayout.recordHeaderSize + 10 + 10 * (chunkOffsets.count + extraChunks) + 10
     }
 
     /// Records that writer `writerID` dropped `count` events (its buffers were full) by `time`.
     package func writeDropped(writerID: UInt32, count: UInt64, time: Int64) throws(LanesWriteError) {
-        append(record: RecordFraming.dropped(writerID: writerID, count: count, time: time))
+        try append(record: RecordFraming.dropped(writerID: writerID, count: count, time: time))
         try flushIfLarge()
     }
 
@@ -104,6 +137,7 @@ package final class LanesFileWriter {
 
     /// Appends a chunk taken from an encoder, framing it straight into the output.
     package func write(chunk: LanesEncodedChunk) throws(LanesWriteError) {
+        try checkRoom(for: chunk.byteCount + 16, chunks: 1)
         chunkOffsets.append(offset + pending.count)
         chunk.appendFramedRecord(to: &pending)
         try flushIfLarge()
@@ -135,7 +169,7 @@ package final class LanesFileWriter {
     package func finish() throws(LanesWriteError) {
         guard !isFinished else { return }
         isFinished = true
-        append(record: RecordFraming.footer(chunkOffsets: chunkOffsets, endTime: latestTime == .min ? 0 : latestTime))
+        pending.append(contentsOf: RecordFraming.footer(chunkOffsets: chunkOffsets, endTime: latestTime == .min ? 0 : latestTime))
         try flush()
         if fsync(descriptor) != 0 && errno != EINVAL && errno != EROFS {
             throw LanesWriteError(path: path, reason: "cannot sync: \(String(cString: strerror(errno)))")
@@ -144,14 +178,20 @@ package final class LanesFileWriter {
         descriptor = -1
     }
 
-    private func append(record: [UInt8]) {
+    private func append(record: [UInt8]) throws(LanesWriteError) {
+        try checkRoom(for: record.count, chunks: 0)
         pending.append(contentsOf: record)
     }
 
     /// Appends a record framed elsewhere (the watchdog's records), flushing when large.
     func append(framedRecord record: [UInt8]) throws(LanesWriteError) {
-        pending.append(contentsOf: record)
+        try append(record: record)
         try flushIfLarge()
+    }
+
+    private func checkRoom(for bytes: Int, chunks: Int) throws(LanesWriteError) {
+        guard let maximumSize, byteCount + bytes + footerSizeBound(extraChunks: chunks) > maximumSize else { return }
+        throw LanesWriteError(path: path, reason: "reached its size limit of \(maximumSize) bytes", isSizeLimit: true)
     }
 
     private func flushIfLarge() throws(LanesWriteError) {

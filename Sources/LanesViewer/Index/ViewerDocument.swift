@@ -160,7 +160,7 @@ public final class ViewerDocument: Sendable {
     /// (`on_message "alice"`), else "task ID". Not sanitised.
     public func name(ofLane lane: Int) -> String {
         if !trace.tasks[lane].name.isEmpty { return trace.tasks[lane].name }
-        if let root = roots(ofLane: lane).first { return trace.name(ofSpan: Int(root)) }
+        if let root = roots(ofLane: lane).first { return trace.displayName(ofSpan: Int(root)) }
         return trace.name(ofTask: lane)
     }
 
