@@ -64,9 +64,12 @@ let package = Package(
             "Lanes", "LanesModel",
             .product(name: "Tracing", package: "swift-distributed-tracing"),
         ]),
+        // Symbolication of the watchdog's stacks with llvm-symbolizer (CLI side only: the app's
+        // library never runs external tools).
+        .target(name: "LanesSymbols", dependencies: ["LanesModel", "LanesFormat", "LanesWriter"]),
         .executableTarget(name: "LanesCLI", dependencies: [
             "LanesModel", "LanesFormat", "LanesWriter", "Lanes", "LanesSeed", "LanesAnalysis",
-            "LanesViewer", "LanesTerminal",
+            "LanesViewer", "LanesTerminal", "LanesSymbols",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // A small instrumented app, compiled by every build so the README's example cannot rot.
@@ -107,6 +110,12 @@ let package = Package(
         .testTarget(name: "LanesAsyncioTests", dependencies: [
             "LanesFormat", "LanesModel", "LanesAnalysis", "LanesViewer", "LanesWriter",
         ], exclude: ["Python", "Fixtures"]),
+        // The watchdog end to end: record the blocking scenario, symbolicate, diagnose.
+        .testTarget(name: "LanesSymbolsTests", dependencies: [
+            "LanesSymbols", "LanesAnalysis", "LanesFormat", "LanesWriter", "LanesModel", "Lanes", "BlockingScenario", "CLanesTestSupport",
+        ]),
+        // Thread affinity for tests (Swift's Glibc module does not declare it).
+        .target(name: "CLanesTestSupport", path: "Tests/CLanesTestSupport"),
         .testTarget(name: "LanesTracingTests", dependencies: [
             "LanesTracing", "Lanes", "LanesFormat", "LanesModel",
             .product(name: "Tracing", package: "swift-distributed-tracing"),

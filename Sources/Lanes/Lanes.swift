@@ -78,6 +78,7 @@ public enum Lanes {
         guard recorder.isNew else {
             throw LanesRecordingError(.inUse, path: path, reason: "this process already records into it")
         }
+        Watchdog.recordingStarted(recorder.recorder, isProcessWide: false)
         let outcome: Result<Value, Failure> = await SpanContext.local.withValue(
             SpanContext(recorder: recorder.recorder, span: 0, task: 0), operation: {
                 do throws(Failure) { return .success(try await body()) } catch { return .failure(error) }
@@ -115,6 +116,7 @@ public enum Lanes {
         }
         Recorder.publishProcessWide(recorder)
         recorder.noteJobCapture(GlobalExecutorTakeover.start(requested: configuration.captureJobs))
+        Watchdog.recordingStarted(recorder, isProcessWide: true)
         if let signal = configuration.flight?.signal {
             DumpSignal.listen(recorder, signal: signal)
         }
@@ -141,7 +143,7 @@ enum EnvironmentRecording {
                 current = recording
                 return recording
             } catch {
-                printRecorderWarning("\(error); recording is off, the program continues")
+                printRecorderWarning("\(error.message); recording is off, the program continues")
                 return nil
             }
         }

@@ -86,6 +86,7 @@ extension Recorder {
             return taken
         }
         let newStrings = strings.withLock { $0.takePending() }
+        let watchdogPending = watchdogDefinitions.withLock { $0.takePending() }
         guard !pending.failed else {
             for request in dumps { request.completion(.failure(LanesRecordingError(.unavailable, path: path, reason: failure ?? "recording stopped"))) }
             return
@@ -128,6 +129,7 @@ extension Recorder {
                 }
                 try file.defineTasks(tasks)
                 try file.defineNamedTasks(namedTasks)
+                try Recorder.write(watchdogPending, to: file)
                 for (writerID, count) in pending.dropped.sorted(by: { $0.key < $1.key }) {
                     try file.writeDropped(writerID: writerID, count: count, time: now)
                 }

@@ -54,6 +54,8 @@ final class Recorder: Sendable {
     let nextSpanBlock = Atomic<UInt64>(1)
     let nextWriterID = Atomic<UInt32>(1)
     let strings: Locked<StringInterning>
+    /// Images, stacks and settings the watchdog queued for this recording's file.
+    let watchdogDefinitions = Locked(WatchdogDefinitions())
     let shared = Locked(SharedState())
     let output: Locked<OutputState>
     let wake = DispatchSemaphore(value: 0)

@@ -175,6 +175,7 @@ final class WorkerPool: @unchecked Sendable {
         // SIGINT or SIGTERM gets them where it expects.
         lanes_block_process_signals()
         let slot = configuration.isWatched ? lanes_worker_slot_claim(ThreadLocalBuffers.currentThreadNumber()) : -1
+        Watchdog.workerStarted(slot: slot, recorder: scopedRecorder)
         defer {
             lanes_worker_slot_release(slot)
             exited.signal()

@@ -3,6 +3,7 @@ import Foundation
 import LanesAnalysis
 import LanesFormat
 import LanesWriter
+import LanesSymbols
 
 /// `lanes summary FILE`: what blocked, what waited, what overlapped, and what to fix first.
 struct SummaryCommand: AsyncParsableCommand {
@@ -170,7 +171,7 @@ enum AnalysisCommandSupport {
     /// Loads `path`; on failure prints the one-line reason to stderr and exits with status 3.
     /// Warnings about recovered damage go to stderr, one line each.
     static func loadTrace(path: String) throws -> TraceLoadResult {
-        let result: TraceLoadResult
+        var result: TraceLoadResult
         do {
             result = try TraceLoader.load(path: path)
         } catch let error as TraceFileError {
@@ -180,6 +181,7 @@ enum AnalysisCommandSupport {
         for warning in result.warnings {
             printError("lanes: \(DisplayText.escaped(path)): \(DisplayText.escaped(warning.message))")
         }
+        TraceSymbolication.symbolicateIfNeeded(&result.trace) { printError("lanes: \(DisplayText.escaped($0))") }
         return result
     }
 

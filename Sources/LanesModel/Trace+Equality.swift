@@ -15,6 +15,7 @@ extension Trace: Equatable {
               lhs.cpuSpans == rhs.cpuSpans,
               lhs.cpuNanoseconds == rhs.cpuNanoseconds,
               lhs.slices == rhs.slices,
+              lhs.sampling == rhs.sampling,
               lhs.attributes.count == rhs.attributes.count,
               lhs.counters == rhs.counters,
               lhs.totals == rhs.totals

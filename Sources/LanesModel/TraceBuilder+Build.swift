@@ -76,6 +76,7 @@ extension TraceBuilder {
             cpuSpans: cpuPairs.map(\.span), cpuNanoseconds: cpuPairs.map(\.nanoseconds),
             attributes: attributes,
             slices: slices, sliceRanges: sliceRanges, slicesByThread: slicesByThread,
+            sampling: sampling.build(),
             startTime: startTime, endTime: endTime)
         trace.counters = counters
         trace.totals = totals

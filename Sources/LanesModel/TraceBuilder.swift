@@ -39,6 +39,8 @@ public struct TraceBuilder: Sendable {
         var name: String
         var key: String
     }
+    /// The watchdog's samples, stacks, images and symbols.
+    var sampling = SamplingBuilder()
 
     public init(metadata: TraceMetadata = TraceMetadata()) {
         self.metadata = metadata

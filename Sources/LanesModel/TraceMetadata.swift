@@ -29,6 +29,8 @@ public struct TraceMetadata: Sendable, Equatable {
     public var runtime: ConcurrencyRuntime = .swift
     /// What the recorder said about job capture on the global executor, if it said anything.
     public var jobCapture: JobCapture?
+    /// What the recorder said about its watchdog (stack samples of long jobs), if anything.
+    public var watchdog: WatchdogSettings?
 
     public init(
         processName: String = "",

@@ -165,12 +165,18 @@ package final class LanesFileWriter {
         pending.append(contentsOf: record)
     }
 
+    /// Appends a record framed elsewhere (the watchdog's records), flushing when large.
+    func append(framedRecord record: [UInt8]) throws(TraceFileError) {
+        try append(record: record)
+        try flushIfLarge()
+    }
+
     private func checkRoom(for bytes: Int, chunks: Int) throws(TraceFileError) {
         guard let maximumSize, byteCount + bytes + footerSizeBound(extraChunks: chunks) > maximumSize else { return }
         throw TraceFileError(.sizeLimit, path: path, format: .lanes, reason: "reached its size limit of \(maximumSize) bytes")
     }
 
-    static func writeError(_ code: Int32, path: String, action: String) -> TraceFileError {
+    package static func writeError(_ code: Int32, path: String, action: String) -> TraceFileError {
         TraceFileError(.init(errno: code), path: path, reason: "\(action): \(String(cString: strerror(code)))")
     }
 

@@ -75,6 +75,10 @@ struct LanesFileDecoder: ~Copyable {
     var pendingFlags: [UInt64: SpanFlags] = [:]
     /// Spans that take their parent's task but were read before their parent.
     var spansInheritingTask: [(span: Int32, parentID: UInt64)] = []
+    /// File stack id → builder stack index (id 0 is "no stack").
+    var fileStacks: [Int32] = [-1]
+    /// Samples whose stack id no `stacks` record defined.
+    var missingStacks = 0
     var latestTime: Int64 = .min
     var sawHeader = false
     /// The `window` record of a flight-recorder dump: the times it holds and why it was written.
@@ -227,6 +231,14 @@ struct LanesFileDecoder: ~Copyable {
             else { return noteUndecodable() }
             builder.metadata.jobCapture = JobCapture(
                 isCapturing: flags & 1 != 0, width: Int(min(width, 1 << 20)), note: note)
+        case .images:
+            decodeImages(&cursor)
+        case .stacks:
+            decodeStacks(&cursor)
+        case .symbols:
+            decodeSymbols(&cursor)
+        case .watchdog:
+            decodeWatchdog(&cursor)
         case .dropped:
             guard cursor.readVarint() != nil, let count = cursor.readVarint(), let time = cursor.readSignedVarint()
             else { return noteUndecodable() }
@@ -441,6 +453,9 @@ struct LanesFileDecoder: ~Copyable {
         }
         if parentsLost > 0 {
             warnings.append(TraceReadWarning("\(groupedCount(parentsLost)) spans lost their parent and are shown as roots"))
+        }
+        if missingStacks > 0 {
+            warnings.append(TraceReadWarning("\(groupedCount(missingStacks)) samples refer to stacks that were not recorded"))
         }
         if undecodableExtensions > 0 {
             warnings.append(TraceReadWarning("\(groupedCount(undecodableExtensions)) extension events could not be decoded and were skipped"))
