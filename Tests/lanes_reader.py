@@ -120,6 +120,9 @@ class Reader:
         self.writer_thread = {}
         self.threads = {}  # id -> [name, executor]
         self.tasks = {}  # id -> name
+        self.task_parents = {}  # id -> parent id, from tasks records
+        self.earliest_enqueue = {}  # id -> (enqueued, enqueuer id), from jobs with an enqueuer
+        self.job_capture = None  # (capturing, width, note)
         self.spans, self.by_id = [], {}
         self.slices = []
         self.pending_ends, self.pending_attributes, self.pending_flags = {}, {}, {}
@@ -213,7 +216,8 @@ class Reader:
 
     def record(self, record_type, cursor):
         handler = {0x01: self.header, 0x02: self.define_strings, 0x03: self.thread, 0x04: self.define_tasks,
-                   0x05: self.dropped_record, 0x10: self.chunk, 0x40: self.named_tasks, 0x41: self.window_record,
+                   0x05: self.dropped_record, 0x10: self.chunk, 0x20: self.job_capture_record,
+                   0x40: self.named_tasks, 0x41: self.window_record,
                    0x7E: self.footer}.get(record_type)
         if handler is None:
             self.losses["unknown-records"] += 1
@@ -273,6 +277,9 @@ class Reader:
                 return False
             task_id = (task_id + delta) & ((1 << 64) - 1)
             self.task(task_id)
+            if parent != 0 and parent != task_id:
+                self.task(parent)
+                self.task_parents[task_id] = parent
             if inline and name:
                 self.tasks[task_id] = name
             elif not inline and name != 0:
@@ -288,6 +295,13 @@ class Reader:
             return False
         self.dropped += count
         self.note_time(time)
+        return True
+
+    def job_capture_record(self, cursor):
+        flags, width, note = cursor.byte(), cursor.uvar(), cursor.string()
+        if None in (flags, width, note):
+            return False
+        self.job_capture = (bool(flags & 1), min(width, 1 << 20), note)
         return True
 
     def window_record(self, cursor):
@@ -416,7 +430,29 @@ class Reader:
         return True
 
     def extension(self, opcode, payload):
-        if opcode == 0xA0:  # inline attribute
+        if opcode == 0x81:  # job with enqueuer: a job, then which task made it ready
+            task_id, start, queued, run = payload.uvar(), payload.svar(), payload.uvar(), payload.uvar()
+            if None in (task_id, start, queued, run):
+                self.losses["undecodable-extensions"] += 1
+                return
+            state = self.state
+            started = wrap(state["time"] + start)
+            enqueued, ended = wrap(started - wrap(queued)), wrap(started + wrap(run))
+            self.slices.append((self.task(task_id), state["thread"], min(enqueued, started), started, max(started, ended)))
+            self.note_time(ended)
+            code = payload.uvar()
+            if code is not None:
+                if code == 0:
+                    enqueuer = 0
+                elif code == 1:
+                    enqueuer = task_id
+                else:
+                    zigzag = code - 1
+                    enqueuer = (task_id + ((zigzag >> 1) ^ -(zigzag & 1))) & ((1 << 64) - 1)
+                earliest = self.earliest_enqueue.get(task_id)
+                if earliest is None or min(enqueued, started) < earliest[0]:
+                    self.earliest_enqueue[task_id] = (min(enqueued, started), enqueuer)
+        elif opcode == 0xA0:  # inline attribute
             reference, key, value = payload.uvar(), payload.string(), payload.string()
             if None in (reference, key, value):
                 self.losses["undecodable-extensions"] += 1
@@ -530,8 +566,17 @@ class Reader:
         for thread_id in sorted(self.threads):
             thread_name, executor = self.threads[thread_id]
             lines.append(f"thread {thread_id} {quote(thread_name)} {'executor' if executor else '-'}")
+        if self.job_capture:
+            capturing, width, note = self.job_capture
+            lines.append(f"jobs captured {width}" if capturing else f"jobs not-captured {quote(note)}")
+        parents = dict(self.task_parents)
+        for task_id, (_, enqueuer) in self.earliest_enqueue.items():  # a task's creator is its parent
+            if task_id not in parents and enqueuer not in (0, task_id):
+                self.task(enqueuer)
+                parents[task_id] = enqueuer
         for task_id in sorted(self.tasks):
-            lines.append(f"task {task_id} {quote(self.tasks[task_id])}")
+            parent = f" parent {parents[task_id]}" if task_id in parents else ""
+            lines.append(f"task {task_id} {quote(self.tasks[task_id])}{parent}")
 
         def flags(span):
             names = [flag for flag in ("onExecutor", "instant") if flag in span.flags]

@@ -34,32 +34,32 @@ package enum EnvironmentSettings {
         var configuration = RecorderConfiguration()
         if let text = value(maximumSize) {
             guard let bytes = byteCount(text), bytes > 0 else {
-                return .failure(LanesRecordingError(path: path, reason: "\(maximumSize)=\(text) is not a size (e.g. 100M)"))
+                return .failure(LanesRecordingError(.invalidSetting, path: path, reason: "\(maximumSize)=\(text) is not a size (e.g. 100M)"))
             }
             configuration.maximumFileSize = bytes
         }
         if let text = value(flightRecorder) {
             guard let window = nanoseconds(text), window > 0 else {
-                return .failure(LanesRecordingError(path: path, reason: "\(flightRecorder)=\(text) is not a duration (e.g. 30s)"))
+                return .failure(LanesRecordingError(.invalidSetting, path: path, reason: "\(flightRecorder)=\(text) is not a duration (e.g. 30s)"))
             }
             var flight = FlightConfiguration(
                 window: window, memoryLimit: LanesRecording.defaultFlightMemoryLimit, triggers: [], signal: SIGUSR1)
             if let text = value(flightMemory) {
                 guard let bytes = byteCount(text), bytes > 0 else {
-                    return .failure(LanesRecordingError(path: path, reason: "\(flightMemory)=\(text) is not a size (e.g. 64M)"))
+                    return .failure(LanesRecordingError(.invalidSetting, path: path, reason: "\(flightMemory)=\(text) is not a size (e.g. 64M)"))
                 }
                 flight.memoryLimit = bytes
             }
             if let text = value(flightSignal) {
                 guard let number = signalNumber(text) else {
-                    return .failure(LanesRecordingError(path: path, reason: "\(flightSignal)=\(text) is not a signal (e.g. USR1, USR2 or none)"))
+                    return .failure(LanesRecordingError(.invalidSetting, path: path, reason: "\(flightSignal)=\(text) is not a signal (e.g. USR1, USR2 or none)"))
                 }
                 flight.signal = number == 0 ? nil : number
             }
             if let text = value(flightTrigger) {
                 for entry in text.split(separator: ",") {
                     guard let trigger = Lanes.FlightTrigger(parsing: String(entry)) else {
-                        return .failure(LanesRecordingError(path: path, reason: "\(flightTrigger): \"\(entry)\" is not a rule (span:NAME>500ms or blocking>100ms)"))
+                        return .failure(LanesRecordingError(.invalidSetting, path: path, reason: "\(flightTrigger): \"\(entry)\" is not a rule (span:NAME>500ms or blocking>100ms)"))
                     }
                     flight.triggers.append(trigger)
                 }

@@ -118,7 +118,7 @@ struct FlightWindow {
     /// Writes the window to `path` as a complete `.lanes` file: header, strings, threads, task
     /// names, a `window` record saying what it covers and why, the chunks, the dropped count
     /// and the footer. Returns the file's size.
-    mutating func writeDump(to path: String, recorder: Recorder, now: Int64, reason: String) throws(LanesWriteError) -> Int {
+    mutating func writeDump(to path: String, recorder: Recorder, now: Int64, reason: String) throws(TraceFileError) -> Int {
         evict(now: now)
         let file = try LanesFileWriter(
             path: path, processName: Recorder.processName(), processID: UInt32(truncatingIfNeeded: getpid()),

@@ -53,7 +53,7 @@ public enum Lanes {
         triggers: [FlightTrigger] = [], dumpSignal: Int32? = SIGUSR1
     ) throws(LanesRecordingError) -> LanesRecording {
         guard lastSeconds > 0, lastSeconds < 1e9 else {
-            throw LanesRecordingError(path: path, reason: "the flight recorder's window must be positive")
+            throw LanesRecordingError(.invalidSetting, path: path, reason: "the flight recorder's window must be positive")
         }
         let flight = FlightConfiguration(
             window: Int64(lastSeconds * 1e9), memoryLimit: max(memoryLimit, 1 << 16), triggers: triggers,
@@ -76,8 +76,9 @@ public enum Lanes {
             try Recorder(path: path, configuration: configuration)
         }
         guard recorder.isNew else {
-            throw LanesRecordingError(path: path, reason: "this process already records into it")
+            throw LanesRecordingError(.inUse, path: path, reason: "this process already records into it")
         }
+        Watchdog.recordingStarted(recorder.recorder, isProcessWide: false)
         let outcome: Result<Value, Failure> = await SpanContext.local.withValue(
             SpanContext(recorder: recorder.recorder, span: 0, task: 0), operation: {
                 do throws(Failure) { return .success(try await body()) } catch { return .failure(error) }
@@ -111,10 +112,11 @@ public enum Lanes {
         }
         guard isNew else {
             if reuseExisting { return recorder }
-            throw LanesRecordingError(path: path, reason: "this process already records into it")
+            throw LanesRecordingError(.inUse, path: path, reason: "this process already records into it")
         }
         Recorder.publishProcessWide(recorder)
         recorder.noteJobCapture(GlobalExecutorTakeover.start(requested: configuration.captureJobs))
+        Watchdog.recordingStarted(recorder, isProcessWide: true)
         if let signal = configuration.flight?.signal {
             DumpSignal.listen(recorder, signal: signal)
         }
@@ -141,7 +143,7 @@ enum EnvironmentRecording {
                 current = recording
                 return recording
             } catch {
-                printRecorderWarning("\(error); recording is off, the program continues")
+                printRecorderWarning("\(error.message); recording is off, the program continues")
                 return nil
             }
         }

@@ -53,7 +53,7 @@ public final class LanesRecording: Sendable {
     @discardableResult
     public func dump(to path: String? = nil) async throws(LanesRecordingError) -> String {
         guard recorder.isFlightRecorder else {
-            throw LanesRecordingError(path: path ?? recorder.path, reason: "not a flight recorder: everything is in the file already")
+            throw LanesRecordingError(.unavailable, path: path ?? recorder.path, reason: "not a flight recorder: everything is in the file already")
         }
         return try await recorder.dump(to: path, reason: "dump(to:)")
     }

@@ -46,7 +46,7 @@ extension Recorder {
             return true
         }
         guard accepted else {
-            return completion(.failure(LanesRecordingError(path: path ?? self.path, reason: "the recording has stopped")))
+            return completion(.failure(LanesRecordingError(.unavailable, path: path ?? self.path, reason: "the recording has stopped")))
         }
         wake.signal()
     }

@@ -46,7 +46,7 @@ extension Recorder {
             return (state.takeWaiters { _ in true }, state.dumpRequests)
         }
         for request in remaining.dumps {
-            request.completion(.failure(LanesRecordingError(path: path, reason: "the recording has stopped")))
+            request.completion(.failure(LanesRecordingError(.unavailable, path: path, reason: "the recording has stopped")))
         }
         for waiter in remaining.waiters { waiter.resume() }
     }
@@ -86,8 +86,9 @@ extension Recorder {
             return taken
         }
         let newStrings = strings.withLock { $0.takePending() }
+        let watchdogPending = watchdogDefinitions.withLock { $0.takePending() }
         guard !pending.failed else {
-            for request in dumps { request.completion(.failure(LanesRecordingError(path: path, reason: failure ?? "recording stopped"))) }
+            for request in dumps { request.completion(.failure(LanesRecordingError(.unavailable, path: path, reason: failure ?? "recording stopped"))) }
             return
         }
         let failure = output.withLock { (output: inout OutputState) -> String? in
@@ -97,11 +98,11 @@ extension Recorder {
                 return nil
             }
             for request in dumps {
-                request.completion(.failure(LanesRecordingError(path: path, reason: "not a flight recorder: everything is in the file already")))
+                request.completion(.failure(LanesRecordingError(.unavailable, path: path, reason: "not a flight recorder: everything is in the file already")))
             }
             guard let file = output.file else { return nil }
             file.maximumSize = configuration.maximumFileSize
-            do throws(LanesWriteError) {
+            do throws(TraceFileError) {
                 if let capture = pending.jobCapture {
                     try file.noteJobCapture(capture)
                 }
@@ -128,6 +129,7 @@ extension Recorder {
                 }
                 try file.defineTasks(tasks)
                 try file.defineNamedTasks(namedTasks)
+                try Recorder.write(watchdogPending, to: file)
                 for (writerID, count) in pending.dropped.sorted(by: { $0.key < $1.key }) {
                     try file.writeDropped(writerID: writerID, count: count, time: now)
                 }
@@ -142,12 +144,12 @@ extension Recorder {
                 }
                 return nil
             } catch {
-                guard error.isSizeLimit else {
+                guard error.kind == .sizeLimit else {
                     output.file = nil
                     return "\(path): \(error.reason); recording stopped, the program continues"
                 }
                 // The footer always fits: the limit reserves room for it.
-                do throws(LanesWriteError) { try file.finish() } catch {}
+                do throws(TraceFileError) { try file.finish() } catch {}
                 output.file = nil
                 return "\(path): reached \(EnvironmentSettings.maximumSize)=\(configuration.maximumFileSize ?? 0) bytes; recording stopped with a complete file, the program continues"
             }
@@ -173,16 +175,16 @@ extension Recorder {
     /// Writes one requested dump and tells its requester.
     private func write(_ request: DumpRequest, from window: inout FlightWindow, now: Int64) {
         if request.isAutomatic && !window.allowAutomaticDump(now: now) {
-            request.completion(.failure(LanesRecordingError(path: path, reason: "a dump was written less than one window ago")))
+            request.completion(.failure(LanesRecordingError(.unavailable, path: path, reason: "a dump was written less than one window ago")))
             return
         }
         let target = request.path ?? window.nextDumpPath(base: path)
-        do throws(LanesWriteError) {
+        do throws(TraceFileError) {
             _ = try window.writeDump(to: target, recorder: self, now: now, reason: request.reason)
             request.completion(.success(target))
         } catch {
             printRecorderWarning("\(target): \(error.reason); the dump was not written, recording continues")
-            request.completion(.failure(LanesRecordingError(path: target, reason: error.reason)))
+            request.completion(.failure(LanesRecordingError(error.kind, path: target, reason: error.reason)))
         }
     }
 

@@ -54,6 +54,8 @@ final class Recorder: Sendable {
     let nextSpanBlock = Atomic<UInt64>(1)
     let nextWriterID = Atomic<UInt32>(1)
     let strings: Locked<StringInterning>
+    /// Images, stacks and settings the watchdog queued for this recording's file.
+    let watchdogDefinitions = Locked(WatchdogDefinitions())
     let shared = Locked(SharedState())
     let output: Locked<OutputState>
     let wake = DispatchSemaphore(value: 0)
@@ -88,7 +90,7 @@ final class Recorder: Sendable {
         if let flight = configuration.flight {
             file = nil
             if let reason = FlightWindow.unwritableReason(path) {
-                throw LanesRecordingError(path: path, reason: reason)
+                throw LanesRecordingError(.permissionDenied, path: path, reason: reason)
             }
             output = Locked(OutputState(file: nil, flight: FlightWindow(configuration: flight)))
         } else {
@@ -98,7 +100,7 @@ final class Recorder: Sendable {
                     processID: UInt32(truncatingIfNeeded: getpid()),
                     clockAtStart: clockAtStart, unixNanosecondsAtClock: unixNanosecondsAtClock)
             } catch {
-                throw LanesRecordingError(path: path, reason: error.reason)
+                throw error
             }
             output = Locked(OutputState(file: file, flight: nil))
         }

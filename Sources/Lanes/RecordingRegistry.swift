@@ -33,7 +33,7 @@ enum RecordingRegistry {
         return try recorders.withLock { (recorders: inout [String: Unmanaged<Recorder>]) throws(LanesRecordingError) in
             if let existing = recorders[key]?.takeUnretainedValue() {
                 guard existing.isRunning else {
-                    throw LanesRecordingError(path: path, reason: "its previous recording is still being finished")
+                    throw LanesRecordingError(.inUse, path: path, reason: "its previous recording is still being finished")
                 }
                 return (existing, false)
             }

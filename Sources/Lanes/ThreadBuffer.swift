@@ -1,5 +1,5 @@
-import LanesWriter
 import LanesModel
+import LanesWriter
 import Synchronization
 
 #if canImport(Glibc)

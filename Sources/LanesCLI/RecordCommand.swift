@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lanes
+import LanesSymbols
 
 /// `lanes record -o FILE [--flight 30s] -- COMMAND ARGS…`: runs a program with `LANES_TRACE`
 /// set (and, with `--flight`, `LANES_FLIGHT_RECORDER`).
@@ -81,6 +82,14 @@ struct RecordCommand: AsyncParsableCommand {
         } else if let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let size = attributes[.size] as? Int
         {
+            // Symbols now, while the program's files are as they ran: the trace then explains its
+            // stacks anywhere. Nothing here can fail the command; notes are one line each.
+            do {
+                try TraceSymbolication.appendSymbols(toTraceAt: path) { DemoCommand.printError($0) }
+            } catch {
+                DemoCommand.printError("\(path): symbols not added (\(error))")
+            }
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? size
             FileHandle.standardError.write(Data("lanes: trace written to \(path) (\(size) bytes)\n".utf8))
         } else {
             // The preload library said why on stderr (not a dynamically linked Swift program,

@@ -20,11 +20,17 @@ public struct TraceMetadata: Sendable, Equatable {
     public var hasTaskStates: Bool = false
     /// For a flight-recorder dump: the span of time it holds and what triggered it.
     public var flightWindow: FlightWindowInfo?
+    /// Set when the producer lost its earliest events (its ring buffer wrapped, as viztracer
+    /// says with `"overflow": true`): events that ended before this time are missing, so a span
+    /// that began earlier may be missing children, and its self time is not known.
+    public var eventsMissingBefore: Int64?
     /// The runtime whose executor ran the jobs (reports use its words); Swift unless an importer
     /// recognised another, such as an asyncio trace from viztracer.
     public var runtime: ConcurrencyRuntime = .swift
     /// What the recorder said about job capture on the global executor, if it said anything.
     public var jobCapture: JobCapture?
+    /// What the recorder said about its watchdog (stack samples of long jobs), if anything.
+    public var watchdog: WatchdogSettings?
 
     public init(
         processName: String = "",

@@ -268,6 +268,33 @@ package struct LanesChunkEncoder: ~Copyable {
         encodedEvents += 1
     }
 
+    /// The watchdog sampled thread `thread` (Lanes' thread number) at `time`, in a job of `task`
+    /// (0: none) that started at `jobStarted`: its state letter, cumulative CPU and run-queue
+    /// nanoseconds, how the stack was taken (`SampleFlags` bits) and the stack (a `stacks`
+    /// record's id, 0: none). An extension event that leaves the chunk's time unchanged, so
+    /// readers that skip it decode the rest alike.
+    package mutating func sample(
+        thread: UInt64, task: UInt64, time: Int64, jobStarted: Int64, state: UInt8, flags: UInt8,
+        cpuNanoseconds: Int64, runQueueNanoseconds: Int64, stack: UInt64
+    ) {
+        events.reserve(96)
+        events.append(LanesOpcode.sample)
+        // The body is at most 75 bytes, so its length takes one byte, patched in afterwards.
+        let lengthAt = events.count
+        events.append(0)
+        events.appendVarint(thread)
+        events.appendVarint(task)
+        events.appendSignedVarint(time &- currentTime)
+        events.appendVarint(UInt64(max(0, time &- jobStarted)))
+        events.append(state)
+        events.append(flags)
+        events.appendVarint(UInt64(max(0, cpuNanoseconds)))
+        events.appendVarint(UInt64(max(0, runQueueNanoseconds)))
+        events.appendVarint(stack)
+        events.base[lengthAt] = UInt8(truncatingIfNeeded: events.count &- lengthAt &- 1)
+        encodedEvents += 1
+    }
+
     /// The events encoded since the last reset, with what framing them needs: cheap to take
     /// (one copy of the bytes), so a recording thread can hand the framing and checksum to a
     /// writer thread.

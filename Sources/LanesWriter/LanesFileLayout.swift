@@ -30,6 +30,12 @@ package enum LanesRecordType: UInt8, Sendable {
     case events = 0x10
     /// Whether the recording captured the global executor's jobs (an extension, see FORMAT.md).
     case jobCapture = 0x20
+    /// The watchdog's records (extensions, see FORMAT.md): loaded images, call stacks, symbols
+    /// added after the recording, and the watchdog's settings.
+    case images = 0x21
+    case stacks = 0x22
+    case symbols = 0x23
+    case watchdog = 0x24
     case footer = 0x7E
 }
 
@@ -62,4 +68,6 @@ package enum LanesOpcode {
     package static let inlineName: UInt8 = 0xA1
     /// A job that also says which task enqueued it (job capture); see `Traces/FORMAT.md`.
     package static let jobWithEnqueuer: UInt8 = 0x81
+    /// A watchdog sample of an executor thread (an extension event; see `Traces/FORMAT.md`).
+    package static let sample: UInt8 = 0x82
 }

@@ -59,6 +59,7 @@ enum ConformanceVectors {
         ("inline-strings", inlineStrings()), ("flight-window", flightWindow()), ("extensions", extensions()),
         ("rules", rules()), ("renames", renames()), ("damaged-checksum", damagedChecksum()), ("cut-off", cutOff()),
         ("reserved-opcode", reservedOpcode()), ("strings-lost", stringsLost()), ("no-footer", noFooter()),
+        ("job-capture", jobCapture()),
     ]
 
     /// Only the preamble, the header and an empty footer.
@@ -101,6 +102,29 @@ enum ConformanceVectors {
         }
         file.record(LanesRecordType.dropped.rawValue, [2, 3, 0xD0, 0x20])  // writer 2, 3 events, time 2,088
         file.footer(end: 2_100)
+        return file.bytes
+    }
+
+    /// Job capture (§4.10, §4.11): the capture record, jobs with each enqueuer code, a task whose
+    /// parent is its first job's enqueuer, one whose `tasks` record names another parent, and a job
+    /// payload with a field a later writer added.
+    static func jobCapture() -> [UInt8] {
+        var file = File()
+        file.bytes += RecordFraming.jobCapture(JobCapture(isCapturing: true, width: 2, note: ""))
+        file.strings(first: 1, ["worker"])
+        file.thread(writer: 1, id: 1, name: "lanes-global-1", executor: true)
+        file.tasks([(12, 1, 0), (13, 0, 10)])
+        file.chunk(writer: 1, base: 5_000) { encoder in
+            encoder.job(task: 10, enqueuer: 0, enqueued: 4_990, started: 5_000, ended: 5_010)  // code 0: none
+            encoder.job(task: 11, enqueuer: 10, enqueued: 5_005, started: 5_010, ended: 5_020)  // created by 10
+            encoder.job(task: 11, enqueuer: 11, enqueued: 5_025, started: 5_030, ended: 5_040)  // code 1: itself
+            encoder.job(task: 12, enqueuer: 11, enqueued: 5_030, started: 5_040, ended: 5_045)  // created by 11
+            encoder.job(task: 12, enqueuer: 99, enqueued: 5_050, started: 5_050, ended: 5_060)  // resumed by 99: not its parent
+            encoder.job(task: 13, enqueuer: 12, enqueued: 5_060, started: 5_060, ended: 5_070)  // its tasks record says 10
+        }
+        // A job payload with one more field than §4.11 lists: read up to the fields known.
+        file.rawChunk(writer: 1, base: 5_100, firstSpan: 0, declaredEvents: 1, [0x81, 6, 14, 0, 3, 4, 1, 0x2A])
+        file.footer(end: 5_110)
         return file.bytes
     }
 

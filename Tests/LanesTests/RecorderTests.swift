@@ -100,7 +100,8 @@ struct RecorderTests {
         #expect {
             _ = try Lanes.record(to: path, captureJobs: false)
         } throws: { error in
-            "\(error)".hasPrefix(path + ":") && !"\(error)".contains("\n")
+            guard let error = error as? LanesRecordingError else { return false }
+            return error.kind == .notFound && error.message.hasPrefix(path + ": cannot create") && !"\(error)".contains("\n")
         }
         #expect(Lanes.syncSpan("still runs") { 42 } == 42)
     }
@@ -138,7 +139,7 @@ struct RecorderTests {
     @Test("LANES_TRACE records a whole program with one start-up call")
     func environmentVariable() async throws {
         let path = TraceFixtures.temporaryPath("app.lanes")
-        let app = await try ChildProcess(
+        let app = try ChildProcess(
             ChildProcess.executable("LanesExampleApp"), ["--messages", "3"], environment: ["LANES_TRACE": path])
         let result = await app.finish()
         #expect(result.status == 0, "\(result.errors)")
@@ -153,7 +154,7 @@ struct RecorderTests {
     @Test("LANES_TRACE naming an unwritable path: one warning, the program runs normally")
     func environmentUnwritable() async throws {
         let path = TraceFixtures.temporaryPath("no-such-folder/app.lanes")
-        let app = await try ChildProcess(
+        let app = try ChildProcess(
             ChildProcess.executable("LanesExampleApp"), ["--messages", "2"], environment: ["LANES_TRACE": path])
         let result = await app.finish()
         #expect(result.status == 0)
@@ -168,7 +169,7 @@ struct RecorderTests {
         // The file-size limit (with SIGXFSZ ignored) makes write() fail with EFBIG once the
         // trace passes 16 KiB, as a full disk would with ENOSPC.
         let path = TraceFixtures.temporaryPath("full.lanes")
-        let app = await try ChildProcess(
+        let app = try ChildProcess(
             "/bin/sh",
             ["-c", "ulimit -f 32 && trap '' XFSZ && exec \"$0\" --messages 8 --rounds 12", ChildProcess.executable("LanesExampleApp")],
             environment: ["LANES_TRACE": path])
@@ -188,7 +189,7 @@ struct RecorderTests {
     @Test("a process killed with SIGKILL leaves a file that reads back to within the last flush")
     func killedChild() async throws {
         let path = TraceFixtures.temporaryPath("killed.lanes")
-        let app = await try ChildProcess(
+        let app = try ChildProcess(
             ChildProcess.executable("LanesExampleApp"), ["--rounds", "0"], environment: ["LANES_TRACE": path])
         // Let it record for a while, then kill it without warning.
         try await Task.sleep(for: .milliseconds(800))

@@ -9,5 +9,6 @@
 #include "LanesDumpSignal.h"
 #include "LanesExecutorHooks.h"
 #include "LanesWorkerSlots.h"
+#include "LanesWatchdog.h"
 
 #endif

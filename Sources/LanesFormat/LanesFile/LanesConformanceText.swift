@@ -20,8 +20,13 @@ package enum LanesConformanceText {
         for thread in trace.threads.sorted(by: { $0.id < $1.id }) {
             lines.append("thread \(thread.id) \(quoted(thread.name)) \(thread.isExecutor ? "executor" : "-")")
         }
-        for task in trace.tasks.sorted(by: { $0.id < $1.id }) {
-            lines.append("task \(task.id) \(quoted(task.name))")
+        if let capture = metadata.jobCapture {
+            lines.append(capture.isCapturing ? "jobs captured \(capture.width)" : "jobs not-captured \(quoted(capture.note))")
+        }
+        for index in trace.tasks.indices.sorted(by: { trace.tasks.id(ofTask: $0) < trace.tasks.id(ofTask: $1) }) {
+            let task = trace.tasks[index]
+            let parent = trace.tasks.parent(ofTask: index).map { " parent \(trace.tasks.id(ofTask: $0))" } ?? ""
+            lines.append("task \(task.id) \(quoted(task.name))\(parent)")
         }
         let order = spanOrder(trace)
         var number = [Int](repeating: 0, count: trace.spanCount)

@@ -191,6 +191,11 @@ extension LanesFileDecoder {
                     noteEnqueuer(EnqueuerCode.decode(enqueuer, task: task), ofJobOf: task, startOffset: startOffset, queued: queued, state)
                 }
             }
+        case LanesOpcode.sample:
+            guard let length = cursor.readVarint(), length <= UInt64(cursor.remaining) else { return false }
+            var body = ByteCursor(cursor.bytes, from: cursor.position, to: cursor.position + Int(length))
+            cursor.position += Int(length)
+            decodeSample(&body, state)
         default:
             guard opcode >= LanesOpcode.firstSkippable, let length = cursor.readVarint(), length <= UInt64(cursor.remaining)
             else { return false }

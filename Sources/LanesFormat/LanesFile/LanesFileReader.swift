@@ -25,16 +25,16 @@ public enum LanesFileReader {
         let magic = LanesFileLayout.magic
         guard bytes.count >= magic.count + 2, bytes.starts(with: magic) else {
             if bytes.count < magic.count + 2, magic.starts(with: bytes) {
-                throw TraceReadError(path: path, reason: "cut off inside the header (\(bytes.count) bytes): nothing was recorded")
+                throw TraceFileError(.damaged, path: path, format: .lanes, reason: "cut off inside the header (\(bytes.count) bytes): nothing was recorded")
             }
             if bytes.starts(with: magic.prefix(6)) {
-                throw TraceReadError(path: path, reason: "damaged .lanes header: line endings or high bytes were altered in transfer (copy it in binary mode)")
+                throw TraceFileError(.damaged, path: path, format: .lanes, reason: "damaged header: line endings or high bytes were altered in transfer (copy it in binary mode)")
             }
-            throw TraceReadError(path: path, reason: "not a .lanes file: the Lanes header is missing")
+            throw TraceFileError(.notATrace, path: path, reason: "not a .lanes file: the Lanes header is missing")
         }
         let version = UInt16(bytes[magic.count]) | UInt16(bytes[magic.count + 1]) << 8
         guard version == LanesFileLayout.version else {
-            throw TraceReadError(path: path, reason: "format version \(version) is not supported; this lanes reads version \(LanesFileLayout.version) (update lanes)")
+            throw TraceFileError(.unsupportedVersion, path: path, format: .lanes, reason: "format version \(version) is not supported: this lanes reads version \(LanesFileLayout.version); update lanes")
         }
         var decoder = LanesFileDecoder()
         decoder.progress = progress
@@ -77,6 +77,10 @@ struct LanesFileDecoder: ~Copyable {
     var pendingRenames: [UInt64: UInt32] = [:]
     /// Spans that take their parent's task but were read before their parent.
     var spansInheritingTask: [(span: Int32, parentID: UInt64)] = []
+    /// File stack id → builder stack index (id 0 is "no stack").
+    var fileStacks: [Int32] = [-1]
+    /// Samples whose stack id no `stacks` record defined.
+    var missingStacks = 0
     var latestTime: Int64 = .min
     var sawHeader = false
     /// The `window` record of a flight-recorder dump: the times it holds and why it was written.
@@ -229,6 +233,14 @@ struct LanesFileDecoder: ~Copyable {
             else { return noteUndecodable() }
             builder.metadata.jobCapture = JobCapture(
                 isCapturing: flags & 1 != 0, width: Int(min(width, 1 << 20)), note: note)
+        case .images:
+            decodeImages(&cursor)
+        case .stacks:
+            decodeStacks(&cursor)
+        case .symbols:
+            decodeSymbols(&cursor)
+        case .watchdog:
+            decodeWatchdog(&cursor)
         case .dropped:
             guard cursor.readVarint() != nil, let count = cursor.readVarint(), let time = cursor.readSignedVarint()
             else { return noteUndecodable() }
@@ -443,6 +455,9 @@ struct LanesFileDecoder: ~Copyable {
         }
         if parentsLost > 0 {
             warnings.append(TraceReadWarning("\(groupedCount(parentsLost)) spans lost their parent and are shown as roots"))
+        }
+        if missingStacks > 0 {
+            warnings.append(TraceReadWarning("\(groupedCount(missingStacks)) samples refer to stacks that were not recorded"))
         }
         if undecodableExtensions > 0 {
             warnings.append(TraceReadWarning("\(groupedCount(undecodableExtensions)) extension events could not be decoded and were skipped"))

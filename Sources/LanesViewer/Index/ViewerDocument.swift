@@ -46,12 +46,15 @@ public final class ViewerDocument: Sendable {
     let threadJobs: JobTable
     /// Per thread: total busy and blocked time.
     let threadTotals: [(busy: Int64, blocked: Int64, jobs: Int)]
+    /// The trace's counter series, ready to draw as strips.
+    public let counterStrips: [CounterStrip]
 
     /// Prepares `trace` for viewing. `title` is the file name to show (sanitised here).
     public init(trace: Trace, analysis: TraceAnalysis, title: String) {
         self.trace = trace
         self.analysis = analysis
         self.title = SafeText.sanitize(title)
+        counterStrips = trace.counters.map(CounterStrip.init)
         let laneCount = trace.tasks.count
         let spanCount = trace.spanCount
 
