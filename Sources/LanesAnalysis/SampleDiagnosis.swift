@@ -120,13 +120,20 @@ public struct SampleDiagnosis: Sendable, Equatable {
     /// The innermost location of the app's own code in stack `stack`, inlined frames included;
     /// nil when the trace has no symbols or the stack passes through no app code.
     public static func firstAppFrame(ofStack stack: Int, in trace: Trace) -> CodeLocation? {
-        guard let symbols = trace.sampling.symbols, stack >= 0, stack < trace.sampling.stacks.count else { return nil }
-        for address in trace.sampling.stacks.frames(ofStack: stack) {
-            for location in symbols.locations(ofAddress: Int(address)) where location.isAppCode {
-                return CodeLocation(function: location.function, filePath: location.file, line: location.line)
+        appFrames(ofStack: stack, in: trace).first { _ in true }
+    }
+
+    /// The locations of the app's own code in stack `stack`, innermost first, inlined frames
+    /// included (empty when the trace has no symbols).
+    public static func appFrames(ofStack stack: Int, in trace: Trace) -> some Sequence<CodeLocation> {
+        let symbols = trace.sampling.symbols
+        let frames = symbols != nil && stack >= 0 && stack < trace.sampling.stacks.count
+            ? trace.sampling.stacks.frames(ofStack: stack) : []
+        return frames.lazy.flatMap { address in
+            (symbols?.locations(ofAddress: Int(address)) ?? []).lazy.filter(\.isAppCode).map { location in
+                CodeLocation(function: location.function, filePath: location.file, line: location.line)
             }
         }
-        return nil
     }
 }
 
@@ -152,8 +159,13 @@ public struct SampleEvidence: BlockingEvidence {
             tasks[trace.sampling.samples[index].task, default: 0] += 1
         }
         let sampledTask = tasks.max { ($0.value, -$0.key) < ($1.value, -$1.key) }?.key ?? -1
-        return BlockingEvidenceSummary(
+        var summary = BlockingEvidenceSummary(
             state: diagnosis.state, function: diagnosis.site?.function, file: diagnosis.site?.filePath,
             line: diagnosis.site?.line ?? 0, task: sampledTask)
+        summary.preemptedFraction = diagnosis.preemptedFraction
+        summary.sleepingFraction = diagnosis.sleepingFraction
+        summary.computingFraction = diagnosis.computingFraction
+        summary.stack = diagnosis.stack ?? -1
+        return summary
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LanesModel
 
 /// Tells the app's own code from everything else in a stack, so a finding can name the line
@@ -35,15 +36,27 @@ struct AppCodeClassifier {
     /// the app's own code. `mangledModule` is the Swift module its mangled name names, if any.
     func isAppCode(imagePath: String, file: String, mangledModule: String?) -> Bool {
         guard imagePath.hasPrefix("/") else { return false }  // the vDSO
+        // Thunks and witnesses the compiler wrote have no line anyone wrote either.
+        if file == "<compiler-generated>" { return false }
         if AppCodeClassifier.systemDirectories.contains(where: { imagePath.hasPrefix($0) }) { return false }
         if toolchainDirectories.contains(where: { imagePath.hasPrefix($0) }) { return false }
-        if file.contains("/.build/checkouts/") { return false }
+        if Self.isCheckedOutDependency(file) { return false }
         if AppCodeClassifier.lanesModules.contains(where: { file.contains("/Sources/\($0)/") }) { return false }
         if let module = mangledModule,
            AppCodeClassifier.lanesModules.contains(module) || AppCodeClassifier.toolchainModules.contains(module) {
             return false
         }
         return true
+    }
+
+    /// Whether `file` belongs to a package that SwiftPM checked out as a dependency: under the
+    /// `checkouts` folder of a build folder, the default `.build` (or any `.build…`), or one chosen
+    /// with `--scratch-path`, known by the `workspace-state.json` SwiftPM keeps beside it.
+    static func isCheckedOutDependency(_ file: String) -> Bool {
+        guard let checkouts = file.range(of: "/checkouts/") else { return false }
+        let scratch = file[..<checkouts.lowerBound]
+        if scratch.split(separator: "/").contains(where: { $0.hasPrefix(".build") }) { return true }
+        return FileManager.default.fileExists(atPath: scratch + "/workspace-state.json")
     }
 
     /// The module a mangled Swift name starts in (`$s16BlockingScenario…` → `BlockingScenario`,

@@ -157,6 +157,27 @@ struct FindingRuleTests {
         _ = render
     }
 
+    @Test("blocking-call from a job that ran several requests without suspending: attributed to the one it spent most in")
+    func blockingJobOverSeveralSpans() {
+        var fixture = TraceFixture()
+        let task = fixture.task(1, "connection")
+        let thread = fixture.thread(1)
+        // Three requests served back to back in one job, each with a blocking call inside.
+        for (index, length) in [Int64(30), 45, 30].enumerated() {
+            let begin = Int64(index) * 50
+            let request = fixture.span("/block", .handler, from: begin, to: begin + length + 2, task: task, thread: thread)
+            fixture.span("legacy database", .async, from: begin + 1, to: begin + 1 + length, parent: request, task: task, thread: thread)
+        }
+        fixture.slice(task: task, thread: thread, enqueued: 0, started: 0, ended: 140)
+        let trace = fixture.build()
+        let found = findings(TraceAnalysis(trace: trace), .blockingCall)
+        #expect(found.count == 1)
+        #expect(found.first?.site?.name == "legacy database", "\(found.map(\.message))")
+        #expect(found.first?.span == Int32((0..<trace.spanCount).first {
+            trace.name(ofSpan: $0) == "legacy database" && trace.spanBegin[$0] == ms(51)
+        } ?? -1))
+    }
+
     @Test("findings are sorted by cost, largest first")
     func sortedByCost() {
         var fixture = TraceFixture()

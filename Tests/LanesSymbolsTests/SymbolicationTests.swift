@@ -87,5 +87,20 @@ import Testing
         #expect(!classifier.isAppCode(imagePath: "/opt/swift/usr/lib/swift/linux/libFoundation.so", file: "", mangledModule: "Foundation"))
         #expect(!classifier.isAppCode(imagePath: "/lib/x86_64-linux-gnu/libc.so.6", file: "nanosleep.c", mangledModule: nil))
         #expect(!classifier.isAppCode(imagePath: "linux-vdso.so.1", file: "", mangledModule: nil))
+        // Dependencies checked out under another build folder of the package are not the app's.
+        #expect(!classifier.isAppCode(imagePath: app, file: "/home/me/app/.build/server/checkouts/swift-nio/Sources/NIOCore/ByteBuffer.swift", mangledModule: nil))
+        #expect(classifier.isAppCode(imagePath: app, file: "/home/me/checkouts/app/Sources/App/main.swift", mangledModule: "App"))
+        #expect(!classifier.isAppCode(imagePath: app, file: "<compiler-generated>", mangledModule: "NIOPosix"))
+    }
+
+    @Test("dependencies checked out under a --scratch-path are known by SwiftPM's workspace state")
+    func scratchPathCheckouts() throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lanes-scratch-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let file = scratch.path + "/checkouts/swift-nio/Sources/NIOConcurrencyHelpers/NIOLock.swift"
+        #expect(!AppCodeClassifier.isCheckedOutDependency(file))
+        try Data("{}".utf8).write(to: scratch.appendingPathComponent("workspace-state.json"))
+        #expect(AppCodeClassifier.isCheckedOutDependency(file))
     }
 }

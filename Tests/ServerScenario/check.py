@@ -2,19 +2,20 @@
 """The real-server check that `.ci/run` runs: does Lanes see what blocks a real HTTP server?
 
 Builds the scenario server (Hummingbird 2, `TracingMiddleware`, `LanesTracer`), starts it with
-LANES_TRACE, drives each route with wrk on loopback (enough connections to keep the cooperative
-pool's threads busy), stops it with SIGINT, and checks the recording through `lanes export` and
-`lanes summary --json`.
+LANES_TRACE (job capture on, as by default), drives each route with wrk on loopback (enough
+connections to keep the executor's threads busy), stops it with SIGINT, and checks the recording
+through `lanes export` and `lanes summary --json`:
 
-Always checked: the server starts and stops cleanly, the trace is complete, every request is one
-span named by its route (renamed from the middleware's placeholder), the spans inside the
-handlers nest in them, and the counts match what wrk reported.
+- the server starts and stops cleanly, the trace is complete, every request is one span named
+  by its route (renamed from the middleware's placeholder), the spans inside the handlers nest
+  in them, and the counts match what wrk reported;
+- jobs come from the global executor; one `blocking-call` finding at the legacy database's
+  `file:line`, "sleeping or waiting", about one occurrence per /block request; one in the price
+  calculation, "computing", about one per /compute request; ready jobs waited meanwhile; queued
+  time and an `executor-stall` finding; the routes that behave are never blamed.
 
-Checked only with LANES_EXPECT_JOB_CAPTURE=1 (job capture on the default executor, issue 12):
-jobs come from the global executor; a `blocking-call` finding at the legacy database's
-`file:line`, "sleeping or waiting", one occurrence per /block request; one at the price loop,
-"computing", one per /compute request; ready jobs waited meanwhile; queued time and an
-`executor-stall` finding; and no finding for the routes that behave.
+Then SwiftNIO's own takeover of the global executor (`--nio-takeover`): Lanes refuses job capture
+with one line on stderr, and still records every request's spans.
 
 Usage: python3 Tests/ServerScenario/check.py [--configuration debug|release] [--seconds S]
 """
@@ -40,6 +41,7 @@ ROUTES = [
 ]
 CONNECTIONS = {route: connections for route, connections, _ in ROUTES}
 PLACEHOLDER = "HTTP GET route not found"
+PREEMPTED = "pre-empted (the machine was busy)"
 SOURCES = os.path.join(scenario.PACKAGE, "Sources", "ServerScenario")
 
 
@@ -160,10 +162,62 @@ def check_jobs(checks, report, driven):
                   f"queued_seconds {report.get('queued_seconds')}: requests waited for a thread")
     stalls = findings_of(report, "executor-stall")
     checks.expect("saturation", len(stalls) > 0, f"{len(stalls)} executor-stall findings while /block held both threads")
+    check_quiet_routes(checks, report, driven)
+
+
+def check_quiet_routes(checks, report, driven):
+    """The routes that behave hold a thread for microseconds per job: never blamed.
+
+    On a loaded machine a job of theirs can still be held 20 ms by the machine: pre-empted (Lanes
+    says "pre-empted (the machine was busy)"), or now and then waiting for a lock whose holder
+    was. So: no finding on them names a line of the scenario's own code; occurrences in any other
+    state stay under 1% of their requests; pre-empted ones, which grow with the machine's load,
+    under 10% (flagging their jobs for what they ran would be nearly all of them)."""
     quiet = {"/behave", "async database", "/hello"}
-    noisy = [f"{f.get('rule')} on {f.get('span')}" for f in report.get("findings", [])
-             if f.get("span") in quiet and f.get("rule") != "executor-stall"]
-    checks.expect("routes that behave", not noisy, f"findings on /behave or /hello: {noisy or 'none'}")
+    found = [f for f in findings_of(report, "blocking-call") if f.get("span") in quiet]
+    for finding in found:
+        scenario.say(f"scenario: on a route that behaves: {finding.get('message')}")
+    blamed = [f.get("message") for f in found if str((f.get("site") or {}).get("file") or "").startswith(SOURCES)]
+    checks.expect("routes that behave: not blamed", not blamed,
+                  f"findings naming the scenario's code on /behave or /hello: {blamed or 'none'}")
+    requests = driven["behave"].requests + driven["hello"].requests
+    preempted = sum(f.get("occurrences") or 0 for f in found if f.get("state") == PREEMPTED)
+    other = sum(f.get("occurrences") or 0 for f in found if f.get("state") != PREEMPTED)
+    checks.expect("routes that behave: rare", other <= requests // 100 and preempted <= requests // 10,
+                  f"blocking occurrences on /behave and /hello for {requests} requests: {other} "
+                  f"(at most {requests // 100}), and {preempted} pre-empted (at most {requests // 10}); "
+                  f"load average {scenario.load_average()}")
+
+
+def check_nio_takeover(checks, binary, lanes, folder, seconds):
+    """SwiftNIO took over the global executor first: Lanes refuses job capture, says so in one
+    line on stderr, and records every request's spans."""
+    trace = os.path.join(folder, "nio-takeover.lanes")
+    errors = os.path.join(folder, "nio-takeover.stderr")
+    server = scenario.Server(binary, tracer="lanes", trace=trace, arguments=["--nio-takeover"], stderr_path=errors)
+    driven = {route: scenario.run_wrk(server.url(route), 16, seconds) for route in ("hello", "behave")}
+    status, output = server.stop()
+    with open(errors) as file:
+        stderr = file.read().splitlines()
+    checks.expect("nio takeover: installed", "nio takeover installed" in output,
+                  f"server output {[line for line in output if 'nio takeover' in line]}")
+    checks.expect("nio takeover: clean stop", status == 0 and "stopped" in output, f"exit status {status} after SIGINT")
+    refusals = [line for line in stderr if "another global executor is installed" in line]
+    checks.expect("nio takeover: one line", len(refusals) == 1 and len(stderr) == 1,
+                  f"stderr {stderr!r}: expected only Lanes' refusal")
+    report = summary(lanes, trace)
+    checks.expect("nio takeover: no capture", report.get("job_source") != "global executor",
+                  f"job_source {report.get('job_source')!r}")
+    spans = exported_spans(lanes, trace)
+    for route, wrk in driven.items():
+        count = sum(1 for name, _ in spans.values() if name == f"/{route}")
+        allowed = wrk.requests + 16 + wrk.socket_errors
+        checks.expect(f"nio takeover: /{route} spans", wrk.requests > 0 and wrk.requests <= count <= allowed,
+                      f"{count} spans named /{route}, wrk completed {wrk.requests} (allowed {wrk.requests}–{allowed})")
+    children = sum(1 for name, args in spans.values() if name == "async database"
+                   and spans.get(args.get("lanes.parent"), ("",))[0] == "/behave")
+    checks.expect("nio takeover: nesting", children > 0 and children == sum(1 for name, _ in spans.values() if name == "/behave"),
+                  f"{children} 'async database' spans inside /behave")
 
 
 def main():
@@ -172,7 +226,6 @@ def main():
     parser.add_argument("--seconds", type=int, default=3, help="how long wrk drives each route")
     parser.add_argument("--keep", help="also copy the trace to this path")
     options = parser.parse_args()
-    expect_jobs = os.environ.get("LANES_EXPECT_JOB_CAPTURE") == "1"
 
     binary, build_seconds, warnings = scenario.build(options.configuration)
     scenario.say(f"scenario: built in {build_seconds:.0f} s ({options.configuration}); load average {scenario.load_average()}")
@@ -196,10 +249,8 @@ def main():
         report = summary(lanes, trace)
         checks.expect("complete trace", not report.get("warnings"), f"reader warnings: {report.get('warnings') or 'none'}")
         check_spans(checks, exported_spans(lanes, trace), driven)
-        if expect_jobs:
-            check_jobs(checks, report, driven)
-        else:
-            scenario.say("scenario: job-capture checks skipped (set LANES_EXPECT_JOB_CAPTURE=1 to run them)")
+        check_jobs(checks, report, driven)
+        check_nio_takeover(checks, binary, lanes, folder, 1)
     if checks.failures:
         raise SystemExit(f"server scenario: {len(checks.failures)} checks failed: {', '.join(checks.failures)}")
     scenario.say("server scenario: all checks passed")

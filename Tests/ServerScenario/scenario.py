@@ -56,20 +56,25 @@ def build_lanes():
 
 
 class Server:
-    """A running scenario server. `tracer` is "lanes" or "none"; `trace` a `.lanes` path or None."""
+    """A running scenario server. `tracer` is "lanes" or "none"; `trace` a `.lanes` path or None;
+    `arguments` more of the server's options; `stderr_path` a file for its standard error (else
+    it is read with its output)."""
 
-    def __init__(self, binary, tracer="lanes", trace=None, extra_environment=None, cpu_list=None):
+    def __init__(self, binary, tracer="lanes", trace=None, extra_environment=None, cpu_list=None,
+                 arguments=(), stderr_path=None):
         environment = dict(os.environ)
         environment.pop("LANES_TRACE", None)
+        environment.pop("LANES_CAPTURE_JOBS", None)  # job capture on unless a run asks otherwise
         if trace:
             environment["LANES_TRACE"] = trace
         environment["SCENARIO_TRACER"] = tracer
         environment.update(extra_environment or {})
-        command = [binary, "--port", "0"]
+        command = [binary, "--port", "0"] + list(arguments)
         if cpu_list:
             command = ["taskset", "-c", cpu_list] + command
+        self.stderr_file = open(stderr_path, "w") if stderr_path else None
         self.process = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True)
+                                        stderr=self.stderr_file or subprocess.STDOUT, text=True)
         self.output = []
         self.port = None
         deadline = time.monotonic() + 60
@@ -83,6 +88,8 @@ class Server:
                 self.port = int(found.group(1))
                 return
         self.process.kill()
+        if self.stderr_file:
+            self.stderr_file.close()
         raise SystemExit("scenario: the server did not say it was listening:\n" + "\n".join(self.output))
 
     def cpu_seconds(self):
@@ -104,6 +111,9 @@ class Server:
             rest, _ = self.process.communicate()
             self.output.extend(rest.splitlines())
             return None, self.output
+        finally:
+            if self.stderr_file:
+                self.stderr_file.close()
         self.output.extend(rest.splitlines())
         return self.process.returncode, self.output
 

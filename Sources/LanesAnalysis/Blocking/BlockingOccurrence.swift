@@ -26,6 +26,8 @@ public struct BlockingOccurrence: Sendable {
     public var state: BlockingState?
     /// Job-nanoseconds that ready jobs waited for an executor thread while this one was held.
     public var waitedNanoseconds: Int64
+    /// The most frequent sampled stack at the site (an index into `trace.sampling.stacks`), or -1.
+    public var stack: Int32 = -1
 }
 
 /// Evidence about what a thread was doing over an interval: stack samples and scheduler
@@ -46,6 +48,13 @@ public struct BlockingEvidenceSummary: Sendable {
     public var line: Int
     /// The task the samples saw current (for jobs that are not tasks, such as an actor's), or -1.
     public var task: Int32
+    /// Shares of the observed time spent sleeping or waiting, computing and pre-empted (all 0
+    /// when unknown).
+    public var sleepingFraction: Double = 0
+    public var computingFraction: Double = 0
+    public var preemptedFraction: Double = 0
+    /// The most frequent stack at the site (an index into `trace.sampling.stacks`), or -1.
+    public var stack: Int32 = -1
 
     public init(state: BlockingState?, function: String?, file: String?, line: Int, task: Int32 = -1) {
         self.state = state
@@ -102,10 +111,22 @@ struct BlockingOccurrenceFinder {
             occurrences.append(jobOccurrence(Int32(index), slice, held: held, spansByThread: &spansByThread))
         }
         occurrences.sort { ($0.begin, $0.thread) < ($1.begin, $1.thread) }
+        WanderingSites(trace: trace).gather(&occurrences)
         return occurrences
     }
 
     private func wall(_ span: Int) -> Int64 { trace.spanEnd[span] &- trace.spanBegin[span] }
+
+    /// The state that made an occurrence of `held` nanoseconds reach the threshold. Pre-emption is
+    /// the machine's doing, so it names the occurrence only when the time the thread was not
+    /// pre-empted stays under the threshold (a 2 ms job that waited 20 ms for a processor): work
+    /// that would have held the thread that long on an idle machine is computing, or sleeping or
+    /// waiting, however long it also waited for a processor.
+    func state(of evidence: BlockingEvidenceSummary?, held: Int64) -> BlockingState? {
+        guard let evidence, evidence.state == .preempted,
+              Double(held) * (1 - evidence.preemptedFraction) >= Double(threshold) else { return evidence?.state }
+        return evidence.sleepingFraction > evidence.computingFraction ? .sleepingOrWaiting : .computing
+    }
 
     private func syncSpanOccurrence(_ span: Int) -> BlockingOccurrence {
         let begin = trace.spanBegin[span]
@@ -113,7 +134,7 @@ struct BlockingOccurrenceFinder {
         let thread = trace.spanThread[span]
         let task = trace.spanTask[span]
         let found = evidence?.evidence(thread: thread, task: task, from: begin, to: end)
-        var state = found?.state
+        var state = self.state(of: found, held: end &- begin)
         if state == nil, let cpu = trace.cpuNanoseconds(ofSpan: span), end > begin {
             state = Double(cpu) / Double(end &- begin) <= 0.5 ? .sleepingOrWaiting : .computing
         }
@@ -121,7 +142,7 @@ struct BlockingOccurrenceFinder {
             begin: begin, end: end, heldNanoseconds: end &- begin, thread: thread, task: task,
             span: Int32(span), slice: -1,
             site: site(name: DisplayText.name(ofSpan: span, in: trace), span: span, evidence: found),
-            state: state, waitedNanoseconds: queued.area(from: begin, to: end))
+            state: state, waitedNanoseconds: queued.area(from: begin, to: end), stack: found?.stack ?? -1)
     }
 
     private func jobOccurrence(
@@ -154,7 +175,8 @@ struct BlockingOccurrenceFinder {
             begin: slice.started, end: slice.ended, heldNanoseconds: held, thread: slice.thread, task: task,
             span: span, slice: index,
             site: site(name: name, span: Int(span), evidence: found),
-            state: found?.state, waitedNanoseconds: queued.area(from: slice.started, to: slice.ended))
+            state: state(of: found, held: slice.ended &- slice.started),
+            waitedNanoseconds: queued.area(from: slice.started, to: slice.ended), stack: found?.stack ?? -1)
     }
 
     /// The site: `name`, with the app's code location from stack samples, else from the span's
@@ -171,16 +193,30 @@ struct BlockingOccurrenceFinder {
         return BlockingSite(name: name, function: evidence?.function)
     }
 
-    /// The deepest of `candidates` that covers at least half of the job, or -1.
+    /// The deepest of `candidates` that covers at least half of the job, or -1. A job that ran
+    /// several spans one after the other (a connection's task serving requests that were already
+    /// waiting, without suspending in between) has none: then the deepest that covers at least
+    /// half as much as the one covering most of it.
     private func innermostSpan(in candidates: [Int32], _ slice: TaskStateSlice) -> Int32 {
         let length = slice.ended &- slice.started
+        let found = innermostSpan(in: candidates, slice, covering: length)
+        guard found < 0, !candidates.isEmpty else { return found }
+        let most = candidates.reduce(Int64(0)) { most, candidate in
+            max(most, min(slice.ended, trace.spanEnd[Int(candidate)]) &- max(slice.started, trace.spanBegin[Int(candidate)]))
+        }
+        return most > 0 ? innermostSpan(in: candidates, slice, covering: most) : -1
+    }
+
+    /// The deepest of `candidates` that covers at least half of `reference` nanoseconds of the
+    /// job (the longest such overlap among equally deep ones), or -1.
+    private func innermostSpan(in candidates: [Int32], _ slice: TaskStateSlice, covering reference: Int64) -> Int32 {
         var best: Int32 = -1
         var bestDepth = -1
         var bestOverlap: Int64 = -1
         for candidate in candidates {
             let span = Int(candidate)
             let overlap = min(slice.ended, trace.spanEnd[span]) &- max(slice.started, trace.spanBegin[span])
-            guard overlap &* 2 >= length else { continue }
+            guard overlap &* 2 >= reference else { continue }
             let depth = self.depth(of: span)
             if depth > bestDepth || (depth == bestDepth && overlap > bestOverlap) {
                 best = candidate

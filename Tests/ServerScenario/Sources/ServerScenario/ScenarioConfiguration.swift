@@ -15,18 +15,26 @@ struct ScenarioConfiguration {
     /// The loopback port to listen on; 0 picks a free one (printed when ready).
     var port = 0
     var tracer = TracerChoice.lanes
+    /// Whether SwiftNIO takes over Swift Concurrency's global executor (its event loops run every
+    /// job) before the tracer starts: Lanes must then refuse job capture and still record spans.
+    var nioTakeover = false
 
-    static let usage = "usage: ServerScenario [--port N] [--tracer lanes|none]  (or SCENARIO_PORT, SCENARIO_TRACER)"
+    static let usage = "usage: ServerScenario [--port N] [--tracer lanes|none] [--nio-takeover]  (or SCENARIO_PORT, SCENARIO_TRACER, SCENARIO_NIO_TAKEOVER=1)"
 
-    /// Reads `--port N` and `--tracer NAME`, falling back to `SCENARIO_PORT` and `SCENARIO_TRACER`.
-    /// Returns nil with a message for anything else.
+    /// Reads `--port N`, `--tracer NAME` and `--nio-takeover`, falling back to `SCENARIO_PORT`,
+    /// `SCENARIO_TRACER` and `SCENARIO_NIO_TAKEOVER=1`. Returns a message for anything else.
     static func parse(_ arguments: [String]) -> Result<ScenarioConfiguration, ScenarioUsageError> {
         var configuration = ScenarioConfiguration()
         var values: [String: String] = [:]
         if let port = getenv("SCENARIO_PORT") { values["--port"] = String(cString: port) }
         if let tracer = getenv("SCENARIO_TRACER") { values["--tracer"] = String(cString: tracer) }
+        if let takeover = getenv("SCENARIO_NIO_TAKEOVER") { configuration.nioTakeover = String(cString: takeover) == "1" }
         var remaining = arguments[...]
         while let option = remaining.popFirst() {
+            if option == "--nio-takeover" {
+                configuration.nioTakeover = true
+                continue
+            }
             guard option == "--port" || option == "--tracer" else {
                 return .failure(ScenarioUsageError(message: "unknown argument \(option)"))
             }

@@ -1,6 +1,8 @@
 import Hummingbird
 import LanesTracing
 import Logging
+import NIOCore
+import NIOPosix
 import Tracing
 
 #if canImport(Glibc)
@@ -17,6 +19,13 @@ case .success(let parsed): configuration = parsed
 case .failure(let error):
     ScenarioOutput.error("ServerScenario: \(error.message)\n\(ScenarioConfiguration.usage)")
     exit(2)
+}
+
+// SwiftNIO's takeover must come first, from the main thread, before any job is enqueued; Lanes'
+// tracer then finds the hook taken and records spans only.
+if configuration.nioTakeover {
+    let installed = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    ScenarioOutput.line("nio takeover \(installed ? "installed" : "refused")")
 }
 
 let tracer: LanesTracer?
