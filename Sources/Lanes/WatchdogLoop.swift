@@ -1,5 +1,4 @@
 import CLanesRuntime
-import LanesFormat
 import LanesModel
 
 #if canImport(Glibc)

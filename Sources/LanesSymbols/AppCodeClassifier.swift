@@ -37,7 +37,7 @@ struct AppCodeClassifier {
     func isAppCode(imagePath: String, file: String, mangledModule: String?) -> Bool {
         guard imagePath.hasPrefix("/") else { return false }  // the vDSO
         // Thunks and witnesses the compiler wrote have no line anyone wrote either.
-        if file == "<compiler-generated>" { return false }
+        if file.hasSuffix("<compiler-generated>") { return false }
         if AppCodeClassifier.systemDirectories.contains(where: { imagePath.hasPrefix($0) }) { return false }
         if toolchainDirectories.contains(where: { imagePath.hasPrefix($0) }) { return false }
         if Self.isCheckedOutDependency(file) { return false }

@@ -91,6 +91,7 @@ import Testing
         #expect(!classifier.isAppCode(imagePath: app, file: "/home/me/app/.build/server/checkouts/swift-nio/Sources/NIOCore/ByteBuffer.swift", mangledModule: nil))
         #expect(classifier.isAppCode(imagePath: app, file: "/home/me/checkouts/app/Sources/App/main.swift", mangledModule: "App"))
         #expect(!classifier.isAppCode(imagePath: app, file: "<compiler-generated>", mangledModule: "NIOPosix"))
+        #expect(!classifier.isAppCode(imagePath: app, file: "/home/me/app/<compiler-generated>", mangledModule: "App"))
     }
 
     @Test("dependencies checked out under a --scratch-path are known by SwiftPM's workspace state")
