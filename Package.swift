@@ -55,9 +55,13 @@ let package = Package(
         // A small instrumented app, compiled by every build so the README's example cannot rot.
         .executableTarget(name: "LanesExampleApp", dependencies: ["Lanes", "LanesTracing",
             .product(name: "Tracing", package: "swift-distributed-tracing")]),
+        // Deterministic synthetic traces shaped like real programs (a server under load), shared
+        // by the tests and the benchmarks.
+        .target(name: "LanesSynthetic", dependencies: ["LanesModel"]),
         // `swift run -c release LanesBenchmarks NAME`: the numbers in the README.
         .executableTarget(name: "LanesBenchmarks", dependencies: [
             "CLanesRuntime", "LanesModel", "LanesFormat", "Lanes", "LanesAnalysis", "LanesViewer", "LanesTracing",
+            "LanesSynthetic",
             .product(name: "Tracing", package: "swift-distributed-tracing"),
             .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
         ]),
@@ -68,11 +72,13 @@ let package = Package(
         .testTarget(name: "LanesTests", dependencies: ["Lanes", "LanesSeed", "LanesFormat", "LanesModel"]),
         .testTarget(name: "LanesAnalysisTests", dependencies: [
             "LanesAnalysis", "LanesModel", "LanesFormat", "Lanes", "LanesSeed",
+            "LanesSynthetic",
         ]),
         .testTarget(name: "LanesViewerTests", dependencies: [
             "LanesViewer", "LanesTerminal", "LanesAnalysis", "LanesModel", "LanesFormat",
+            "LanesSynthetic",
         ], exclude: ["Golden"]),  // golden screens are read from the source tree, not bundled
-        .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesModel"]),
+        .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesModel", "LanesSynthetic"]),
         .testTarget(name: "LanesTracingTests", dependencies: [
             "LanesTracing", "Lanes", "LanesFormat", "LanesModel",
             .product(name: "Tracing", package: "swift-distributed-tracing"),

@@ -6,6 +6,7 @@ extension TraceBuilder {
     public func build() -> Trace {
         var taskIDs = self.taskIDs
         var taskNames = self.taskNames
+        var taskParents = self.taskParents
         var strings = self.strings
         var spans = self.spans
         // Every span needs a lane; spans whose task is unknown go to a lane of their own.
@@ -14,6 +15,7 @@ extension TraceBuilder {
             let orphanLane = Int32(laneCount)
             taskIDs.append(UInt64.max)
             taskNames.append(strings.intern("(no task)"))
+            taskParents.append(-1)
             for index in 0..<spans.count where spans.task(index) < 0 || spans.task(index) >= orphanLane {
                 spans.setTask(orphanLane, of: index)
             }
@@ -61,11 +63,13 @@ extension TraceBuilder {
         var endTime = max(columns.latestEnd, latestSlice)
         if startTime > endTime { startTime = 0; endTime = 0 }
 
+        Self.breakParentCycles(&taskParents)
+
         var metadata = self.metadata
         metadata.hasTaskStates = metadata.hasTaskStates || !slices.isEmpty
         return Trace(
             metadata: metadata, strings: strings, threads: threads,
-            tasks: TaskTable(ids: taskIDs, names: taskNames, strings: strings),
+            tasks: TaskTable(ids: taskIDs, names: taskNames, parents: taskParents, strings: strings),
             spanBegin: columns.begin, spanEnd: columns.end, spanName: columns.name, spanParent: spanParent,
             spanTask: columns.task, spanThread: columns.thread, spanTraits: columns.traits,
             laneRanges: columns.laneRanges, laneLongestSpan: columns.laneLongestSpan,

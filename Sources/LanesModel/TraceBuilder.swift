@@ -19,6 +19,8 @@ public struct TraceBuilder: Sendable {
     var taskIDs: [UInt64] = []
     /// Name of each task, an index into `strings` (0: unnamed).
     var taskNames: [UInt32] = []
+    /// Parent of each task (an index), -1 when unknown.
+    var taskParents: [Int32] = []
     /// Ids of `taskIDs[0..<indexedTaskCount]`; tasks added by `addNewTask` are indexed lazily.
     private var taskIndexByID: [UInt64: Int32] = [:]
     private var indexedTaskCount = 0
@@ -87,6 +89,7 @@ public struct TraceBuilder: Sendable {
     public mutating func addNewTask(id: UInt64, name: String = "") -> Int32 {
         taskIDs.append(id)
         taskNames.append(name.isEmpty ? 0 : strings.intern(name))
+        taskParents.append(-1)
         return Int32(taskIDs.count - 1)
     }
 
@@ -99,6 +102,13 @@ public struct TraceBuilder: Sendable {
     /// whose names are interned already).
     public mutating func setName(ofTask task: Int32, toString name: UInt32) {
         taskNames[Int(task)] = name
+    }
+
+    /// Records that task `parent` started task `task` (both indexes). A task cannot be its own
+    /// parent; a loop of parents (damaged input) is cut when the trace is built.
+    public mutating func setParent(ofTask task: Int32, to parent: Int32) {
+        guard task != parent, task >= 0, Int(task) < taskParents.count, parent >= -1, Int(parent) < taskParents.count else { return }
+        taskParents[Int(task)] = parent
     }
 
     /// Adds a span and returns its builder index (valid until `build()`).

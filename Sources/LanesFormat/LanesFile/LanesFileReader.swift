@@ -191,11 +191,12 @@ struct LanesFileDecoder: ~Copyable {
             guard let count = cursor.readVarint(), count <= UInt64(cursor.remaining) else { return noteUndecodable() }
             var taskID: UInt64 = 0
             for _ in 0..<count {
-                guard let delta = cursor.readSignedVarint(), let name = cursor.readVarint(), cursor.readVarint() != nil
+                guard let delta = cursor.readSignedVarint(), let name = cursor.readVarint(), let parent = cursor.readVarint()
                 else { return noteUndecodable() }
                 taskID = taskID &+ UInt64(bitPattern: delta)
                 let index = taskIndex(ofID: taskID)
                 if name != 0 { builder.setName(ofTask: index, toString: string(name)) }
+                if parent != 0, parent != taskID { builder.setParent(ofTask: index, to: taskIndex(ofID: parent)) }
             }
         case .dropped:
             guard cursor.readVarint() != nil, let count = cursor.readVarint(), let time = cursor.readSignedVarint()

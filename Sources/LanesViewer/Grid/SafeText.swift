@@ -35,6 +35,39 @@ public enum SafeText {
         return String(result)
     }
 
+    /// Cuts already-safe `text` to `width` cells by dropping its middle, so both ends stay:
+    /// `wait_for(3)` becomes `wait…(3)`, `on_message "alice"` becomes `on_m…"alice"`. Names of one
+    /// family tend to differ at the end (an argument, a label, a path's last part), so the end is
+    /// kept from a word boundary when one leaves the start at least three cells.
+    public static func cutMiddle(_ text: String, width: Int, ellipsis: Unicode.Scalar = "…") -> String {
+        guard width > 0 else { return "" }
+        let scalars = Array(text.unicodeScalars)
+        if scalars.count <= width { return text }
+        if width < 5 { return cut(text, width: width, ellipsis: ellipsis) }
+        let keep = width - 1
+        var tail = keep / 2
+        // A tail starting at a word boundary: after a space, slash, dot or colon, or at an
+        // opening quote or bracket, if it is neither tiny nor crowding out the start.
+        let separators: Set<Unicode.Scalar> = [" ", "/", ".", ":"]
+        let openers: Set<Unicode.Scalar> = ["\"", "'", "(", "[", "<"]
+        var position = scalars.count - 1
+        while position > 0 {
+            let candidate = openers.contains(scalars[position]) ? scalars.count - position
+                : (separators.contains(scalars[position - 1]) ? scalars.count - position : 0)
+            if candidate > keep - 3 { break }
+            if candidate > 0, candidate * 3 >= keep {
+                tail = candidate
+                break
+            }
+            position -= 1
+        }
+        let head = keep - tail
+        var result = String.UnicodeScalarView(scalars[0..<head])
+        result.append(ellipsis)
+        result.append(contentsOf: scalars[(scalars.count - tail)...])
+        return String(result)
+    }
+
     /// Cuts already-safe `text` to `width` cells keeping its end ("…executor-1"), for names
     /// whose distinguishing part comes last.
     public static func cutKeepingEnd(_ text: String, width: Int, ellipsis: Unicode.Scalar = "…") -> String {

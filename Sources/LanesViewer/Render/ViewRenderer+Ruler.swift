@@ -62,8 +62,17 @@ extension RenderContext {
 
     mutating func drawRuler() {
         guard let y = layout.rulerY else { return }
-        let title = state.mode == .threads ? "thread" : (state.findingsOnly ? "task / finding" : "task / span")
+        let title: String
+        switch state.mode {
+        case .threads: title = "thread"
+        case .routes: title = "route"
+        case .findings: title = "finding (by cost)"
+        case .tasks: title = "task / span"
+        }
         grid.write(SafeText.cut(title, width: layout.labelWidth - 1, ellipsis: theme.ellipsis), x: 1, y: y, style: .dim)
+        if layout.statsWidth > 0 {
+            grid.write(SafeText.cut(routeFigureTitles, width: layout.statsWidth, ellipsis: theme.ellipsis), x: layout.labelWidth + 1, y: y, style: .dim)
+        }
         let origin = trace.startTime
         let windowEndOffset = Double(state.windowEnd) - Double(origin)
         let unit = Self.labelUnit(forOffset: TimeMath.clamp(windowEndOffset))

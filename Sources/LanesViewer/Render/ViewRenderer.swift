@@ -95,8 +95,12 @@ struct RenderContext {
         let help = "? help "
         let helpWidth = grid.width >= 40 ? SafeText.width(help) : 0
         var facts = grid.width >= 100 ? ["lanes", document.title] : [document.title]
-        if state.mode == .threads { facts.append("by thread") }
-        if state.findingsOnly { facts.append("findings only") }
+        switch state.mode {
+        case .threads: facts.append("by thread")
+        case .routes: facts.append("by route")
+        case .findings: facts.append("findings by cost")
+        case .tasks: break
+        }
         facts.append("wall " + duration(document.wallNanoseconds))
         facts.append("\(grouped(trace.tasks.count)) tasks\(theme.dot)\(grouped(trace.spanCount)) spans")
         // Without span kinds (an imported trace) nothing can be called blocking: say so, not 0s.
@@ -122,27 +126,47 @@ struct RenderContext {
             grid.write(SafeText.cut(safe(message), width: grid.width, ellipsis: theme.ellipsis), x: 0, y: y, style: .bold)
             return
         }
-        if let finding = selectedFinding() ?? analysis.findings.first {
+        // The bottom line belongs to the selected row: its costliest finding, or what it can do.
+        if let finding = selectedFinding() {
             let text = String(theme.warning) + " " + finding.rule.rawValue + ": " + safe(finding.message)
                 + (finding.advice.isEmpty ? "" : (theme.isUTF8 ? " — " : " - ") + safe(finding.advice))
             grid.write(SafeText.cut(text, width: grid.width, ellipsis: theme.ellipsis), x: 0, y: y, style: .warning)
             return
         }
-        let hint = "no findings   arrows/hjkl move   +/- zoom   0 fit   Enter fold   / search   t threads   ? help   q quit"
-        grid.write(SafeText.cut(hint, width: grid.width, ellipsis: theme.ellipsis), x: 0, y: y, style: .dim)
+        grid.write(SafeText.cut(statusHint(), width: grid.width, ellipsis: theme.ellipsis), x: 0, y: y, style: .dim)
     }
 
-    /// The most costly finding of the selected span (or group), if any.
+    /// The status line when the selected row has no finding: what the keys do here.
+    func statusHint() -> String {
+        let count = analysis.findings.count
+        let findings = count == 0 ? "no findings" : "no finding on this row" + theme.dot + "f lists all \(grouped(count))"
+        switch state.mode {
+        case .routes:
+            return "Enter: slowest requests of a route" + theme.dot + "t tasks" + theme.dot + findings + theme.dot + "< > names" + theme.dot + "? help"
+        case .findings:
+            return "Enter: show the span" + theme.dot + "f or Esc: back" + theme.dot + "? help"
+        case .threads:
+            return "t tasks" + theme.dot + "r routes" + theme.dot + findings + theme.dot + "? help"
+        case .tasks:
+            return findings + theme.dot + "Enter fold" + theme.dot + "/ search" + theme.dot + "r routes" + theme.dot + "< > names" + theme.dot + "? help"
+        }
+    }
+
+    /// The most costly finding of the selected row (a span, a group of spans, a finding), if any.
     func selectedFinding() -> Finding? {
         guard let row = state.selection else { return nil }
         switch row.content {
         case .span(let span):
             return analysis.findings(forSpan: Int(span)).first.map { analysis.findings[$0] }
         case .group(let index):
-            for member in state.groups[index].members.prefix(10_000) {
+            for member in state.groups[Int(index)].members.prefix(10_000) {
                 if let first = analysis.findings(forSpan: Int(member)).first { return analysis.findings[first] }
             }
             return nil
+        case .finding(let index):
+            return analysis.findings[Int(index)]
+        case .findingGroup(let index):
+            return state.findingGroups[Int(index)].findings.first.map { analysis.findings[$0] }
         default:
             return nil
         }

@@ -1,9 +1,14 @@
 /// Which picture the viewer draws.
 public enum ViewMode: Sendable, Equatable {
-    /// Tasks and their spans (the default).
+    /// Tasks and their spans (the default for most traces).
     case tasks
     /// Threads, showing which task held which thread and where the executor ran out.
     case threads
+    /// One row per route (kind of root span) with its latency over time (the default for traces
+    /// with many similar roots: requests, messages).
+    case routes
+    /// The findings, grouped by rule and site, most costly first.
+    case findings
 }
 
 /// What the keyboard is currently typed into.

@@ -1,0 +1,52 @@
+import LanesModel
+
+/// Where a finding happened, as reports group them: the same problem at the same place is one
+/// entry with a count ("blocking-call at wait_for(7) ×3, 2.10 s"), in `lanes summary`, in
+/// `lanes diff` and in the viewer's findings list.
+public enum FindingSite {
+    /// The site of `finding`: for now the name of its span (escaped for display), or "" for a
+    /// finding about an interval without a span. The one place that decides what "the same site"
+    /// means, so a richer site (function, `file:line`) changes every report at once.
+    public static func key(of finding: Finding, in trace: Trace) -> String {
+        guard finding.span >= 0, Int(finding.span) < trace.spanCount else { return "" }
+        return DisplayText.name(ofSpan: Int(finding.span), in: trace)
+    }
+
+    /// `findings` (largest cost first) grouped by rule and site, largest total cost first; each
+    /// group lists its findings largest first.
+    public static func groups(_ findings: [Finding], in trace: Trace) -> [FindingGroup] {
+        var groups: [FindingGroup] = []
+        var indexByKey: [String: Int] = [:]
+        for (index, finding) in findings.enumerated() {
+            let site = key(of: finding, in: trace)
+            let groupKey = finding.rule.rawValue + "\u{0}" + site
+            if let group = indexByKey[groupKey] {
+                groups[group].findings.append(index)
+                groups[group].totalCostNanoseconds &+= finding.costNanoseconds
+            } else {
+                indexByKey[groupKey] = groups.count
+                groups.append(FindingGroup(rule: finding.rule, site: site, findings: [index], totalCostNanoseconds: finding.costNanoseconds))
+            }
+        }
+        for group in groups.indices {
+            groups[group].findings.sort {
+                (findings[$0].costNanoseconds, -$0) > (findings[$1].costNanoseconds, -$1)
+            }
+        }
+        return groups.enumerated().sorted {
+            ($0.element.totalCostNanoseconds, -$0.offset) > ($1.element.totalCostNanoseconds, -$1.offset)
+        }.map(\.element)
+    }
+}
+
+/// Findings of one rule at one site.
+public struct FindingGroup: Sendable, Equatable {
+    /// The rule.
+    public var rule: FindingRule
+    /// The site (see `FindingSite.key`).
+    public var site: String
+    /// Indexes into the findings the group was made from, largest cost first.
+    public var findings: [Int]
+    /// Σ cost, in nanoseconds.
+    public var totalCostNanoseconds: Int64
+}
