@@ -27,8 +27,9 @@ public final class TraceAnalysis: Sendable {
     /// How many spans were active at each instant, counting a span only while none of its
     /// children is active (a parent waiting on one child is one activity, not two).
     public let concurrency: StepSeries
-    /// How many executor jobs were ready but waiting for a thread at each instant.
-    public let tasksQueued: StepSeries
+    /// How many executor jobs were ready but waiting for a thread at each instant. Computed
+    /// when asked for (the rules use it once; kept, it would cost 16 bytes a job).
+    public var tasksQueued: StepSeries { Self.queuedSeries(trace).series }
     /// How many executor threads the trace shows (threads marked as executor threads, else the
     /// threads that ran jobs); 0 when unknown.
     public let executorThreadCount: Int
@@ -61,15 +62,8 @@ public final class TraceAnalysis: Sendable {
         let executorThreadsHeld = heldEvents.series()
         self.executorThreadsHeld = executorThreadsHeld
 
-        var queued: Int64 = 0
-        var queuedEvents = StepEvents(origin: trace.startTime, expectedCount: 2 * trace.slices.count)
-        for slice in trace.slices {
-            queued &+= slice.started &- slice.enqueued
-            queuedEvents.addInterval(slice.enqueued, slice.started)
-        }
+        let (tasksQueued, queued) = Self.queuedSeries(trace)
         queuedNanoseconds = queued
-        let tasksQueued = queuedEvents.series()
-        self.tasksQueued = tasksQueued
 
         let concurrency = Self.concurrencySeries(trace)
         self.concurrency = concurrency
@@ -122,7 +116,7 @@ public final class TraceAnalysis: Sendable {
     /// Wall time of span `span` not covered by any of its children, in nanoseconds.
     public func selfTime(ofSpan span: Int) -> Int64 {
         guard span >= 0, span < trace.spanCount else { return 0 }
-        return structure.selfTime[span]
+        return SpanStructure.selfTime(trace, span)
     }
 
     /// For a synchronous span with a recorded CPU time, the share of its wall time spent off the
@@ -166,6 +160,17 @@ public final class TraceAnalysis: Sendable {
             horizon = childBegin
         }
         return path.reversed()
+    }
+
+    /// How many jobs waited for a thread at each instant, and their total wait.
+    static func queuedSeries(_ trace: Trace) -> (series: StepSeries, total: Int64) {
+        var queued: Int64 = 0
+        var events = StepEvents(origin: trace.startTime, expectedCount: 2 * trace.slices.count)
+        for slice in trace.slices {
+            queued &+= slice.started &- slice.enqueued
+            events.addInterval(slice.enqueued, slice.started)
+        }
+        return (events.series(), queued)
     }
 
     /// A span counts while none of its children is active: each span adds its uncovered gaps

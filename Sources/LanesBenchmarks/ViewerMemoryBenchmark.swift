@@ -74,9 +74,7 @@ enum ViewerMemoryBenchmark {
 
     /// Resident bytes of this process once the allocator has returned its free pages.
     static func liveHeapBytes() -> Int {
-        if let trim = dlsym(nil, "malloc_trim") {  // RTLD_DEFAULT
-            _ = unsafeBitCast(trim, to: (@convention(c) (Int) -> Int32).self)(0)
-        }
+        FreedMemory.returnToSystem()
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
         guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
         return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024

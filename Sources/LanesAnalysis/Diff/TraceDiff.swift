@@ -142,8 +142,8 @@ public struct TraceDiff: Sendable {
         let traceA = analysisA.trace
         let traceB = analysisB.trace
         var table = SpanPathTable()
-        let pathsA = table.paths(of: traceA, order: analysisA.structure.topDown)
-        let pathsB = table.paths(of: traceB, order: analysisB.structure.topDown)
+        let pathsA = table.paths(of: traceA, order: SpanStructure.parentsFirstOrder(traceA))
+        let pathsB = table.paths(of: traceB, order: SpanStructure.parentsFirstOrder(traceB))
         pathTable = table
         let pathCount = table.count
 

@@ -11,9 +11,10 @@ struct ThreadIndex: Sendable {
     let order: [Int32]
     /// Whether jobs are slices (task states) or spans.
     let jobsAreSlices: Bool
-    /// Per thread, its jobs in begin order: `items[start[t] ..< start[t + 1]]`, each a slice index
-    /// (into `trace.slices`) or a span index.
-    let items: [Int32]
+    /// Without task states, per thread its jobs (span indexes) in begin order:
+    /// `items[start[t] ..< start[t + 1]]`. With task states the jobs are the trace's own
+    /// `slicesByThread` (slice indexes), and `start` indexes that instead.
+    private let items: [Int32]
     /// See `items`.
     let start: [Int32]
     /// Per thread: when it was busy, for threads whose jobs overlap (spans, or damaged slices);
@@ -44,9 +45,9 @@ struct ThreadIndex: Sendable {
                 let thread = Int(trace.slices[Int(index)].thread)
                 if thread >= 0, thread < threadCount { start[thread + 1] += 1 }
             }
+            // Slices of unknown threads come first in `slicesByThread`: skip them.
+            start[0] = Int32(trace.slicesByThread.count) - start[1...].reduce(0, +)
             for thread in 0..<threadCount { start[thread + 1] += start[thread] }
-            let unknown = trace.slicesByThread.count - Int(start[threadCount])
-            items = Array(trace.slicesByThread[unknown...])
         } else {
             var spansOfThread = [[Int32]](repeating: [], count: threadCount)
             for span in 0..<trace.spanCount {
@@ -63,6 +64,7 @@ struct ThreadIndex: Sendable {
         }
         self.items = items
         self.start = start
+        func item(_ position: Int) -> Int32 { fromSlices ? trace.slicesByThread[position] : items[position] }
 
         func jobBegin(_ item: Int32) -> Int64 { fromSlices ? trace.slices[Int(item)].started : trace.spanBegin[Int(item)] }
         func jobEnd(_ item: Int32) -> Int64 { fromSlices ? trace.slices[Int(item)].ended : trace.spanEnd[Int(item)] }
@@ -72,17 +74,18 @@ struct ThreadIndex: Sendable {
         var totals: [(busy: Int64, blocked: Int64, jobs: Int)] = []
         var buffer: [(begin: Int64, end: Int64)] = []
         for thread in 0..<threadCount {
-            let jobs = items[Int(start[thread])..<Int(start[thread + 1])]
+            let jobs = Int(start[thread])..<Int(start[thread + 1])
             var apart = fromSlices
             var previousEnd = Int64.min
             var busyTime: Int64 = 0
-            for item in jobs {
-                if jobBegin(item) < previousEnd { apart = false }
-                previousEnd = max(previousEnd, jobEnd(item))
-                busyTime &+= jobEnd(item) &- jobBegin(item)
+            for position in jobs {
+                let job = item(position)
+                if jobBegin(job) < previousEnd { apart = false }
+                previousEnd = max(previousEnd, jobEnd(job))
+                busyTime &+= jobEnd(job) &- jobBegin(job)
             }
             if !apart {
-                buffer = jobs.map { (jobBegin($0), jobEnd($0)) }
+                buffer = jobs.map { (jobBegin(item($0)), jobEnd(item($0))) }
                 busyKey[thread] = Int32(busy.keyCount)
                 busy.appendKey(&buffer)
                 busyTime = busy.totalLength(key: busy.keyCount - 1)
@@ -98,9 +101,15 @@ struct ThreadIndex: Sendable {
         order = (active.filter { trace.threads[$0].isExecutor } + active.filter { !trace.threads[$0].isExecutor }).map { Int32($0) }
     }
 
-    /// Begin, end and task (lane) of job `position` (an index into `items`).
+    /// The slice or span index of the job at `position`.
+    @inline(__always)
+    private func item(_ position: Int, in trace: Trace) -> Int32 {
+        jobsAreSlices ? trace.slicesByThread[position] : items[position]
+    }
+
+    /// Begin, end and task (lane) of job `position` (a position `start` bounds).
     func job(_ position: Int, in trace: Trace) -> (begin: Int64, end: Int64, task: Int32) {
-        let item = Int(items[position])
+        let item = Int(item(position, in: trace))
         if jobsAreSlices {
             let slice = trace.slices[item]
             return (slice.started, slice.ended, slice.task)
@@ -113,14 +122,10 @@ struct ThreadIndex: Sendable {
         guard thread >= 0, thread + 1 < start.count else { return nil }
         let lower = Int(start[thread])
         let upper = Int(start[thread + 1])
-        let position = items[lower..<upper].partitioningIndex { job(indexOf: $0, in: trace).begin > time } - 1
+        let position = (lower..<upper).partitioningIndex { job($0, in: trace).begin > time } - 1
         guard position >= lower else { return nil }
         let found = job(position, in: trace)
         return found.end > time || found.begin == time ? position : nil
-    }
-
-    private func job(indexOf item: Int32, in trace: Trace) -> (begin: Int64, end: Int64) {
-        jobsAreSlices ? (trace.slices[Int(item)].started, trace.slices[Int(item)].ended) : (trace.spanBegin[Int(item)], trace.spanEnd[Int(item)])
     }
 
     /// Whether thread `thread` ran a job during `[from, to)`.
@@ -131,9 +136,10 @@ struct ThreadIndex: Sendable {
         let upper = Int(start[thread + 1])
         guard lower < upper else { return false }
         // Jobs of this thread are apart, so their ends ascend too.
-        let position = items[lower..<upper].partitioningIndex { trace.slices[Int($0)].ended > from }
+        let jobs = trace.slicesByThread[lower..<upper]
+        let position = jobs.partitioningIndex { trace.slices[Int($0)].ended > from }
         guard position < upper else { return false }
-        let slice = trace.slices[Int(items[position])]
+        let slice = trace.slices[Int(jobs[position])]
         return from == to ? slice.started <= from : slice.started < to
     }
 

@@ -25,8 +25,6 @@ public final class ViewerDocument: Sendable {
     let laneRoots: [Int32]
     /// See `laneRoots`.
     let laneRootStart: [Int32]
-    /// Per lane: the latest end of its spans and jobs (`Int64.min` for an idle lane).
-    let laneLastEnd: [Int64]
     /// For lanes with several roots: the latest end among the roots up to each one, from
     /// `multiRootOffset[lane]` on (parallel to the lane's part of `laneRoots`).
     let multiRootMaxEnd: [Int64]
@@ -75,30 +73,24 @@ public final class ViewerDocument: Sendable {
         multiRootOffset = offsets
 
         var blocking = IntervalTable()
-        var lastEnd = [Int64](repeating: .min, count: laneCount)
         var blockingList: [Int32] = []
         var buffer: [(begin: Int64, end: Int64)] = []
         for lane in 0..<laneCount {
             let range = trace.laneRanges[lane]
             buffer.removeAll(keepingCapacity: true)
             var outermostEnd = Int64.min
-            var latest = Int64.min
             for span in Int(range.lowerBound)..<Int(range.upperBound) {
                 let begin = trace.spanBegin[span]
                 let end = trace.spanEnd[span]
-                latest = max(latest, end)
                 if analysis.isBlocking(span: span) {
                     buffer.append((begin, end))
                     if begin >= outermostEnd { blockingList.append(Int32(span)) }
                     outermostEnd = max(outermostEnd, end)
                 }
             }
-            if let last = trace.slices(ofTask: lane).last { latest = max(latest, last.ended) }
-            lastEnd[lane] = latest
             blocking.appendKey(&buffer)
         }
         blockingByLane = blocking
-        laneLastEnd = lastEnd
         blockingList.sort { (trace.spanBegin[Int($0)], $0) < (trace.spanBegin[Int($1)], $1) }
         blockingSpans = blockingList
 
@@ -110,8 +102,8 @@ public final class ViewerDocument: Sendable {
         var folded: [Int32: ClosedRange<Int64>] = [:]
         for lane in 0..<laneCount {
             let owner = rows.owner[lane]
-            guard owner != Int32(lane), let first = Self.firstActivity(trace, lane), lastEnd[lane] >= first else { continue }
-            let extent = first...lastEnd[lane]
+            guard owner != Int32(lane), let first = Self.firstActivity(trace, lane) else { continue }
+            let extent = first...max(first, Self.lastActivity(trace, lane, rootStart: rootStart, roots: roots, maxEnds: maxEnds, offsets: offsets))
             if let known = folded[owner] {
                 folded[owner] = min(known.lowerBound, extent.lowerBound)...max(known.upperBound, extent.upperBound)
             } else {
@@ -148,6 +140,22 @@ public final class ViewerDocument: Sendable {
         return trace.spanEnd[Int(roots[roots.startIndex])] >= from
     }
 
+    /// The last instant lane `lane` did anything: its last job's end, or its roots' latest end
+    /// (a task's spans lie within its roots), or for a task without roots its spans' latest end.
+    static func lastActivity(_ trace: Trace, _ lane: Int, rootStart: [Int32], roots: [Int32], maxEnds: [Int64], offsets: [Int32: Int32]) -> Int64 {
+        var latest = trace.slices(ofTask: lane).last?.ended ?? .min
+        let rootCount = Int(rootStart[lane + 1] - rootStart[lane])
+        if let offset = offsets[Int32(lane)] {
+            latest = max(latest, maxEnds[Int(offset) + rootCount - 1])
+        } else if rootCount == 1 {
+            latest = max(latest, trace.spanEnd[Int(roots[Int(rootStart[lane])])])
+        } else {
+            let range = trace.laneRanges[lane]
+            for span in Int(range.lowerBound)..<Int(range.upperBound) { latest = max(latest, trace.spanEnd[span]) }
+        }
+        return latest
+    }
+
     /// Root spans of lane `lane`, in begin order.
     public func roots(ofLane lane: Int) -> ArraySlice<Int32> {
         laneRoots[Int(laneRootStart[lane])..<Int(laneRootStart[lane + 1])]
@@ -158,7 +166,8 @@ public final class ViewerDocument: Sendable {
     func extent(ofLane lane: Int32) -> ClosedRange<Int64>? {
         var result: ClosedRange<Int64>?
         if lane >= 0, let first = Self.firstActivity(trace, Int(lane)) {
-            result = first...max(first, laneLastEnd[Int(lane)])
+            let last = Self.lastActivity(trace, Int(lane), rootStart: laneRootStart, roots: laneRoots, maxEnds: multiRootMaxEnd, offsets: multiRootOffset)
+            result = first...max(first, last)
         }
         if let folded = foldedExtents[lane] {
             result = result.map { min($0.lowerBound, folded.lowerBound)...max($0.upperBound, folded.upperBound) } ?? folded
