@@ -122,7 +122,7 @@ enum ViewerBenchmark {
 
     static func milliseconds(_ seconds: [Double], decimals: Int = 0) -> String {
         let sorted = seconds.sorted()
-        return TimeFormat.fixed(sorted[sorted.count / 2] * 1_000, decimals: decimals)
+        return DisplayText.decimal(sorted[sorted.count / 2] * 1_000, digits: decimals)
     }
 
     static func pad(_ text: String, _ width: Int) -> String {

@@ -1,45 +1,58 @@
 /// The summary as the lines `lanes summary` prints.
 extension TraceSummary {
-    /// The report, one string per line, with at most `findingLimit` findings spelled out.
-    public func lines(title: String, findingLimit: Int = 10) -> [String] {
-        let duration = DisplayText.duration
+    /// The report, one string per line, with at most `findingLimit` finding groups and
+    /// `routeLimit` routes spelled out.
+    public func lines(title: String, findingLimit: Int = 10, routeLimit: Int = 10) -> [String] {
+        let duration = { (nanoseconds: Int64) in DisplayText.duration(nanoseconds) }
         var lines: [String] = []
         let threads = executorThreadCount > 0
             ? "\(threadCount) threads (\(executorThreadCount) executor)" : "\(threadCount) threads"
-        lines.append("\(title)   wall \(duration(wallNanoseconds))   \(spanCount) spans · \(taskCount) tasks · \(threads)")
-        let kindsUnknown = skippedRules.contains { $0.rule == .blockingCall }
-        var totals = kindsUnknown ? "blocked n/a (no span kinds)" : "blocked \(duration(blockedNanoseconds))"
-        totals += hasTaskStates ? "   queued \(duration(queuedNanoseconds))" : "   queued n/a (no task states)"
+        lines.append("\(title)   wall \(duration(wallNanoseconds))   \(DisplayText.count(spanCount)) spans · \(DisplayText.count(taskCount)) tasks · \(threads)")
+        var totals = blockedNanoseconds.map { "blocked \(duration($0))" } ?? "blocked n/a (no span kinds)"
+        totals += queuedNanoseconds.map { "   queued \(duration($0))" } ?? "   queued n/a (no task states)"
         totals += "   overlapped \(duration(overlappedNanoseconds))   overlap max \(maxOverlap)"
         lines.append(totals)
         if findings.isEmpty {
             lines.append("no findings")
         } else {
-            let counts = findingCounts.map { "\($0.rule.rawValue) ×\($0.count) \(duration($0.costNanoseconds))" }
-            lines.append("\(findings.count) finding\(findings.count == 1 ? "" : "s"): " + counts.joined(separator: " · "))
+            let counts = findingCounts.map { "\($0.rule.rawValue) ×\(DisplayText.count($0.count)) \(duration($0.costNanoseconds))" }
+            lines.append("\(DisplayText.count(findings.count)) finding\(findings.count == 1 ? "" : "s"): " + counts.joined(separator: " · "))
         }
 
-        if !findings.isEmpty {
+        if !findingGroups.isEmpty {
             lines.append("")
             lines.append("top findings by cost")
             for (index, group) in findingGroups.prefix(max(0, findingLimit)).enumerated() {
-                let what = group.count > 1 ? "×\(group.count), largest: \(group.largest.message)" : group.largest.message
-                lines.append("  \(index + 1). \(group.rule.rawValue)  \(duration(group.totalCostNanoseconds))  \(what)")
+                let what = group.count > 1 ? "×\(DisplayText.count(group.count)), largest: \(group.largest.message)" : group.largest.message
+                lines.append("  \(index + 1). \(group.rule.rawValue)  \(duration(group.total.nanoseconds))  \(what)")
                 lines.append("     → \(group.largest.advice)")
             }
             if findingGroups.count > findingLimit {
                 let rest = findingGroups.dropFirst(findingLimit).reduce(0) { $0 + $1.count }
-                lines.append("  … and \(rest) more (--json lists all)")
+                lines.append("  … and \(DisplayText.count(rest)) more (--json lists all)")
             }
         }
 
-        if let handler = slowestHandler {
+        // Routes matter when requests repeat; a handful of one-off roots is not a server.
+        if routes.contains(where: { $0.requests.statistics.count > 1 }) {
             lines.append("")
-            lines.append("critical path of the slowest handler, \(handler.name) (\(duration(handler.wallNanoseconds)))")
-            if criticalPath.isEmpty {
+            lines.append("routes (count, rate, p50, p90, p99, max)")
+            let width = min(40, routes.prefix(routeLimit).map { $0.route.count }.max() ?? 0)
+            for route in routes.prefix(max(0, routeLimit)) {
+                let statistics = route.requests.statistics
+                let name = route.route.count >= width ? route.route : route.route + String(repeating: " ", count: width - route.route.count)
+                lines.append("  \(name)  ×\(DisplayText.count(statistics.count))  \(route.requests.rateText)  p50 \(duration(statistics.p50))  p90 \(duration(statistics.p90))  p99 \(duration(statistics.p99))  max \(duration(statistics.maximum))")
+            }
+            if routes.count > routeLimit { lines.append("  … and \(routes.count - routeLimit) more routes (--json lists all)") }
+        }
+
+        if let path = criticalPath {
+            lines.append("")
+            lines.append("critical path of the slowest handler, \(path.handler.name) (\(duration(path.handler.wall.nanoseconds)))")
+            if path.spans.isEmpty {
                 lines.append("  (no child spans)")
             } else {
-                lines.append("  " + criticalPath.map { "\($0.name) \(duration($0.wallNanoseconds))" }.joined(separator: " → "))
+                lines.append("  " + path.spans.map { "\($0.name) \(duration($0.wall.nanoseconds))" }.joined(separator: " → "))
             }
         }
 
@@ -49,7 +62,7 @@ extension TraceSummary {
             let width = min(40, topSelfTime.map(\.name.count).max() ?? 0)
             for entry in topSelfTime {
                 let padded = entry.name.count >= width ? entry.name : entry.name + String(repeating: " ", count: width - entry.name.count)
-                lines.append("  \(padded)  ×\(entry.count)  \(duration(entry.selfNanoseconds))")
+                lines.append("  \(padded)  ×\(DisplayText.count(entry.count))  \(duration(entry.selfTime.nanoseconds))")
             }
         }
 

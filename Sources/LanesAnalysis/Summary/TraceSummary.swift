@@ -1,60 +1,85 @@
 import LanesModel
 
 /// The ten-second report on one trace that `lanes summary` prints: totals, the costliest
-/// findings with advice, the critical path of the slowest handler, and where self time went.
-/// A plain value (no formatting decisions beyond names), so text and JSON say the same thing.
-public struct TraceSummary: Sendable {
-    /// One finding as the report shows it.
-    public struct FindingEntry: Sendable {
-        /// The rule.
-        public var rule: FindingRule
-        /// The span's index, or -1.
-        public var span: Int32
-        /// The span's escaped name, or empty when the finding has no span.
-        public var spanName: String
-        /// The measured cost, in nanoseconds.
-        public var costNanoseconds: Int64
-        /// What happened, in one line.
-        public var message: String
-        /// What to do about it, in one line.
-        public var advice: String
-    }
-
+/// findings with advice, routes, the critical path of the slowest handler, and where self time
+/// went. A plain `Encodable` value: the text (`lines`) and the JSON (its encoding, keys in
+/// snake_case) say the same thing because they are the same value.
+public struct TraceSummary: Sendable, Encodable {
     /// One step of a critical path.
-    public struct PathStep: Sendable {
+    public struct PathStep: Sendable, Encodable {
         /// The span's index.
         public var span: Int32
         /// The escaped name.
         public var name: String
-        /// Wall time, in nanoseconds.
-        public var wallNanoseconds: Int64
+        /// Wall time.
+        public var wall: Seconds
+
+        enum CodingKeys: String, CodingKey {
+            case name
+            case wall = "seconds"
+        }
     }
 
-    /// Findings of one rule about spans of one name (e.g. the three `wait_for(7)` blocking calls),
-    /// so the report names each problem once.
-    public struct FindingGroup: Sendable {
-        /// The rule.
-        public var rule: FindingRule
-        /// The escaped span name shared by the group, or empty for findings without a span.
-        public var spanName: String
-        /// How many.
-        public var count: Int
-        /// Σ cost of the group's findings, in nanoseconds.
-        public var totalCostNanoseconds: Int64
-        /// The costliest finding of the group.
-        public var largest: FindingEntry
+    /// The critical path of the slowest handler.
+    public struct CriticalPath: Sendable, Encodable {
+        /// The handler (or, without handler spans, the slowest root).
+        public var handler: PathStep
+        /// The chain of children that decided when it ended, in time order.
+        public var spans: [PathStep]
+
+        enum CodingKeys: String, CodingKey { case handler, seconds, spans }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(handler.name, forKey: .handler)
+            try container.encode(handler.wall, forKey: .seconds)
+            try container.encode(spans, forKey: .spans)
+        }
     }
 
     /// Self time summed over all spans of one name.
-    public struct SelfTimeEntry: Sendable {
+    public struct SelfTimeEntry: Sendable, Encodable {
         /// The escaped name.
         public var name: String
         /// How many.
         public var count: Int
-        /// Σ self time, in nanoseconds.
-        public var selfNanoseconds: Int64
+        /// Σ self time.
+        public var selfTime: Seconds
+
+        enum CodingKeys: String, CodingKey {
+            case name, count
+            case selfTime = "seconds"
+        }
     }
 
+    /// How many findings one rule produced, and their cost.
+    public struct RuleCount: Sendable {
+        /// The rule.
+        public var rule: FindingRule
+        /// How many findings.
+        public var count: Int
+        /// Σ cost, in nanoseconds.
+        public var costNanoseconds: Int64
+    }
+
+    /// A rule that could not run, and why.
+    public struct SkippedRule: Sendable, Encodable {
+        /// The rule.
+        public var rule: FindingRule
+        /// Why.
+        public var reason: String
+
+        enum CodingKeys: String, CodingKey { case rule, reason }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(rule.rawValue, forKey: .rule)
+            try container.encode(reason, forKey: .reason)
+        }
+    }
+
+    /// Where the trace came from (set by the command that loaded it).
+    public var source: ReportSource?
     /// Wall time, in nanoseconds.
     public var wallNanoseconds: Int64
     /// Spans in the trace.
@@ -65,10 +90,11 @@ public struct TraceSummary: Sendable {
     public var threadCount: Int
     /// Executor threads (see `TraceAnalysis.executorThreadCount`).
     public var executorThreadCount: Int
-    /// See `TraceAnalysis.blockedNanoseconds`.
-    public var blockedNanoseconds: Int64
-    /// See `TraceAnalysis.queuedNanoseconds`.
-    public var queuedNanoseconds: Int64
+    /// See `TraceAnalysis.blockedNanoseconds`; nil when the spans carry no kinds (an imported
+    /// trace), where nothing can be called blocking.
+    public var blockedNanoseconds: Int64?
+    /// See `TraceAnalysis.queuedNanoseconds`; nil without task states (unknown, not zero).
+    public var queuedNanoseconds: Int64?
     /// See `TraceAnalysis.overlappedNanoseconds`.
     public var overlappedNanoseconds: Int64
     /// See `TraceAnalysis.maxOverlap`.
@@ -76,81 +102,106 @@ public struct TraceSummary: Sendable {
     /// Whether the trace has task-state slices (else queued time is unknown, not zero).
     public var hasTaskStates: Bool
     /// Every finding, largest cost first.
-    public var findings: [FindingEntry]
-    /// Findings grouped by rule and span name, largest total cost first.
-    public var findingGroups: [FindingGroup]
+    public var findings: [FindingReport]
+    /// Findings grouped by rule and site, largest total cost first.
+    public var findingGroups: [FindingGroupReport]
     /// How many findings each rule produced, in `FindingRule.allCases` order, zero counts left out.
-    public var findingCounts: [(rule: FindingRule, count: Int, costNanoseconds: Int64)]
-    /// The slowest handler (or, without handler spans, the slowest root), if any.
-    public var slowestHandler: PathStep?
-    /// The critical path of `slowestHandler`, in time order.
-    public var criticalPath: [PathStep]
+    public var findingCounts: [RuleCount]
+    /// Routes (kinds of root span), most requests first.
+    public var routes: [RouteReport]
+    /// The critical path of the slowest handler, if the trace has roots.
+    public var criticalPath: CriticalPath?
     /// Span names with the most self time, largest first.
     public var topSelfTime: [SelfTimeEntry]
     /// Rules that could not run, with the reason.
-    public var skippedRules: [(rule: FindingRule, reason: String)]
+    public var skippedRules: [SkippedRule]
 
     /// Summarises `analysis`, keeping the `selfTimeLimit` names with the most self time.
     public init(analysis: TraceAnalysis, selfTimeLimit: Int = 5) {
         let trace = analysis.trace
-        wallNanoseconds = trace.endTime &- trace.startTime
+        wallNanoseconds = trace.wallNanoseconds
         spanCount = trace.spanCount
         taskCount = trace.tasks.count
         threadCount = trace.threads.count
         executorThreadCount = analysis.executorThreadCount
-        blockedNanoseconds = analysis.blockedNanoseconds
-        queuedNanoseconds = analysis.queuedNanoseconds
+        hasTaskStates = !trace.slices.isEmpty
+        let kindsUnknown = analysis.skippedRules.contains { $0.rule == .blockingCall }
+        blockedNanoseconds = kindsUnknown ? nil : analysis.blockedNanoseconds
+        queuedNanoseconds = hasTaskStates ? analysis.queuedNanoseconds : nil
         overlappedNanoseconds = analysis.overlappedNanoseconds
         maxOverlap = analysis.maxOverlap
-        hasTaskStates = !trace.slices.isEmpty
-        findings = analysis.findings.map { finding in
-            FindingEntry(
-                rule: finding.rule, span: finding.span,
-                spanName: finding.span >= 0 ? DisplayText.name(ofSpan: Int(finding.span), in: trace) : "",
-                costNanoseconds: finding.costNanoseconds, message: finding.message, advice: finding.advice)
+        findings = analysis.findings.map { FindingReport($0, in: trace) }
+        findingGroups = FindingSite.groups(analysis.findings, in: trace).map {
+            FindingGroupReport($0, findings: analysis.findings, in: trace)
         }
-        findingGroups = Self.groups(findings)
         findingCounts = FindingRule.allCases.compactMap { rule in
             let matching = analysis.findings.filter { $0.rule == rule }
             guard !matching.isEmpty else { return nil }
-            return (rule, matching.count, matching.reduce(0) { $0 &+ $1.costNanoseconds })
+            return RuleCount(rule: rule, count: matching.count, costNanoseconds: matching.reduce(0) { $0 &+ $1.costNanoseconds })
         }
-        skippedRules = analysis.skippedRules
+        skippedRules = analysis.skippedRules.map { SkippedRule(rule: $0.rule, reason: $0.reason) }
+        let groups = RouteGroups(trace: trace)
+        routes = groups.names.indices.map {
+            RouteReport(route: groups.names[$0], requests: OccurrenceReport(groups.statistics[$0], wallNanoseconds: trace.wallNanoseconds))
+        }
 
-        let handler = Self.slowestHandler(trace)
-        if let handler {
-            slowestHandler = PathStep(
-                span: Int32(handler), name: DisplayText.name(ofSpan: handler, in: trace),
-                wallNanoseconds: trace.spanEnd[handler] &- trace.spanBegin[handler])
-            criticalPath = analysis.criticalPath(ofSpan: handler).map { span in
-                PathStep(span: span, name: DisplayText.name(ofSpan: Int(span), in: trace),
-                         wallNanoseconds: trace.spanEnd[Int(span)] &- trace.spanBegin[Int(span)])
+        if let handler = Self.slowestHandler(trace) {
+            let step = { (span: Int) in
+                PathStep(span: Int32(span), name: DisplayText.name(ofSpan: span, in: trace), wall: Seconds(trace.duration(ofSpan: span)))
             }
+            criticalPath = CriticalPath(handler: step(handler), spans: analysis.criticalPath(ofSpan: handler).map { step(Int($0)) })
         } else {
-            slowestHandler = nil
-            criticalPath = []
+            criticalPath = nil
         }
         topSelfTime = Self.topSelfTime(analysis, limit: selfTimeLimit)
     }
 
-    static func groups(_ findings: [FindingEntry]) -> [FindingGroup] {
-        var groups: [FindingGroup] = []
-        var indexByKey: [String: Int] = [:]
-        for finding in findings {  // largest cost first, so each group's first is its largest
-            let key = finding.rule.rawValue + "\u{0}" + finding.spanName
-            if let index = indexByKey[key] {
-                groups[index].count += 1
-                groups[index].totalCostNanoseconds &+= finding.costNanoseconds
-            } else {
-                indexByKey[key] = groups.count
-                groups.append(FindingGroup(
-                    rule: finding.rule, spanName: finding.spanName, count: 1,
-                    totalCostNanoseconds: finding.costNanoseconds, largest: finding))
-            }
-        }
-        return groups.enumerated().sorted {
-            ($0.element.totalCostNanoseconds, -$0.offset) > ($1.element.totalCostNanoseconds, -$1.offset)
-        }.map(\.element)
+    enum CodingKeys: String, CodingKey {
+        case file, format, warnings
+        case wall = "wall_seconds"
+        case spanCount = "span_count"
+        case taskCount = "task_count"
+        case threadCount = "thread_count"
+        case executorThreadCount = "executor_thread_count"
+        case blocked = "blocked_seconds"
+        case queued = "queued_seconds"
+        case overlapped = "overlapped_seconds"
+        case maxOverlap = "max_overlap"
+        case hasTaskStates = "has_task_states"
+        case findings
+        case findingGroups = "finding_groups"
+        case findingCounts = "finding_counts"
+        case routes
+        case criticalPath = "critical_path"
+        case topSelfTime = "top_self_time"
+        case skippedRules = "skipped_rules"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(source?.file, forKey: .file)
+        try container.encode(source?.format, forKey: .format)
+        try container.encode(source?.warnings ?? [], forKey: .warnings)
+        try container.encode(Seconds(wallNanoseconds), forKey: .wall)
+        try container.encode(spanCount, forKey: .spanCount)
+        try container.encode(taskCount, forKey: .taskCount)
+        try container.encode(threadCount, forKey: .threadCount)
+        try container.encode(executorThreadCount, forKey: .executorThreadCount)
+        try container.encode(blockedNanoseconds.map(Seconds.init), forKey: .blocked)
+        try container.encode(queuedNanoseconds.map(Seconds.init), forKey: .queued)
+        try container.encode(Seconds(overlappedNanoseconds), forKey: .overlapped)
+        try container.encode(maxOverlap, forKey: .maxOverlap)
+        try container.encode(hasTaskStates, forKey: .hasTaskStates)
+        try container.encode(findings, forKey: .findings)
+        try container.encode(findingGroups, forKey: .findingGroups)
+        var counts: [String: Int] = [:]
+        for rule in FindingRule.allCases { counts[rule.rawValue] = 0 }
+        for entry in findingCounts { counts[entry.rule.rawValue] = entry.count }
+        try container.encode(counts, forKey: .findingCounts)
+        try container.encode(routes, forKey: .routes)
+        try container.encode(criticalPath, forKey: .criticalPath)
+        try container.encode(topSelfTime, forKey: .topSelfTime)
+        try container.encode(skippedRules, forKey: .skippedRules)
     }
 
     /// The root `handler` span with the longest wall time, else the longest root.
@@ -183,8 +234,7 @@ public struct TraceSummary: Sendable {
             .sorted { (totals[$0], -$0) > (totals[$1], -$1) }
             .prefix(max(0, limit))
         return names.map { name in
-            SelfTimeEntry(name: DisplayText.escaped(trace.strings[UInt32(name)]),
-                          count: counts[name], selfNanoseconds: totals[name])
+            SelfTimeEntry(name: DisplayText.escaped(trace.strings[UInt32(name)]), count: counts[name], selfTime: Seconds(totals[name]))
         }
     }
 }

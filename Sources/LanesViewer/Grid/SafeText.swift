@@ -1,22 +1,17 @@
-/// Makes untrusted strings (span names, attributes, file names) safe to put on a terminal.
+import LanesAnalysis
+
+/// Makes untrusted strings (span names, attributes, file names) safe to put on a terminal, and
+/// fits them into cells; the escaping itself is `DisplayText.escaped`, shared with the reports.
 ///
 /// A span name is input from whatever program wrote the trace. Control characters, escape
 /// sequences, bidirectional overrides, combining marks and double-width characters would move
 /// the cursor, recolour the screen or misalign the grid, so each is shown escaped instead
 /// (`\e`, `\n`, `\u{202E}`). What remains is one terminal column per scalar.
 public enum SafeText {
-    /// `text` with every scalar that is not a printable single-width character escaped.
-    /// With `asciiOnly`, every non-ASCII scalar is escaped too.
+    /// `text` with every scalar that is not a printable single-width character escaped
+    /// (`DisplayText.escaped`). With `asciiOnly`, every non-ASCII scalar is escaped too.
     public static func sanitize(_ text: String, asciiOnly: Bool = false) -> String {
-        var result = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if isSafe(scalar, asciiOnly: asciiOnly) {
-                result.append(scalar)
-            } else {
-                result.append(contentsOf: escape(scalar).unicodeScalars)
-            }
-        }
-        return String(result)
+        DisplayText.escaped(text, asciiOnly: asciiOnly)
     }
 
     /// Sanitises `text` and cuts it to at most `width` cells, ending with `ellipsis` when cut.
@@ -81,48 +76,4 @@ public enum SafeText {
 
     /// The number of cells safe `text` takes.
     public static func width(_ text: String) -> Int { text.unicodeScalars.count }
-
-    /// Whether `scalar` can be put in one cell as is.
-    static func isSafe(_ scalar: Unicode.Scalar, asciiOnly: Bool) -> Bool {
-        let value = scalar.value
-        if value < 0x80 { return value >= 0x20 && value != 0x7F }
-        if asciiOnly { return false }
-        if value < 0xA0 { return false }  // C1 controls
-        if (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value) { return false }  // bidi
-        switch scalar.properties.generalCategory {
-        case .control, .format, .nonspacingMark, .enclosingMark, .spacingMark, .lineSeparator,
-             .paragraphSeparator, .privateUse, .surrogate, .unassigned:
-            return false
-        default:
-            break
-        }
-        return !isWide(scalar)
-    }
-
-    /// Whether `scalar` is drawn two columns wide (East Asian wide/fullwidth, emoji).
-    static func isWide(_ scalar: Unicode.Scalar) -> Bool {
-        let value = scalar.value
-        if scalar.properties.isEmojiPresentation { return true }
-        return (0x1100...0x115F).contains(value) || (0x2E80...0x303E).contains(value)
-            || (0x3041...0x33FF).contains(value) || (0x3400...0x4DBF).contains(value)
-            || (0x4E00...0x9FFF).contains(value) || (0xA000...0xA4CF).contains(value)
-            || (0xAC00...0xD7A3).contains(value) || (0xF900...0xFAFF).contains(value)
-            || (0xFE30...0xFE4F).contains(value) || (0xFF00...0xFF60).contains(value)
-            || (0xFFE0...0xFFE6).contains(value) || (0x1F300...0x1F64F).contains(value)
-            || (0x1F900...0x1F9FF).contains(value) || (0x20000...0x3FFFD).contains(value)
-    }
-
-    /// The visible escape of an unsafe scalar.
-    static func escape(_ scalar: Unicode.Scalar) -> String {
-        switch scalar.value {
-        case 0x1B: return "\\e"
-        case 0x0A: return "\\n"
-        case 0x0D: return "\\r"
-        case 0x09: return "\\t"
-        case 0x00: return "\\0"
-        default:
-            let hex = String(scalar.value, radix: 16, uppercase: true)
-            return scalar.value < 0x100 ? "\\x" + (hex.count < 2 ? "0" + hex : hex) : "\\u{\(hex)}"
-        }
-    }
 }

@@ -83,7 +83,7 @@ extension RenderContext {
     func routeDetails(_ route: Int) -> ([String], [String]) {
         let statistics = document.routes.groups.statistics[route]
         let times = theme.isUTF8 ? "×" : "x"
-        return ([safe(document.routes.groups.names[route]), times + grouped(statistics.count), rate(statistics.count) + "/s",
+        return ([safe(document.routes.groups.names[route]), times + grouped(statistics.count), rate(statistics.count),
                  "p50 " + duration(statistics.p50), "p90 " + duration(statistics.p90), "p99 " + duration(statistics.p99),
                  "max " + duration(statistics.maximum)],
                 ["each cell: p90 latency of the requests that began in it (scale below)",
@@ -133,7 +133,7 @@ extension RenderContext {
             second.append("running \(duration(states.running))\(theme.dot)queued \(duration(states.queued))\(theme.dot)suspended \(duration(states.suspended))")
         }
         if !trace.children(ofSpan: span).isEmpty {
-            second.append("overlap " + (theme.isUTF8 ? "×" : "x") + TimeFormat.fixed(analysis.overlapFactor(ofSpan: span), decimals: 2))
+            second.append("overlap " + (theme.isUTF8 ? "×" : "x") + DisplayText.decimal(analysis.overlapFactor(ofSpan: span), digits: 2))
         }
         if trace.spanStatus[span] != .ok { second.append("status " + trace.spanStatus[span].description) }
         let findings = analysis.findings(forSpan: span)

@@ -20,7 +20,7 @@ extension RenderContext {
         let p50 = (duration(statistics.p50), 7)
         let p99 = (duration(statistics.p99), 7)
         guard layout.statsWidth >= 34 else { return [p50, p99] }
-        return [(compactCount(statistics.count), 7), (rate(statistics.count) + "/s", 9), p50, p99]
+        return [(compactCount(statistics.count), 7), (rate(statistics.count), 9), p50, p99]
     }
 
     /// The column headings of `routeFigures`, for the ruler row.
@@ -38,18 +38,13 @@ extension RenderContext {
     func compactCount(_ count: Int) -> String {
         if count < 10_000 { return grouped(count) }
         if count < 1_000_000 { return "\(count / 1_000)k" }
-        return TimeFormat.fixed(Double(count) / 1e6, decimals: 2) + "M"
+        return DisplayText.decimal(Double(count) / 1e6, digits: 2) + "M"
     }
 
-    /// Requests per second over the trace's wall time: "5.20k", "31.0", "0.50".
+    /// Requests per second over the trace's wall time, as the reports write it ("312/s").
     func rate(_ count: Int) -> String {
-        let seconds = Double(max(1, document.wallNanoseconds)) / 1e9
-        let perSecond = Double(count) / seconds
-        if perSecond >= 10_000 { return TimeFormat.fixed(perSecond / 1_000, decimals: 0) + "k" }
-        if perSecond >= 1_000 { return TimeFormat.fixed(perSecond / 1_000, decimals: 2) + "k" }
-        if perSecond >= 100 { return TimeFormat.fixed(perSecond, decimals: 0) }
-        if perSecond >= 10 { return TimeFormat.fixed(perSecond, decimals: 1) }
-        return TimeFormat.fixed(perSecond, decimals: 2)
+        OccurrenceReport(LatencyStatistics(count: count, total: 0, p50: 0, p90: 0, p99: 0, maximum: 0),
+                         wallNanoseconds: document.wallNanoseconds).rateText
     }
 
     /// Route `route`'s heat strip: for each cell, the latency distribution of the requests that

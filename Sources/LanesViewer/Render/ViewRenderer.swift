@@ -58,18 +58,10 @@ struct RenderContext {
     func safe(_ text: String) -> String { SafeText.sanitize(text, asciiOnly: ascii) }
 
     /// A duration as text in the theme's alphabet.
-    func duration(_ nanoseconds: Int64) -> String { TimeFormat.duration(nanoseconds, ascii: ascii) }
+    func duration(_ nanoseconds: Int64) -> String { DisplayText.duration(nanoseconds, ascii: ascii) }
 
     /// `count` with thousands separators.
-    func grouped(_ count: Int) -> String {
-        let digits = String(count)
-        var result = ""
-        for (position, character) in digits.reversed().enumerated() {
-            if position > 0, position % 3 == 0 { result.append(",") }
-            result.append(character)
-        }
-        return String(result.reversed())
-    }
+    func grouped(_ count: Int) -> String { DisplayText.count(count) }
 
     /// Writes facts left to right separated by two spaces, leaving out any that would not fit
     /// (the first is cut to fit instead).
