@@ -9,7 +9,8 @@ struct RecordCommand: AsyncParsableCommand {
         abstract: "Run a program with LANES_TRACE set and report where its trace went.",
         discussion: """
             The program must link Lanes and call Lanes.bootstrapFromEnvironment() at start-up. \
-            lanes record exits with the program's exit status (128 + N if signal N ended it).
+            lanes record exits with the program's exit status (128 + N if signal N ended it), \
+            4 when the program succeeded but no trace was written, 2 when the program cannot be found.
             """)
 
     @Option(name: [.short, .customLong("output")], help: "The .lanes file the program records into.")
@@ -26,6 +27,10 @@ struct RecordCommand: AsyncParsableCommand {
 
     func run() async throws {
         let path = URL(fileURLWithPath: output).standardizedFileURL.path
+        if let problem = Self.preflight(program: command[0], tracePath: path, environment: ProcessInfo.processInfo.environment) {
+            FileHandle.standardError.write(Data((problem.message + "\n").utf8))
+            throw ExitCode(problem.code)
+        }
         try? FileManager.default.removeItem(atPath: path)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -49,6 +54,8 @@ struct RecordCommand: AsyncParsableCommand {
         } else {
             DemoCommand.printError(
                 "\(path): no trace was written; does \(command[0]) call Lanes.bootstrapFromEnvironment() at start-up?")
+            // The program may have succeeded, but the recording did not: say so in the status.
+            throw ExitCode(status == 0 ? 4 : status)
         }
         throw ExitCode(status)
     }
