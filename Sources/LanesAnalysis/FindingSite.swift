@@ -4,10 +4,12 @@ import LanesModel
 /// entry with a count ("blocking-call at wait_for(7) ×3, 2.10 s"), in `lanes summary`, in
 /// `lanes diff` and in the viewer's findings list.
 public enum FindingSite {
-    /// The site of `finding`: for now the name of its span (escaped for display), or "" for a
-    /// finding about an interval without a span. The one place that decides what "the same site"
-    /// means, so a richer site (function, `file:line`) changes every report at once.
+    /// The site of `finding`: its blocking site when it has one (span or task, function and
+    /// `file:line`), else the name of its span (escaped for display), or "" for a finding about an
+    /// interval without a span. The one place that decides what "the same site" means, so every
+    /// report groups alike.
     public static func key(of finding: Finding, in trace: Trace) -> String {
+        if let site = finding.site { return site.description }
         guard finding.span >= 0, Int(finding.span) < trace.spanCount else { return "" }
         return DisplayText.name(ofSpan: Int(finding.span), in: trace)
     }
@@ -19,7 +21,8 @@ public enum FindingSite {
         var indexByKey: [String: Int] = [:]
         for (index, finding) in findings.enumerated() {
             let site = key(of: finding, in: trace)
-            let groupKey = finding.rule.rawValue + "\u{0}" + site
+            let spanName = finding.span >= 0 && Int(finding.span) < trace.spanCount ? DisplayText.name(ofSpan: Int(finding.span), in: trace) : ""
+            let groupKey = finding.groupKey(spanName: spanName)
             if let group = indexByKey[groupKey] {
                 groups[group].findings.append(index)
                 groups[group].totalCostNanoseconds &+= finding.costNanoseconds

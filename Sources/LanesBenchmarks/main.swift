@@ -14,6 +14,8 @@ let benchmarks: [(name: String, summary: String, run: ([String]) async throws ->
     ("viewer", "[SPANS] [RUNS]: lanes view first frame (load included) and frame times at 200x60", ViewerBenchmark.run),
     ("routes", "[REQUESTS] [RUNS] [CHILDREN]: lanes view's route view: first frame (load included) and frame times at 200x60", RouteViewBenchmark.run),
     ("memory", "[SPANS] [LANES-BINARY]: resident memory of lanes view on a server-shaped trace (bytes/span)", ViewerMemoryBenchmark.run),
+    ("takeover", "[YIELDS] [PAIRS]: Task.yield() on the default executor vs Lanes' (job capture), fresh processes, alternating", TakeoverBenchmark.run),
+    ("asyncio", "[EVENTS] [RUNS]: viztracer --log_async trace: recognition and rules against reading alone", AsyncioBenchmark.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 
-/// What `lanes record` checks before it starts the program, so that a missing program or output
-/// folder is named as such instead of being blamed on the program's instrumentation.
+/// What `lanes record` checks before it starts the program: that the trace can be written where
+/// `-o` says, so a missing folder is named as such instead of being taken for a program that
+/// did not record.
 extension RecordCommand {
     /// A problem found before starting: the line to print and the exit code.
     struct PreflightProblem: Error {
@@ -10,13 +11,8 @@ extension RecordCommand {
         var code: Int32
     }
 
-    /// Checks that `program` can be run (a path to an executable, or a name found in `PATH`) and
-    /// that the folder of `tracePath` exists and can be written.
-    static func preflight(program: String, tracePath: String, environment: [String: String]) -> PreflightProblem? {
-        if !isRunnable(program, path: environment["PATH"] ?? "/usr/bin:/bin") {
-            let reason = program.contains("/") ? "no such executable file" : "not found in PATH"
-            return PreflightProblem(message: "lanes: \(program): \(reason); nothing was recorded", code: 2)
-        }
+    /// Checks that the folder of `tracePath` exists and can be written.
+    static func preflight(tracePath: String) -> PreflightProblem? {
         let folder = (tracePath as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -26,13 +22,5 @@ extension RecordCommand {
             return PreflightProblem(message: "lanes: \(tracePath): the folder \(folder) is not writable", code: 4)
         }
         return nil
-    }
-
-    /// Whether `program` names an executable file, directly or through `path`.
-    static func isRunnable(_ program: String, path: String) -> Bool {
-        if program.contains("/") { return FileManager.default.isExecutableFile(atPath: program) }
-        return path.split(separator: ":").contains { directory in
-            FileManager.default.isExecutableFile(atPath: String(directory) + "/" + program)
-        }
     }
 }

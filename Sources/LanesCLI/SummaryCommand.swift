@@ -26,23 +26,18 @@ struct SummaryCommand: AsyncParsableCommand {
     var failOn: String?
 
     @Option(name: .customLong("blocking-threshold"), help: ArgumentHelp(
-        "A sync span on an executor thread this long is a blocking-call (default 100).", valueName: "MS"))
+        "A job that held an executor thread this long, or a sync span on one, is a blocking-call (default 20).",
+        valueName: "MS"))
     var blockingThreshold: Double?
 
     @Option(name: .customLong("stall-threshold"), help: ArgumentHelp(
-        "All executor threads held, or a ready job waiting, this long is an executor-stall (default 100).",
+        "Executor threads held by blocking work while jobs wait, or a ready job waiting, this long is an executor-stall (default 100).",
         valueName: "MS"))
     var stallThreshold: Double?
 
-    @Option(name: .customLong("never-yielded-threshold"), help: ArgumentHelp(
-        "An executor job running this long without suspending is never-yielded (default 100).",
-        valueName: "MS"))
-    var neverYieldedThreshold: Double?
-
     func validate() throws {
         _ = try Self.parseRules(failOn)
-        for (name, value) in [("--blocking-threshold", blockingThreshold), ("--stall-threshold", stallThreshold),
-                              ("--never-yielded-threshold", neverYieldedThreshold)] {
+        for (name, value) in [("--blocking-threshold", blockingThreshold), ("--stall-threshold", stallThreshold)] {
             if let value, !(value.isFinite && value >= 0 && value <= 1e12) {
                 throw ValidationError("\(name) takes a number of milliseconds ≥ 0, not \(value).")
             }
@@ -55,7 +50,6 @@ struct SummaryCommand: AsyncParsableCommand {
         var options = AnalysisOptions()
         if let blockingThreshold { options.blockingCallThreshold = AnalysisCommandSupport.nanoseconds(milliseconds: blockingThreshold) }
         if let stallThreshold { options.stallThreshold = AnalysisCommandSupport.nanoseconds(milliseconds: stallThreshold) }
-        if let neverYieldedThreshold { options.neverYieldedThreshold = AnalysisCommandSupport.nanoseconds(milliseconds: neverYieldedThreshold) }
         let analysis = TraceAnalysis(trace: loaded.trace, options: options)
         var summary = TraceSummary(analysis: analysis)
         summary.source = ReportSource(file: DisplayText.escaped(file), format: loaded.format.rawValue,
@@ -83,6 +77,9 @@ struct SummaryCommand: AsyncParsableCommand {
         guard let list else { return [] }
         var rules: [FindingRule] = []
         for name in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            if name == "never-yielded" {
+                throw ValidationError("never-yielded is now part of blocking-call (a job that held an executor thread); use --fail-on blocking-call.")
+            }
             guard let rule = FindingRule(rawValue: name) else {
                 throw ValidationError("Unknown rule '\(DisplayText.escaped(name))' in --fail-on; the rules are \(FindingRule.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
@@ -91,7 +88,6 @@ struct SummaryCommand: AsyncParsableCommand {
         if rules.isEmpty { throw ValidationError("--fail-on needs at least one rule name.") }
         return rules
     }
-
 }
 
 

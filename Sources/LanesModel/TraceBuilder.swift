@@ -19,7 +19,7 @@ public struct TraceBuilder: Sendable {
     var taskIDs: [UInt64] = []
     /// Name of each task, an index into `strings` (0: unnamed).
     var taskNames: [UInt32] = []
-    /// Parent of each task (an index), -1 when unknown.
+    /// The task that started each task (an index), or -1 when unknown.
     var taskParents: [Int32] = []
     /// Ids of `taskIDs[0..<indexedTaskCount]`; tasks added by `addNewTask` are indexed lazily.
     private var taskIndexByID: [UInt64: Int32] = [:]
@@ -93,6 +93,18 @@ public struct TraceBuilder: Sendable {
         return Int32(taskIDs.count - 1)
     }
 
+    /// Records that task `parent` started task `task` (both indexes); a task is never its own
+    /// parent.
+    public mutating func setParent(ofTask task: Int32, to parent: Int32) {
+        guard task != parent, parent >= -1, Int(parent) < taskParents.count else { return }
+        taskParents[Int(task)] = parent
+    }
+
+    /// The task that started task `task`, or -1 when not known yet.
+    public func parent(ofTask task: Int32) -> Int32 {
+        taskParents[Int(task)]
+    }
+
     /// Names task `task` (an index).
     public mutating func setName(ofTask task: Int32, to name: String) {
         taskNames[Int(task)] = name.isEmpty ? 0 : strings.intern(name)
@@ -102,13 +114,6 @@ public struct TraceBuilder: Sendable {
     /// whose names are interned already).
     public mutating func setName(ofTask task: Int32, toString name: UInt32) {
         taskNames[Int(task)] = name
-    }
-
-    /// Records that task `parent` started task `task` (both indexes). A task cannot be its own
-    /// parent; a loop of parents (damaged input) is cut when the trace is built.
-    public mutating func setParent(ofTask task: Int32, to parent: Int32) {
-        guard task != parent, task >= 0, Int(task) < taskParents.count, parent >= -1, Int(parent) < taskParents.count else { return }
-        taskParents[Int(task)] = parent
     }
 
     /// Adds a span and returns its builder index (valid until `build()`).

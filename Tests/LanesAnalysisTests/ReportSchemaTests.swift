@@ -130,34 +130,29 @@ struct ReportSchemaTests {
         finding_counts: object
         finding_counts.blocking-call: number
         finding_counts.executor-stall: number
-        finding_counts.never-yielded: number
         finding_counts.run-sync-in-async: number
         finding_counts.sequential-awaits: number
-        finding_groups: array
-        finding_groups[]: object
-        finding_groups[].count: number
-        finding_groups[].largest: object
-        finding_groups[].largest.advice: string
-        finding_groups[].largest.message: string
-        finding_groups[].largest.rule: string
-        finding_groups[].largest.seconds: number
-        finding_groups[].largest.site: string
-        finding_groups[].largest.span: string
-        finding_groups[].largest.span_index: number
-        finding_groups[].rule: string
-        finding_groups[].site: string
-        finding_groups[].total_seconds: number
         findings: array
         findings[]: object
         findings[].advice: string
+        findings[].max_seconds: number
         findings[].message: string
+        findings[].occurrences: number
+        findings[].p50_seconds: number
         findings[].rule: string
         findings[].seconds: number
-        findings[].site: string
+        findings[].site: null|object
+        findings[].site.file: null
+        findings[].site.function: null
+        findings[].site.line: null
+        findings[].site.name: string
         findings[].span: string
         findings[].span_index: number
+        findings[].state: null|string
+        findings[].waited_seconds: number
         format: null|string
         has_task_states: boolean
+        job_source: string
         max_overlap: number
         overlapped_seconds: number
         queued_seconds: null|number
@@ -244,52 +239,85 @@ struct ReportSchemaTests {
         findings: object
         findings.new: array
         findings.new[]: object
-        findings.new[].count_a: number
-        findings.new[].count_b: number
-        findings.new[].largest: object
-        findings.new[].largest.advice: string
-        findings.new[].largest.message: string
-        findings.new[].largest.rule: string
-        findings.new[].largest.seconds: number
-        findings.new[].largest.site: string
-        findings.new[].largest.span: string
-        findings.new[].largest.span_index: number
+        findings.new[].a: null
+        findings.new[].b: object
+        findings.new[].b.advice: string
+        findings.new[].b.max_seconds: number
+        findings.new[].b.message: string
+        findings.new[].b.occurrences: number
+        findings.new[].b.p50_seconds: number
+        findings.new[].b.rule: string
+        findings.new[].b.seconds: number
+        findings.new[].b.site: null
+        findings.new[].b.span: null|string
+        findings.new[].b.span_index: number
+        findings.new[].b.state: null
+        findings.new[].b.waited_seconds: number
         findings.new[].rule: string
-        findings.new[].seconds_a: number
-        findings.new[].seconds_b: number
         findings.new[].site: string
+        findings.new[].status: string
         findings.remaining: array
         findings.remaining[]: object
-        findings.remaining[].count_a: number
-        findings.remaining[].count_b: number
-        findings.remaining[].largest: object
-        findings.remaining[].largest.advice: string
-        findings.remaining[].largest.message: string
-        findings.remaining[].largest.rule: string
-        findings.remaining[].largest.seconds: number
-        findings.remaining[].largest.site: string
-        findings.remaining[].largest.span: string
-        findings.remaining[].largest.span_index: number
+        findings.remaining[].a: object
+        findings.remaining[].a.advice: string
+        findings.remaining[].a.max_seconds: number
+        findings.remaining[].a.message: string
+        findings.remaining[].a.occurrences: number
+        findings.remaining[].a.p50_seconds: number
+        findings.remaining[].a.rule: string
+        findings.remaining[].a.seconds: number
+        findings.remaining[].a.site: object
+        findings.remaining[].a.site.file: null
+        findings.remaining[].a.site.function: null
+        findings.remaining[].a.site.line: null
+        findings.remaining[].a.site.name: string
+        findings.remaining[].a.span: string
+        findings.remaining[].a.span_index: number
+        findings.remaining[].a.state: null|string
+        findings.remaining[].a.waited_seconds: number
+        findings.remaining[].b: object
+        findings.remaining[].b.advice: string
+        findings.remaining[].b.max_seconds: number
+        findings.remaining[].b.message: string
+        findings.remaining[].b.occurrences: number
+        findings.remaining[].b.p50_seconds: number
+        findings.remaining[].b.rule: string
+        findings.remaining[].b.seconds: number
+        findings.remaining[].b.site: object
+        findings.remaining[].b.site.file: null
+        findings.remaining[].b.site.function: null
+        findings.remaining[].b.site.line: null
+        findings.remaining[].b.site.name: string
+        findings.remaining[].b.span: string
+        findings.remaining[].b.span_index: number
+        findings.remaining[].b.state: null|string
+        findings.remaining[].b.waited_seconds: number
         findings.remaining[].rule: string
-        findings.remaining[].seconds_a: number
-        findings.remaining[].seconds_b: number
         findings.remaining[].site: string
+        findings.remaining[].status: string
         findings.resolved: array
         findings.resolved[]: object
-        findings.resolved[].count_a: number
-        findings.resolved[].count_b: number
-        findings.resolved[].largest: object
-        findings.resolved[].largest.advice: string
-        findings.resolved[].largest.message: string
-        findings.resolved[].largest.rule: string
-        findings.resolved[].largest.seconds: number
-        findings.resolved[].largest.site: string
-        findings.resolved[].largest.span: string
-        findings.resolved[].largest.span_index: number
+        findings.resolved[].a: object
+        findings.resolved[].a.advice: string
+        findings.resolved[].a.max_seconds: number
+        findings.resolved[].a.message: string
+        findings.resolved[].a.occurrences: number
+        findings.resolved[].a.p50_seconds: number
+        findings.resolved[].a.rule: string
+        findings.resolved[].a.seconds: number
+        findings.resolved[].a.site: null|object
+        findings.resolved[].a.site.file: null
+        findings.resolved[].a.site.function: null
+        findings.resolved[].a.site.line: null
+        findings.resolved[].a.site.name: string
+        findings.resolved[].a.span: string
+        findings.resolved[].a.span_index: number
+        findings.resolved[].a.state: null|string
+        findings.resolved[].a.waited_seconds: number
+        findings.resolved[].b: null
         findings.resolved[].rule: string
-        findings.resolved[].seconds_a: number
-        findings.resolved[].seconds_b: number
         findings.resolved[].site: string
+        findings.resolved[].status: string
         gate: null|object
         gate.checks: array
         gate.checks[]: object
@@ -313,7 +341,6 @@ struct ReportSchemaTests {
         moved[].path_a: string
         moved[].path_b: string
         not_compared_rules: array
-        not_compared_rules[]: string
         only_in_a: array
         only_in_a[]: object
         only_in_a[].count: number

@@ -56,26 +56,27 @@ public struct FindingGroupChange: Sendable {
     public var rule: FindingRule
     /// The site (see `FindingSite.key`).
     public var site: String
-    /// How many in A, and their total cost.
-    public var countA: Int
-    /// Σ cost in A, in nanoseconds.
-    public var costA: Int64
+    /// The group in A (count, total, median, largest, state…), or nil when A has none there.
+    public var a: TraceSummary.FindingGroup?
+    /// The group in B, or nil.
+    public var b: TraceSummary.FindingGroup?
+
+    /// How many in A.
+    public var countA: Int { a?.count ?? 0 }
     /// How many in B.
-    public var countB: Int
+    public var countB: Int { b?.count ?? 0 }
+    /// Σ cost in A, in nanoseconds.
+    public var costA: Int64 { a?.totalCostNanoseconds ?? 0 }
     /// Σ cost in B, in nanoseconds.
-    public var costB: Int64
-    /// The costliest finding of the group: in B when there is one there, else in A.
-    public var largest: Finding
-    /// Whether `largest` is a finding of B.
-    public var largestIsInB: Bool
+    public var costB: Int64 { b?.totalCostNanoseconds ?? 0 }
 
     /// Resolved (only in A), new (only in B), or remaining (in both).
     public var status: Status {
-        countB == 0 ? .resolved : (countA == 0 ? .new : .remaining)
+        b == nil ? .resolved : (a == nil ? .new : .remaining)
     }
 
     /// What became of a group of findings.
-    public enum Status: String, Sendable { case resolved, new, remaining }
+    public enum Status: String, Sendable, Encodable { case resolved, new, remaining }
 }
 
 /// Spans that ran one after another in one run and overlapped in the other (or the other way):

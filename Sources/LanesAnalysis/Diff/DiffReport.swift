@@ -163,35 +163,39 @@ public struct DiffReport: Sendable, Encodable {
         }
     }
 
-    /// Findings of one rule at one site in both runs.
+    /// Findings of one rule at one site in both runs: each run's group as the summary shows it.
     public struct FindingChange: Sendable, Encodable {
         public var rule: FindingRule
         public var site: String
-        public var countA: Int
-        public var countB: Int
-        public var costA: Seconds
-        public var costB: Seconds
-        /// The costliest finding (of B when the group is still there, else of A).
-        public var largest: FindingReport
+        public var status: FindingGroupChange.Status
+        /// A's group, or nil when A has no finding there.
+        public var a: TraceSummary.FindingGroup?
+        /// B's group, or nil.
+        public var b: TraceSummary.FindingGroup?
 
-        enum CodingKeys: String, CodingKey {
-            case rule, site
-            case countA = "count_a"
-            case countB = "count_b"
-            case costA = "seconds_a"
-            case costB = "seconds_b"
-            case largest
+        init(_ change: FindingGroupChange) {
+            rule = change.rule
+            site = change.site
+            status = change.status
+            a = change.a
+            b = change.b
         }
+
+        /// How many in A and B, and their total costs.
+        var countA: Int { a?.count ?? 0 }
+        var countB: Int { b?.count ?? 0 }
+        var costA: Seconds { Seconds(a?.totalCostNanoseconds ?? 0) }
+        var costB: Seconds { Seconds(b?.totalCostNanoseconds ?? 0) }
+
+        enum CodingKeys: String, CodingKey { case rule, site, status, a, b }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(rule.rawValue, forKey: .rule)
             try container.encode(site, forKey: .site)
-            try container.encode(countA, forKey: .countA)
-            try container.encode(countB, forKey: .countB)
-            try container.encode(costA, forKey: .costA)
-            try container.encode(costB, forKey: .costB)
-            try container.encode(largest, forKey: .largest)
+            try container.encode(status, forKey: .status)
+            try container.encode(a, forKey: .a)  // null when the run has no finding there
+            try container.encode(b, forKey: .b)
         }
     }
 
@@ -280,14 +284,9 @@ public struct DiffReport: Sendable, Encodable {
                            modeA: change.overlappedInB ? sequential : overlapped, modeB: change.overlappedInB ? overlapped : sequential,
                            a: Seconds(change.extentA), b: Seconds(change.extentB))
         }
-        func finding(_ change: FindingGroupChange) -> FindingChange {
-            FindingChange(rule: change.rule, site: change.site, countA: change.countA, countB: change.countB,
-                          costA: Seconds(change.costA), costB: Seconds(change.costB),
-                          largest: FindingReport(change.largest, in: change.largestIsInB ? traceB : traceA))
-        }
-        resolved = diff.resolvedFindings.map(finding)
-        new = diff.newFindings.map(finding)
-        remaining = diff.remainingFindings.map(finding)
+        resolved = diff.resolvedFindings.map(FindingChange.init)
+        new = diff.newFindings.map(FindingChange.init)
+        remaining = diff.remainingFindings.map(FindingChange.init)
         onlyInA = diff.onlyInA.map { Unmatched(name: diff.path($0.path), count: $0.count, total: Seconds($0.total)) }
         onlyInB = diff.onlyInB.map { Unmatched(name: diff.path($0.path), count: $0.count, total: Seconds($0.total)) }
         notComparedRules = diff.incomparableRules

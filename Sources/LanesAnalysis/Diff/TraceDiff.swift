@@ -314,29 +314,24 @@ public struct TraceDiff: Sendable {
         return left.a.count + left.b.count > right.a.count + right.b.count
     }
 
-    /// Findings grouped by rule and site in each run, matched group to group.
+    /// Findings grouped by rule and site in each run (as the summary groups them), matched group
+    /// to group; the costliest first.
     static func findingChanges(_ analysisA: TraceAnalysis, _ analysisB: TraceAnalysis) -> [FindingGroupChange] {
-        let groupsA = FindingSite.groups(analysisA.findings, in: analysisA.trace)
-        let groupsB = FindingSite.groups(analysisB.findings, in: analysisB.trace)
+        func key(_ group: TraceSummary.FindingGroup) -> String { group.rule.rawValue + "\u{0}" + (group.site?.description ?? group.spanName) }
+        let groupsA = TraceSummary.findingGroups(of: analysisA)
+        let groupsB = TraceSummary.findingGroups(of: analysisB)
         var indexB: [String: Int] = [:]
-        for (index, group) in groupsB.enumerated() { indexB[group.rule.rawValue + "\u{0}" + group.site] = index }
+        for (index, group) in groupsB.enumerated() { indexB[key(group)] = index }
         var changes: [FindingGroupChange] = []
         var seenB = Set<Int>()
         for group in groupsA {
-            let other = indexB[group.rule.rawValue + "\u{0}" + group.site]
-            let groupB = other.map { groupsB[$0] }
+            let other = indexB[key(group)]
             if let other { seenB.insert(other) }
-            let largestB = groupB?.findings.first.map { analysisB.findings[$0] }
-            changes.append(FindingGroupChange(
-                rule: group.rule, site: group.site, countA: group.findings.count, costA: group.totalCostNanoseconds,
-                countB: groupB?.findings.count ?? 0, costB: groupB?.totalCostNanoseconds ?? 0,
-                largest: largestB ?? analysisA.findings[group.findings[0]], largestIsInB: largestB != nil))
+            changes.append(FindingGroupChange(rule: group.rule, site: group.site?.description ?? group.spanName,
+                                              a: group, b: other.map { groupsB[$0] }))
         }
         for (index, group) in groupsB.enumerated() where !seenB.contains(index) {
-            changes.append(FindingGroupChange(
-                rule: group.rule, site: group.site, countA: 0, costA: 0,
-                countB: group.findings.count, costB: group.totalCostNanoseconds,
-                largest: analysisB.findings[group.findings[0]], largestIsInB: true))
+            changes.append(FindingGroupChange(rule: group.rule, site: group.site?.description ?? group.spanName, a: nil, b: group))
         }
         return changes.sorted { (max($0.costA, $0.costB), $0.rule.rawValue, $0.site) > (max($1.costA, $1.costB), $1.rule.rawValue, $1.site) }
     }

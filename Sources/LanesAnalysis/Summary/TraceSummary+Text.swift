@@ -7,29 +7,30 @@ extension TraceSummary {
         var lines: [String] = []
         let threads = executorThreadCount > 0
             ? "\(threadCount) threads (\(executorThreadCount) executor)" : "\(threadCount) threads"
-        lines.append("\(title)   wall \(duration(wallNanoseconds))   \(DisplayText.count(spanCount)) spans · \(DisplayText.count(taskCount)) tasks · \(threads)")
-        var totals = blockedNanoseconds.map { "blocked \(duration($0))" } ?? "blocked n/a (no span kinds)"
-        totals += queuedNanoseconds.map { "   queued \(duration($0))" } ?? "   queued n/a (no task states)"
+        lines.append("\(title)   wall \(duration(wallNanoseconds))   \(spanCount) spans · \(taskCount) tasks · \(threads)")
+        let kindsUnknown = skippedRules.contains { $0.rule == .blockingCall }
+        var totals = kindsUnknown ? "blocked n/a (no span kinds)" : "blocked \(duration(blockedNanoseconds))"
+        totals += hasTaskStates ? "   queued \(duration(queuedNanoseconds))" : "   queued n/a (no task states)"
         totals += "   overlapped \(duration(overlappedNanoseconds))   overlap max \(maxOverlap)"
         lines.append(totals)
+        lines.append(jobSource.description)
         if findings.isEmpty {
             lines.append("no findings")
         } else {
-            let counts = findingCounts.map { "\($0.rule.rawValue) ×\(DisplayText.count($0.count)) \(duration($0.costNanoseconds))" }
-            lines.append("\(DisplayText.count(findings.count)) finding\(findings.count == 1 ? "" : "s"): " + counts.joined(separator: " · "))
+            let counts = findingCounts.map { "\($0.rule.rawValue) ×\($0.count) \(duration($0.costNanoseconds))" }
+            lines.append("\(findings.count) finding\(findings.count == 1 ? "" : "s"): " + counts.joined(separator: " · "))
         }
 
-        if !findingGroups.isEmpty {
+        if !findings.isEmpty {
             lines.append("")
             lines.append("top findings by cost")
             for (index, group) in findingGroups.prefix(max(0, findingLimit)).enumerated() {
-                let what = group.count > 1 ? "×\(DisplayText.count(group.count)), largest: \(group.largest.message)" : group.largest.message
-                lines.append("  \(index + 1). \(group.rule.rawValue)  \(duration(group.total.nanoseconds))  \(what)")
-                lines.append("     → \(group.largest.advice)")
+                lines.append("  \(index + 1). \(group.rule.rawValue)  \(duration(group.totalCostNanoseconds))  \(group.message)")
+                lines.append("     → \(group.advice)")
             }
             if findingGroups.count > findingLimit {
                 let rest = findingGroups.dropFirst(findingLimit).reduce(0) { $0 + $1.count }
-                lines.append("  … and \(DisplayText.count(rest)) more (--json lists all)")
+                lines.append("  … and \(rest) more (--json lists all)")
             }
         }
 
@@ -46,13 +47,13 @@ extension TraceSummary {
             if routes.count > routeLimit { lines.append("  … and \(routes.count - routeLimit) more routes (--json lists all)") }
         }
 
-        if let path = criticalPath {
+        if let handler = slowestHandler {
             lines.append("")
-            lines.append("critical path of the slowest handler, \(path.handler.name) (\(duration(path.handler.wall.nanoseconds)))")
-            if path.spans.isEmpty {
+            lines.append("critical path of the slowest handler, \(handler.name) (\(duration(handler.wallNanoseconds)))")
+            if criticalPath.isEmpty {
                 lines.append("  (no child spans)")
             } else {
-                lines.append("  " + path.spans.map { "\($0.name) \(duration($0.wall.nanoseconds))" }.joined(separator: " → "))
+                lines.append("  " + criticalPath.map { "\($0.name) \(duration($0.wallNanoseconds))" }.joined(separator: " → "))
             }
         }
 
@@ -62,7 +63,7 @@ extension TraceSummary {
             let width = min(40, topSelfTime.map(\.name.count).max() ?? 0)
             for entry in topSelfTime {
                 let padded = entry.name.count >= width ? entry.name : entry.name + String(repeating: " ", count: width - entry.name.count)
-                lines.append("  \(padded)  ×\(DisplayText.count(entry.count))  \(duration(entry.selfTime.nanoseconds))")
+                lines.append("  \(padded)  ×\(entry.count)  \(duration(entry.selfNanoseconds))")
             }
         }
 

@@ -2,80 +2,140 @@ import LanesModel
 
 /// The ten-second report on one trace that `lanes summary` prints: totals, the costliest
 /// findings with advice, routes, the critical path of the slowest handler, and where self time
-/// went. A plain `Encodable` value: the text (`lines`) and the JSON (its encoding, keys in
-/// snake_case) say the same thing because they are the same value.
+/// went. A plain `Encodable` value (no formatting decisions beyond names): the text (`lines`) and
+/// the JSON (its encoding, snake_case keys) are the same value, so they say the same thing.
 public struct TraceSummary: Sendable, Encodable {
+    /// One finding as the report shows it.
+    public struct FindingEntry: Sendable {
+        /// The rule.
+        public var rule: FindingRule
+        /// The span's index, or -1.
+        public var span: Int32
+        /// The span's escaped name, or empty when the finding has no span.
+        public var spanName: String
+        /// The measured cost, in nanoseconds.
+        public var costNanoseconds: Int64
+        /// What happened, in one line.
+        public var message: String
+        /// What to do about it, in one line.
+        public var advice: String
+        /// For `blocking-call`: where (see `Finding.site`).
+        public var site: BlockingSite?
+        /// For `blocking-call`: what the held thread was doing, when known.
+        public var state: BlockingState?
+        /// For `blocking-call`: job-nanoseconds ready jobs waited meanwhile.
+        public var waitedNanoseconds: Int64 = 0
+
+        /// The entry of `finding`, a finding of `trace`.
+        init(_ finding: Finding, in trace: Trace) {
+            rule = finding.rule
+            span = finding.span
+            spanName = finding.span >= 0 && Int(finding.span) < trace.spanCount ? DisplayText.name(ofSpan: Int(finding.span), in: trace) : ""
+            costNanoseconds = finding.costNanoseconds
+            message = finding.message
+            advice = finding.advice
+            site = finding.site
+            state = finding.state
+            waitedNanoseconds = finding.waitedNanoseconds
+        }
+    }
+
     /// One step of a critical path.
-    public struct PathStep: Sendable, Encodable {
+    public struct PathStep: Sendable {
         /// The span's index.
         public var span: Int32
         /// The escaped name.
         public var name: String
-        /// Wall time.
-        public var wall: Seconds
-
-        enum CodingKeys: String, CodingKey {
-            case name
-            case wall = "seconds"
-        }
+        /// Wall time, in nanoseconds.
+        public var wallNanoseconds: Int64
     }
 
-    /// The critical path of the slowest handler.
-    public struct CriticalPath: Sendable, Encodable {
-        /// The handler (or, without handler spans, the slowest root).
-        public var handler: PathStep
-        /// The chain of children that decided when it ended, in time order.
-        public var spans: [PathStep]
+    /// Findings of one rule at one site (e.g. the three `wait_for(7)` blocking calls, or every
+    /// request whose `legacy_db` call blocked), so the report names each problem once.
+    public struct FindingGroup: Sendable, Encodable {
+        /// The rule.
+        public var rule: FindingRule
+        /// The escaped span name shared by the group, or empty for findings without a span.
+        public var spanName: String
+        /// The site shared by the group (`blocking-call`), else nil.
+        public var site: BlockingSite?
+        /// How many.
+        public var count: Int
+        /// Σ cost of the group's findings, in nanoseconds.
+        public var totalCostNanoseconds: Int64
+        /// The median cost of one finding, in nanoseconds.
+        public var medianCostNanoseconds: Int64
+        /// The costliest finding of the group.
+        public var largest: FindingEntry
+        /// Σ job-nanoseconds ready jobs waited while the group's findings held threads.
+        public var waitedNanoseconds: Int64
+        /// The state that held the most of the group's time, when known.
+        public var state: BlockingState?
+        /// What to do, for the group's state.
+        public var advice: String
+        /// What the group's findings held: "an executor thread", "the event loop".
+        public var heldWhat: String
 
-        enum CodingKeys: String, CodingKey { case handler, seconds, spans }
+        enum CodingKeys: String, CodingKey {
+            case rule, span
+            case spanIndex = "span_index"
+            case occurrences, seconds
+            case p50 = "p50_seconds"
+            case maximum = "max_seconds"
+            case waited = "waited_seconds"
+            case state, message, advice, site
+        }
 
+        enum SiteKeys: String, CodingKey { case name, function, file, line }
+
+        /// The one encoding of findings in reports: `lanes summary --json` lists these, and
+        /// `lanes diff --json` shows each run's side of a group with it.
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(handler.name, forKey: .handler)
-            try container.encode(handler.wall, forKey: .seconds)
-            try container.encode(spans, forKey: .spans)
+            try container.encode(rule.rawValue, forKey: .rule)
+            try container.encode(largest.span >= 0 ? largest.spanName : nil, forKey: .span)
+            try container.encode(Int(largest.span), forKey: .spanIndex)
+            try container.encode(count, forKey: .occurrences)
+            try container.encode(Seconds(totalCostNanoseconds), forKey: .seconds)
+            try container.encode(Seconds(medianCostNanoseconds), forKey: .p50)
+            try container.encode(Seconds(largest.costNanoseconds), forKey: .maximum)
+            try container.encode(Seconds(waitedNanoseconds), forKey: .waited)
+            try container.encode(state?.rawValue, forKey: .state)
+            try container.encode(message, forKey: .message)
+            try container.encode(advice, forKey: .advice)
+            if let site {
+                var nested = container.nestedContainer(keyedBy: SiteKeys.self, forKey: .site)
+                try nested.encode(site.name, forKey: .name)
+                try nested.encode(site.function, forKey: .function)
+                try nested.encode(site.file, forKey: .file)
+                try nested.encode(site.line > 0 ? site.line : nil, forKey: .line)
+            } else {
+                try container.encodeNil(forKey: .site)
+            }
+        }
+
+        /// The group in one line: the finding itself when alone, else the site with count,
+        /// total, median, largest, state and effect.
+        public var message: String {
+            guard count > 1 else { return largest.message }
+            guard rule == .blockingCall, let site else { return "×\(count), largest: \(largest.message)" }
+            let duration = { (nanoseconds: Int64) in DisplayText.duration(nanoseconds) }
+            var text = "\(site.description) held \(heldWhat) \(count)× for \(duration(totalCostNanoseconds))"
+            text += " (p50 \(duration(medianCostNanoseconds)), max \(duration(largest.costNanoseconds)))"
+            if let state { text += ", \(state.rawValue)" }
+            if waitedNanoseconds > 0 { text += "; ready jobs waited \(duration(waitedNanoseconds)) meanwhile" }
+            return text
         }
     }
 
     /// Self time summed over all spans of one name.
-    public struct SelfTimeEntry: Sendable, Encodable {
+    public struct SelfTimeEntry: Sendable {
         /// The escaped name.
         public var name: String
         /// How many.
         public var count: Int
-        /// Σ self time.
-        public var selfTime: Seconds
-
-        enum CodingKeys: String, CodingKey {
-            case name, count
-            case selfTime = "seconds"
-        }
-    }
-
-    /// How many findings one rule produced, and their cost.
-    public struct RuleCount: Sendable {
-        /// The rule.
-        public var rule: FindingRule
-        /// How many findings.
-        public var count: Int
-        /// Σ cost, in nanoseconds.
-        public var costNanoseconds: Int64
-    }
-
-    /// A rule that could not run, and why.
-    public struct SkippedRule: Sendable, Encodable {
-        /// The rule.
-        public var rule: FindingRule
-        /// Why.
-        public var reason: String
-
-        enum CodingKeys: String, CodingKey { case rule, reason }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(rule.rawValue, forKey: .rule)
-            try container.encode(reason, forKey: .reason)
-        }
+        /// Σ self time, in nanoseconds.
+        public var selfNanoseconds: Int64
     }
 
     /// Where the trace came from (set by the command that loaded it).
@@ -90,31 +150,34 @@ public struct TraceSummary: Sendable, Encodable {
     public var threadCount: Int
     /// Executor threads (see `TraceAnalysis.executorThreadCount`).
     public var executorThreadCount: Int
-    /// See `TraceAnalysis.blockedNanoseconds`; nil when the spans carry no kinds (an imported
-    /// trace), where nothing can be called blocking.
-    public var blockedNanoseconds: Int64?
-    /// See `TraceAnalysis.queuedNanoseconds`; nil without task states (unknown, not zero).
-    public var queuedNanoseconds: Int64?
+    /// See `TraceAnalysis.blockedNanoseconds`.
+    public var blockedNanoseconds: Int64
+    /// See `TraceAnalysis.queuedNanoseconds`.
+    public var queuedNanoseconds: Int64
     /// See `TraceAnalysis.overlappedNanoseconds`.
     public var overlappedNanoseconds: Int64
     /// See `TraceAnalysis.maxOverlap`.
     public var maxOverlap: Int
     /// Whether the trace has task-state slices (else queued time is unknown, not zero).
     public var hasTaskStates: Bool
+    /// Where the executor jobs came from.
+    public var jobSource: JobSource
     /// Every finding, largest cost first.
-    public var findings: [FindingReport]
-    /// Findings grouped by rule and site, largest total cost first.
-    public var findingGroups: [FindingGroupReport]
+    public var findings: [FindingEntry]
+    /// Findings grouped by rule and span name, largest total cost first.
+    public var findingGroups: [FindingGroup]
     /// How many findings each rule produced, in `FindingRule.allCases` order, zero counts left out.
-    public var findingCounts: [RuleCount]
-    /// Routes (kinds of root span), most requests first.
+    public var findingCounts: [(rule: FindingRule, count: Int, costNanoseconds: Int64)]
+    /// Routes (kinds of root span: handlers, HTTP routes), most requests first.
     public var routes: [RouteReport]
-    /// The critical path of the slowest handler, if the trace has roots.
-    public var criticalPath: CriticalPath?
+    /// The slowest handler (or, without handler spans, the slowest root), if any.
+    public var slowestHandler: PathStep?
+    /// The critical path of `slowestHandler`, in time order.
+    public var criticalPath: [PathStep]
     /// Span names with the most self time, largest first.
     public var topSelfTime: [SelfTimeEntry]
     /// Rules that could not run, with the reason.
-    public var skippedRules: [SkippedRule]
+    public var skippedRules: [(rule: FindingRule, reason: String)]
 
     /// Summarises `analysis`, keeping the `selfTimeLimit` names with the most self time.
     public init(analysis: TraceAnalysis, selfTimeLimit: Int = 5) {
@@ -124,36 +187,47 @@ public struct TraceSummary: Sendable, Encodable {
         taskCount = trace.tasks.count
         threadCount = trace.threads.count
         executorThreadCount = analysis.executorThreadCount
-        hasTaskStates = !trace.slices.isEmpty
-        let kindsUnknown = analysis.skippedRules.contains { $0.rule == .blockingCall }
-        blockedNanoseconds = kindsUnknown ? nil : analysis.blockedNanoseconds
-        queuedNanoseconds = hasTaskStates ? analysis.queuedNanoseconds : nil
+        blockedNanoseconds = analysis.blockedNanoseconds
+        queuedNanoseconds = analysis.queuedNanoseconds
         overlappedNanoseconds = analysis.overlappedNanoseconds
         maxOverlap = analysis.maxOverlap
-        findings = analysis.findings.map { FindingReport($0, in: trace) }
-        findingGroups = FindingSite.groups(analysis.findings, in: trace).map {
-            FindingGroupReport($0, findings: analysis.findings, in: trace)
-        }
+        hasTaskStates = !trace.slices.isEmpty
+        jobSource = JobSource(trace: trace)
+        findings = analysis.findings.map { FindingEntry($0, in: trace) }
+        findingGroups = Self.groups(findings, analysis: analysis, heldWhat: RuntimeWords(runtime: trace.metadata.runtime).anExecutor)
         findingCounts = FindingRule.allCases.compactMap { rule in
             let matching = analysis.findings.filter { $0.rule == rule }
             guard !matching.isEmpty else { return nil }
-            return RuleCount(rule: rule, count: matching.count, costNanoseconds: matching.reduce(0) { $0 &+ $1.costNanoseconds })
+            return (rule, matching.count, matching.reduce(0) { $0 &+ $1.costNanoseconds })
         }
-        skippedRules = analysis.skippedRules.map { SkippedRule(rule: $0.rule, reason: $0.reason) }
-        let groups = RouteGroups(trace: trace)
-        routes = groups.names.indices.map {
-            RouteReport(route: groups.names[$0], requests: OccurrenceReport(groups.statistics[$0], wallNanoseconds: trace.wallNanoseconds))
+        skippedRules = analysis.skippedRules
+        let routeGroups = RouteGroups(trace: trace)
+        routes = routeGroups.names.indices.map {
+            RouteReport(route: routeGroups.names[$0], requests: OccurrenceReport(routeGroups.statistics[$0], wallNanoseconds: trace.wallNanoseconds))
         }
 
-        if let handler = Self.slowestHandler(trace) {
-            let step = { (span: Int) in
-                PathStep(span: Int32(span), name: DisplayText.name(ofSpan: span, in: trace), wall: Seconds(trace.duration(ofSpan: span)))
+        let handler = Self.slowestHandler(trace)
+        if let handler {
+            slowestHandler = PathStep(
+                span: Int32(handler), name: DisplayText.name(ofSpan: handler, in: trace),
+                wallNanoseconds: trace.spanEnd[handler] &- trace.spanBegin[handler])
+            criticalPath = analysis.criticalPath(ofSpan: handler).map { span in
+                PathStep(span: span, name: DisplayText.name(ofSpan: Int(span), in: trace),
+                         wallNanoseconds: trace.spanEnd[Int(span)] &- trace.spanBegin[Int(span)])
             }
-            criticalPath = CriticalPath(handler: step(handler), spans: analysis.criticalPath(ofSpan: handler).map { step(Int($0)) })
         } else {
-            criticalPath = nil
+            slowestHandler = nil
+            criticalPath = []
         }
         topSelfTime = Self.topSelfTime(analysis, limit: selfTimeLimit)
+    }
+
+    /// The findings of `analysis` grouped by rule and site, as the summary lists them (the diff
+    /// compares these between runs).
+    public static func findingGroups(of analysis: TraceAnalysis) -> [FindingGroup] {
+        let trace = analysis.trace
+        return groups(analysis.findings.map { FindingEntry($0, in: trace) }, analysis: analysis,
+                      heldWhat: RuntimeWords(runtime: trace.metadata.runtime).anExecutor)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -168,8 +242,8 @@ public struct TraceSummary: Sendable, Encodable {
         case overlapped = "overlapped_seconds"
         case maxOverlap = "max_overlap"
         case hasTaskStates = "has_task_states"
+        case jobSource = "job_source"
         case findings
-        case findingGroups = "finding_groups"
         case findingCounts = "finding_counts"
         case routes
         case criticalPath = "critical_path"
@@ -177,6 +251,11 @@ public struct TraceSummary: Sendable, Encodable {
         case skippedRules = "skipped_rules"
     }
 
+    enum PathKeys: String, CodingKey { case handler, seconds, spans, name }
+    enum CountKeys: String, CodingKey { case name, count, seconds, rule, reason }
+
+    /// The summary's JSON: `null` where the trace cannot tell (blocked time without span kinds,
+    /// queued time without task states), never 0.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(source?.file, forKey: .file)
@@ -187,21 +266,65 @@ public struct TraceSummary: Sendable, Encodable {
         try container.encode(taskCount, forKey: .taskCount)
         try container.encode(threadCount, forKey: .threadCount)
         try container.encode(executorThreadCount, forKey: .executorThreadCount)
-        try container.encode(blockedNanoseconds.map(Seconds.init), forKey: .blocked)
-        try container.encode(queuedNanoseconds.map(Seconds.init), forKey: .queued)
+        let kindsUnknown = skippedRules.contains { $0.rule == .blockingCall }
+        try container.encode(kindsUnknown ? nil : Seconds(blockedNanoseconds), forKey: .blocked)
+        try container.encode(hasTaskStates ? Seconds(queuedNanoseconds) : nil, forKey: .queued)
         try container.encode(Seconds(overlappedNanoseconds), forKey: .overlapped)
         try container.encode(maxOverlap, forKey: .maxOverlap)
         try container.encode(hasTaskStates, forKey: .hasTaskStates)
-        try container.encode(findings, forKey: .findings)
-        try container.encode(findingGroups, forKey: .findingGroups)
+        try container.encode(jobSource.name, forKey: .jobSource)
+        // One entry per rule and site, largest total first: a site that blocked on every request
+        // is one entry with its occurrences, not thousands.
+        try container.encode(findingGroups, forKey: .findings)
         var counts: [String: Int] = [:]
         for rule in FindingRule.allCases { counts[rule.rawValue] = 0 }
         for entry in findingCounts { counts[entry.rule.rawValue] = entry.count }
         try container.encode(counts, forKey: .findingCounts)
         try container.encode(routes, forKey: .routes)
-        try container.encode(criticalPath, forKey: .criticalPath)
-        try container.encode(topSelfTime, forKey: .topSelfTime)
-        try container.encode(skippedRules, forKey: .skippedRules)
+        if let handler = slowestHandler {
+            var path = container.nestedContainer(keyedBy: PathKeys.self, forKey: .criticalPath)
+            try path.encode(handler.name, forKey: .handler)
+            try path.encode(Seconds(handler.wallNanoseconds), forKey: .seconds)
+            var spans = path.nestedUnkeyedContainer(forKey: .spans)
+            for step in criticalPath {
+                var entry = spans.nestedContainer(keyedBy: PathKeys.self)
+                try entry.encode(step.name, forKey: .name)
+                try entry.encode(Seconds(step.wallNanoseconds), forKey: .seconds)
+            }
+        } else {
+            try container.encodeNil(forKey: .criticalPath)
+        }
+        var selfTimes = container.nestedUnkeyedContainer(forKey: .topSelfTime)
+        for entry in topSelfTime {
+            var item = selfTimes.nestedContainer(keyedBy: CountKeys.self)
+            try item.encode(entry.name, forKey: .name)
+            try item.encode(entry.count, forKey: .count)
+            try item.encode(Seconds(entry.selfNanoseconds), forKey: .seconds)
+        }
+        var skipped = container.nestedUnkeyedContainer(forKey: .skippedRules)
+        for entry in skippedRules {
+            var item = skipped.nestedContainer(keyedBy: CountKeys.self)
+            try item.encode(entry.rule.rawValue, forKey: .rule)
+            try item.encode(entry.reason, forKey: .reason)
+        }
+    }
+
+    /// The findings grouped by rule and site (`FindingSite.groups`), each with its count, total,
+    /// median, largest, state and effect; largest total first.
+    static func groups(_ findings: [FindingEntry], analysis: TraceAnalysis, heldWhat: String) -> [FindingGroup] {
+        FindingSite.groups(analysis.findings, in: analysis.trace).map { site -> FindingGroup in
+            let group = site.findings.map { findings[$0] }
+            let largest = group[0]
+            let costs = group.map(\.costNanoseconds).sorted()
+            var timeByState: [BlockingState: Int64] = [:]
+            for member in group { if let state = member.state { timeByState[state, default: 0] &+= member.costNanoseconds } }
+            let state = timeByState.max { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }?.key
+            return FindingGroup(
+                rule: largest.rule, spanName: largest.spanName, site: largest.site, count: group.count,
+                totalCostNanoseconds: costs.reduce(0, &+), medianCostNanoseconds: costs[(costs.count - 1) / 2],
+                largest: largest, waitedNanoseconds: group.reduce(0) { $0 &+ $1.waitedNanoseconds },
+                state: state, advice: group.first { $0.state == state }?.advice ?? largest.advice, heldWhat: heldWhat)
+        }
     }
 
     /// The root `handler` span with the longest wall time, else the longest root.
@@ -234,7 +357,8 @@ public struct TraceSummary: Sendable, Encodable {
             .sorted { (totals[$0], -$0) > (totals[$1], -$1) }
             .prefix(max(0, limit))
         return names.map { name in
-            SelfTimeEntry(name: DisplayText.escaped(trace.strings[UInt32(name)]), count: counts[name], selfTime: Seconds(totals[name]))
+            SelfTimeEntry(name: DisplayText.escaped(trace.strings[UInt32(name)]),
+                          count: counts[name], selfNanoseconds: totals[name])
         }
     }
 }

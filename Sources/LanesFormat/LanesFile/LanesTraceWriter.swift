@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 
 /// Encodes a whole in-memory `Trace` as a `.lanes` file (for `lanes convert` and tests).
 ///
@@ -34,6 +35,9 @@ public enum LanesTraceWriter {
             let parent = trace.tasks.parent(ofTask: index).map { trace.tasks.id(ofTask: $0) } ?? 0
             return (task.id, UInt32(name), parent)
         }))
+        if let capture = metadata.jobCapture {
+            output.append(contentsOf: RecordFraming.jobCapture(capture))
+        }
         if metadata.droppedEvents > 0 {
             output.append(contentsOf: RecordFraming.dropped(writerID: 0, count: metadata.droppedEvents, time: trace.endTime))
         }
