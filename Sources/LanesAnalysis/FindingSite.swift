@@ -14,10 +14,17 @@ public enum FindingSite {
         return DisplayText.name(ofSpan: Int(finding.span), in: trace)
     }
 
+    /// What `lanes diff` matches a group of findings by between two runs: the site's name (the
+    /// span or task it is attributed to), without the code location, which moves whenever code
+    /// above it changes. The one place that decides what "the same site in another run" means.
+    public static func matchName(of group: TraceSummary.FindingGroup) -> String {
+        group.site?.name ?? group.spanName
+    }
+
     /// `findings` (largest cost first) grouped by rule and site, largest total cost first; each
     /// group lists its findings largest first.
-    public static func groups(_ findings: [Finding], in trace: Trace) -> [FindingGroup] {
-        var groups: [FindingGroup] = []
+    public static func groups(_ findings: [Finding], in trace: Trace) -> [FindingSiteGroup] {
+        var groups: [FindingSiteGroup] = []
         var indexByKey: [String: Int] = [:]
         for (index, finding) in findings.enumerated() {
             let site = key(of: finding, in: trace)
@@ -28,7 +35,7 @@ public enum FindingSite {
                 groups[group].totalCostNanoseconds &+= finding.costNanoseconds
             } else {
                 indexByKey[groupKey] = groups.count
-                groups.append(FindingGroup(rule: finding.rule, site: site, findings: [index], totalCostNanoseconds: finding.costNanoseconds))
+                groups.append(FindingSiteGroup(rule: finding.rule, site: site, findings: [index], totalCostNanoseconds: finding.costNanoseconds))
             }
         }
         for group in groups.indices {
@@ -43,7 +50,7 @@ public enum FindingSite {
 }
 
 /// Findings of one rule at one site.
-public struct FindingGroup: Sendable, Equatable {
+public struct FindingSiteGroup: Sendable, Equatable {
     /// The rule.
     public var rule: FindingRule
     /// The site (see `FindingSite.key`).

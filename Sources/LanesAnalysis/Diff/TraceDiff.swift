@@ -315,23 +315,27 @@ public struct TraceDiff: Sendable {
     }
 
     /// Findings grouped by rule and site in each run (as the summary groups them), matched group
-    /// to group; the costliest first.
+    /// to group by rule and the site's name (`FindingSite.matchName`): a site's line moves when
+    /// code above it changes, its name does not. Groups of one key are paired costliest with
+    /// costliest. The costliest changes first.
     static func findingChanges(_ analysisA: TraceAnalysis, _ analysisB: TraceAnalysis) -> [FindingGroupChange] {
-        func key(_ group: TraceSummary.FindingGroup) -> String { group.rule.rawValue + "\u{0}" + (group.site?.description ?? group.spanName) }
+        func key(_ group: TraceSummary.FindingGroup) -> String { group.rule.rawValue + "\u{0}" + FindingSite.matchName(of: group) }
+        func site(_ group: TraceSummary.FindingGroup) -> String { group.site?.description ?? group.spanName }
         let groupsA = TraceSummary.findingGroups(of: analysisA)
         let groupsB = TraceSummary.findingGroups(of: analysisB)
-        var indexB: [String: Int] = [:]
-        for (index, group) in groupsB.enumerated() { indexB[key(group)] = index }
+        var pendingB: [String: [Int]] = [:]  // largest first, as the groups come
+        for (index, group) in groupsB.enumerated() { pendingB[key(group), default: []].append(index) }
         var changes: [FindingGroupChange] = []
-        var seenB = Set<Int>()
         for group in groupsA {
-            let other = indexB[key(group)]
-            if let other { seenB.insert(other) }
-            changes.append(FindingGroupChange(rule: group.rule, site: group.site?.description ?? group.spanName,
-                                              a: group, b: other.map { groupsB[$0] }))
+            let other = pendingB[key(group)]?.first
+            if other != nil { pendingB[key(group)]!.removeFirst() }
+            let partner = other.map { groupsB[$0] }
+            changes.append(FindingGroupChange(rule: group.rule, site: partner.map(site) ?? site(group), a: group, b: partner))
         }
-        for (index, group) in groupsB.enumerated() where !seenB.contains(index) {
-            changes.append(FindingGroupChange(rule: group.rule, site: group.site?.description ?? group.spanName, a: nil, b: group))
+        for indexes in pendingB.values {
+            for index in indexes {
+                changes.append(FindingGroupChange(rule: groupsB[index].rule, site: site(groupsB[index]), a: nil, b: groupsB[index]))
+            }
         }
         return changes.sorted { (max($0.costA, $0.costB), $0.rule.rawValue, $0.site) > (max($1.costA, $1.costB), $1.rule.rawValue, $1.site) }
     }

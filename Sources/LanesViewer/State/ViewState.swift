@@ -48,7 +48,7 @@ public struct ViewState: Sendable {
     /// Groups referred to by `.group` rows.
     public internal(set) var groups: [SpanGroup] = []
     /// Finding groups referred to by `.findingGroup` rows (built when the list opens).
-    public internal(set) var findingGroups: [FindingGroup] = []
+    public internal(set) var findingGroups: [FindingSiteGroup] = []
 
     /// The initial state for `document`: whole trace in view; the route view for traces with many
     /// similar roots, else the tasks with the first handler unfolded.
