@@ -23,29 +23,10 @@ enum RouteViewBenchmark {
         try ViewerBenchmark.write(LanesTraceWriter.encode(generated), to: path)
         print("route view benchmark: \(requests) requests of 3 routes, \(generated.spanCount) spans, \(generated.slices.count) jobs, \(size.width)×\(size.height), medians of \(runs) runs (release build)")
 
-        var load_: [Double] = [], analyse: [Double] = [], index: [Double] = [], firstRender: [Double] = [], total: [Double] = []
-        var document: ViewerDocument?
-        for _ in 0..<runs {
-            let start = monotonicSeconds()
-            let trace = try TraceLoader.load(path: path).trace
-            let loaded = monotonicSeconds()
-            let analysis = TraceAnalysis(trace: trace)
-            let analysed = monotonicSeconds()
-            let built = ViewerDocument(trace: trace, analysis: analysis, title: "routes.lanes")
-            let indexed = monotonicSeconds()
-            let state = ViewState(document: built, size: size, theme: .utf8)
+        let (document, firstFrame) = try ViewerBenchmark.measureFirstFrame(path: path, runs: runs) { state in
             precondition(state.mode == .routes, "a server trace opens in the route view")
-            _ = ViewRenderer.render(state, built, size: size)
-            let drawn = monotonicSeconds()
-            load_.append(loaded - start)
-            analyse.append(analysed - loaded)
-            index.append(indexed - analysed)
-            firstRender.append(drawn - indexed)
-            total.append(drawn - start)
-            document = built
         }
-        guard let document else { return }
-        print("  first frame          \(ViewerBenchmark.milliseconds(total)) ms after start (target ≤ 1000): read \(ViewerBenchmark.milliseconds(load_)) ms, analysis \(ViewerBenchmark.milliseconds(analyse)) ms, viewer indexes \(ViewerBenchmark.milliseconds(index)) ms, rows + first render \(ViewerBenchmark.milliseconds(firstRender)) ms")
+        print("  first frame          \(firstFrame)")
 
         let state = ViewState(document: document, size: size, theme: .utf8)
         let full = document.fullWindow

@@ -34,14 +34,7 @@ extension RenderContext {
             }
         }
         if state.rows.isEmpty, layout.rowsHeight > 0 {
-            let text: String
-            switch state.mode {
-            case .threads: text = "(no thread information)"
-            case .findings: text = "(no findings)"
-            case .routes: text = "(no root spans)"
-            case .tasks: text = "(no spans)"
-            }
-            grid.write(SafeText.cut(text, width: layout.labelWidth - 1, ellipsis: theme.ellipsis), x: 1, y: layout.rowsY, style: .dim)
+            grid.write(SafeText.cut(state.mode.emptyText, width: layout.labelWidth - 1, ellipsis: theme.ellipsis), x: 1, y: layout.rowsY, style: .dim)
         }
     }
 

@@ -64,14 +64,7 @@ extension RenderContext {
 
     mutating func drawRuler() {
         guard let y = layout.rulerY else { return }
-        let title: String
-        switch state.mode {
-        case .threads: title = "thread"
-        case .routes: title = "route"
-        case .findings: title = "finding (by cost)"
-        case .tasks: title = "task / span"
-        }
-        grid.write(SafeText.cut(title, width: layout.labelWidth - 1, ellipsis: theme.ellipsis), x: 1, y: y, style: .dim)
+        grid.write(SafeText.cut(state.mode.columnTitle, width: layout.labelWidth - 1, ellipsis: theme.ellipsis), x: 1, y: y, style: .dim)
         if layout.statsWidth > 0 {
             grid.write(SafeText.cut(routeFigureTitles, width: layout.statsWidth, ellipsis: theme.ellipsis), x: layout.labelWidth + 1, y: y, style: .dim)
         }

@@ -9,6 +9,26 @@ public enum ViewMode: Sendable, Equatable {
     case routes
     /// The findings, grouped by rule and site, most costly first.
     case findings
+
+    /// The heading of the name column.
+    var columnTitle: String {
+        switch self {
+        case .threads: "thread"
+        case .routes: "route"
+        case .findings: "finding (by cost)"
+        case .tasks: "task / span"
+        }
+    }
+
+    /// What the view shows when it has no rows.
+    var emptyText: String {
+        switch self {
+        case .threads: "(no thread information)"
+        case .findings: "(no findings)"
+        case .routes: "(no root spans)"
+        case .tasks: "(no spans)"
+        }
+    }
 }
 
 /// What the keyboard is currently typed into.
