@@ -38,10 +38,14 @@ enum ViewerMemoryBenchmark {
         let state = ViewState(document: document, size: GridSize(width: 200, height: 60), theme: .utf8)
         _ = ViewRenderer.render(state, document, size: state.size)
         stages.append(("view state and rows", liveHeapBytes() - stageStart - stages.reduce(0) { $0 + $1.1 }))
+        var tasks = state
+        _ = tasks.update(.toggleRoutes, document: document)
+        _ = ViewRenderer.render(tasks, document, size: tasks.size)
+        stages.append(("by-task rows (r)", liveHeapBytes() - stageStart - stages.reduce(0) { $0 + $1.1 }))
         print("  resident memory of this process after malloc_trim, by stage (bytes/span):")
         for (name, bytes) in stages { print("    \(ViewerBenchmark.pad(name, 22)) \(String(format: "%6.1f", Double(bytes) / Double(loaded.spanCount)))") }
         print("    \(ViewerBenchmark.pad("total", 22)) \(String(format: "%6.1f", Double(stages.reduce(0) { $0 + $1.1 }) / Double(loaded.spanCount)))  (Trace.memoryFootprint: \(String(format: "%.1f", Double(loaded.memoryFootprint) / Double(loaded.spanCount))))")
-        withExtendedLifetime((document, state)) {}
+        withExtendedLifetime((document, state, tasks)) {}
 
         // The real binary, in tmux, as a user runs it.
         let session = "lanes-memory-benchmark-\(getpid())"
@@ -60,16 +64,23 @@ enum ViewerMemoryBenchmark {
             usleep(20_000)
         }
         usleep(500_000)
-        let status = (try? String(contentsOfFile: "/proc/\(processID)/status", encoding: .utf8)) ?? ""
         func kilobytes(_ field: String) -> Int {
+            let status = (try? String(contentsOfFile: "/proc/\(processID)/status", encoding: .utf8)) ?? ""
             guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return 0 }
             return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
         }
         let resident = kilobytes("VmRSS") * 1024
         let peak = kilobytes("VmHWM") * 1024
         let perSpan = { (value: Int) in String(format: "%.0f", Double(value) / Double(max(1, trace.spanCount))) }
-        print("  lanes view, resident after the first frame: \(resident / 1_048_576) MiB = \(perSpan(resident)) bytes/span (target ≤ 150)")
-        print("  lanes view, peak while loading:             \(peak / 1_048_576) MiB = \(perSpan(peak)) bytes/span")
+        print("  lanes view, resident after the first frame (route view): \(resident / 1_048_576) MiB = \(perSpan(resident)) bytes/span (target ≤ 150)")
+        // The by-task view lists every request's task: switch to it and measure again.
+        shell("tmux send-keys -t \(session) r")
+        let taskDeadline = Date().addingTimeInterval(120)
+        while !shellOutput("tmux capture-pane -p -t \(session)").contains("task / span"), Date() < taskDeadline { usleep(20_000) }
+        usleep(500_000)
+        let residentTasks = kilobytes("VmRSS") * 1024
+        print("  lanes view, resident in the by-task view (r):            \(residentTasks / 1_048_576) MiB = \(perSpan(residentTasks)) bytes/span (target ≤ 150)")
+        print("  lanes view, peak while loading:                          \(peak / 1_048_576) MiB = \(perSpan(peak)) bytes/span")
     }
 
     /// Resident bytes of this process once the allocator has returned its free pages.
