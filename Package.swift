@@ -64,9 +64,12 @@ let package = Package(
             "Lanes", "LanesModel",
             .product(name: "Tracing", package: "swift-distributed-tracing"),
         ]),
+        // Symbolication of the watchdog's stacks with llvm-symbolizer (CLI side only: the app's
+        // library never runs external tools).
+        .target(name: "LanesSymbols", dependencies: ["LanesModel", "LanesFormat", "LanesWriter"]),
         .executableTarget(name: "LanesCLI", dependencies: [
-            "LanesModel", "LanesFormat", "Lanes", "LanesSeed", "LanesAnalysis",
-            "LanesViewer", "LanesTerminal",
+            "LanesModel", "LanesFormat", "LanesWriter", "Lanes", "LanesSeed", "LanesAnalysis",
+            "LanesViewer", "LanesTerminal", "LanesSymbols",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // A small instrumented app, compiled by every build so the README's example cannot rot.
@@ -84,16 +87,18 @@ let package = Package(
         // Deterministic synthetic traces shaped like real programs (a server under load), shared
         // by the tests and the benchmarks.
         .target(name: "LanesSynthetic", dependencies: ["LanesModel"]),
+        // Inputs shaped to make the readers work hardest (once quadratic), for tests and benchmarks.
+        .target(name: "LanesWorstCases", dependencies: ["LanesFormat", "LanesWriter", "LanesModel"]),
         // `swift run -c release LanesBenchmarks NAME`: the numbers in the README.
         .executableTarget(name: "LanesBenchmarks", dependencies: [
             "CLanesRuntime", "LanesModel", "LanesWriter", "LanesFormat", "Lanes", "LanesAnalysis", "LanesViewer", "LanesTracing",
-            "LanesSynthetic",
+            "LanesSynthetic", "LanesWorstCases",
             .product(name: "Tracing", package: "swift-distributed-tracing"),
             .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
         ]),
 
         .testTarget(name: "LanesModelTests", dependencies: ["LanesModel"]),
-        .testTarget(name: "LanesFormatTests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel"],
+        .testTarget(name: "LanesFormatTests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel", "LanesWorstCases"],
                     exclude: ["Fixtures", "otlp_schema_check.py"]),
         .testTarget(name: "LanesTests", dependencies: ["Lanes", "LanesSeed", "LanesFormat", "LanesModel"]),
         .testTarget(name: "LanesAnalysisTests", dependencies: [
@@ -107,8 +112,14 @@ let package = Package(
         .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel", "LanesSynthetic"]),
         // Python asyncio traces from the real viztracer (the programs and fixtures under Python/ and Fixtures/).
         .testTarget(name: "LanesAsyncioTests", dependencies: [
-            "LanesFormat", "LanesModel", "LanesAnalysis", "LanesViewer",
+            "LanesFormat", "LanesModel", "LanesAnalysis", "LanesViewer", "LanesWriter",
         ], exclude: ["Python", "Fixtures"]),
+        // The watchdog end to end: record the blocking scenario, symbolicate, diagnose.
+        .testTarget(name: "LanesSymbolsTests", dependencies: [
+            "LanesSymbols", "LanesAnalysis", "LanesFormat", "LanesWriter", "LanesModel", "Lanes", "BlockingScenario", "CLanesTestSupport",
+        ]),
+        // Thread affinity for tests (Swift's Glibc module does not declare it).
+        .target(name: "CLanesTestSupport", path: "Tests/CLanesTestSupport"),
         .testTarget(name: "LanesTracingTests", dependencies: [
             "LanesTracing", "Lanes", "LanesFormat", "LanesModel",
             .product(name: "Tracing", package: "swift-distributed-tracing"),

@@ -33,6 +33,10 @@ package enum TracingBackend {
         /// The span's id, unique in its recording (≥ 1).
         package var id: UInt64 { open.id }
 
+        /// Random per recording: derive W3C ids from `id` and this, so two recordings (in one
+        /// process or two) never give out the same trace and span ids.
+        package var recordingSeed: UInt64 { open.recorder.identitySeed }
+
         /// The parent that work inside this span nests in.
         package var asParent: Parent { Parent(context: open.context) }
     }
@@ -86,6 +90,11 @@ package enum TracingBackend {
         Recorder.recorder(for: parent.context)?.flushRecordedEvents()
     }
 
+    /// `flush(recordingOf:)` for async code: suspends, never blocks a thread, never polls.
+    package static func flush(recordingOf parent: Parent) async {
+        await Recorder.recorder(for: parent.context)?.flushRecordedEventsAsync()
+    }
+
     /// Whether a process-wide recording (`Lanes.record(to:)`, `LANES_TRACE`) is running: spans
     /// outside any scoped recording go to it.
     package static var isRecordingProcessWide: Bool {
@@ -100,7 +109,7 @@ package enum TracingBackend {
             if Recorder.processWide.load(ordering: .acquiring)?.takeUnretainedValue().isRunning == true {
                 return true
             }
-            return Lanes.bootstrapFromEnvironment() != nil
+            return EnvironmentRecording.start() != nil
         }
     }
 
@@ -134,23 +143,5 @@ extension SpanContext {
         let enclosing = current
         guard let nesting = TracingBackend.installedNesting.load(ordering: .acquiring) else { return enclosing }
         return nesting.takeUnretainedValue().innermost(TracingBackend.Parent(context: enclosing)).context
-    }
-}
-
-extension Recorder {
-    /// Wakes the writer and waits until it has written a cycle that began after this call:
-    /// that cycle took the events of every thread not appending at that moment, so everything
-    /// recorded before the call is in the file. Returns early if the recording stops.
-    func flushRecordedEvents() {
-        let start = MonotonicClock.now()
-        wake.signal()
-        while isRunning {
-            let written = output.withLock { output -> Bool in
-                guard let file = output.file else { return true }
-                return file.latestTime >= start
-            }
-            if written { return }
-            usleep(500)
-        }
     }
 }

@@ -16,6 +16,11 @@ let benchmarks: [(name: String, summary: String, run: ([String]) async throws ->
     ("memory", "[SPANS] [LANES-BINARY]: resident memory of lanes view on a server-shaped trace (bytes/span)", ViewerMemoryBenchmark.run),
     ("takeover", "[YIELDS] [PAIRS]: Task.yield() on the default executor vs Lanes' (job capture), fresh processes, alternating", TakeoverBenchmark.run),
     ("asyncio", "[EVENTS] [RUNS]: viztracer --log_async trace: recognition and rules against reading alone", AsyncioBenchmark.run),
+    ("flight", "[SPANS] [RUNS]: flight-recorder span cost against a normal recording; dump of a 64 MiB window", FlightBenchmark.run),
+    ("labels", "[COUNT]: resident memory with COUNT unique handler labels and attribute values, against the cap", LabelsBenchmark.run),
+    ("worst-case", "[--sizes N,…] [--runs R]: ns per element reading the once-quadratic shapes at 100k and 1M", WorstCaseBenchmark.run),
+    ("watchdog", "[SECONDS] [PAIRS]: the watchdog's CPU when nothing blocks (with/without, alternating children) and per sample", WatchdogBenchmark.run),
+    ("watchdog-child", "(run by `watchdog`)", WatchdogBenchmarkChild.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

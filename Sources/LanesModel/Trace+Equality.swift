@@ -1,5 +1,5 @@
 /// Two traces are equal when they say the same thing: the same spans with the same names,
-/// times, parents, kinds, tasks and threads, the same slices, attributes and CPU times. String
+/// times, parents, kinds, tasks and threads, the same slices, attributes, CPU times, counters and totals. String
 /// indexes may differ (a round trip through a file may intern in another order).
 extension Trace: Equatable {
     public static func == (lhs: Trace, rhs: Trace) -> Bool {
@@ -15,7 +15,10 @@ extension Trace: Equatable {
               lhs.cpuSpans == rhs.cpuSpans,
               lhs.cpuNanoseconds == rhs.cpuNanoseconds,
               lhs.slices == rhs.slices,
-              lhs.attributes.count == rhs.attributes.count
+              lhs.sampling == rhs.sampling,
+              lhs.attributes.count == rhs.attributes.count,
+              lhs.counters == rhs.counters,
+              lhs.totals == rhs.totals
         else { return false }
         for index in 0..<lhs.spanCount where lhs.name(ofSpan: index) != rhs.name(ofSpan: index) {
             return false

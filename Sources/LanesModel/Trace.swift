@@ -69,6 +69,18 @@ public struct Trace: Sendable {
     /// Slice indices ordered by (thread, started), for the by-thread view.
     public let slicesByThread: [Int32]
 
+    // MARK: Other series
+
+    /// Counter series (sampled values), in the order the producer first wrote them.
+    public internal(set) var counters: [CounterSeries] = []
+    /// Totals the producer reported (clang's `Total …`), kept out of the spans.
+    public internal(set) var totals: [ProducerTotal] = []
+    // MARK: Stack samples
+
+    /// The watchdog's samples of long-running jobs, their stacks, the loaded images and, once
+    /// symbolicated, the source locations.
+    public var sampling: Sampling
+
     // MARK: Extent
 
     /// The earliest time in the trace (0 for an empty trace).
@@ -89,6 +101,7 @@ public struct Trace: Sendable {
         childStart: [Int32], children: [Int32], roots: [Int32],
         cpuSpans: [Int32], cpuNanoseconds: [Int64], attributes: [SpanAttribute],
         slices: [TaskStateSlice], sliceRanges: IndexRanges, slicesByThread: [Int32],
+        sampling: Sampling = .empty,
         startTime: Int64, endTime: Int64
     ) {
         self.metadata = metadata
@@ -116,6 +129,7 @@ public struct Trace: Sendable {
         self.slices = slices
         self.sliceRanges = sliceRanges
         self.slicesByThread = slicesByThread
+        self.sampling = sampling
         self.startTime = startTime
         self.endTime = endTime
     }

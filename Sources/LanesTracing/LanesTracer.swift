@@ -82,9 +82,9 @@ public struct LanesTracer: Tracer {
         let remoteParent = parentRecord == nil ? parentContext[RemoteTraceParentKey.self] : nil
         let inherited = parentRecord?.traceParent ?? remoteParent
         let traceParent = TraceParent(
-            traceIDHigh: inherited?.traceIDHigh ?? SplitMix64.mix(TraceIdentity.seed ^ span.id),
-            traceIDLow: inherited?.traceIDLow ?? SplitMix64.mix(TraceIdentity.seed &+ span.id &* 2 &+ 1),
-            spanID: TraceIdentity.w3cSpanID(ofLanesSpan: span.id),
+            traceIDHigh: inherited?.traceIDHigh ?? SplitMix64.mix(span.recordingSeed ^ span.id),
+            traceIDLow: inherited?.traceIDLow ?? SplitMix64.mix(span.recordingSeed &+ span.id &* 2 &+ 1),
+            spanID: TraceIdentity.w3cSpanID(ofLanesSpan: span.id, recordingSeed: span.recordingSeed),
             flags: inherited?.flags ?? 1)
         if let kindName = kind.recordedName {
             TracingBackend.attribute("span.kind", kindName, of: span)
@@ -107,22 +107,26 @@ public struct LanesTracer: Tracer {
     }
 
     /// Makes everything recorded so far (by this tracer and by Lanes itself) readable in the
-    /// trace file of the recording the caller records into. Blocks until the recorder's writer
-    /// has written it, typically within a millisecond or two.
+    /// trace file of the recording the caller records into. Blocks the calling thread until the
+    /// recorder's writer has written it, typically within a millisecond or two (no polling): for
+    /// synchronous code; async code calls the async form.
     public func forceFlush() {
         TracingBackend.flush(recordingOf: TracingBackend.enclosingLanesSpan)
+    }
+
+    /// `forceFlush()` for async code: suspends until the events are in the file, never blocking
+    /// a cooperative thread.
+    public func forceFlush() async {
+        await TracingBackend.flush(recordingOf: TracingBackend.enclosingLanesSpan)
     }
 }
 
 /// Trace and span ids in W3C form for spans recorded by Lanes.
 enum TraceIdentity {
-    /// Differs per process, so two processes never derive the same ids.
-    static let seed = UInt64.random(in: 1...UInt64.max)
-
-    /// The 8-byte W3C span id of a Lanes span: derived from its id, so it costs no storage, and
-    /// never zero.
-    static func w3cSpanID(ofLanesSpan id: UInt64) -> UInt64 {
-        let value = SplitMix64.mix(seed ^ (id &* 0x9E37_79B9_7F4A_7C15))
+    /// The 8-byte W3C span id of a Lanes span: derived from its id and its recording's random
+    /// seed (so two recordings never derive the same ids), so it costs no storage; never zero.
+    static func w3cSpanID(ofLanesSpan id: UInt64, recordingSeed: UInt64) -> UInt64 {
+        let value = SplitMix64.mix(recordingSeed ^ (id &* 0x9E37_79B9_7F4A_7C15))
         return value == 0 ? 1 : value
     }
 

@@ -26,6 +26,11 @@ struct EventBytes {
         if count &+ EventBytes.largestEvent > capacity { grow() }
     }
 
+    /// Makes room for `bytes` more, for the few events that can exceed `largestEvent`.
+    mutating func reserve(_ bytes: Int) {
+        while count &+ bytes > capacity { grow() }
+    }
+
     @usableFromInline
     mutating func grow() {
         let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)

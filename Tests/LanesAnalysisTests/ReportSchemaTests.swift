@@ -82,8 +82,12 @@ struct ReportSchemaTests {
         var naive = TraceSummary(analysis: TraceAnalysis(trace: try Self.seed("seed-naive.lanes")))
         naive.source = ReportSource(file: "seed-naive.lanes", format: "lanes", warnings: ["1 record damaged"])
         let empty = TraceSummary(analysis: TraceAnalysis(trace: .empty))
-        // An imported trace without span kinds or task states: rules skipped, blocked and queued null.
-        var builder = TraceBuilder(metadata: TraceMetadata(sourceFormat: "chrome"))
+        // An imported trace without span kinds or task states: rules skipped, blocked and queued
+        // null; its producer lost early events and reported totals (as viztracer and clang do).
+        var metadata = TraceMetadata(sourceFormat: "chrome")
+        metadata.eventsMissingBefore = 500
+        var builder = TraceBuilder(metadata: metadata)
+        builder.totals.append(ProducerTotal(name: "Total Frontend", nanoseconds: 900, count: 3))
         let task = builder.task(id: 1, name: "worker")
         builder.addSpan(name: builder.intern("request"), kind: .unknown, begin: 0, end: 1_000, task: task)
         let imported = TraceSummary(analysis: TraceAnalysis(trace: builder.build()))
@@ -125,6 +129,7 @@ struct ReportSchemaTests {
         critical_path.spans[]: object
         critical_path.spans[].name: string
         critical_path.spans[].seconds: number
+        events_missing_before_seconds: null|number
         executor_thread_count: number
         file: null|string
         finding_counts: object
@@ -155,6 +160,11 @@ struct ReportSchemaTests {
         job_source: string
         max_overlap: number
         overlapped_seconds: number
+        producer_totals: array
+        producer_totals[]: object
+        producer_totals[].count: number
+        producer_totals[].name: string
+        producer_totals[].seconds: number
         queued_seconds: null|number
         routes: array
         routes[]: object
@@ -170,6 +180,7 @@ struct ReportSchemaTests {
         skipped_rules[]: object
         skipped_rules[].reason: string
         skipped_rules[].rule: string
+        self_time_left_out: number
         span_count: number
         task_count: number
         thread_count: number

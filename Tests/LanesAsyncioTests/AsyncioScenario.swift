@@ -1,6 +1,7 @@
 import LanesAnalysis
 import LanesFormat
 import LanesModel
+import LanesWriter
 import Testing
 
 #if canImport(Glibc)
@@ -27,7 +28,7 @@ struct AsyncioScenario {
         where line.hasPrefix("def \(function)(") || line.hasPrefix("async def \(function)(") {
             return index + 1
         }
-        throw TraceReadError(path: file, reason: "no def \(function)")
+        throw TraceFileError(.notATrace, path: file, reason: "no def \(function)")
     }
 
     /// The trace `name` in `directory`, loaded as every command loads it.

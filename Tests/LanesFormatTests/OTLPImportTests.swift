@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 import Testing
 @testable import LanesFormat
 
@@ -54,11 +55,11 @@ struct OTLPImportTests {
         ("{\"spans\": []}", "not OTLP JSON: the object has no \"resourceSpans\""),
     ])
     func badOTLP(text: String, reason: String) throws {
-        let error = try #require(throws: TraceReadError.self) {
+        let error = try #require(throws: TraceFileError.self) {
             try OTLPTraceImporter.read(bytes: Array(text.utf8), path: "bad.json")
         }
         #expect(error.reason == reason)
-        #expect(error.description == "lanes: bad.json: \(reason)")
+        #expect(error.description == "lanes: bad.json: \(reason) (read as OTLP JSON)")
         #expect(!error.description.contains("\n"))
     }
 

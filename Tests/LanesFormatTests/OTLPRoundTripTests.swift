@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 import Testing
 @testable import LanesFormat
 

@@ -10,12 +10,12 @@ struct CommandTests {
         let path = TraceFixtures.temporaryPath("recorded.lanes")
         let lanes = try ChildProcess.executable("lanes")
         let app = try ChildProcess.executable("LanesExampleApp")
-        let result = try ChildProcess(lanes, ["record", "-o", path, "--", app, "--messages", "2"]).finish()
+        let result = try await ChildProcess(lanes, ["record", "-o", path, "--", app, "--messages", "2"]).finish()
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.errors.contains("lanes: trace written to \(path)"))
         #expect(result.output.split(separator: "\n").count == 2)
         let trace = try TraceFixtures.load(path)
-        #expect(trace.spans(named: "on_message \"user1\"").count == 1)
+        #expect(trace.spans(displayed: "on_message \"user1\"").count == 1)
     }
 
     @Test("lanes record: a program that is not Swift runs unrecorded with one line saying why; a failure comes through, a success becomes 4",
@@ -23,7 +23,7 @@ struct CommandTests {
     func recordWithoutLanes(status: Int32, expected: Int32) async throws {
         let path = TraceFixtures.temporaryPath("none.lanes")
         let lanes = try ChildProcess.executable("lanes")
-        let result = try ChildProcess(lanes, ["record", "-o", path, "--", "sh", "-c", "exit \(status)"]).finish()
+        let result = try await ChildProcess(lanes, ["record", "-o", path, "--", "sh", "-c", "exit \(status)"]).finish()
         #expect(result.status == expected)
         #expect(result.errors == """
             lanes: sh is not a dynamically linked Swift program (a static binary, or not Swift); it runs unrecorded
@@ -36,12 +36,12 @@ struct CommandTests {
     func recordPreflight() async throws {
         let lanes = try ChildProcess.executable("lanes")
         let path = TraceFixtures.temporaryPath("run.lanes")
-        let missing = try ChildProcess(lanes, ["record", "-o", path, "--", "no-such-program-for-lanes"]).finish()
+        let missing = try await ChildProcess(lanes, ["record", "-o", path, "--", "no-such-program-for-lanes"]).finish()
         #expect(missing.status == 127)
         #expect(missing.errors.contains("no-such-program-for-lanes: no such program"))
         #expect(!missing.errors.contains("bootstrapFromEnvironment"))
         let folder = TraceFixtures.temporaryPath("missing-folder")
-        let noFolder = try ChildProcess(lanes, ["record", "-o", folder + "/run.lanes", "--", "true"]).finish()
+        let noFolder = try await ChildProcess(lanes, ["record", "-o", folder + "/run.lanes", "--", "true"]).finish()
         #expect(noFolder.status == 4)
         #expect(noFolder.errors == "lanes: \(folder)/run.lanes: the folder \(folder) does not exist; create it or choose another -o\n")
         #expect(!noFolder.errors.contains("bootstrapFromEnvironment"))
@@ -49,21 +49,21 @@ struct CommandTests {
 
     @Test("a mistyped command gets a suggestion", arguments: [("summry", "summary"), ("viwe", "view"), ("dif", "diff"), ("recrod", "record")])
     func didYouMean(typed: String, meant: String) async throws {
-        let result = try ChildProcess(ChildProcess.executable("lanes"), [typed, "x.lanes"]).finish()
+        let result = try await ChildProcess(ChildProcess.executable("lanes"), [typed, "x.lanes"]).finish()
         #expect(result.status == 2)
         #expect(result.errors == "lanes: '\(typed)' is not a lanes command; did you mean '\(meant)'? (lanes --help lists them)\n")
     }
 
     @Test("lanes export --help offers only the formats export writes")
     func exportHelp() async throws {
-        let result = try ChildProcess(ChildProcess.executable("lanes"), ["export", "--help"]).finish()
+        let result = try await ChildProcess(ChildProcess.executable("lanes"), ["export", "--help"]).finish()
         #expect(result.output.contains("(values: chrome,\n") || result.output.contains("(values: chrome, otlp)"))
         #expect(!result.output.contains("lanes, chrome"))
     }
 
     @Test("lanes record without a program is a usage error")
     func recordWithoutProgram() async throws {
-        let result = try ChildProcess(ChildProcess.executable("lanes"), ["record", "-o", "x.lanes"]).finish()
+        let result = try await ChildProcess(ChildProcess.executable("lanes"), ["record", "-o", "x.lanes"]).finish()
         #expect(result.status == 2)
         #expect(result.errors.hasPrefix("Error: Please name the program to run after --"))
     }
@@ -72,8 +72,8 @@ struct CommandTests {
     func demoTemporaryFolder() async throws {
         let workingDirectory = TraceFixtures.temporaryPath("demo-cwd")
         try FileManager.default.createDirectory(atPath: workingDirectory, withIntermediateDirectories: true)
-        let result = try ChildProcess(ChildProcess.executable("lanes"), ["demo", "--scale", "0.01", "--no-view"],
-                                      currentDirectory: workingDirectory).finish()
+        let result = try await ChildProcess(ChildProcess.executable("lanes"), ["demo", "--scale", "0.01", "--no-view"],
+                                            currentDirectory: workingDirectory).finish()
         #expect(result.status == 0, "\(result.errors)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: workingDirectory).isEmpty)
         let temporary = FileManager.default.temporaryDirectory.path
@@ -84,7 +84,7 @@ struct CommandTests {
     @Test("lanes demo records the naive and improved runs into --out")
     func demo() async throws {
         let folder = TraceFixtures.temporaryPath("demo")
-        let result = try ChildProcess(
+        let result = try await ChildProcess(
             ChildProcess.executable("lanes"), ["demo", "--out", folder, "--scale", "0.01", "--no-view"]
         ).finish()
         #expect(result.status == 0, "\(result.errors)")
@@ -92,7 +92,7 @@ struct CommandTests {
             let path = folder + "/seed-\(variant).lanes"
             #expect(result.output.contains(path))
             let trace = try TraceFixtures.load(path)
-            #expect(trace.spans(named: "on_message \"carol\"").count == 1)
+            #expect(trace.spans(displayed: "on_message \"carol\"").count == 1)
             #expect(trace.metadata.hasTaskStates)
         }
     }

@@ -191,10 +191,29 @@ extension LanesFileDecoder {
                     noteEnqueuer(EnqueuerCode.decode(enqueuer, task: task), ofJobOf: task, startOffset: startOffset, queued: queued, state)
                 }
             }
+        case LanesOpcode.sample:
+            guard let length = cursor.readVarint(), length <= UInt64(cursor.remaining) else { return false }
+            var body = ByteCursor(cursor.bytes, from: cursor.position, to: cursor.position + Int(length))
+            cursor.position += Int(length)
+            decodeSample(&body, state)
         default:
             guard opcode >= LanesOpcode.firstSkippable, let length = cursor.readVarint(), length <= UInt64(cursor.remaining)
             else { return false }
+            var payload = ByteCursor(cursor.bytes, from: cursor.position, to: cursor.position + Int(length))
             cursor.position += Int(length)
+            // Extensions this reader knows; any other is skipped by its length. A known one
+            // whose payload does not parse is skipped too: its length still says where the
+            // next event starts.
+            if opcode == LanesOpcode.inlineAttribute {
+                guard let reference = payload.readVarint(), let key = payload.readString(), let value = payload.readString()
+                else { undecodableExtensions += 1; return true }
+                attach(id: spanID(reference: reference, state), key: builder.intern(key), value: builder.intern(value))
+            } else if opcode == LanesOpcode.inlineName {
+                guard let reference = payload.readVarint(), let name = payload.readString()
+                else { undecodableExtensions += 1; return true }
+                let id = spanID(reference: reference, state)
+                if let index = spanIndex(ofID: id) { builder.setName(ofSpan: index, toString: builder.intern(name)) }
+            }
         }
         return true
     }

@@ -38,6 +38,9 @@ public enum LanesTraceWriter {
         if let capture = metadata.jobCapture {
             output.append(contentsOf: RecordFraming.jobCapture(capture))
         }
+        if let watchdog = metadata.watchdog {
+            output.append(contentsOf: RecordFraming.watchdog(watchdog))
+        }
         if metadata.droppedEvents > 0 {
             output.append(contentsOf: RecordFraming.dropped(writerID: 0, count: metadata.droppedEvents, time: trace.endTime))
         }
@@ -128,7 +131,49 @@ public enum LanesTraceWriter {
             flushChunk(nextTime: 0)
         }
 
+        appendSampling(of: trace, writerID: UInt32(writerCount + 1), to: &output, chunkOffsets: &chunkOffsets)
         output.append(contentsOf: RecordFraming.footer(chunkOffsets: chunkOffsets, endTime: trace.endTime))
         return output
+    }
+
+    /// The watchdog's images, stacks, symbols and samples (the samples in a writer of their own,
+    /// as a recorder's watchdog thread writes them).
+    private static func appendSampling(of trace: Trace, writerID: UInt32, to output: inout [UInt8], chunkOffsets: inout [Int]) {
+        let sampling = trace.sampling
+        if !sampling.images.isEmpty {
+            output.append(contentsOf: RecordFraming.images(sampling.images))
+        }
+        let stacks = sampling.stacks
+        if stacks.count > 0 {
+            // The table keeps return addresses minus one; the file keeps them as sampled.
+            let sampledStacks = (0..<stacks.count).map { stack in
+                stacks.frames(ofStack: stack).enumerated().map { position, frame in
+                    position == 0 ? stacks.addresses[Int(frame)] : stacks.addresses[Int(frame)] &+ 1
+                }
+            }
+            output.append(contentsOf: RecordFraming.stacks(firstID: 1, sampledStacks))
+        }
+        if let symbols = RecordFraming.symbols(of: sampling) {
+            output.append(contentsOf: symbols)
+        }
+        guard !sampling.samples.isEmpty else { return }
+        var sequence: UInt64 = 0
+        var encoder = LanesChunkEncoder(writerID: writerID, sequence: 0, baseTime: sampling.samples[0].time)
+        for sample in sampling.samples {
+            if encoder.byteCount >= LanesFileLayout.preferredChunkPayload {
+                chunkOffsets.append(output.count)
+                encoder.chunk().appendFramedRecord(to: &output)
+                sequence += 1
+                encoder.reset(sequence: sequence, baseTime: sample.time)
+            }
+            let thread = sample.thread >= 0 && Int(sample.thread) < trace.threads.count ? trace.threads[Int(sample.thread)].id : 0
+            let task = sample.task >= 0 && Int(sample.task) < trace.tasks.count ? trace.tasks.id(ofTask: Int(sample.task)) : 0
+            encoder.sample(
+                thread: thread, task: task, time: sample.time, jobStarted: sample.jobStarted, state: sample.state,
+                flags: sample.flags.rawValue, cpuNanoseconds: sample.cpuNanoseconds,
+                runQueueNanoseconds: sample.runQueueNanoseconds, stack: sample.stack >= 0 ? UInt64(sample.stack) + 1 : 0)
+        }
+        chunkOffsets.append(output.count)
+        encoder.chunk().appendFramedRecord(to: &output)
     }
 }

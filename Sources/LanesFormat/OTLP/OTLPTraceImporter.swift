@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 
 /// Reads OTLP/JSON (`ExportTraceServiceRequest`) into a `Trace`.
 ///
@@ -6,7 +7,7 @@ import LanesModel
 /// file exporter writes them), with field names in lowerCamelCase or snake_case and enums as
 /// integers or names. Each trace id of each resource becomes a lane (a task) named after its
 /// root span, unless the spans carry `lanes.task` (Lanes' own exports). Span events become
-/// instant child spans. Anything that is not OTLP throws a one-line `TraceReadError`; a last
+/// instant child spans. Anything that is not OTLP throws a one-line `TraceFileError`; a last
 /// line cut off mid-request is dropped with a warning.
 public enum OTLPTraceImporter {
     /// Parses `bytes` (the contents of `path`, used only in messages).
@@ -39,7 +40,9 @@ public enum OTLPTraceImporter {
             }
             return requestCount == 0 ? "the file holds only white space" : nil
         }
-        if let failure { throw TraceReadError(path: path, reason: failure) }
+        if let failure {
+            throw TraceFileError(failure.hasPrefix("not valid JSON") ? .damaged : .notATrace, path: path, format: .otlp, reason: failure)
+        }
         let result = assembler.finish()
         return (result.trace, warnings + result.warnings)
     }

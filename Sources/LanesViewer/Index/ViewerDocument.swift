@@ -38,12 +38,15 @@ public final class ViewerDocument: Sendable {
     let threads: ThreadIndex
     /// The route view's index: root spans grouped by route.
     public let routes: RouteIndex
+    /// The trace's counter series, ready to draw as strips.
+    public let counterStrips: [CounterStrip]
 
     /// Prepares `trace` for viewing. `title` is the file name to show (sanitised here).
     public init(trace: Trace, analysis: TraceAnalysis, title: String) {
         self.trace = trace
         self.analysis = analysis
         self.title = SafeText.sanitize(title)
+        counterStrips = trace.counters.map(CounterStrip.init)
         let laneCount = trace.tasks.count
 
         // Roots per lane: trace.roots is in begin order, a stable counting sort keeps it so.
@@ -183,9 +186,9 @@ public final class ViewerDocument: Sendable {
         let info = trace.tasks[Int(lane)]
         if !info.name.isEmpty { return info.name }
         if lane == taskRows.mainTask { return "main" }
-        if let root = roots(ofLane: Int(lane)).first { return trace.name(ofSpan: Int(root)) }
+        if let root = roots(ofLane: Int(lane)).first { return trace.displayName(ofSpan: Int(root)) }
         let range = trace.laneRanges[Int(lane)]
-        if !range.isEmpty { return trace.name(ofSpan: Int(range.lowerBound)) }
+        if !range.isEmpty { return trace.displayName(ofSpan: Int(range.lowerBound)) }
         return trace.name(ofTask: Int(lane))
     }
 

@@ -112,9 +112,9 @@ extension RenderContext {
         }
         var timing = duration(trace.duration(ofSpan: span)) + " wall"
         if let cpu = trace.cpuNanoseconds(ofSpan: span) { timing += ", " + duration(cpu) + " CPU" }
-        var first = [safe(trace.name(ofSpan: span)), place, timing]
+        var first = [safe(trace.displayName(ofSpan: span)), place, timing]
         if let parent = trace.parent(ofSpan: span) {
-            first.append("parent " + safe(trace.name(ofSpan: parent)))
+            first.append("parent " + safe(trace.displayName(ofSpan: parent)))
         } else if !trace.tasks[Int(trace.spanTask[span])].name.isEmpty {
             first.append(taskLabel(Int(trace.spanTask[span])))
         }

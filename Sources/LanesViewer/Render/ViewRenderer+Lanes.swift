@@ -47,7 +47,7 @@ extension RenderContext {
             let isTaskRow = row.depth == 0 && state.mode == .tasks
             let extent = document.barExtent(ofSpan: Int(span), isTaskRow: isTaskRow)
             let length = isTaskRow ? TimeMath.distance(from: extent.lowerBound, to: extent.upperBound) : trace.duration(ofSpan: Int(span))
-            return (safe(trace.name(ofSpan: Int(span))), duration(length))
+            return (safe(trace.displayName(ofSpan: Int(span))), duration(length))
         case .lane(let lane):
             let extent = document.extent(ofLane: lane)
             let length = extent.map { $0.upperBound == $0.lowerBound ? 0 : TimeMath.distance(from: $0.lowerBound, to: $0.upperBound) } ?? 0

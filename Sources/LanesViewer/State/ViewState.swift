@@ -49,12 +49,15 @@ public struct ViewState: Sendable {
     public internal(set) var groups: [SpanGroup] = []
     /// Finding groups referred to by `.findingGroup` rows (built when the list opens).
     public internal(set) var findingGroups: [FindingSiteGroup] = []
+    /// How many counter strips the document has (the layout gives them rows when there is room).
+    public internal(set) var counterStripCount = 0
 
     /// The initial state for `document`: whole trace in view; the route view for traces with many
     /// similar roots, else the tasks with the first handler unfolded.
     public init(document: ViewerDocument, size: GridSize, theme: Theme) {
         self.size = size
         self.theme = theme
+        counterStripCount = document.counterStrips.count
         let window = document.fullWindow
         windowStart = window.start
         windowDuration = window.duration
@@ -120,7 +123,8 @@ public struct ViewState: Sendable {
     public var layout: ViewLayout {
         let natural = mode == .routes ? routeLabelWidth : naturalLabelWidth
         let width = chosenLabelWidth ?? natural.map { ViewLayout.defaultLabelWidth(forWidth: size.width, natural: $0) }
-        return ViewLayout(size: size, labelWidth: width, statsWidth: mode == .routes ? ViewLayout.routeStatsWidth(size.width) : 0)
+        return ViewLayout(size: size, labelWidth: width, statsWidth: mode == .routes ? ViewLayout.routeStatsWidth(size.width) : 0,
+                          counterStrips: counterStripCount)
     }
 
     /// The selected row, if any.

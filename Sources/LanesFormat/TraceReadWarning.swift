@@ -1,20 +1,5 @@
-/// Why a trace could not be read: names the file and says what is wrong, in one line.
-///
-/// The CLI prints `description` as is and exits with its "unreadable input" code.
-public struct TraceReadError: Error, Sendable, CustomStringConvertible, Equatable {
-    /// The file, as the user named it.
-    public var path: String
-    /// What is wrong, as a sentence fragment: "not a trace: no Lanes header and not JSON".
-    public var reason: String
-
-    public init(path: String, reason: String) {
-        self.path = path
-        self.reason = reason
-    }
-
-    /// `lanes: PATH: REASON`.
-    public var description: String { "lanes: \(path): \(reason)" }
-}
+import LanesModel
+import LanesWriter
 
 /// What a read recovered but could not read whole: damage, truncation, unknown records.
 /// Each is one line for stderr, e.g. `1 chunk damaged at byte 81920, 1,204 events lost`.
@@ -42,5 +27,3 @@ public struct TraceLoadResult: Sendable {
         self.format = format
     }
 }
-
-import LanesModel

@@ -1,5 +1,3 @@
-import LanesWriter
-
 /// The trace formats Lanes reads and writes.
 public enum TraceFileFormat: String, Sendable, CaseIterable {
     /// Lanes' own binary format (`Traces/FORMAT.md`).
@@ -8,6 +6,15 @@ public enum TraceFileFormat: String, Sendable, CaseIterable {
     case chrome
     /// OpenTelemetry OTLP JSON (`ExportTraceServiceRequest`).
     case otlp
+
+    /// The format's name in messages: ".lanes file", "Chrome JSON", "OTLP JSON".
+    public var displayName: String {
+        switch self {
+        case .lanes: ".lanes file"
+        case .chrome: "Chrome JSON"
+        case .otlp: "OTLP JSON"
+        }
+    }
 
     /// Detects the format from the first bytes of a file, not its name: the `.lanes` magic, or
     /// JSON whose first key or element says Chrome or OTLP. Returns nil for anything else.
@@ -22,6 +29,9 @@ public enum TraceFileFormat: String, Sendable, CaseIterable {
         guard bytes[start] == UInt8(ascii: "{") else { return nil }
         let text = String(decoding: bytes[start...], as: UTF8.self)
         if text.contains("\"resourceSpans\"") || text.contains("\"resource_spans\"") { return .otlp }
+        // A damaged `resourceSpans` key still leaves OTLP's inner keys: read it as the OTLP it
+        // is, so the error names the right format.
+        if !text.contains("\"traceEvents\""), text.contains("\"scopeSpans\"") || text.contains("\"scope_spans\"") { return .otlp }
         return .chrome
     }
 }
