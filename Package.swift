@@ -117,6 +117,7 @@ let package = Package(
         // The watchdog end to end: record the blocking scenario, symbolicate, diagnose.
         .testTarget(name: "LanesSymbolsTests", dependencies: [
             "LanesSymbols", "LanesAnalysis", "LanesFormat", "LanesWriter", "LanesModel", "Lanes", "BlockingScenario", "CLanesTestSupport",
+            "LanesViewer",  // the viewer's findings list on the recorded scenario
         ]),
         // Thread affinity for tests (Swift's Glibc module does not declare it).
         .target(name: "CLanesTestSupport", path: "Tests/CLanesTestSupport"),

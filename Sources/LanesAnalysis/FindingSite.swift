@@ -42,6 +42,13 @@ public enum FindingSite {
             groups[group].findings.sort {
                 (findings[$0].costNanoseconds, -$0) > (findings[$1].costNanoseconds, -$1)
             }
+            // The state that held the most of the group's time, and the ready jobs' total wait.
+            var timeByState: [BlockingState: Int64] = [:]
+            for index in groups[group].findings {
+                groups[group].waitedNanoseconds &+= findings[index].waitedNanoseconds
+                if let state = findings[index].state { timeByState[state, default: 0] &+= findings[index].costNanoseconds }
+            }
+            groups[group].state = timeByState.max { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }?.key
         }
         return groups.enumerated().sorted {
             ($0.element.totalCostNanoseconds, -$0.offset) > ($1.element.totalCostNanoseconds, -$1.offset)
@@ -59,4 +66,8 @@ public struct FindingSiteGroup: Sendable, Equatable {
     public var findings: [Int]
     /// Σ cost, in nanoseconds.
     public var totalCostNanoseconds: Int64
+    /// For `blocking-call`: the state that held the most of the group's time, when known.
+    public var state: BlockingState? = nil
+    /// For `blocking-call`: Σ job-nanoseconds ready jobs waited while the group held threads.
+    public var waitedNanoseconds: Int64 = 0
 }

@@ -176,11 +176,11 @@ struct ReportSchemaTests {
         routes[].rate_per_second: number
         routes[].route: string
         routes[].total_seconds: number
+        self_time_left_out: number
         skipped_rules: array
         skipped_rules[]: object
         skipped_rules[].reason: string
         skipped_rules[].rule: string
-        self_time_left_out: number
         span_count: number
         task_count: number
         thread_count: number

@@ -2,6 +2,7 @@ import BlockingScenario
 import Foundation
 import LanesAnalysis
 import LanesModel
+import LanesViewer
 import Testing
 
 /// The watchdog on a real program that blocks in the usual ways and knows nothing of it
@@ -56,5 +57,23 @@ import Testing
         #expect(functions[markers["semaphore"]!] == ["static Waiter.waitForSignal()"])
         #expect(functions[markers["read"]!] == ["static PipeReader.readSlowly()"])
         #expect(functions[markers["actor"]!] == ["Ledger.record()"])
+
+        // The viewer's findings list says what the summary says: every site with its
+        // file:line and its state, on the rows' details lines.
+        let document = ViewerDocument(trace: trace, analysis: TraceAnalysis(trace: trace), title: "run.lanes")
+        var view = ViewState(document: document, size: GridSize(width: 220, height: 50), theme: .utf8)
+        _ = view.update(.toggleFindings, document: document)
+        var details: [String] = []
+        for _ in view.rows.indices {
+            details.append(ViewRenderer.render(view, document, size: view.size).lines.suffix(3).joined(separator: "\n"))
+            _ = view.update(.moveDown, document: document)
+        }
+        for (kind, line) in markers {
+            let lines = kind == "compute" ? line...(line + 1) : line...line
+            let states = kind == "compute" ? ["computing", "pre-empted"] : ["sleeping or waiting"]
+            #expect(details.contains { text in
+                lines.contains { text.contains("BlockingScenario.swift:\($0)") } && states.contains { text.contains($0) }
+            }, "\(kind) at line \(line) not in the viewer's findings:\n\(details.joined(separator: "\n--\n"))")
+        }
     }
 }

@@ -73,7 +73,7 @@ struct HostileInputTests {
     func empty() {
         let viewer = ViewerHarness(Trace.empty, width: 80, height: 24)
         let lines = viewer.lines
-        #expect(lines[0].contains("0 spans"))
+        #expect(lines[0].contains("0 findings") && lines[0].contains("jobs: no task states"))
         #expect(lines[2].contains("(no spans)"))
         exercise(Trace.empty)
         exercise(Trace.empty, width: 20, height: 6)

@@ -340,14 +340,11 @@ public struct TraceSummary: Sendable, Encodable {
             let group = site.findings.map { findings[$0] }
             let largest = group[0]
             let costs = group.map(\.costNanoseconds).sorted()
-            var timeByState: [BlockingState: Int64] = [:]
-            for member in group { if let state = member.state { timeByState[state, default: 0] &+= member.costNanoseconds } }
-            let state = timeByState.max { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }?.key
             return FindingGroup(
                 rule: largest.rule, spanName: largest.spanName, site: largest.site, count: group.count,
-                totalCostNanoseconds: costs.reduce(0, &+), medianCostNanoseconds: costs[(costs.count - 1) / 2],
-                largest: largest, waitedNanoseconds: group.reduce(0) { $0 &+ $1.waitedNanoseconds },
-                state: state, advice: group.first { $0.state == state }?.advice ?? largest.advice, heldWhat: heldWhat)
+                totalCostNanoseconds: site.totalCostNanoseconds, medianCostNanoseconds: costs[(costs.count - 1) / 2],
+                largest: largest, waitedNanoseconds: site.waitedNanoseconds,
+                state: site.state, advice: group.first { $0.state == site.state }?.advice ?? largest.advice, heldWhat: heldWhat)
         }
     }
 

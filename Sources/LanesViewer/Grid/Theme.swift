@@ -13,6 +13,9 @@ public struct Theme: Sendable, Equatable {
     public let queued: Unicode.Scalar
     /// A task awaiting, holding no thread.
     public let suspended: Unicode.Scalar
+    /// An open span whose task's state was not recorded (a trace without task states): it may
+    /// have been running or suspended, so it is drawn as neither.
+    public let unrecorded: Unicode.Scalar
     /// A span of zero length.
     public let instant: Unicode.Scalar
     /// Left-aligned partial blocks, 1/8 … 7/8 of a cell (empty in ASCII).
@@ -62,7 +65,7 @@ public struct Theme: Sendable, Equatable {
 
     /// Box-drawing and block glyphs.
     public static let utf8 = Theme(
-        isUTF8: true, running: "█", blocking: "▓", queued: "▒", suspended: "░", instant: "▏",
+        isUTF8: true, running: "█", blocking: "▓", queued: "▒", suspended: "░", unrecorded: "━", instant: "▏",
         eighths: ["▏", "▎", "▍", "▌", "▋", "▊", "▉"], rightHalf: "▐",
         levels: [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],
         collapsed: "▸", expanded: "▾", branch: "├", lastBranch: "└", vertical: "│", separator: "│",
@@ -71,7 +74,7 @@ public struct Theme: Sendable, Equatable {
 
     /// Plain ASCII, for terminals without UTF-8.
     public static let ascii = Theme(
-        isUTF8: false, running: "#", blocking: "X", queued: "+", suspended: ".", instant: "|",
+        isUTF8: false, running: "#", blocking: "X", queued: "+", suspended: ".", unrecorded: "=", instant: "|",
         eighths: [], rightHalf: nil,
         levels: [" ", ".", ".", ":", ":", "=", "=", "#", "#"],
         collapsed: ">", expanded: "v", branch: "|", lastBranch: "`", vertical: "|", separator: "|",

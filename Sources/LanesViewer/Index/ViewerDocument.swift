@@ -21,6 +21,12 @@ public final class ViewerDocument: Sendable {
     let laneStates: LaneStates
     /// Per lane: the union of its blocking spans.
     let blockingByLane: IntervalTable
+    /// Per lane, in a trace without task states: when a span that holds its thread was open
+    /// (see `holdsThread`), the only time the lane is known to have been running. Empty (no
+    /// keys) when the trace has task states.
+    let heldByLane: IntervalTable
+    /// Where the trace's executor jobs came from, as the header says.
+    public let jobSource: JobSource
     /// Per lane: root spans in begin order (`laneRoots[laneRootStart[l] ..< laneRootStart[l+1]]`).
     let laneRoots: [Int32]
     /// See `laneRoots`.
@@ -76,12 +82,17 @@ public final class ViewerDocument: Sendable {
         multiRootOffset = offsets
 
         var blocking = IntervalTable()
+        var held = IntervalTable()
+        let withoutStates = trace.slices.isEmpty
         var blockingList: [Int32] = []
         var buffer: [(begin: Int64, end: Int64)] = []
+        var heldBuffer: [(begin: Int64, end: Int64)] = []
         for lane in 0..<laneCount {
             let range = trace.laneRanges[lane]
             buffer.removeAll(keepingCapacity: true)
+            heldBuffer.removeAll(keepingCapacity: true)
             var outermostEnd = Int64.min
+            let onOneThread = withoutStates && Self.isOnOneThread(trace, range)
             for span in Int(range.lowerBound)..<Int(range.upperBound) {
                 let begin = trace.spanBegin[span]
                 let end = trace.spanEnd[span]
@@ -90,10 +101,16 @@ public final class ViewerDocument: Sendable {
                     if begin >= outermostEnd { blockingList.append(Int32(span)) }
                     outermostEnd = max(outermostEnd, end)
                 }
+                if withoutStates, Self.holdsThread(trace.spanKind[span], laneOnOneThread: onOneThread) {
+                    heldBuffer.append((begin, end))
+                }
             }
             blocking.appendKey(&buffer)
+            if withoutStates { held.appendKey(&heldBuffer) }
         }
         blockingByLane = blocking
+        heldByLane = held
+        jobSource = JobSource(trace: trace)
         blockingList.sort { (trace.spanBegin[Int($0)], $0) < (trace.spanBegin[Int($1)], $1) }
         blockingSpans = blockingList
 
@@ -116,6 +133,27 @@ public final class ViewerDocument: Sendable {
         foldedExtents = folded
         threads = ThreadIndex(trace: trace) { analysis.isBlocking(span: $0) }
         routes = RouteIndex(trace: trace)
+    }
+
+    /// Whether a span of `kind` holds its thread while open, so that without task states its
+    /// lane is known to be running then: synchronous work (`sync`, `runSync`), and spans of
+    /// unknown kind in a lane imported from one thread (a Chrome thread's slices). An `async`
+    /// span, a handler or a `gather` may be suspended at any moment of it: not running.
+    static func holdsThread(_ kind: SpanKind, laneOnOneThread: Bool) -> Bool {
+        switch kind {
+        case .sync, .runSync: true
+        case .unknown: laneOnOneThread
+        case .handler, .async, .makeAsync, .gather, .poolWait: false
+        }
+    }
+
+    /// Whether every span in `range` ran on one and the same known thread.
+    static func isOnOneThread(_ trace: Trace, _ range: Range<Int32>) -> Bool {
+        guard !range.isEmpty else { return false }
+        let thread = trace.spanThread[Int(range.lowerBound)]
+        guard thread >= 0 else { return false }
+        for span in Int(range.lowerBound)..<Int(range.upperBound) where trace.spanThread[span] != thread { return false }
+        return true
     }
 
     /// The first instant lane `lane` did anything: its first span or its first enqueue.
@@ -190,6 +228,16 @@ public final class ViewerDocument: Sendable {
         let range = trace.laneRanges[Int(lane)]
         if !range.isEmpty { return trace.displayName(ofSpan: Int(range.lowerBound)) }
         return trace.name(ofTask: Int(lane))
+    }
+
+    /// The name of a span's row, not sanitised: its display name; for a task's own row (the
+    /// task's only root, `isTaskRow`) of a named task, `task › span` when the names differ, so
+    /// the task's name is never lost.
+    public func label(ofSpan span: Int, isTaskRow: Bool) -> String {
+        let name = trace.displayName(ofSpan: span)
+        guard isTaskRow else { return name }
+        let task = trace.tasks[Int(trace.spanTask[span])].name
+        return task.isEmpty || task == name ? name : task + " › " + name
     }
 
     /// The name of the row that shows lane `lane`'s jobs (its own, or the row it folds into).

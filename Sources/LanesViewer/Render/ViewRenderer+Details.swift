@@ -42,16 +42,24 @@ extension RenderContext {
         case .finding(let index):
             let finding = analysis.findings[Int(index)]
             let site = FindingSite.key(of: finding, in: trace)
+            let waited = finding.waitedNanoseconds > 0 ? "ready jobs waited " + duration(finding.waitedNanoseconds) + " meanwhile" : ""
             return ([finding.rule.rawValue + (site.isEmpty ? "" : " at " + safe(site)), "cost " + duration(finding.costNanoseconds),
                      "from " + offset(finding.begin) + " to " + offset(finding.end)],
-                    [safe(finding.message), safe(finding.advice)].filter { !$0.isEmpty })
+                    [safe(finding.message), waited, safe(finding.advice)].filter { !$0.isEmpty })
         case .findingGroup(let index):
             let group = state.findingGroups[Int(index)]
             let largest = group.findings.first.map { analysis.findings[$0] }
+            // As `lanes summary` says it: where (function and file:line when sampled), how
+            // often, how long, in what state, and what the held threads cost the ready jobs.
+            var second: [String] = []
+            if let state = group.state { second.append(state.rawValue) }
+            if group.waitedNanoseconds > 0 { second.append("ready jobs waited " + duration(group.waitedNanoseconds) + " meanwhile") }
+            let advice = group.findings.lazy.map { analysis.findings[$0] }.first { $0.state == group.state }?.advice ?? largest?.advice ?? ""
+            second += [safe(advice), "Enter lists them"].filter { !$0.isEmpty }
             return ([group.rule.rawValue + (group.site.isEmpty ? "" : " at " + safe(group.site)),
                      (theme.isUTF8 ? "×" : "x") + grouped(group.findings.count), "total " + duration(group.totalCostNanoseconds),
                      "largest " + duration(largest?.costNanoseconds ?? 0)],
-                    [safe(largest?.advice ?? ""), "Enter lists them"].filter { !$0.isEmpty })
+                    second)
         }
     }
 
@@ -119,6 +127,14 @@ extension RenderContext {
             first.append(taskLabel(Int(trace.spanTask[span])))
         }
         var second: [String] = []
+        let findings = analysis.findings(forSpan: span)
+        if let blocking = findings.lazy.map({ self.analysis.findings[$0] }).first(where: { $0.rule == .blockingCall }) {
+            second.append(blockingFact(blocking))
+        }
+        if !document.hasTaskStates,
+           !ViewerDocument.holdsThread(kind, laneOnOneThread: ViewerDocument.isOnOneThread(trace, trace.laneRanges[Int(trace.spanTask[span])])) {
+            second.append("running or suspended: not recorded (no task states)")
+        }
         let lane = Int(trace.spanTask[span])
         if isTaskRow || document.startsTask(span: span) {
             let extent = document.barExtent(ofSpan: span, isTaskRow: isTaskRow)
@@ -136,12 +152,23 @@ extension RenderContext {
             second.append("overlap " + (theme.isUTF8 ? "×" : "x") + DisplayText.decimal(analysis.overlapFactor(ofSpan: span), digits: 2))
         }
         if trace.spanStatus[span] != .ok { second.append("status " + trace.spanStatus[span].description) }
-        let findings = analysis.findings(forSpan: span)
         if !findings.isEmpty { second.append("\(findings.count) finding" + (findings.count == 1 ? "" : "s")) }
         for attribute in trace.attributes(ofSpan: span).prefix(6) {
             second.append(safe(attribute.key) + "=" + SafeText.cut(safe(attribute.value), width: 40, ellipsis: theme.ellipsis))
         }
         return (first, second)
+    }
+
+    /// A blocking finding's site and state as the summary names them: "held the thread in
+    /// `Report.load()` at Report.swift:42, sleeping or waiting".
+    func blockingFact(_ finding: Finding) -> String {
+        var text = "held the thread"
+        if let site = finding.site, let location = site.location {
+            if let function = site.function, !function.isEmpty { text += " in " + safe(function) }
+            text += " at " + safe(location)
+        }
+        if let state = finding.state { text += ", " + state.rawValue }
+        return text
     }
 
     /// How long lane `lane`'s jobs waited for a thread within `[from, to)`.

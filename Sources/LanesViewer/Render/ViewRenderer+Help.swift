@@ -28,7 +28,7 @@ extension RenderContext {
         }
         return ["Lanes keys (any key closes this)", ""] + keyLines + [
             "",
-            "\(String(theme.running)) running  \(String(theme.blocking)) blocking  \(String(theme.queued)) queued  \(String(theme.suspended)) suspended",
+            "\(String(theme.running)) running  \(String(theme.blocking)) blocking  \(String(theme.queued)) queued  \(String(theme.suspended)) suspended  \(String(theme.unrecorded)) no task states",
             "2-9 + spans merged in one cell   \(String(theme.warning)) has findings",
             "route heat: p90 latency of the requests begun in a cell",
         ]

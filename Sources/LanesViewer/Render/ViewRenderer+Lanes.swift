@@ -3,7 +3,8 @@ import LanesModel
 
 /// What a lane was doing during one cell's time.
 enum CellState {
-    case blocking, running, queued, suspended
+    /// `unrecorded`: open, but the trace has no task states to say whether it ran or waited.
+    case blocking, running, queued, suspended, unrecorded
 
     var style: CellStyle {
         switch self {
@@ -11,6 +12,7 @@ enum CellState {
         case .running: .running
         case .queued: .queued
         case .suspended: .suspended
+        case .unrecorded: .plain
         }
     }
 }
@@ -47,7 +49,7 @@ extension RenderContext {
             let isTaskRow = row.depth == 0 && state.mode == .tasks
             let extent = document.barExtent(ofSpan: Int(span), isTaskRow: isTaskRow)
             let length = isTaskRow ? TimeMath.distance(from: extent.lowerBound, to: extent.upperBound) : trace.duration(ofSpan: Int(span))
-            return (safe(trace.displayName(ofSpan: Int(span))), duration(length))
+            return (safe(document.label(ofSpan: Int(span), isTaskRow: isTaskRow)), duration(length))
         case .lane(let lane):
             let extent = document.extent(ofLane: lane)
             let length = extent.map { $0.upperBound == $0.lowerBound ? 0 : TimeMath.distance(from: $0.lowerBound, to: $0.upperBound) } ?? 0
@@ -135,11 +137,14 @@ extension RenderContext {
     // MARK: Bars
 
     /// Row `lane`'s state during `[from, to)` (a lane, or `TaskRows.otherTasks`), assuming it
-    /// was active then.
+    /// was active then. Without task states a lane is running only where a span that holds its
+    /// thread was open; elsewhere an await may have been suspended, so it is `unrecorded`.
     @inline(__always)
     func laneState(_ lane: Int, from: Int64, to: Int64) -> CellState {
         if lane >= 0, document.blockingByLane.overlaps(key: lane, from: from, to: to) { return .blocking }
-        guard document.hasTaskStates else { return .running }
+        guard document.hasTaskStates else {
+            return lane >= 0 && document.heldByLane.overlaps(key: lane, from: from, to: to) ? .running : .unrecorded
+        }
         let owner = Int32(lane)
         if document.laneStates.isRunning(owner, from: from, to: to, in: trace) { return .running }
         if document.laneStates.isQueued(owner, from: from, to: to, in: trace) { return .queued }
@@ -152,6 +157,7 @@ extension RenderContext {
         case .running: theme.running
         case .queued: theme.queued
         case .suspended: theme.suspended
+        case .unrecorded: theme.unrecorded
         }
     }
 

@@ -80,29 +80,53 @@ struct RenderContext {
         return column - x
     }
 
+    /// Writes the most important of `facts` (lower `priority` first) that fit in `limit`
+    /// columns, in their given order, separated by two spaces. The first that does not fit
+    /// ends the choice, so a narrower terminal only ever loses the least important facts.
+    mutating func writeFacts(_ facts: [(text: String, priority: Int)], x: Int, y: Int, limit: Int, style: CellStyle) {
+        var kept = [Bool](repeating: false, count: facts.count)
+        var used = 0
+        for index in facts.indices.sorted(by: { (facts[$0].priority, $0) < (facts[$1].priority, $1) }) {
+            let width = SafeText.width(facts[index].text) + (used == 0 ? 0 : 2)
+            guard used + width <= limit else { break }
+            kept[index] = true
+            used += width
+        }
+        let shown = facts.indices.filter { kept[$0] }.map { facts[$0].text }
+        if shown.isEmpty, let top = facts.min(by: { $0.priority < $1.priority }) {
+            _ = writeFacts([top.text], x: x, y: y, limit: limit, style: style)  // cut to fit
+        } else {
+            _ = writeFacts(shown, x: x, y: y, limit: limit, style: style)
+        }
+    }
+
     // MARK: Header and status
 
+    /// The header: the file, the view, and the trace's totals; on a narrow terminal the less
+    /// important facts give way (the file, wall time and findings stay longest).
     mutating func drawHeader() {
         guard let y = layout.headerY else { return }
         grid.fill(x: 0, y: y, width: grid.width, height: 1, style: .header)
         let help = "? help "
         let helpWidth = grid.width >= 40 ? SafeText.width(help) : 0
-        var facts = grid.width >= 100 ? ["lanes", document.title] : [document.title]
+        var facts: [(text: String, priority: Int)] = grid.width >= 100 ? [("lanes", 9), (document.title, 0)] : [(document.title, 0)]
         switch state.mode {
-        case .threads: facts.append("by thread")
-        case .routes: facts.append("by route")
-        case .findings: facts.append("findings by cost")
+        case .threads: facts.append(("by thread", 1))
+        case .routes: facts.append(("by route", 1))
+        case .findings: facts.append(("findings by cost", 1))
         case .tasks: break
         }
-        facts.append("wall " + duration(document.wallNanoseconds))
-        facts.append("\(grouped(trace.tasks.count)) tasks\(theme.dot)\(grouped(trace.spanCount)) spans")
+        facts.append(("wall " + duration(document.wallNanoseconds), 2))
+        facts.append(("\(grouped(trace.tasks.count)) tasks\(theme.dot)\(grouped(trace.spanCount)) spans", 7))
         // Without span kinds (an imported trace) nothing can be called blocking: say so, not 0s.
         let kindsUnknown = analysis.skippedRules.contains { $0.rule == .blockingCall }
-        facts.append(kindsUnknown ? "blocked n/a" : "blocked " + duration(analysis.blockedNanoseconds))
-        if document.hasTaskStates { facts.append("queued " + duration(analysis.queuedNanoseconds)) }
-        facts.append("\(grouped(analysis.findings.count)) finding" + (analysis.findings.count == 1 ? "" : "s"))
-        facts.append("overlap max \(analysis.maxOverlap)")
-        _ = writeFacts(facts, x: 1, y: y, limit: grid.width - 1 - helpWidth - 1, style: .header)
+        facts.append((kindsUnknown ? "blocked n/a" : "blocked " + duration(analysis.blockedNanoseconds), 4))
+        // Without task states queued time is not known: the job source says so instead.
+        if document.hasTaskStates { facts.append(("queued " + duration(analysis.queuedNanoseconds), 5)) }
+        facts.append(("jobs: " + document.jobSource.name, 6))
+        facts.append(("\(grouped(analysis.findings.count)) finding" + (analysis.findings.count == 1 ? "" : "s"), 3))
+        facts.append(("overlap max \(analysis.maxOverlap)", 8))
+        writeFacts(facts, x: 1, y: y, limit: grid.width - 1 - helpWidth - 1, style: .header)
         if helpWidth > 0 { grid.write(help, x: grid.width - helpWidth, y: y, style: .header) }
     }
 

@@ -23,6 +23,9 @@ extension ViewState {
         }
         rows = builder.rows
         groups = builder.groups
+        if mode == .findings, findingsLabelWidth == nil {
+            findingsLabelWidth = naturalWidth(of: rows.prefix(200), document: document)
+        }
         if let previous, let index = rows.firstIndex(where: { $0.content == previous }) {
             selectedRow = index
         }

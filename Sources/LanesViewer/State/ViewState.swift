@@ -91,8 +91,14 @@ public struct ViewState: Sendable {
         for row in rows {
             let name: String
             switch row.content {
-            case .span(let span): name = document.trace.name(ofSpan: Int(span))
+            case .span(let span): name = document.label(ofSpan: Int(span), isTaskRow: row.depth == 0 && mode == .tasks)
             case .lane(let lane): name = lane >= 0 ? document.name(ofLane: lane) : "other tasks ×\(document.taskRows.otherTaskCount)"
+            case .findingGroup(let index):
+                let group = findingGroups[Int(index)]
+                name = group.rule.rawValue + " " + group.site + " ×\(group.findings.count)"
+            case .finding(let index):
+                let finding = document.analysis.findings[Int(index)]
+                name = finding.rule.rawValue + " " + FindingSite.key(of: finding, in: document.trace)
             default: continue
             }
             let tree = row.depth == 0 ? 0 : 2 * row.depth + 1
@@ -118,10 +124,18 @@ public struct ViewState: Sendable {
     /// need (tree lines, names, marks, durations).
     public internal(set) var naturalLabelWidth: Int?
 
+    /// The names' natural width in the findings list (rule, site and count of its groups),
+    /// measured when the list first opens.
+    public internal(set) var findingsLabelWidth: Int?
+
     /// The layout for the current size, mode and name column: the chosen width, else the
     /// natural width within what the terminal's width allows.
     public var layout: ViewLayout {
-        let natural = mode == .routes ? routeLabelWidth : naturalLabelWidth
+        let natural = switch mode {
+        case .routes: routeLabelWidth
+        case .findings: findingsLabelWidth
+        case .tasks, .threads: naturalLabelWidth
+        }
         let width = chosenLabelWidth ?? natural.map { ViewLayout.defaultLabelWidth(forWidth: size.width, natural: $0) }
         return ViewLayout(size: size, labelWidth: width, statsWidth: mode == .routes ? ViewLayout.routeStatsWidth(size.width) : 0,
                           counterStrips: counterStripCount)
