@@ -46,12 +46,15 @@ enum RouteViewBenchmark {
             framed.windowDuration = duration
             let frames = 50
             var times: [Double] = []
+            var processor: [Double] = []
             for _ in 0..<runs {
+                let processorStart = AnalysisBenchmark.processorSeconds()
                 let begin = monotonicSeconds()
                 for _ in 0..<frames { _ = ViewRenderer.render(framed, document, size: size) }
                 times.append((monotonicSeconds() - begin) / Double(frames))
+                processor.append((AnalysisBenchmark.processorSeconds() - processorStart) / Double(frames))
             }
-            print("  frame, \(ViewerBenchmark.pad(name, 26)) \(ViewerBenchmark.milliseconds(times, decimals: 2)) ms (target ≤ 5)")
+            print("  frame, \(ViewerBenchmark.pad(name, 26)) \(ViewerBenchmark.milliseconds(times, decimals: 2)) ms, CPU \(ViewerBenchmark.milliseconds(processor, decimals: 2)) ms (target ≤ 5)")
         }
     }
 }

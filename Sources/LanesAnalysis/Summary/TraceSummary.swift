@@ -309,13 +309,7 @@ public struct TraceSummary: Sendable, Encodable {
         } else {
             try container.encodeNil(forKey: .criticalPath)
         }
-        var selfTimes = container.nestedUnkeyedContainer(forKey: .topSelfTime)
-        for entry in topSelfTime {
-            var item = selfTimes.nestedContainer(keyedBy: CountKeys.self)
-            try item.encode(entry.name, forKey: .name)
-            try item.encode(entry.count, forKey: .count)
-            try item.encode(Seconds(entry.selfNanoseconds), forKey: .seconds)
-        }
+        try Self.encodeCounted(topSelfTime.map { ($0.name, $0.count, $0.selfNanoseconds) }, in: &container, forKey: .topSelfTime)
         var skipped = container.nestedUnkeyedContainer(forKey: .skippedRules)
         for entry in skippedRules {
             var item = skipped.nestedContainer(keyedBy: CountKeys.self)
@@ -324,12 +318,20 @@ public struct TraceSummary: Sendable, Encodable {
         }
         try container.encode(selfTimeLeftOut, forKey: .selfTimeLeftOut)
         try container.encode(eventsMissingBeforeOffset.map { Seconds($0) }, forKey: .eventsMissingBefore)
-        var totals = container.nestedUnkeyedContainer(forKey: .producerTotals)
-        for total in producerTotals {
-            var item = totals.nestedContainer(keyedBy: CountKeys.self)
-            try item.encode(total.name, forKey: .name)
-            try item.encode(total.count, forKey: .count)
-            try item.encode(Seconds(total.nanoseconds), forKey: .seconds)
+        try Self.encodeCounted(producerTotals.map { ($0.name, $0.count, $0.nanoseconds) }, in: &container, forKey: .producerTotals)
+    }
+
+    /// Named, counted times as `[{name, count, seconds}]` (self time by name, producer totals).
+    static func encodeCounted(
+        _ entries: [(name: String, count: Int, nanoseconds: Int64)],
+        in container: inout KeyedEncodingContainer<CodingKeys>, forKey key: CodingKeys
+    ) throws {
+        var list = container.nestedUnkeyedContainer(forKey: key)
+        for entry in entries {
+            var item = list.nestedContainer(keyedBy: CountKeys.self)
+            try item.encode(entry.name, forKey: .name)
+            try item.encode(entry.count, forKey: .count)
+            try item.encode(Seconds(entry.nanoseconds), forKey: .seconds)
         }
     }
 

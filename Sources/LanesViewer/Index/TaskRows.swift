@@ -120,14 +120,17 @@ struct TaskRows: Sendable {
         }
         // Rows with spans first, then tasks that only ran jobs, each by first activity; main
         // before the rest of those; "other tasks" last.
-        func sortKey(_ lane: Int32) -> (Int, Int64, Int32) {
-            let group = hasRoots[Int(lane)] ? 0 : (lane == mainTask ? 1 : 2)
-            return (group, firstActivity(Int(lane)) ?? .max, lane)
+        // Keys computed once per lane, not once per comparison (a server trace has a top-level
+        // row per request).
+        func byFirstActivity(_ lanes: [Int32], group: (Int32) -> Int) -> [Int32] {
+            lanes.map { (group: group($0), first: firstActivity(Int($0)) ?? .max, lane: $0) }
+                .sorted { ($0.group, $0.first, $0.lane) < ($1.group, $1.first, $1.lane) }
+                .map(\.lane)
         }
-        top.sort { sortKey($0) < sortKey($1) }
+        top = byFirstActivity(top) { lane in hasRoots[Int(lane)] ? 0 : (lane == mainTask ? 1 : 2) }
         if otherCount > 0 { top.append(Self.otherTasks) }
-        for key in underSpan.keys { underSpan[key]!.sort { (firstActivity(Int($0)) ?? .max, $0) < (firstActivity(Int($1)) ?? .max, $1) } }
-        for key in underLane.keys { underLane[key]!.sort { (firstActivity(Int($0)) ?? .max, $0) < (firstActivity(Int($1)) ?? .max, $1) } }
+        for key in underSpan.keys { underSpan[key] = byFirstActivity(underSpan[key]!) { _ in 0 } }
+        for key in underLane.keys { underLane[key] = byFirstActivity(underLane[key]!) { _ in 0 } }
 
         topLevel = top
         self.owner = owner
