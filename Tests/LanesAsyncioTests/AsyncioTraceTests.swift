@@ -39,7 +39,9 @@ struct AsyncioTraceTests {
         let document = ViewerDocument(trace: trace, analysis: TraceAnalysis(trace: trace), title: "naive.json")
         var state = ViewState(document: document, size: GridSize(width: 120, height: 40), theme: .utf8)
         let tasks = ViewRenderer.render(state, document, size: state.size).lines
-        #expect(tasks[0].contains("7 tasks") && tasks[0].contains("blocked"))
+        #expect(tasks[0].contains("jobs: asyncio event loop") && tasks[0].contains("blocked"), "\(tasks[0])")
+        // A wider header has room for the counts too.
+        #expect(ViewRenderer.render(state, document, size: GridSize(width: 200, height: 40)).lines[0].contains("7 tasks"))
         #expect(tasks.contains { $0.contains("▓") })
         #expect(trace.tasks.contains { $0.name == "on_message alice" })
         #expect(tasks.contains { $0.hasPrefix(" executor: 1/1 threads held") || $0.contains("executor:") })
