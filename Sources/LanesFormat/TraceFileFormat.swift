@@ -17,9 +17,15 @@ public enum TraceFileFormat: String, Sendable, CaseIterable {
         while start < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[start]) { start += 1 }
         guard start < bytes.count else { return nil }
         if bytes[start] == UInt8(ascii: "[") { return .chrome }
-        guard bytes[start] == UInt8(ascii: "{") else { return nil }
         let text = String(decoding: bytes[start...], as: UTF8.self)
-        if text.contains("\"resourceSpans\"") || text.contains("\"resource_spans\"") { return .otlp }
+        // OTLP by any of its structural keys, so that one damaged key still names the format;
+        // JSON Lines whose first line is damaged by a later line that starts a request.
+        let otlpKeys = ["\"resourceSpans\"", "\"resource_spans\"", "\"scopeSpans\"", "\"scope_spans\"",
+                        "\"instrumentationLibrarySpans\""]
+        if bytes[start] != UInt8(ascii: "{") {
+            return text.contains("\n{\"resourceSpans\"") || text.contains("\n{\"resource_spans\"") ? .otlp : nil
+        }
+        if otlpKeys.contains(where: text.contains) { return .otlp }
         return .chrome
     }
 }

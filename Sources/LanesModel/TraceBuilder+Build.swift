@@ -55,7 +55,7 @@ extension TraceBuilder {
         attributes = attributes.enumerated().sorted {
             ($0.element.span, $0.offset) < ($1.element.span, $1.offset)
         }.map(\.element)
-
+        let telemetry = self.telemetry.build(newIndexOfOld: newIndexOfOld)
 
         var startTime = min(columns.earliestBegin, earliestSlice)
         var endTime = max(columns.latestEnd, latestSlice)
@@ -73,6 +73,6 @@ extension TraceBuilder {
             cpuSpans: cpuPairs.map(\.span), cpuNanoseconds: cpuPairs.map(\.nanoseconds),
             attributes: attributes,
             slices: slices, sliceRanges: sliceRanges, slicesByThread: slicesByThread,
-            startTime: startTime, endTime: endTime)
+            startTime: startTime, endTime: endTime, telemetry: telemetry)
     }
 }

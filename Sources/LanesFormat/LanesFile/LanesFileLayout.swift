@@ -24,6 +24,11 @@ public enum LanesRecordType: UInt8, Sendable {
     case tasks = 0x04
     case dropped = 0x05
     case events = 0x10
+    // OpenTelemetry facts (issue 15's range, 0x30–0x3F; see `Traces/FORMAT.md` §4.8–4.9).
+    /// A resource (a service) and its typed attributes.
+    case resource = 0x30
+    /// An instrumentation scope within a resource.
+    case scope = 0x31
     case footer = 0x7E
 }
 
@@ -47,4 +52,16 @@ public enum LanesOpcode {
     /// Opcodes from 0x80 up are followed by a varint length and skipped by readers that do not
     /// know them.
     public static let firstSkippable: UInt8 = 0x80
+
+    // OpenTelemetry facts (issue 15's range, 0x90–0x9F; extension events, see `Traces/FORMAT.md`).
+    /// A span's W3C ids, OpenTelemetry kind, flags, trace state and scope.
+    public static let spanIdentity: UInt8 = 0x90
+    /// An attribute with a typed value (bool, int, double, bytes, array, list, empty).
+    public static let typedAttribute: UInt8 = 0x91
+    /// A span event: a named point in time inside a span, with typed attributes.
+    public static let spanEvent: UInt8 = 0x92
+    /// A link to another span.
+    public static let spanLink: UInt8 = 0x93
+    /// A span's OpenTelemetry status and the counts its producer dropped.
+    public static let spanStatus: UInt8 = 0x94
 }
