@@ -254,7 +254,8 @@ public struct OTLPTraceAssembler {
 
     /// Gives every span without a task its lane: spans of Lanes' scope take their parent's
     /// task; the others share one lane per (service, trace), named after the trace's root span
-    /// there (a span without a parent id, else the earliest whose parent is elsewhere).
+    /// there (a span without a parent id, else the earliest whose parent is not in the lane:
+    /// a server span called from another service).
     private mutating func assignLanes(parentOf: [Int32], resourceOfScope: [Int32]) {
         struct LaneKey: Hashable {
             var resource: Int32
@@ -304,7 +305,7 @@ public struct OTLPTraceAssembler {
         // Name each (service, trace) lane after its root span.
         var laneNumberOfTask: [Int32: Int] = [:]
         for (number, key) in laneKeys.enumerated() { laneNumberOfTask[laneOf[key]!] = number }
-        for index in spans.indices where parentOf[index] < 0 {
+        for index in spans.indices where parentOf[index] < 0 || taskOf[Int(parentOf[index])] != taskOf[index] {
             guard let number = laneNumberOfTask[taskOf[index]] else { continue }
             let isTrueRoot = spans[index].parent == 0
             let current = laneRoot[number]
