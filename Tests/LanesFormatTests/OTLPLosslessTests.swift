@@ -1,3 +1,4 @@
+import Foundation
 import LanesModel
 import Testing
 @testable import LanesFormat
@@ -28,6 +29,39 @@ struct OTLPLosslessTests {
             OTLPTraceExporter.export(reread), arguments: ["--same-as", ChromeTestSupport.fixturePath(Self.jsonLines)])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("equal field by field: 2 resources, 3 scopes, 72 spans, 20 events, 14 links"), "\(result.output)")
+    }
+
+    @Test("output freshly written by the installed SDK round-trips too (JSON Lines and one object)")
+    func freshSDKOutput() throws {
+        guard try OTLPSchemaTests.checkerAvailable() else { return }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lanes-sdk-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("make_otlp_fixtures.py").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, folder.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let note = "fresh SDK output not checked: make_otlp_fixtures.py failed (pip install opentelemetry-sdk "
+                + "opentelemetry-exporter-otlp-proto-common): \(output)"
+            if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record(Comment(rawValue: note)) } else { print(note) }
+            return
+        }
+        for name in [Self.jsonLines, Self.oneObject] {
+            let path = folder.appendingPathComponent(name).path
+            let imported = try TraceLoader.load(path: path)
+            #expect(imported.warnings.isEmpty, "\(imported.warnings)")
+            let (reread, _) = try LanesFileReader.read(bytes: LanesTraceWriter.encode(imported.trace), path: "fresh.lanes")
+            let result = try OTLPSchemaTests.check(OTLPTraceExporter.export(reread), arguments: ["--same-as", path])
+            #expect(result.status == 0, "\(name): \(result.output)")
+            #expect(result.output.contains("equal field by field"), "\(result.output)")
+        }
     }
 
     @Test("the comparison fails when a field differs")
