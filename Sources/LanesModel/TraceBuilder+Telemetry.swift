@@ -37,6 +37,14 @@ extension TraceBuilder {
         telemetry.set(facts, of: span)
     }
 
+    /// Reserves room for the OpenTelemetry facts and attributes of `spans` spans (an importer's
+    /// guess; capped).
+    public mutating func reserveTelemetry(spans: Int) {
+        let count = max(0, min(spans, 1 << 22))
+        telemetry.reserve(count)
+        attributeList.reserveCapacity(2 * count)
+    }
+
     /// Replaces the scope of every span's facts by `transform(scope)` (for assemblers that learn
     /// the trace's scopes only at the end).
     public mutating func mapTelemetryScopes(_ transform: (Int32) -> Int32) {
@@ -137,6 +145,11 @@ struct TelemetryBuilder: Sendable {
             factsPosition[Int(span)] = Int32(facts.count)
             facts.append((span, spanFacts))
         }
+    }
+
+    mutating func reserve(_ spans: Int) {
+        factsPosition.reserveCapacity(spans)
+        facts.reserveCapacity(spans)
     }
 
     mutating func mapScopes(_ transform: (Int32) -> Int32) {

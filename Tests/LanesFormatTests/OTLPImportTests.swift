@@ -89,6 +89,18 @@ struct OTLPImportTests {
         ])
     }
 
+    @Test("64-bit integers written as strings of any length read exactly; bad digits read as 0", arguments: [
+        ("7", Int64(7)), ("12345678", 12_345_678), ("123456789", 123_456_789), ("1234567890123456", 1_234_567_890_123_456),
+        ("12345678901234567", 12_345_678_901_234_567), ("1732000000123456789", 1_732_000_000_123_456_789),
+        ("9223372036854775807", .max), ("18446744073709551615", -1), ("-42", -42), ("-1234567890123456789", -1_234_567_890_123_456_789),
+        ("18446744073709551616", 0), ("12345x78", 0), ("1234567x9", 0), ("", 0), ("１２", 0),
+    ])
+    func integerStrings(text: String, value: Int64) throws {
+        let request = #"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0123456789abcdef0123456789abcdef","spanId":"0123456789abcdef","name":"a","startTimeUnixNano":"0","endTimeUnixNano":"0","attributes":[{"key":"n","value":{"intValue":"\#(text)"}}]}]}]}]}"#
+        let (trace, _) = try OTLPTraceImporter.read(bytes: Array(request.utf8), path: "n.json")
+        #expect(trace.typedAttributes(ofSpan: 0).first?.value == .int(value))
+    }
+
     @Test("a pretty-printed request spread over many lines reads like a one-line one")
     func prettyPrinted() throws {
         var builder = TraceBuilder(metadata: TraceMetadata(processName: "svc", processID: 3, unixNanosecondsAtClock: 1_000_000))

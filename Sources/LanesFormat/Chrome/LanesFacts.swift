@@ -74,7 +74,7 @@ extension LanesFacts {
     }
 
     /// `SpanKind.description` of each kind, by raw value.
-    private static let kindNames: [StaticString] = [
+    static let kindNames: [StaticString] = [
         "unknown", "handler", "async", "sync", "makeAsync", "runSync", "gather", "poolWait",
     ]
 

@@ -8,11 +8,17 @@ import LanesModel
 /// integers numbers or strings; ids hex (or base64). A span reaches the assembler only once its
 /// object is read whole, so a request cut off or damaged keeps every span before the damage.
 struct OTLPJSONDecoder {
-    var assembler = OTLPTraceAssembler()
+    var assembler: OTLPTraceAssembler
     private var interner = RawStringInterner()
     private var span = OTLPSpanData()
     /// Spans whose object was read whole (and handed to the assembler).
     private(set) var spansRead = 0
+
+    /// A decoder for a file of `byteCount` bytes (used to reserve room: a span takes at least
+    /// ~150 bytes of OTLP JSON).
+    init(byteCount: Int = 0) {
+        assembler = OTLPTraceAssembler(expectedSpans: byteCount / 256)
+    }
 
     /// Reads one request at the reader's position. Returns why it is not an OTLP request, if it
     /// is not; throws when the JSON is damaged or cut off (the spans before stay added).
@@ -413,22 +419,25 @@ struct OTLPJSONDecoder {
         return true
     }
 
-    /// One `{"key": NAME, "value": {…}}` of the facts list.
+    /// One `{"key": NAME, "value": {…}}` of the facts list. The facts most spans carry (kind,
+    /// task, thread, flags, CPU time) are matched on their bytes, without building strings.
     private static func readFact(_ reader: inout JSONReader, into facts: inout LanesFacts) throws(JSONSyntaxError) {
         guard reader.peek() == UInt8(ascii: "{") else { return try reader.skipValue(depth: 14) }
         var name: JSONReader.RawString?
-        var value = JSONValue.null
+        var integer: Int64?
+        var flag: Bool?
+        var text: JSONReader.RawString?
         try reader.readObject { (reader: inout JSONReader, member: JSONReader.RawString) throws(JSONSyntaxError) in
             if reader.matches(member, "key"), reader.peek() == UInt8(ascii: "\"") {
                 name = try reader.readRawString()
             } else if reader.matches(member, "value"), reader.peek() == UInt8(ascii: "{") {
                 try reader.readObject { (reader: inout JSONReader, kind: JSONReader.RawString) throws(JSONSyntaxError) in
                     if isKey(kind, "intValue", "int_value", in: reader) {
-                        value = .number(JSONNumber(try readSigned(&reader)))
-                    } else if isKey(kind, "stringValue", "string_value", in: reader) {
-                        value = .string(try readText(&reader) ?? "")
+                        integer = try readSigned(&reader)
                     } else if isKey(kind, "boolValue", "bool_value", in: reader) {
-                        value = .bool(try readBool(&reader))
+                        flag = try readBool(&reader)
+                    } else if isKey(kind, "stringValue", "string_value", in: reader), reader.peek() == UInt8(ascii: "\"") {
+                        text = try reader.readRawString()
                     } else {
                         try reader.skipValue(depth: 16)
                     }
@@ -438,17 +447,23 @@ struct OTLPJSONDecoder {
             }
         }
         guard let name else { return }
-        if case .number(let number) = value, let integer = number.int64Value {
-            // The facts every span carries, matched on their bytes.
+        if let integer {
             if reader.matches(name, "task") { facts.task = UInt64(bitPattern: integer); return }
             if reader.matches(name, "thread") { facts.thread = UInt64(bitPattern: integer); return }
             if reader.matches(name, "cpu_ns") { facts.cpuNanoseconds = integer; return }
+            facts.record(key: "lanes." + reader.decode(name), value: .number(JSONNumber(integer)))
+        } else if let flag {
+            if reader.matches(name, "on_executor") { facts.onExecutor = flag; return }
+            if reader.matches(name, "instant") { facts.isInstant = flag; return }
+            if reader.matches(name, "executor") { facts.executorThread = flag; return }
+            facts.record(key: "lanes." + reader.decode(name), value: .bool(flag))
+        } else if let text {
+            if reader.matches(name, "kind") {
+                facts.kind = SpanKind.allCases.first { reader.matches(text, LanesFacts.kindNames[Int($0.rawValue)]) }
+                return
+            }
+            facts.record(key: "lanes." + reader.decode(name), value: .string(reader.decode(text)))
         }
-        if reader.matches(name, "kind"), case .string(let text) = value {
-            facts.kind = SpanKind(name: text)
-            return
-        }
-        facts.record(key: "lanes." + reader.decode(name), value: value)
     }
 
     // MARK: Scalars
@@ -520,6 +535,13 @@ struct OTLPJSONDecoder {
         if negative { index += 1 }
         guard index < end, end - index <= 20 else { return nil }
         var value: UInt64 = 0
+        // The first 16 digits cannot overflow: they go eight at a time without checks.
+        let fastEnd = index + min(16, (end - index) & ~7)
+        while index < fastEnd {
+            guard let eight = eightDigits(bytes, at: index) else { return nil }
+            value = value &* 100_000_000 &+ eight
+            index += 8
+        }
         while index < end {
             let digit = bytes[index] &- 48
             guard digit < 10 else { return nil }
@@ -532,8 +554,33 @@ struct OTLPJSONDecoder {
         return (value, negative)
     }
 
+    /// The value of the eight ASCII digits at `index`, or nil when one is not a digit: one load,
+    /// a check of all eight bytes and three multiply-and-add steps (Lemire's method).
+    @inline(__always)
+    private static func eightDigits(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> UInt64? {
+        let word = UnsafeRawPointer(bytes.baseAddress.unsafelyUnwrapped + index).loadUnaligned(as: UInt64.self).littleEndian
+        let allDigits = ((word & 0xF0F0_F0F0_F0F0_F0F0) | (((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4))
+            == 0x3333_3333_3333_3333
+        guard allDigits else { return nil }
+        var value = word &- 0x3030_3030_3030_3030
+        value = value &* 10 &+ (value >> 8)
+        value = ((value & 0x0000_00FF_0000_00FF) &* 0x000F_4240_0000_0064
+            &+ ((value >> 16) & 0x0000_00FF_0000_00FF) &* 0x0000_2710_0000_0001) >> 32
+        return value
+    }
+
+    /// A boolean (or the strings "true"/"false"); anything else reads as false.
     private static func readBool(_ reader: inout JSONReader) throws(JSONSyntaxError) -> Bool {
-        try reader.readValue(depth: 12).boolValue ?? false
+        switch reader.peek() {
+        case UInt8(ascii: "t"):
+            try reader.readLiteral("true")
+            return true
+        case UInt8(ascii: "f"):
+            try reader.readLiteral("false")
+            return false
+        default:
+            return try reader.readValue(depth: 12).boolValue ?? false
+        }
     }
 
     /// A double: a number, or a string holding one or `NaN`, `Infinity`, `-Infinity`.

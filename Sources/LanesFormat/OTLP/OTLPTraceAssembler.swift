@@ -58,7 +58,13 @@ public struct OTLPTraceAssembler {
         var unixAtClock: UInt32
     }
 
-    public init() {
+    /// An assembler for about `expectedSpans` spans (a hint: room is reserved for at most a few
+    /// million, and more is added as needed).
+    public init(expectedSpans: Int = 0) {
+        let reserved = max(0, min(expectedSpans, 1 << 22))
+        builder.reserveSpans(reserved)
+        builder.reserveTelemetry(spans: reserved)
+        spans.reserveCapacity(reserved)
         keys = Keys(
             lanesScope: builder.intern(LanesArgumentKey.otlpScope), lanesFacts: builder.intern(LanesArgumentKey.otlpFacts),
             threadID: builder.intern(WellKnownAttributeKey.threadID), threadName: builder.intern(WellKnownAttributeKey.threadName),
@@ -218,20 +224,11 @@ public struct OTLPTraceAssembler {
         let resourceOfScope = addScopesToTrace()
         setProcessFacts()
 
-        struct SpanKey: Hashable {
-            var trace: TraceID
-            var span: UInt64
-        }
-        var indexByKey: [SpanKey: Int32] = [:]
-        indexByKey.reserveCapacity(spans.count)
-        for (index, span) in spans.enumerated() {
-            let key = SpanKey(trace: span.trace, span: span.span)
-            if indexByKey[key] == nil { indexByKey[key] = Int32(index) }
-        }
+        let table = SpanIDTable(traces: spans.map(\.trace), spanIDs: spans.map(\.span))
         var parentOf = [Int32](repeating: -1, count: spans.count)
         var missingParents = 0
         for (index, span) in spans.enumerated() where span.parent != 0 {
-            if let parent = indexByKey[SpanKey(trace: span.trace, span: span.parent)], parent != Int32(index) {
+            if let parent = table.index(of: span.trace, span.parent), parent != Int32(index) {
                 parentOf[index] = parent
                 builder.setParent(of: Int32(index), to: parent)
             } else if !span.parentIsRemote {

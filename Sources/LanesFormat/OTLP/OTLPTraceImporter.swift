@@ -20,7 +20,7 @@ import Darwin
 public enum OTLPTraceImporter {
     /// Parses `bytes` (the contents of `path`, used only in messages).
     public static func read(bytes: [UInt8], path: String) throws -> (trace: Trace, warnings: [TraceReadWarning]) {
-        var decoder = OTLPJSONDecoder()
+        var decoder = OTLPJSONDecoder(byteCount: bytes.count)
         let outcome = bytes.withUnsafeBufferPointer { buffer in
             readRegions(buffer, into: &decoder)
         }
