@@ -174,12 +174,18 @@ struct TelemetryBuilder: Sendable {
         func moved(_ span: Int32) -> Int32 {
             span >= 0 && Int(span) < newIndexOfOld.count ? newIndexOfOld[Int(span)] : -1
         }
-        let sortedFacts = facts.compactMap { entry -> (span: Int32, facts: SpanTelemetry)? in
+        // Each span has facts at most once: place them by their new index, no sort needed.
+        var factsOfNewSpan = [Int32](repeating: -1, count: newIndexOfOld.count)
+        for (position, entry) in facts.enumerated() {
             let span = moved(entry.span)
-            return span >= 0 ? (span, entry.facts) : nil
-        }.sorted { $0.span < $1.span }
-        result.spans = sortedFacts.map(\.span)
-        result.spanFacts = sortedFacts.map(\.facts)
+            if span >= 0 { factsOfNewSpan[Int(span)] = Int32(position) }
+        }
+        result.spans.reserveCapacity(facts.count)
+        result.spanFacts.reserveCapacity(facts.count)
+        for (span, position) in factsOfNewSpan.enumerated() where position >= 0 {
+            result.spans.append(Int32(span))
+            result.spanFacts.append(facts[Int(position)].facts)
+        }
         result.events = Self.movedStably(events, moved: moved, span: \.span)
         result.links = Self.movedStably(links, moved: moved, span: \.span)
         return result

@@ -10,7 +10,6 @@ import LanesModel
 struct OTLPJSONDecoder {
     var assembler: OTLPTraceAssembler
     private var interner = RawStringInterner()
-    private var span = OTLPSpanData()
     /// Spans whose object was read whole (and handed to the assembler).
     private(set) var spansRead = 0
 
@@ -89,10 +88,12 @@ struct OTLPJSONDecoder {
         try reader.readObject { (reader: inout JSONReader, key: JSONReader.RawString) throws(JSONSyntaxError) in
             if reader.matches(key, "spans") {
                 let inLanesScope = self.assembler.isLanesScope(handle)
+                // One value for every span of the list: its lists keep their storage.
+                var span = OTLPSpanData()
                 try Self.readArray(&reader) { (reader: inout JSONReader) throws(JSONSyntaxError) in
                     guard reader.peek() == UInt8(ascii: "{") else { return try reader.skipValue(depth: 6) }
-                    try self.readSpan(&reader, lanesFacts: inLanesScope)
-                    self.assembler.addSpan(self.span, scope: handle)
+                    try self.readSpan(&reader, into: &span, lanesFacts: inLanesScope)
+                    self.assembler.addSpan(span, scope: handle)
                     self.spansRead += 1
                 }
             } else if reader.matches(key, "scope") || Self.isKey(key, "instrumentationLibrary", "instrumentation_library", in: reader) {
@@ -122,59 +123,59 @@ struct OTLPJSONDecoder {
 
     /// Reads one span object into `span`. With `lanesFacts`, a first attribute named `lanes`
     /// is decoded as Lanes' facts (the fast path for Lanes' own exports).
-    private mutating func readSpan(_ reader: inout JSONReader, lanesFacts: Bool) throws(JSONSyntaxError) {
+    private mutating func readSpan(_ reader: inout JSONReader, into span: inout OTLPSpanData, lanesFacts: Bool) throws(JSONSyntaxError) {
         span.reset()
         try reader.readObject { (reader: inout JSONReader, key: JSONReader.RawString) throws(JSONSyntaxError) in
             if Self.isKey(key, "traceId", "trace_id", in: reader) {
-                self.span.traceID = try Self.readIdentifier(&reader, OTLPIdentifiers.traceID) ?? .zero
+                span.traceID = try Self.readIdentifier(&reader, OTLPIdentifiers.traceID) ?? .zero
             } else if Self.isKey(key, "spanId", "span_id", in: reader) {
-                self.span.spanID = try Self.readIdentifier(&reader, OTLPIdentifiers.spanID) ?? 0
+                span.spanID = try Self.readIdentifier(&reader, OTLPIdentifiers.spanID) ?? 0
             } else if Self.isKey(key, "parentSpanId", "parent_span_id", in: reader) {
-                self.span.parentSpanID = try Self.readIdentifier(&reader, OTLPIdentifiers.spanID) ?? 0
+                span.parentSpanID = try Self.readIdentifier(&reader, OTLPIdentifiers.spanID) ?? 0
             } else if reader.matches(key, "name") {
-                self.span.name = try self.readInternedString(&reader)
+                span.name = try self.readInternedString(&reader)
             } else if reader.matches(key, "kind") {
-                self.span.kind = OpenTelemetryKind(rawValue: UInt8(clamping: try Self.readEnum(&reader, prefix: "SPAN_KIND_", names: Self.kindNames))) ?? .unspecified
+                span.kind = OpenTelemetryKind(rawValue: UInt8(clamping: try Self.readEnum(&reader, prefix: "SPAN_KIND_", names: Self.kindNames))) ?? .unspecified
             } else if Self.isKey(key, "startTimeUnixNano", "start_time_unix_nano", in: reader) {
-                self.span.startTimeUnixNano = try Self.readUnsigned(&reader)
+                span.startTimeUnixNano = try Self.readUnsigned(&reader)
             } else if Self.isKey(key, "endTimeUnixNano", "end_time_unix_nano", in: reader) {
-                self.span.endTimeUnixNano = try Self.readUnsigned(&reader)
+                span.endTimeUnixNano = try Self.readUnsigned(&reader)
             } else if reader.matches(key, "attributes") {
-                try self.readSpanAttributes(&reader, lanesFacts: lanesFacts)
+                try self.readSpanAttributes(&reader, into: &span, lanesFacts: lanesFacts)
             } else if reader.matches(key, "status") {
-                try self.readStatus(&reader)
+                try self.readStatus(&reader, into: &span)
             } else if reader.matches(key, "events") {
                 try Self.readArray(&reader) { (reader: inout JSONReader) throws(JSONSyntaxError) in
-                    if let event = try self.readEvent(&reader) { self.span.events.append(event) }
+                    if let event = try self.readEvent(&reader) { span.events.append(event) }
                 }
             } else if reader.matches(key, "links") {
                 try Self.readArray(&reader) { (reader: inout JSONReader) throws(JSONSyntaxError) in
-                    if let link = try self.readLink(&reader) { self.span.links.append(link) }
+                    if let link = try self.readLink(&reader) { span.links.append(link) }
                 }
             } else if Self.isKey(key, "traceState", "trace_state", in: reader) {
-                self.span.traceState = try self.readInternedString(&reader)
+                span.traceState = try self.readInternedString(&reader)
             } else if reader.matches(key, "flags") {
-                self.span.flags = UInt32(truncatingIfNeeded: try Self.readUnsigned(&reader))
+                span.flags = UInt32(truncatingIfNeeded: try Self.readUnsigned(&reader))
             } else if Self.isKey(key, "droppedAttributesCount", "dropped_attributes_count", in: reader) {
-                self.span.droppedAttributesCount = try Self.readCount(&reader)
+                span.droppedAttributesCount = try Self.readCount(&reader)
             } else if Self.isKey(key, "droppedEventsCount", "dropped_events_count", in: reader) {
-                self.span.droppedEventsCount = try Self.readCount(&reader)
+                span.droppedEventsCount = try Self.readCount(&reader)
             } else if Self.isKey(key, "droppedLinksCount", "dropped_links_count", in: reader) {
-                self.span.droppedLinksCount = try Self.readCount(&reader)
+                span.droppedLinksCount = try Self.readCount(&reader)
             } else {
                 try reader.skipValue(depth: 7)
             }
         }
     }
 
-    private mutating func readStatus(_ reader: inout JSONReader) throws(JSONSyntaxError) {
+    private mutating func readStatus(_ reader: inout JSONReader, into span: inout OTLPSpanData) throws(JSONSyntaxError) {
         guard reader.peek() == UInt8(ascii: "{") else { return try reader.skipValue(depth: 7) }
         try reader.readObject { (reader: inout JSONReader, key: JSONReader.RawString) throws(JSONSyntaxError) in
             if reader.matches(key, "code") {
                 let code = try Self.readEnum(&reader, prefix: "STATUS_CODE_", names: Self.statusNames)
-                self.span.statusCode = OpenTelemetryStatusCode(rawValue: UInt8(clamping: code)) ?? .unset
+                span.statusCode = OpenTelemetryStatusCode(rawValue: UInt8(clamping: code)) ?? .unset
             } else if reader.matches(key, "message") {
-                self.span.statusMessage = try self.readInternedString(&reader)
+                span.statusMessage = try self.readInternedString(&reader)
             } else {
                 try reader.skipValue(depth: 8)
             }
@@ -233,14 +234,19 @@ struct OTLPJSONDecoder {
 
     /// A span's attributes into `span.attributes`; the first, when `lanesFacts` and named
     /// `lanes`, into `span.lanesFacts` instead.
-    private mutating func readSpanAttributes(_ reader: inout JSONReader, lanesFacts: Bool) throws(JSONSyntaxError) {
+    private mutating func readSpanAttributes(
+        _ reader: inout JSONReader, into span: inout OTLPSpanData, lanesFacts: Bool
+    ) throws(JSONSyntaxError) {
         var first = lanesFacts
         try Self.readArray(&reader) { (reader: inout JSONReader) throws(JSONSyntaxError) in
             if first {
                 first = false
-                if try self.readLanesFacts(&reader) { return }
+                if let facts = try Self.readLanesFacts(&reader) {
+                    span.lanesFacts = facts
+                    return
+                }
             }
-            if let attribute = try self.readAttribute(&reader) { self.span.attributes.append(attribute) }
+            if let attribute = try self.readAttribute(&reader) { span.attributes.append(attribute) }
         }
     }
 
@@ -380,24 +386,24 @@ struct OTLPJSONDecoder {
     // MARK: Lanes' facts
 
     /// Reads the attribute at the reader as Lanes' facts if it is `{"key": "lanes", "value":
-    /// {"kvlistValue": …}}` written key first (as Lanes writes it); returns false, having read
+    /// {"kvlistValue": …}}` written key first (as Lanes writes it); returns nil, having read
     /// nothing, for any other attribute.
-    private mutating func readLanesFacts(_ reader: inout JSONReader) throws(JSONSyntaxError) -> Bool {
+    private static func readLanesFacts(_ reader: inout JSONReader) throws(JSONSyntaxError) -> LanesFacts? {
         let start = reader.position
         guard reader.consume(UInt8(ascii: "{")), reader.peek() == UInt8(ascii: "\"") else {
             reader.position = start
-            return false
+            return nil
         }
         let member = try reader.readRawString()
         try reader.expect(UInt8(ascii: ":"), "after an object key")
         guard reader.matches(member, "key"), reader.peek() == UInt8(ascii: "\"") else {
             reader.position = start
-            return false
+            return nil
         }
         let key = try reader.readRawString()
         guard reader.matches(key, "lanes") else {
             reader.position = start
-            return false
+            return nil
         }
         var facts = LanesFacts()
         while reader.consume(UInt8(ascii: ",")) {
@@ -415,8 +421,7 @@ struct OTLPJSONDecoder {
             }
         }
         try reader.expect(UInt8(ascii: "}"), "or ',' in an object")
-        span.lanesFacts = facts
-        return true
+        return facts
     }
 
     /// One `{"key": NAME, "value": {…}}` of the facts list. The facts most spans carry (kind,

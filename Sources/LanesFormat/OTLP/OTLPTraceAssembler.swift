@@ -265,15 +265,24 @@ public struct OTLPTraceAssembler {
         var taskOf = [Int32](repeating: -1, count: spans.count)
         for index in spans.indices where spans[index].hasTask { taskOf[index] = builder.task(ofSpan: Int32(index)) }
 
+        // The spans of one trace mostly come together: the last lane found is tried first.
+        var lastKey = LaneKey(resource: -2, trace: .zero)
+        var lastLane: Int32 = -1
         func laneTask(_ index: Int) -> Int32 {
             let span = spans[index]
             let resource = resourceOfScope.indices.contains(Int(span.scope)) ? resourceOfScope[Int(span.scope)] : -1
             let key = LaneKey(resource: resource, trace: span.trace)
-            if let lane = laneOf[key] { return lane }
+            if key == lastKey { return lastLane }
+            lastKey = key
+            if let lane = laneOf[key] {
+                lastLane = lane
+                return lane
+            }
             let lane = builder.addNewTask(id: UInt64(1) << 62 | UInt64(laneKeys.count))
             laneOf[key] = lane
             laneKeys.append(key)
             laneRoot.append((-1, false))
+            lastLane = lane
             return lane
         }
 
