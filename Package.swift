@@ -8,7 +8,9 @@ import PackageDescription
 /// viewer read only the model; the CLI wires everything together.
 let package = Package(
     name: "Lanes",
-    platforms: [.macOS(.v15)],
+    // No `platforms`: Lanes runs on Linux only (glibc, /proc, the Swift runtime's task layout on
+    // Linux), tested on x86-64 with Swift 6.3. SwiftPM cannot declare "Linux only", and claiming
+    // an Apple platform would be untrue: the code does not build there.
     products: [
         .library(name: "Lanes", targets: ["Lanes"]),
         .library(name: "LanesTracing", targets: ["LanesTracing"]),
@@ -16,22 +18,37 @@ let package = Package(
         .library(name: "LanesFormat", targets: ["LanesFormat"]),
         .library(name: "LanesAnalysis", targets: ["LanesAnalysis"]),
         .executable(name: "lanes", targets: ["LanesCLI"]),
+        // `lanes record` preloads this into programs that never import Lanes; it loads
+        // LanesAutostart (Lanes itself) only into dynamically linked Swift programs.
+        .library(name: "LanesPreload", type: .dynamic, targets: ["CLanesPreload"]),
+        .library(name: "LanesAutostart", type: .dynamic, targets: ["LanesAutostart"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // The in-memory trace: spans, task-state slices, threads, tasks, strings.
         .target(name: "LanesModel"),
-        // The `.lanes` file format, Chrome Trace Event JSON and OTLP JSON.
-        .target(name: "LanesFormat", dependencies: ["CLanesChecksum", "LanesModel"]),
+        // The `.lanes` writer (model + chunk encoder + record framing): all an app's recording
+        // needs, so apps that link `Lanes` do not link the reader or the Chrome/OTLP/JSON code.
+        // Its internals are `package`: tools in this package use them, apps never see them.
+        .target(name: "LanesWriter", dependencies: ["CLanesChecksum", "LanesModel"]),
+        // The `.lanes` reader, Chrome Trace Event JSON and OTLP JSON, for the CLI and tools.
+        .target(name: "LanesFormat", dependencies: ["LanesModel", "LanesWriter"]),
         // CRC-32C with the processor's instruction, for the format's record checksums.
         .target(name: "CLanesChecksum"),
         // Reads the running task's id from the Swift concurrency runtime, cheaply.
         .target(name: "CLanesRuntime"),
         // The instrumentation an app links: spans, bridges, recorder, task-state executor.
-        .target(name: "Lanes", dependencies: ["CLanesRuntime", "LanesFormat", "LanesModel"]),
+        .target(name: "Lanes", dependencies: [
+            "CLanesRuntime", "LanesWriter", "LanesModel",
+            .product(name: "HeapModule", package: "swift-collections"),
+        ]),
+        // The preload library's C constructor, and the Swift entry point it loads.
+        .target(name: "CLanesPreload"),
+        .target(name: "LanesAutostart", dependencies: ["Lanes"]),
         // The seed scenario (naive and improved chat handlers), recorded by `lanes demo` and the tests.
         .target(name: "LanesSeed", dependencies: ["Lanes"]),
         // Pure analysis over a Trace: states, occupancy, overlap, critical path, findings, diff.
@@ -55,15 +72,24 @@ let package = Package(
         // A small instrumented app, compiled by every build so the README's example cannot rot.
         .executableTarget(name: "LanesExampleApp", dependencies: ["Lanes", "LanesTracing",
             .product(name: "Tracing", package: "swift-distributed-tracing")]),
+        // An async program that blocks its executor threads in the usual ways, for job-capture
+        // tests: once without Lanes (recorded by `lanes record`'s preload library), once with it.
+        .target(name: "BlockingScenario", path: "Sources/BlockingScenario"),
+        .executableTarget(name: "blocking-scenario", dependencies: ["BlockingScenario"]),
+        .executableTarget(name: "blocking-scenario-lanes", dependencies: ["BlockingScenario", "Lanes"]),
+        // Checks that tasks, sleeps, actors, priorities and cancellation behave the same on Lanes'
+        // global executor as on the runtime's (job-capture tests run it as a child process).
+        .target(name: "CJobCaptureProbe"),
+        .executableTarget(name: "job-capture-probe", dependencies: ["CJobCaptureProbe", "Lanes"]),
         // `swift run -c release LanesBenchmarks NAME`: the numbers in the README.
         .executableTarget(name: "LanesBenchmarks", dependencies: [
-            "CLanesRuntime", "LanesModel", "LanesFormat", "Lanes", "LanesAnalysis", "LanesViewer", "LanesTracing",
+            "CLanesRuntime", "LanesModel", "LanesWriter", "LanesFormat", "Lanes", "LanesAnalysis", "LanesViewer", "LanesTracing",
             .product(name: "Tracing", package: "swift-distributed-tracing"),
             .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
         ]),
 
         .testTarget(name: "LanesModelTests", dependencies: ["LanesModel"]),
-        .testTarget(name: "LanesFormatTests", dependencies: ["LanesFormat", "LanesModel"],
+        .testTarget(name: "LanesFormatTests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel"],
                     // Fixtures and the Python helpers: the OTLP schema check and the SDK fixture writer.
                     exclude: ["Fixtures", "otlp_schema_check.py", "make_otlp_fixtures.py"]),
         .testTarget(name: "LanesTests", dependencies: ["Lanes", "LanesSeed", "LanesFormat", "LanesModel"]),
@@ -73,7 +99,11 @@ let package = Package(
         .testTarget(name: "LanesViewerTests", dependencies: [
             "LanesViewer", "LanesTerminal", "LanesAnalysis", "LanesModel", "LanesFormat",
         ], exclude: ["Golden"]),  // golden screens are read from the source tree, not bundled
-        .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesModel"]),
+        .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel"]),
+        // Python asyncio traces from the real viztracer (the programs and fixtures under Python/ and Fixtures/).
+        .testTarget(name: "LanesAsyncioTests", dependencies: [
+            "LanesFormat", "LanesModel", "LanesAnalysis", "LanesViewer",
+        ], exclude: ["Python", "Fixtures"]),
         .testTarget(name: "LanesTracingTests", dependencies: [
             "LanesTracing", "Lanes", "LanesFormat", "LanesModel",
             .product(name: "Tracing", package: "swift-distributed-tracing"),

@@ -1,4 +1,4 @@
-import LanesFormat
+import LanesWriter
 import LanesModel
 
 /// The W3C ids and OpenTelemetry kind a tracing backend gives a span, recorded with its begin.

@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 
 /// What the decoder keeps while reading OpenTelemetry facts: file ids of resources and scopes,
 /// and facts about spans whose begin has not been read yet.

@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 
 /// Writing a trace's OpenTelemetry facts with `LanesTraceWriter`: resource and scope records,
 /// and per span its identity, status, typed attributes, events and links.

@@ -4,7 +4,7 @@ import LanesModel
 extension RecordFraming {
     /// A `resource` record: resource `id` (≥ 1, unique in the file), its schema URL (a string
     /// id), the count of attributes its producer dropped, and its attributes.
-    static func resource(id: UInt32, schemaURL: UInt32, droppedAttributes: UInt32, attributes: [LanesFileAttribute]) -> [UInt8] {
+    package static func resource(id: UInt32, schemaURL: UInt32, droppedAttributes: UInt32, attributes: [LanesFileAttribute]) -> [UInt8] {
         payload(type: LanesRecordType.resource) { bytes in
             bytes.appendVarint(UInt64(id))
             bytes.appendVarint(UInt64(schemaURL))
@@ -16,7 +16,7 @@ extension RecordFraming {
     /// A `scope` record: scope `id` (≥ 1, unique in the file), the resource it belongs to (a
     /// resource record's id, 0: none), name, version and schema URL (string ids), the count of
     /// attributes its producer dropped, and its attributes.
-    static func scope(
+    package static func scope(
         id: UInt32, resource: UInt32, name: UInt32, version: UInt32, schemaURL: UInt32, droppedAttributes: UInt32,
         attributes: [LanesFileAttribute]
     ) -> [UInt8] {
