@@ -91,10 +91,9 @@ extension TraceBuilder {
 /// The OpenTelemetry facts a `TraceBuilder` collects, indexed by builder span index until
 /// `build(newIndexOfOld:)` moves them to the spans' final indexes.
 struct TelemetryBuilder: Sendable {
-    var resources: [TelemetryResource] = []
-    private var resourceIndex: [TelemetryResource: Int32] = [:]
-    var scopes: [TelemetryScope] = []
-    private var scopeIndex: [TelemetryScope: Int32] = [:]
+    private var resourceList = UniqueList<TelemetryResource>()
+    private var scopeList = UniqueList<TelemetryScope>()
+    private var valueList = UniqueList<AttributeValue>()
     /// Position in `facts` of each builder span's facts, or -1; only as long as the last span
     /// that has facts (it stays empty for traces without any).
     private var factsPosition: [Int32] = []
@@ -102,32 +101,11 @@ struct TelemetryBuilder: Sendable {
     var events: [TelemetryEvent] = []
     var links: [TelemetryLink] = []
     var attributes: [TelemetryAttribute] = []
-    private(set) var values: [AttributeValue] = []
-    private var valueIndex: [AttributeValue: Int32] = [:]
 
-    mutating func intern(_ value: AttributeValue) -> Int32 {
-        if let index = valueIndex[value] { return index }
-        let index = Int32(values.count)
-        values.append(value)
-        valueIndex[value] = index
-        return index
-    }
-
-    mutating func add(_ resource: TelemetryResource) -> Int32 {
-        if let index = resourceIndex[resource] { return index }
-        let index = Int32(resources.count)
-        resources.append(resource)
-        resourceIndex[resource] = index
-        return index
-    }
-
-    mutating func add(_ scope: TelemetryScope) -> Int32 {
-        if let index = scopeIndex[scope] { return index }
-        let index = Int32(scopes.count)
-        scopes.append(scope)
-        scopeIndex[scope] = index
-        return index
-    }
+    var values: [AttributeValue] { valueList.elements }
+    mutating func intern(_ value: AttributeValue) -> Int32 { valueList.add(value) }
+    mutating func add(_ resource: TelemetryResource) -> Int32 { resourceList.add(resource) }
+    mutating func add(_ scope: TelemetryScope) -> Int32 { scopeList.add(scope) }
 
     func facts(of span: Int32) -> SpanTelemetry? {
         guard span >= 0, Int(span) < factsPosition.count, factsPosition[Int(span)] >= 0 else { return nil }
@@ -167,9 +145,9 @@ struct TelemetryBuilder: Sendable {
     /// (events and links keep their order within a span).
     func build(newIndexOfOld: [Int32]) -> TraceTelemetry {
         var result = TraceTelemetry()
-        result.resources = resources
-        result.scopes = scopes
-        result.values = values
+        result.resources = resourceList.elements
+        result.scopes = scopeList.elements
+        result.values = valueList.elements
         result.attributes = attributes
         func moved(_ span: Int32) -> Int32 {
             span >= 0 && Int(span) < newIndexOfOld.count ? newIndexOfOld[Int(span)] : -1
@@ -204,5 +182,20 @@ struct TelemetryBuilder: Sendable {
         }
         kept.sort { ($0.item[keyPath: span], $0.position) < ($1.item[keyPath: span], $1.position) }
         return kept.map(\.item)
+    }
+}
+
+/// Distinct elements in the order they were first added, each with a stable index.
+struct UniqueList<Element: Hashable & Sendable>: Sendable {
+    private(set) var elements: [Element] = []
+    private var indexOf: [Element: Int32] = [:]
+
+    /// The index of `element`, adding it if it is new.
+    mutating func add(_ element: Element) -> Int32 {
+        if let index = indexOf[element] { return index }
+        let index = Int32(elements.count)
+        elements.append(element)
+        indexOf[element] = index
+        return index
     }
 }

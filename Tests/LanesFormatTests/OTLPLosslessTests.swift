@@ -38,18 +38,10 @@ struct OTLPLosslessTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("make_otlp_fixtures.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, folder.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let run = try OTLPSchemaTests.runPython(script, [folder.path])
+        guard run.status == 0 else {
             let note = "fresh SDK output not checked: make_otlp_fixtures.py failed (pip install opentelemetry-sdk "
-                + "opentelemetry-exporter-otlp-proto-common): \(output)"
+                + "opentelemetry-exporter-otlp-proto-common): \(run.output)"
             if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record(Comment(rawValue: note)) } else { print(note) }
             return
         }

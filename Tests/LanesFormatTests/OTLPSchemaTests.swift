@@ -17,9 +17,14 @@ struct OTLPSchemaTests {
             .appendingPathComponent("lanes-otlp-\(UUID().uuidString).json")
         try Data(bytes).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
+        return try runPython(script, [file.path] + arguments)
+    }
+
+    /// Runs a Python script beside the tests; returns its exit status and output.
+    static func runPython(_ script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, file.path] + arguments
+        process.arguments = ["python3", script] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

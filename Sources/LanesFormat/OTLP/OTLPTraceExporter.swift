@@ -318,12 +318,7 @@ private struct Exporter {
             writer.writeUnsigned(unixNanoseconds(event.time))
             writer.writeRaw("\",\"name\":")
             writer.writeString(trace.strings[event.name])
-            if event.attributeCount > 0 {
-                writer.writeRaw(",\"attributes\":[")
-                writeAttributes(trace.attributes(start: event.attributeStart, count: event.attributeCount))
-                writer.writeByte(UInt8(ascii: "]"))
-            }
-            writeCount("droppedAttributesCount", event.droppedAttributes)
+            writeAttributeList(start: event.attributeStart, count: event.attributeCount, dropped: event.droppedAttributes)
             writer.writeByte(UInt8(ascii: "}"))
         }
         writer.writeByte(UInt8(ascii: "]"))
@@ -344,12 +339,7 @@ private struct Exporter {
                 writer.writeRaw(",\"traceState\":")
                 writer.writeString(trace.strings[link.traceState])
             }
-            if link.attributeCount > 0 {
-                writer.writeRaw(",\"attributes\":[")
-                writeAttributes(trace.attributes(start: link.attributeStart, count: link.attributeCount))
-                writer.writeByte(UInt8(ascii: "]"))
-            }
-            writeCount("droppedAttributesCount", link.droppedAttributes)
+            writeAttributeList(start: link.attributeStart, count: link.attributeCount, dropped: link.droppedAttributes)
             if link.flags != 0 {
                 writer.writeRaw(",\"flags\":")
                 writer.writeUnsigned(UInt64(link.flags))
@@ -434,6 +424,16 @@ private struct Exporter {
     }
 
     // MARK: Attributes and values
+
+    /// `,"attributes":[…]` of an event or link (when it has any) and its dropped count.
+    mutating func writeAttributeList(start: Int32, count: Int32, dropped: UInt32) {
+        if count > 0 {
+            writer.writeRaw(",\"attributes\":[")
+            writeAttributes(trace.attributes(start: start, count: count))
+            writer.writeByte(UInt8(ascii: "]"))
+        }
+        writeCount("droppedAttributesCount", dropped)
+    }
 
     mutating func writeAttributes(_ attributes: some Sequence<TelemetryAttribute>) {
         var first = true
