@@ -99,7 +99,8 @@ let package = Package(
 
         .testTarget(name: "LanesModelTests", dependencies: ["LanesModel"]),
         .testTarget(name: "LanesFormatTests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel", "LanesWorstCases"],
-                    exclude: ["Fixtures", "otlp_schema_check.py"]),
+                    // Fixtures and the Python helpers: the OTLP schema check and the SDK fixture writer.
+                    exclude: ["Fixtures", "otlp_schema_check.py", "make_otlp_fixtures.py"]),
         .testTarget(name: "LanesTests", dependencies: ["Lanes", "LanesSeed", "LanesFormat", "LanesModel"]),
         .testTarget(name: "LanesAnalysisTests", dependencies: [
             "LanesAnalysis", "LanesModel", "LanesFormat", "Lanes", "LanesSeed",

@@ -6,6 +6,7 @@ import Glibc
 let benchmarks: [(name: String, summary: String, run: ([String]) async throws -> Void)] = [
     ("format", "[SPANS] [RUNS]: .lanes size, write/read speed, memory per span", FormatBenchmark.run),
     ("chrome", "Chrome JSON and OTLP JSON export/import throughput [SPANS] [RUNS]", ChromeBenchmark.run),
+    ("otlp", "[SPANS] [RUNS]: OTLP JSON import (Lanes' export, SDK-shaped JSON Lines) vs Chrome JSON import of the same spans", OTLPBenchmark.run),
     ("analysis", "lanes summary cost (load + analysis + report) at 100k, 1M, 4M spans", AnalysisBenchmark.run),
     ("capture", "[SPANS] [SECONDS]: ns per span (sync, async, InMemoryTracer, clock floor), executor, sustained memory", CaptureBenchmark.run),
     ("diff", "lanes diff cost (two loads, analyses, match, report) on two 1M-span traces", DiffBenchmark.run),

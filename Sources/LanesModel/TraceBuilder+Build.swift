@@ -57,7 +57,7 @@ extension TraceBuilder {
         attributes = attributes.enumerated().sorted {
             ($0.element.span, $0.offset) < ($1.element.span, $1.offset)
         }.map(\.element)
-
+        let telemetry = self.telemetry.build(newIndexOfOld: newIndexOfOld)
 
         let counters = Self.sortedCounters(counterList)
         let earliestSample = counters.lazy.compactMap(\.times.first).min() ?? .max
@@ -81,7 +81,7 @@ extension TraceBuilder {
             attributes: attributes,
             slices: slices, sliceRanges: sliceRanges, slicesByThread: slicesByThread,
             sampling: sampling.build(),
-            startTime: startTime, endTime: endTime)
+            startTime: startTime, endTime: endTime, telemetry: telemetry)
         trace.counters = counters
         trace.totals = totals
         return trace

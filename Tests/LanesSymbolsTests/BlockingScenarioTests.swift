@@ -74,7 +74,7 @@ import Testing
         #expect(sited.count >= 3, "\(listed)")
         for group in sited {
             let site = group.site!.description
-            #expect(details.contains { $0.contains(site) && (group.state.map { state in $0.contains(state.rawValue) } ?? true) },
+            #expect(details.contains { text in text.contains(site) && (group.state.map { text.contains($0.rawValue) } ?? true) },
                     "\(site) not in the viewer's findings:\n\(listed)")
         }
         // The semaphore and the CPU loop run in jobs of their own (a task-group child, an
@@ -85,6 +85,5 @@ import Testing
             #expect(details.contains { text in lines.contains { text.contains("BlockingScenario.swift:\($0)") } },
                     "\(kind) at line \(line) not in the viewer's findings:\n\(listed)")
         }
-    }
     }
 }

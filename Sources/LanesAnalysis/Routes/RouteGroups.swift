@@ -87,14 +87,16 @@ public struct RouteGroups: Sendable {
         return route
     }
 
-    /// The value (a string index) of the attribute with key `key` on span `span`, without
+    /// The string value (a string index) of the attribute with key `key` on span `span`, without
     /// building strings: a binary search in the trace's attributes, which are sorted by span.
+    /// A typed (non-string) value is not a handler's name: nil.
     static func attributeValue(_ key: UInt32, ofSpan span: Int, in trace: Trace) -> UInt32? {
         let attributes = trace.attributes
         var position = attributes.partitioningIndex { $0.span >= Int32(span) }
         var found: UInt32?
         while position < attributes.count, attributes[position].span == Int32(span) {
-            if attributes[position].key == key { found = attributes[position].value }
+            let value = attributes[position].value
+            if attributes[position].key == key { found = value.type == .string ? UInt32(truncatingIfNeeded: value.bits) : nil }
             position += 1
         }
         return found

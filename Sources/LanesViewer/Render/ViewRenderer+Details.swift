@@ -111,7 +111,10 @@ extension RenderContext {
     func spanDetails(_ span: Int, isTaskRow: Bool) -> ([String], [String]) {
         let kind = trace.spanKind[span]
         let thread = Int(trace.spanThread[span])
-        var place = kind.description
+        let telemetry = trace.telemetry(ofSpan: span)
+        // Imported spans have no Lanes kind: their OpenTelemetry kind says more.
+        var place = kind == .unknown && (telemetry?.kind ?? .unspecified) != .unspecified
+            ? telemetry!.kind.name : kind.description
         if document.analysis.isBlocking(span: span) { place += " (blocking)" }
         if thread >= 0, thread < trace.threads.count {
             let name = safe(trace.name(ofThread: thread))
@@ -151,7 +154,18 @@ extension RenderContext {
         if !trace.children(ofSpan: span).isEmpty {
             second.append("overlap " + (theme.isUTF8 ? "×" : "x") + DisplayText.decimal(analysis.overlapFactor(ofSpan: span), digits: 2))
         }
-        if trace.spanStatus[span] != .ok { second.append("status " + trace.spanStatus[span].description) }
+        if trace.spanStatus[span] != .ok {
+            var status = "status " + trace.spanStatus[span].description
+            if let message = trace.errorMessage(ofSpan: span), trace.telemetry(ofSpan: span)?.statusMessage ?? 0 != 0 {
+                status += ": " + SafeText.cut(safe(message), width: 40, ellipsis: theme.ellipsis)
+            }
+            second.append(status)
+        }
+        let events = trace.events(ofSpan: span)
+        if let first = events.first {
+            let name = SafeText.cut(safe(trace.strings[first.name]), width: 24, ellipsis: theme.ellipsis)
+            second.append(events.count == 1 ? "event " + name : "\(events.count) events (" + name + ", " + String(theme.ellipsis) + ")")
+        }
         if !findings.isEmpty { second.append("\(findings.count) finding" + (findings.count == 1 ? "" : "s")) }
         for attribute in trace.attributes(ofSpan: span).prefix(6) {
             second.append(safe(attribute.key) + "=" + SafeText.cut(safe(attribute.value), width: 40, ellipsis: theme.ellipsis))
