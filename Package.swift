@@ -84,28 +84,33 @@ let package = Package(
         // global executor as on the runtime's (job-capture tests run it as a child process).
         .target(name: "CJobCaptureProbe"),
         .executableTarget(name: "job-capture-probe", dependencies: ["CJobCaptureProbe", "Lanes"]),
-        // `swift run -c release LanesBenchmarks NAME`: the numbers in the README.
+        // Deterministic synthetic traces shaped like real programs (a server under load), shared
+        // by the tests and the benchmarks.
+        .target(name: "LanesSynthetic", dependencies: ["LanesModel"]),
         // Inputs shaped to make the readers work hardest (once quadratic), for tests and benchmarks.
         .target(name: "LanesWorstCases", dependencies: ["LanesFormat", "LanesWriter", "LanesModel"]),
         // `swift run -c release LanesBenchmarks NAME`: the numbers in the README.
         .executableTarget(name: "LanesBenchmarks", dependencies: [
             "CLanesRuntime", "LanesModel", "LanesWriter", "LanesFormat", "Lanes", "LanesAnalysis", "LanesViewer", "LanesTracing",
-            "LanesWorstCases",
+            "LanesSynthetic", "LanesWorstCases",
             .product(name: "Tracing", package: "swift-distributed-tracing"),
             .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
         ]),
 
         .testTarget(name: "LanesModelTests", dependencies: ["LanesModel"]),
         .testTarget(name: "LanesFormatTests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel", "LanesWorstCases"],
-                    exclude: ["Fixtures", "otlp_schema_check.py"]),
+                    // Fixtures and the Python helpers: the OTLP schema check and the SDK fixture writer.
+                    exclude: ["Fixtures", "otlp_schema_check.py", "make_otlp_fixtures.py"]),
         .testTarget(name: "LanesTests", dependencies: ["Lanes", "LanesSeed", "LanesFormat", "LanesModel"]),
         .testTarget(name: "LanesAnalysisTests", dependencies: [
             "LanesAnalysis", "LanesModel", "LanesFormat", "Lanes", "LanesSeed",
+            "LanesSynthetic",
         ]),
         .testTarget(name: "LanesViewerTests", dependencies: [
             "LanesViewer", "LanesTerminal", "LanesAnalysis", "LanesModel", "LanesFormat",
+            "LanesSynthetic",
         ], exclude: ["Golden"]),  // golden screens are read from the source tree, not bundled
-        .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel"]),
+        .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel", "LanesSynthetic"]),
         // Python asyncio traces from the real viztracer (the programs and fixtures under Python/ and Fixtures/).
         .testTarget(name: "LanesAsyncioTests", dependencies: [
             "LanesFormat", "LanesModel", "LanesAnalysis", "LanesViewer", "LanesWriter",
@@ -113,6 +118,7 @@ let package = Package(
         // The watchdog end to end: record the blocking scenario, symbolicate, diagnose.
         .testTarget(name: "LanesSymbolsTests", dependencies: [
             "LanesSymbols", "LanesAnalysis", "LanesFormat", "LanesWriter", "LanesModel", "Lanes", "BlockingScenario", "CLanesTestSupport",
+            "LanesViewer",  // the viewer's findings list on the recorded scenario
         ]),
         // Thread affinity for tests (Swift's Glibc module does not declare it).
         .target(name: "CLanesTestSupport", path: "Tests/CLanesTestSupport"),

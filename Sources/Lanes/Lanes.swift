@@ -47,10 +47,11 @@ public enum Lanes {
     /// is a complete `.lanes` file holding the window: `path`, then `path.1`, `path.2`, …
     ///
     /// Spans cost the same as in a normal recording: they are recorded the same way, only the
-    /// writer keeps them instead of writing them.
+    /// writer keeps them instead of writing them. Like `record(to:)`, it captures the global
+    /// executor's jobs unless `captureJobs` is false.
     public static func flightRecorder(
         to path: String, lastSeconds: Double = 30, memoryLimit: Int = LanesRecording.defaultFlightMemoryLimit,
-        triggers: [FlightTrigger] = [], dumpSignal: Int32? = SIGUSR1
+        triggers: [FlightTrigger] = [], dumpSignal: Int32? = SIGUSR1, captureJobs: Bool = true
     ) throws(LanesRecordingError) -> LanesRecording {
         guard lastSeconds > 0, lastSeconds < 1e9 else {
             throw LanesRecordingError(.invalidSetting, path: path, reason: "the flight recorder's window must be positive")
@@ -58,7 +59,7 @@ public enum Lanes {
         let flight = FlightConfiguration(
             window: Int64(lastSeconds * 1e9), memoryLimit: max(memoryLimit, 1 << 16), triggers: triggers,
             signal: dumpSignal)
-        let configuration = RecorderConfiguration(flight: flight)
+        let configuration = RecorderConfiguration(flight: flight, captureJobs: captureJobs)
         return LanesRecording(recorder: try startProcessWide(path: path, configuration: configuration, reuseExisting: false))
     }
 

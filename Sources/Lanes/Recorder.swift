@@ -200,6 +200,15 @@ final class Recorder: Sendable {
 
     // MARK: Hand-over
 
+    /// Counts events a thread could not record (written as a `dropped` record like dropped
+    /// chunks' events).
+    func noteDropped(events count: UInt64, from writerID: UInt32) {
+        shared.withLock { state in
+            state.dropped[writerID, default: 0] += count
+            state.droppedTotal += count
+        }
+    }
+
     /// Takes an encoded chunk from a thread. Never blocks for longer than a short lock: when the
     /// queue is over its share of the memory limit, the chunk is dropped and its events counted.
     func enqueue(chunk: LanesEncodedChunk, from writerID: UInt32) {

@@ -35,10 +35,13 @@ enum SpanRecorder {
             marksExecutor: marksExecutor, measuresCPU: measuresCPU)
     }
 
-    /// Begins a span under an explicit parent context.
+    /// Begins a span under an explicit parent context; with `identity`, records the W3C ids and
+    /// OpenTelemetry kind it returns for the span's id and its recording's random seed along with
+    /// its begin.
     static func beginRecording(
         _ name: String, kind: SpanKind, attributes: KeyValuePairs<String, String>,
-        parent: SpanContext, isRoot: Bool, marksExecutor: Bool, measuresCPU: Bool
+        parent: SpanContext, isRoot: Bool, marksExecutor: Bool, measuresCPU: Bool,
+        identity: ((_ span: UInt64, _ recordingSeed: UInt64) -> RecordedIdentity)? = nil
     ) -> OpenSpan? {
         guard let recorder = Recorder.reference(for: parent) else { return nil }
         let currentTask = TaskIdentity.current()
@@ -47,7 +50,7 @@ enum SpanRecorder {
             begin(
                 name, kind: kind, attributes: attributes, parent: parent, task: task, currentTask: currentTask,
                 isRoot: isRoot, marksExecutor: marksExecutor, measuresCPU: measuresCPU, recorder: recorder,
-                buffer: buffer)
+                buffer: buffer, identity: identity)
         }
     }
 
@@ -55,7 +58,7 @@ enum SpanRecorder {
     private static func begin(
         _ name: String, kind: SpanKind, attributes: KeyValuePairs<String, String>, parent: SpanContext,
         task: UInt64, currentTask: UInt64, isRoot: Bool, marksExecutor: Bool, measuresCPU: Bool,
-        recorder: Unmanaged<Recorder>, buffer: ThreadBuffer
+        recorder: Unmanaged<Recorder>, buffer: ThreadBuffer, identity: ((_ span: UInt64, _ recordingSeed: UInt64) -> RecordedIdentity)?
     ) -> OpenSpan {
         if currentTask != 0 { buffer.noteCurrentTask(currentTask, parentTask: parent.task) }
         let id = buffer.allocateSpanID()
@@ -66,6 +69,7 @@ enum SpanRecorder {
         if !attributes.isEmpty {
             attributeIDs = attributes.map { (buffer.stringID($0.key), buffer.stringID($0.value, isValue: true)) }
         }
+        let recordedIdentity = identity?(id, recorder._withUnsafeGuaranteedRef { $0.identitySeed })
         let time = MonotonicClock.now()
         buffer.append(time: time) { encoder in
             encoder.begin(
@@ -79,6 +83,11 @@ enum SpanRecorder {
                     let pair = attributes[index]
                     encoder.attribute(span: id, inlineKey: pair.key, inlineValue: pair.value)
                 }
+            }
+            if let identity = recordedIdentity {
+                encoder.spanIdentity(
+                    span: id, kind: identity.kind, traceID: identity.traceID, spanID: identity.spanID,
+                    parentSpanID: identity.parentSpanID, flags: identity.flags, traceState: 0, scope: 0)
             }
         }
         return OpenSpan(
@@ -157,41 +166,6 @@ enum SpanRecorder {
                     $0.attribute(span: span, key: keyID, value: valueID)
                 } else {
                     $0.attribute(span: span, inlineKey: key, inlineValue: value)
-                }
-            }
-        }
-    }
-
-    /// Adds attributes to an open span in one append: `body` calls its argument with each key
-    /// and value, at most `count` times (later calls are ignored). Cheaper than one `attribute`
-    /// call each: the buffer is found and taken once.
-    static func attributes(
-        span: UInt64, recorder: Unmanaged<Recorder>, upTo count: Int,
-        _ body: (_ add: (_ key: String, _ value: String) -> Void) -> Void
-    ) {
-        guard count > 0, recorder._withUnsafeGuaranteedRef({ $0.isRunning }) else { return }
-        ThreadLocalBuffers.reference(for: recorder)._withUnsafeGuaranteedRef { buffer in
-            // String ids are resolved before the buffer is taken: resolving may wait for the
-            // recorder's string table, which must never be waited for while holding the buffer.
-            withUnsafeTemporaryAllocation(of: (key: UInt32, value: UInt32).self, capacity: count) { ids in
-                var filled = 0
-                var added = 0
-                body { key, value in
-                    guard added < count else { return }
-                    added += 1
-                    if let keyID = buffer.stringID(key), let valueID = buffer.stringID(value, isValue: true) {
-                        ids.initializeElement(at: filled, to: (keyID, valueID))
-                        filled += 1
-                    } else {
-                        // Not interned: this one travels inline, on its own.
-                        buffer.appendUntimed { $0.attribute(span: span, inlineKey: key, inlineValue: value) }
-                    }
-                }
-                guard filled > 0 else { return }
-                buffer.appendUntimed { encoder in
-                    for index in 0..<filled {
-                        encoder.attribute(span: span, key: ids[index].key, value: ids[index].value)
-                    }
                 }
             }
         }

@@ -57,8 +57,11 @@ public struct Trace: Sendable {
     public let cpuSpans: [Int32]
     /// See `cpuSpans`.
     public let cpuNanoseconds: [Int64]
-    /// Attributes, sorted by span index: (span, key string, value string).
+    /// Attributes, sorted by span index: (span, key string, typed value).
     public let attributes: [SpanAttribute]
+    /// OpenTelemetry facts (ids, OpenTelemetry kinds, resources, scopes, events, links, status)
+    /// of the spans that have them, and the composite attribute values.
+    public let telemetry: TraceTelemetry
 
     // MARK: Task-state slices, sorted by (task, started)
 
@@ -102,7 +105,7 @@ public struct Trace: Sendable {
         cpuSpans: [Int32], cpuNanoseconds: [Int64], attributes: [SpanAttribute],
         slices: [TaskStateSlice], sliceRanges: IndexRanges, slicesByThread: [Int32],
         sampling: Sampling = .empty,
-        startTime: Int64, endTime: Int64
+        startTime: Int64, endTime: Int64, telemetry: TraceTelemetry = TraceTelemetry()
     ) {
         self.metadata = metadata
         self.strings = strings
@@ -126,6 +129,7 @@ public struct Trace: Sendable {
         self.cpuSpans = cpuSpans
         self.cpuNanoseconds = cpuNanoseconds
         self.attributes = attributes
+        self.telemetry = telemetry
         self.slices = slices
         self.sliceRanges = sliceRanges
         self.slicesByThread = slicesByThread
@@ -144,10 +148,10 @@ public struct SpanAttribute: Sendable, Equatable, Hashable {
     public var span: Int32
     /// The key, an index into `Trace.strings`.
     public var key: UInt32
-    /// The value, an index into `Trace.strings`.
-    public var value: UInt32
+    /// The typed value (`Trace.value(of:)` resolves it, `Trace.text(of:)` shows it).
+    public var value: StoredAttributeValue
 
-    public init(span: Int32, key: UInt32, value: UInt32) {
+    public init(span: Int32, key: UInt32, value: StoredAttributeValue) {
         self.span = span
         self.key = key
         self.value = value

@@ -41,6 +41,8 @@ public struct TraceBuilder: Sendable {
     }
     /// The watchdog's samples, stacks, images and symbols.
     var sampling = SamplingBuilder()
+    /// OpenTelemetry facts added so far (see `TraceBuilder+Telemetry.swift`).
+    var telemetry = TelemetryBuilder()
 
     public init(metadata: TraceMetadata = TraceMetadata()) {
         self.metadata = metadata
@@ -196,13 +198,19 @@ public struct TraceBuilder: Sendable {
         addFlags(.hasCPUTime, to: span)
     }
 
-    /// Adds an attribute to span `span`.
+    /// Adds a string attribute to span `span`.
     public mutating func addAttribute(to span: Int32, key: String, value: String) {
-        attributeList.append(SpanAttribute(span: span, key: strings.intern(key), value: strings.intern(value)))
+        attributeList.append(SpanAttribute(span: span, key: strings.intern(key), value: .string(strings.intern(value))))
     }
 
-    /// Adds an attribute to span `span` whose key and value are indexes into `strings`.
+    /// Adds a string attribute to span `span` whose key and value are indexes into `strings`.
     public mutating func addAttribute(to span: Int32, keyString key: UInt32, valueString value: UInt32) {
+        attributeList.append(SpanAttribute(span: span, key: key, value: .string(value)))
+    }
+
+    /// Adds an attribute to span `span`: `key` indexes `strings`, `value` comes from `store(_:)`
+    /// (or is a string index or scalar the caller stored itself).
+    public mutating func addAttribute(to span: Int32, key: UInt32, value: StoredAttributeValue) {
         attributeList.append(SpanAttribute(span: span, key: key, value: value))
     }
 

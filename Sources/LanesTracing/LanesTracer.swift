@@ -1,5 +1,6 @@
 import Lanes
 import struct LanesModel.SplitMix64
+import struct LanesModel.TraceID
 import Tracing
 
 /// A swift-distributed-tracing `Tracer` that records into Lanes: bootstrap it once and every
@@ -17,13 +18,13 @@ import Tracing
 /// context unchanged.
 ///
 /// Mapping: `server`/`consumer` spans that start a local tree become `handler` spans, the rest
-/// `async`; the OpenTelemetry kind is the `span.kind` attribute. Attributes become text
-/// attributes, events instant child spans, `recordError` an `exception` instant child, and an
-/// error status the span's error status and message. W3C `traceparent` is injected and
-/// extracted. Ids are recorded where a trace crosses a process: a span whose context is injected
-/// into an outgoing request records its `trace_id` and `span_id`, and a span continuing an
-/// extracted one records `trace_id` and the remote `parent_span_id`, so the spans of one request
-/// can be joined across services' recordings.
+/// `async`. Every span records, with its begin, its W3C trace and span ids, its parent's span id
+/// (a local parent's or the remote caller's) and its OpenTelemetry kind, so that
+/// `lanes export --format otlp` writes the ids that went out in `traceparent` headers and the
+/// spans join the other services' traces. Attributes keep their types, events are span events,
+/// `recordError` an `exception` event, links are links, and the status is recorded as
+/// OpenTelemetry's (an error also as Lanes' error status, with its message). W3C `traceparent`
+/// is injected and extracted.
 public struct LanesTracer: Tracer {
     public typealias Span = LanesSpan
 
@@ -76,26 +77,24 @@ public struct LanesTracer: Tracer {
         } else {
             parent = enclosing
         }
-        let lanesKind = kind.lanesKind(isLocalRoot: parent.spanID == 0)
-        // The OpenTelemetry kind is recorded with the begin, in one append.
-        let begun = if let kindName = kind.recordedName {
-            TracingBackend.begin(operationName, kind: lanesKind, parent: parent, attributes: ["span.kind": kindName])
-        } else {
-            TracingBackend.begin(operationName, kind: lanesKind, parent: parent)
-        }
-        guard let span = begun else {
-            return LanesSpan(notRecording: operationName, context: parentContext)
-        }
         let remoteParent = parentRecord == nil && !parentContext.isEmpty ? parentContext[RemoteTraceParentKey.self] : nil
         let inherited = parentRecord?.traceParent ?? remoteParent
-        let traceParent = TraceParent(
-            traceIDHigh: inherited?.traceIDHigh ?? SplitMix64.mix(span.recordingSeed ^ span.id),
-            traceIDLow: inherited?.traceIDLow ?? SplitMix64.mix(span.recordingSeed &+ span.id &* 2 &+ 1),
-            spanID: TraceIdentity.w3cSpanID(ofLanesSpan: span.id, recordingSeed: span.recordingSeed),
-            flags: inherited?.flags ?? 1)
-        if let remoteParent {
-            TracingBackend.attribute("trace_id", traceParent.traceIDText, of: span)
-            TracingBackend.attribute("parent_span_id", remoteParent.spanIDText, of: span)
+        var traceParent = TraceParent(traceIDHigh: 0, traceIDLow: 0, spanID: 0)
+        let span = TracingBackend.begin(
+            operationName, kind: kind.lanesKind(isLocalRoot: parent.spanID == 0), parent: parent
+        ) { id, recordingSeed in
+            traceParent = TraceParent(
+                traceIDHigh: inherited?.traceIDHigh ?? SplitMix64.mix(recordingSeed ^ id),
+                traceIDLow: inherited?.traceIDLow ?? SplitMix64.mix(recordingSeed &+ id &* 2 &+ 1),
+                spanID: TraceIdentity.w3cSpanID(ofLanesSpan: id, recordingSeed: recordingSeed),
+                flags: inherited?.flags ?? 1)
+            return TracingBackend.Identity(
+                traceID: TraceID(high: traceParent.traceIDHigh, low: traceParent.traceIDLow), spanID: traceParent.spanID,
+                parentSpanID: inherited?.spanID ?? 0, kind: kind.openTelemetryKind, traceFlags: traceParent.flags,
+                remoteParent: remoteParent != nil)
+        }
+        guard let span else {
+            return LanesSpan(notRecording: operationName, context: parentContext)
         }
         let record = LanesSpanRecord(
             span: span, name: operationName, enclosingLanesSpan: enclosing.spanID, traceParent: traceParent)

@@ -8,18 +8,18 @@ import Tracing
 /// Looking every key up in the previous set costs a hash of the key and a copy of its value
 /// each time. Instead, each recorded key sets one bit of a word, chosen by its length and first
 /// byte (read without hashing), and the eighth of the slots that bit picks keeps the key and the
-/// text last recorded for it. A key whose bit is clear is new; a key found in its slot is
-/// compared by text (keys are mostly string literals, equal by their storage; values mostly
-/// short strings, equal by their bits); only a key that lost its slot to another is looked up
-/// in the previous set.
+/// value last recorded for it. A key whose bit is clear is new; a key found in its slot is
+/// compared by value (keys are mostly string literals, equal by their storage; values mostly
+/// short strings or numbers, equal by their bits); only a key that lost its slot to another is
+/// looked up in the previous set.
 struct RecordedAttributes {
     private var bits: UInt64 = 0
-    private var slots = InlineArray<8, (key: String, text: String)>(repeating: ("", ""))
+    private var slots = InlineArray<8, (key: String, value: SpanAttribute)>(repeating: ("", .int64(0)))
 
-    /// The text to record for `key` set to `value`, or nil when that is what was recorded last.
-    /// `previous` is the set before this one: it holds every key recorded and not removed since,
-    /// with the value last recorded.
-    mutating func change(_ key: String, to value: SpanAttribute, previous: SpanAttributes) -> String? {
+    /// Whether `key` set to `value` is a change to record (false when that is what was recorded
+    /// last). `previous` is the set before this one: it holds every key recorded and not removed
+    /// since, with the value last recorded.
+    mutating func change(_ key: String, to value: SpanAttribute, previous: SpanAttributes) -> Bool {
         let utf8 = key.utf8
         let summary = UInt64(truncatingIfNeeded: utf8.count) << 8 | UInt64(utf8.first ?? 0)
         let index = Int(truncatingIfNeeded: (summary &* 0x9E37_79B9_7F4A_7C15) >> 58)  // Fibonacci hashing
@@ -27,16 +27,14 @@ struct RecordedAttributes {
         let slot = index & 7
         if bits & bit != 0 {
             if slots[slot].key == key {
-                let text = value.lanesText
-                if slots[slot].text == text { return nil }
-                slots[slot].text = text
-                return text
+                if slots[slot].value == value { return false }
+                slots[slot].value = value
+                return true
             }
-            if previous.get(key) == value { return nil }
+            if previous.get(key) == value { return false }
         }
         bits |= bit
-        let text = value.lanesText
-        slots[slot] = (key, text)
-        return text
+        slots[slot] = (key, value)
+        return true
     }
 }

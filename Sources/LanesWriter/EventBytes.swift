@@ -71,6 +71,41 @@ struct EventBytes {
         appendVarint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
     }
 
+    /// Appends `bytes` (room must have been reserved).
+    mutating func append(contentsOf bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        (base + count).update(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        count &+= bytes.count
+    }
+
+    /// Appends `value` as eight little-endian bytes.
+    mutating func appendLittleEndian(_ value: UInt64) {
+        withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+    }
+
+    /// Writes an extension event (opcode ≥ 0x80): the opcode, then its payload as `body` writes
+    /// it, preceded by the payload's varint length. `body` must reserve what it writes beyond
+    /// `largestEvent` bytes; the length is patched in afterwards (moving the payload when it
+    /// needs more than one length byte).
+    mutating func appendExtension(opcode: UInt8, _ body: (inout EventBytes) -> Void) {
+        reserve(EventBytes.largestEvent)
+        append(opcode)
+        let lengthAt = count
+        count &+= 1
+        body(&self)
+        let length = count - lengthAt - 1
+        var lengthBytes = 1
+        while UInt64(length) >> (7 * lengthBytes) != 0 { lengthBytes += 1 }
+        if lengthBytes > 1 {
+            reserve(lengthBytes)
+            // Overlapping regions: `copyMemory` moves like memmove.
+            UnsafeMutableRawPointer(base + lengthAt + lengthBytes).copyMemory(from: base + lengthAt + 1, byteCount: length)
+        }
+        count = lengthAt
+        appendVarint(UInt64(length))
+        count = lengthAt + lengthBytes + length
+    }
+
     /// The bytes written so far.
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 }

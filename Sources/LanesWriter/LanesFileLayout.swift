@@ -36,6 +36,11 @@ package enum LanesRecordType: UInt8, Sendable {
     case stacks = 0x22
     case symbols = 0x23
     case watchdog = 0x24
+    // OpenTelemetry facts (issue 15's range, 0x30–0x3F; see `Traces/FORMAT.md` §4.17–4.18).
+    /// A resource (a service) and its typed attributes.
+    case resource = 0x30
+    /// An instrumentation scope within a resource.
+    case scope = 0x31
     case footer = 0x7E
 }
 
@@ -70,4 +75,16 @@ package enum LanesOpcode {
     package static let jobWithEnqueuer: UInt8 = 0x81
     /// A watchdog sample of an executor thread (an extension event; see `Traces/FORMAT.md`).
     package static let sample: UInt8 = 0x82
+
+    // OpenTelemetry facts (issue 15's range, 0x90–0x9F; extension events, see `Traces/FORMAT.md`).
+    /// A span's W3C ids, OpenTelemetry kind, flags, trace state and scope.
+    package static let spanIdentity: UInt8 = 0x90
+    /// An attribute with a typed value (bool, int, double, bytes, array, list, empty).
+    package static let typedAttribute: UInt8 = 0x91
+    /// A span event: a named point in time inside a span, with typed attributes.
+    package static let spanEvent: UInt8 = 0x92
+    /// A link to another span.
+    package static let spanLink: UInt8 = 0x93
+    /// A span's OpenTelemetry status and the counts its producer dropped.
+    package static let spanStatus: UInt8 = 0x94
 }

@@ -105,6 +105,26 @@ package final class LanesFileWriter {
         LanesFileLayout.recordHeaderSize + 10 + 10 * (chunkOffsets.count + extraChunks) + 10
     }
 
+    /// Defines resource `id` (≥ 1; see `Traces/FORMAT.md` §4.17), before any span refers to it
+    /// through a scope.
+    public func defineResource(
+        id: UInt32, schemaURL: UInt32, droppedAttributes: UInt32, attributes: [LanesFileAttribute]
+    ) throws(TraceFileError) {
+        try append(record: RecordFraming.resource(id: id, schemaURL: schemaURL, droppedAttributes: droppedAttributes, attributes: attributes))
+        try flushIfLarge()
+    }
+
+    /// Defines scope `id` (≥ 1) of resource `resource` (§4.18), before any span identity names it.
+    public func defineScope(
+        id: UInt32, resource: UInt32, name: UInt32, version: UInt32, schemaURL: UInt32, droppedAttributes: UInt32,
+        attributes: [LanesFileAttribute]
+    ) throws(TraceFileError) {
+        try append(record: RecordFraming.scope(
+            id: id, resource: resource, name: name, version: version, schemaURL: schemaURL,
+            droppedAttributes: droppedAttributes, attributes: attributes))
+        try flushIfLarge()
+    }
+
     /// Records that writer `writerID` dropped `count` events (its buffers were full) by `time`.
     package func writeDropped(writerID: UInt32, count: UInt64, time: Int64) throws(TraceFileError) {
         try append(record: RecordFraming.dropped(writerID: writerID, count: count, time: time))

@@ -26,12 +26,16 @@ public enum TraceFileFormat: String, Sendable, CaseIterable {
         while start < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[start]) { start += 1 }
         guard start < bytes.count else { return nil }
         if bytes[start] == UInt8(ascii: "[") { return .chrome }
-        guard bytes[start] == UInt8(ascii: "{") else { return nil }
         let text = String(decoding: bytes[start...], as: UTF8.self)
+        // OTLP by any of its structural keys, so that one damaged key still names the format
+        // (the inner keys only when there is no Chrome `traceEvents`); JSON Lines whose first
+        // line is damaged by a later line that starts a request.
+        if bytes[start] != UInt8(ascii: "{") {
+            return text.contains("\n{\"resourceSpans\"") || text.contains("\n{\"resource_spans\"") ? .otlp : nil
+        }
         if text.contains("\"resourceSpans\"") || text.contains("\"resource_spans\"") { return .otlp }
-        // A damaged `resourceSpans` key still leaves OTLP's inner keys: read it as the OTLP it
-        // is, so the error names the right format.
-        if !text.contains("\"traceEvents\""), text.contains("\"scopeSpans\"") || text.contains("\"scope_spans\"") { return .otlp }
+        let innerKeys = ["\"scopeSpans\"", "\"scope_spans\"", "\"instrumentationLibrarySpans\""]
+        if !text.contains("\"traceEvents\""), innerKeys.contains(where: text.contains) { return .otlp }
         return .chrome
     }
 }

@@ -197,8 +197,22 @@ switch arguments[1] {
 case "default":
     await runChecks(capturing: false)
 case "lanes" where arguments.count >= 3:
+    // Sleeps that began before the takeover: one is cancelled after it, one ends on time.
+    let start = ContinuousClock.now
+    let cancelledAcross = Task { try await Task.sleep(for: .seconds(30)) }
+    let endingAcross = Task { try await Task.sleep(for: .milliseconds(300)) }
+    try? await Task.sleep(for: .milliseconds(20))
     let recording = try Lanes.record(to: arguments[2])
     GlobalExecutorProbe.isCapturing = true
+    cancelledAcross.cancel()
+    let cancelledResult = await cancelledAcross.result
+    let cancelledAfter = milliseconds(since: start)
+    let wasCancelled: Bool
+    if case .failure(let error) = cancelledResult { wasCancelled = error is CancellationError } else { wasCancelled = false }
+    report("cancel-across-takeover", wasCancelled && cancelledAfter < 2_000, "cancelled=\(wasCancelled) after \(Int(cancelledAfter)) ms")
+    let endedOnTime = (try? await endingAcross.value) != nil
+    let endedAfter = milliseconds(since: start)
+    report("sleep-across-takeover", endedOnTime && endedAfter >= 299 && endedAfter < 2_300, "ended=\(endedOnTime) after \(Int(endedAfter)) ms")
     await runChecks(capturing: true)
     recording.finish()
 case "startstop" where arguments.count >= 4:

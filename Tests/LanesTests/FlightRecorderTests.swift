@@ -17,7 +17,7 @@ extension RecorderTests {
     func flightRecorderAPI() async throws {
         let path = TraceFixtures.temporaryPath("flight.lanes")
         // A window long enough that a loaded machine still dumps twice within it.
-        let recording = try Lanes.flightRecorder(to: path, lastSeconds: 4, dumpSignal: nil)
+        let recording = try Lanes.flightRecorder(to: path, lastSeconds: 4, dumpSignal: nil, captureJobs: false)
         #expect(recording.isFlightRecorder)
         await Lanes.span("before the window") {}
         try await Task.sleep(for: .milliseconds(4600))
@@ -47,7 +47,7 @@ extension RecorderTests {
 
     @Test("a normal recording refuses dump(to:)")
     func dumpNeedsAFlightRecorder() async throws {
-        let recording = try Lanes.record(to: TraceFixtures.temporaryPath("plain.lanes"))
+        let recording = try Lanes.record(to: TraceFixtures.temporaryPath("plain.lanes"), captureJobs: false)
         await #expect(throws: LanesRecordingError.self) { try await recording.dump() }
         await recording.finish()
     }

@@ -12,7 +12,7 @@ extension RecorderTests {
     @Test("a second recording of the same file is refused; after finish it may start again")
     func oneRecordingPerFile() async throws {
         let path = TraceFixtures.temporaryPath("once.lanes")
-        let first = try Lanes.record(to: path)
+        let first = try Lanes.record(to: path, captureJobs: false)
         #expect(throws: LanesRecordingError.self) { _ = try Lanes.record(to: path) }
         // The same file by another spelling is the same file.
         let folder = (path as NSString).deletingLastPathComponent
@@ -23,7 +23,7 @@ extension RecorderTests {
         let trace = try TraceFixtures.load(path)
         #expect(trace.metadata.finishedCleanly, "the refused attempts did not truncate the file")
         #expect(trace.spans(named: "kept").count == 1)
-        let again = try Lanes.record(to: path)
+        let again = try Lanes.record(to: path, captureJobs: false)
         await again.finish()
     }
 
@@ -31,7 +31,12 @@ extension RecorderTests {
     func repeatedBootstrap() async throws {
         let path = TraceFixtures.temporaryPath("bootstrap.lanes")
         setenv("LANES_TRACE", path, 1)
-        defer { unsetenv("LANES_TRACE") }
+        // Job capture would take over this test process's global executor for good.
+        setenv("LANES_CAPTURE_JOBS", "0", 1)
+        defer {
+            unsetenv("LANES_TRACE")
+            unsetenv("LANES_CAPTURE_JOBS")
+        }
         let first = try #require(Lanes.bootstrapFromEnvironment())
         await Lanes.span("between") {}
         let second = try #require(Lanes.bootstrapFromEnvironment())
@@ -54,7 +59,7 @@ extension RecorderTests {
         try #require(mkfifo(path, 0o600) == 0)
         let reader = open(path, O_RDONLY | O_NONBLOCK)
         try #require(reader >= 0)
-        let recording = try Lanes.record(to: path)
+        let recording = try Lanes.record(to: path, captureJobs: false)
         // More than the pipe holds, so that the writer is stuck in write() when finishing.
         for _ in 0..<20_000 { Lanes.syncSpan("filler with a name long enough to fill the pipe quickly") {} }
         let progressedWhileFinishing = Locked(false)

@@ -71,7 +71,9 @@ struct LanesFileDecoder: ~Copyable {
     /// One bit per added span: set once the span has ended (a second end is ignored).
     var ended = GrowableTable<UInt64>()
     var pendingEnds: [UInt64: (time: Int64, status: SpanStatus, cpu: Int64?)] = [:]
-    var pendingAttributes: [UInt64: [(key: UInt32, value: UInt32)]] = [:]
+    var pendingAttributes: [UInt64: [(key: UInt32, value: StoredAttributeValue)]] = [:]
+    /// Resources, scopes and OpenTelemetry events read so far (`LanesFileDecoder+Telemetry.swift`).
+    var telemetry = TelemetryDecoding()
     var pendingFlags: [UInt64: SpanFlags] = [:]
     /// Renames read before their span's begin (the renaming thread flushed first).
     var pendingRenames: [UInt64: UInt32] = [:]
@@ -262,6 +264,10 @@ struct LanesFileDecoder: ~Copyable {
             guard let start = cursor.readSignedVarint(), let end = cursor.readSignedVarint(), let reason = cursor.readString()
             else { return noteUndecodable() }
             flightWindow = (start, end, reason)
+        case .resource:
+            decodeResource(&cursor)
+        case .scope:
+            decodeScope(&cursor)
         case .footer:
             sawFooter = true
             builder.metadata.finishedCleanly = true
@@ -377,8 +383,9 @@ struct LanesFileDecoder: ~Copyable {
         let all: [(String, Int)] = [
             ("damaged-records", damagedRecords), ("cut-off-at", truncatedAt >= 0 ? truncatedAt : 0),
             ("lost-events", lostEventsKnown ? lostEvents : -1), ("undecodable", undecodableChunks),
-            ("unknown-records", unknownRecords), ("undecodable-extensions", undecodableExtensions),
+            ("unknown-records", unknownRecords), ("undecodable-extensions", undecodableExtensions + telemetry.undecodable),
             ("missing-strings", missingStrings), ("unresolved-ends", pendingEnds.count), ("orphans", parentsLost),
+            ("missing-stacks", missingStacks), ("unknown-scopes", telemetry.unknownScopes),
         ]
         return all.filter { $0.1 != 0 }.map { (kind: $0.0, count: $0.1) }
     }
@@ -471,6 +478,7 @@ struct LanesFileDecoder: ~Copyable {
         if builder.metadata.droppedEvents > 0 {
             warnings.append(TraceReadWarning("the recorder dropped \(groupedCount(Int(clamping: builder.metadata.droppedEvents))) events (its buffers were full)"))
         }
+        warnings.append(contentsOf: telemetry.warnings())
         if !sawHeader {
             warnings.append(TraceReadWarning("the header record is missing or damaged: process name and wall-clock time unknown"))
         }

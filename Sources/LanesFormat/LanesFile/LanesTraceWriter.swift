@@ -15,14 +15,19 @@ public enum LanesTraceWriter {
             unixNanosecondsAtClock: metadata.unixNanosecondsAtClock)
 
         // Strings: file id = trace string index (0 is the empty string in both), then task
-        // names the table lacks.
+        // names and strings inside composite attribute values that the table lacks.
         var strings = trace.strings.strings
         var extraStringIDs: [String: Int] = [:]
-        for task in trace.tasks where !task.name.isEmpty && trace.strings.index(of: task.name) == nil && extraStringIDs[task.name] == nil {
-            extraStringIDs[task.name] = strings.count
-            strings.append(task.name)
+        func addExtra(_ text: String) {
+            guard trace.strings.index(of: text) == nil, extraStringIDs[text] == nil else { return }
+            extraStringIDs[text] = strings.count
+            strings.append(text)
         }
+        for task in trace.tasks where !task.name.isEmpty { addExtra(task.name) }
+        for value in trace.telemetry.values { value.forEachString(addExtra) }
         output.append(contentsOf: RecordFraming.strings(firstID: 1, strings.dropFirst()))
+        let telemetry = TelemetryWriting(trace: trace, extraStringIDs: extraStringIDs)
+        output.append(contentsOf: telemetry.resourceAndScopeRecords())
         // Threads: writer w + 1 is thread w; the writer after the last holds spans of unknown thread.
         for (index, thread) in trace.threads.enumerated() {
             output.append(contentsOf: RecordFraming.thread(
@@ -110,9 +115,11 @@ public enum LanesTraceWriter {
                     }
                     var position = trace.attributes.partitioningIndex { $0.span >= Int32(item) }
                     while position < trace.attributes.count, trace.attributes[position].span == Int32(item) {
-                        encoder.attribute(span: fileID[item], key: trace.attributes[position].key, value: trace.attributes[position].value)
+                        let attribute = trace.attributes[position]
+                        encoder.attribute(span: fileID[item], key: attribute.key, value: telemetry.fileValue(attribute.value))
                         position += 1
                     }
+                    telemetry.writeFacts(ofSpan: item, as: fileID[item], to: &encoder)
                 case 3:
                     if trace.spanStatus[item] != .ok {
                         encoder.end(
