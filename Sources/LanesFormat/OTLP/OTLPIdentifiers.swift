@@ -1,11 +1,18 @@
+/// A 128-bit OTLP trace id, as two big-endian halves.
+public struct OTLPTraceID: Hashable, Sendable {
+    public var high: UInt64
+    public var low: UInt64
+
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+}
+
 /// Trace and span ids as OTLP JSON writes them: lowercase hex, 32 digits for a trace id
 /// (16 bytes) and 16 digits for a span id (8 bytes). All-zero ids are invalid in OTLP.
 enum OTLPIdentifiers {
-    /// A 128-bit trace id.
-    struct TraceID: Hashable, Sendable {
-        var high: UInt64
-        var low: UInt64
-    }
+    typealias TraceID = OTLPTraceID
 
     /// `value` as `digits` lowercase hex digits, zero-padded.
     static func hex(_ value: UInt64, digits: Int = 16) -> String {

@@ -59,15 +59,15 @@ extension OTLPTraceAssembler {
     }
 
     /// One span object's fields; unknown fields (kind, flags, links, …) are skipped.
-    func readSpan(_ reader: inout JSONReader) throws(JSONSyntaxError) -> SpanFields {
-        var fields = SpanFields()
+    func readSpan(_ reader: inout JSONReader) throws(JSONSyntaxError) -> OTLPSpanFields {
+        var fields = OTLPSpanFields()
         try reader.readObject { (reader: inout JSONReader, key: JSONReader.RawString) throws(JSONSyntaxError) in
             if Self.isKey(key, "traceId", "trace_id", in: reader) {
-                fields.traceID = try Self.readText(&reader)
+                fields.traceID = try Self.readText(&reader).flatMap(OTLPIdentifiers.traceID)
             } else if Self.isKey(key, "spanId", "span_id", in: reader) {
-                fields.spanID = try Self.readText(&reader)
+                fields.spanID = try Self.readText(&reader).flatMap(OTLPIdentifiers.spanID)
             } else if Self.isKey(key, "parentSpanId", "parent_span_id", in: reader) {
-                fields.parentSpanID = try Self.readText(&reader)
+                fields.parentSpanID = try Self.readText(&reader).flatMap(OTLPIdentifiers.spanID)
             } else if Self.isKey(key, "name", "name", in: reader) {
                 let value = try reader.readValue(depth: 7)
                 fields.name = value.stringValue ?? value.attributeText
@@ -77,12 +77,24 @@ extension OTLPTraceAssembler {
                 fields.end = try reader.readValue(depth: 7).numberValue?.int64Value ?? 0
             } else if Self.isKey(key, "attributes", "attributes", in: reader) {
                 try Self.readArray(&reader) { (reader: inout JSONReader) throws(JSONSyntaxError) in
-                    if let attribute = try self.readAttribute(&reader) { fields.attributes.append(attribute) }
+                    if let attribute = try self.readAttribute(&reader) {
+                        fields.attributes.append(OTLPAttribute(key: attribute.key, value: OTLPValue(json: attribute.value)))
+                    }
                 }
             } else if Self.isKey(key, "status", "status", in: reader) {
-                fields.status = try reader.readValue(depth: 7)
+                let status = try reader.readValue(depth: 7)
+                let code = field(status, "code", "code")
+                fields.statusCode = code?.stringValue == "STATUS_CODE_ERROR" ? 2 : code?.numberValue?.int64Value ?? 0
+                fields.statusMessage = field(status, "message", "message")?.stringValue ?? ""
             } else if Self.isKey(key, "events", "events", in: reader) {
-                fields.events = try reader.readValue(depth: 7)
+                fields.events = (try reader.readValue(depth: 7).elements ?? []).map { event in
+                    OTLPSpanEventFields(
+                        time: time(field(event, "timeUnixNano", "time_unix_nano")),
+                        name: field(event, "name", "name")?.stringValue ?? "",
+                        attributes: attributes(field(event, "attributes", "attributes")).map {
+                            OTLPAttribute(key: $0.key, value: OTLPValue(json: $0.value))
+                        })
+                }
             } else {
                 try reader.skipValue(depth: 7)
             }

@@ -33,19 +33,6 @@ struct OTLPTraceAssembler {
     var resources: [Resource] = []
     var malformedSpans = 0
 
-    /// The fields of one span as read, before they are checked.
-    struct SpanFields {
-        var traceID: String?
-        var spanID: String?
-        var parentSpanID: String?
-        var name = ""
-        var begin: Int64 = 0
-        var end: Int64 = 0
-        var attributes: [(key: String, value: JSONValue)] = []
-        var status: JSONValue?
-        var events: JSONValue?
-    }
-
     /// How much has been collected, so that a request that turns out damaged can be undone.
     struct Mark {
         var spans: Int
@@ -62,9 +49,20 @@ struct OTLPTraceAssembler {
         malformedSpans = mark.malformedSpans
     }
 
+    /// Adds a resource (the process or service spans come from) and returns its index.
+    mutating func addResource(attributes: [OTLPAttribute]) -> Int {
+        resources.append(Resource())
+        setResourceAttributes(attributes.map { ($0.key, $0.value.json) }, of: resources.count - 1)
+        return resources.count - 1
+    }
+
     /// Records the attributes of a resource (service name, process id, Lanes' clock pair).
     mutating func setResourceAttributes(_ list: JSONValue?, of index: Int) {
-        for (key, value) in attributes(list) {
+        setResourceAttributes(attributes(list), of: index)
+    }
+
+    private mutating func setResourceAttributes(_ pairs: [(key: String, value: JSONValue)], of index: Int) {
+        for (key, value) in pairs {
             switch key {
             case "service.name": resources[index].serviceName = value.stringValue ?? ""
             case "process.pid": resources[index].processID = UInt32(truncatingIfNeeded: value.numberValue?.int64Value ?? 0)
@@ -77,21 +75,16 @@ struct OTLPTraceAssembler {
 
     /// Adds one span (and its events, as instant children); a span without valid ids is
     /// counted and skipped.
-    mutating func addSpan(_ fields: SpanFields, resource: Int) {
-        guard let traceID = fields.traceID.flatMap(OTLPIdentifiers.traceID),
-              let spanID = fields.spanID.flatMap(OTLPIdentifiers.spanID)
-        else {
+    mutating func addSpan(_ fields: OTLPSpanFields, resource: Int) {
+        guard let traceID = fields.traceID, let spanID = fields.spanID else {
             malformedSpans += 1
             return
         }
-        var parent: UInt64?
-        if let parentText = fields.parentSpanID, !parentText.isEmpty {
-            parent = OTLPIdentifiers.spanID(parentText)
-        }
+        let parent = fields.parentSpanID
         var facts = LanesFacts()
         var thread: (id: UInt64, name: String)?
         var userAttributes: [(key: String, value: String)] = []
-        for (key, attribute) in fields.attributes {
+        for (key, attribute) in fields.attributes.lazy.map({ ($0.key, $0.value.json) }) {
             if key == "thread.id", let number = attribute.numberValue?.int64Value {
                 thread = (UInt64(bitPattern: number), thread?.name ?? "")
             } else if key == "thread.name" {
@@ -103,12 +96,10 @@ struct OTLPTraceAssembler {
             }
         }
         var status = facts.status ?? .ok
-        let code = field(fields.status, "code", "code")
-        if code?.numberValue?.int64Value == 2 || code?.stringValue == "STATUS_CODE_ERROR" {
+        if fields.statusCode == 2 {
             status = .error
-            if let message = field(fields.status, "message", "message")?.stringValue, !message.isEmpty,
-               !userAttributes.contains(where: { $0.key == "error" }) {
-                userAttributes.append(("error", message))
+            if !fields.statusMessage.isEmpty, !userAttributes.contains(where: { $0.key == "error" }) {
+                userAttributes.append(("error", fields.statusMessage))
             }
         }
         spans.append(Span(
@@ -117,15 +108,14 @@ struct OTLPTraceAssembler {
             facts: facts, thread: thread, attributes: userAttributes, status: status, isEvent: false))
 
         // Span events are points in time inside the span: instant children.
-        for event in fields.events?.elements ?? [] {
-            let eventTime = time(field(event, "timeUnixNano", "time_unix_nano"))
+        for event in fields.events {
             var eventFacts = LanesFacts()
             eventFacts.task = facts.task
             eventFacts.taskName = facts.taskName
-            let eventAttributes = attributes(field(event, "attributes", "attributes")).map { ($0.key, $0.value.attributeText) }
+            let eventAttributes = event.attributes.map { ($0.key, $0.value.json.attributeText) }
             spans.append(Span(
                 trace: traceID, id: 0, parent: spanID,
-                name: field(event, "name", "name")?.stringValue ?? "", begin: eventTime, end: eventTime,
+                name: event.name, begin: event.time, end: event.time,
                 resource: resource, facts: eventFacts, thread: thread, attributes: eventAttributes, status: .ok, isEvent: true))
         }
     }
