@@ -104,17 +104,13 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Decodes and converts the body, and queues its spans for the file.
     private func process(_ request: Request) -> OTLPResponse {
         var batch = OTLPSpanBatch()
-        do {
+        do throws(OTLPRequestError) {
             switch request.encoding {
-            case .protobuf:
-                try batch.addProtobufRequest(Array(body.readableBytesView))
-            case .json:
-                try batch.addJSONRequest(Array(body.readableBytesView))
+            case .protobuf: try batch.addProtobufRequest(Array(body.readableBytesView))
+            case .json: try batch.addJSONRequest(Array(body.readableBytesView))
             }
-        } catch let error as OTLPRequestError {
-            return .badRequest(error.reason, encoding: request.encoding)
         } catch {
-            return .badRequest("\(error)", encoding: request.encoding)
+            return .badRequest(error.reason, encoding: request.encoding)
         }
         if !batch.isEmpty {
             do throws(SpanFileSink.Refusal) {

@@ -55,15 +55,15 @@ final class SpanFileSink: Sendable {
         let count = batch.acceptedSpanCount
         lock.lock()
         if let failure = shared.failure {
-            lock.unlock(withValue: lock.value)
+            lock.unlock()
             throw .failed(failure)
         }
         if shared.stopping {
-            lock.unlock(withValue: lock.value)
+            lock.unlock()
             throw .stopping
         }
         if shared.queuedSpans > 0 && shared.queuedSpans + count > maximumQueuedSpans {
-            lock.unlock(withValue: lock.value)
+            lock.unlock()
             throw .busy
         }
         shared.queue.append(batch)
@@ -74,7 +74,7 @@ final class SpanFileSink: Sendable {
     /// Spans and requests written to the file so far.
     var written: (spans: Int, batches: Int) {
         lock.lock()
-        defer { lock.unlock(withValue: lock.value) }
+        defer { lock.unlock() }
         return (shared.writtenSpans, shared.writtenBatches)
     }
 
@@ -87,7 +87,7 @@ final class SpanFileSink: Sendable {
         finished.lock(whenValue: 1)
         finished.unlock()
         lock.lock()
-        defer { lock.unlock(withValue: lock.value) }
+        defer { lock.unlock() }
         return shared.failure
     }
 
