@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "LanesCollectorTests", dependencies: [
             "LanesCollector", "LanesFormat", "LanesModel",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-        ], exclude: ["otlp_export.py"]),
+        ], exclude: ["otlp_export.py", "Fixtures"]),
         .testTarget(name: "LanesTracingTests", dependencies: [
             "LanesTracing", "Lanes", "LanesFormat", "LanesModel",
             .product(name: "Tracing", package: "swift-distributed-tracing"),

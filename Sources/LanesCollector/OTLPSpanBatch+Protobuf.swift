@@ -22,6 +22,13 @@ extension OTLPSpanBatch {
         }
     }
 
+    /// Decodes a binary `ExportTraceServiceRequest` without converting it and counts its spans:
+    /// the cost of swift-protobuf alone, which the `collect` benchmark compares with the rest.
+    public static func decodedSpanCount(ofProtobufRequest bytes: [UInt8]) throws -> Int {
+        let request = try Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest(serializedBytes: bytes)
+        return request.resourceSpans.reduce(0) { $0 + $1.scopeSpans.reduce(0) { $0 + $1.spans.count } }
+    }
+
     /// A span's fields in the form the conversion reads.
     static func fields(of span: Opentelemetry_Proto_Trace_V1_Span) -> OTLPSpanFields {
         var fields = OTLPSpanFields()

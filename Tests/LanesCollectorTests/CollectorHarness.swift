@@ -62,7 +62,7 @@ enum CollectorHarness {
     /// them skips the test with a note, except on CI (`CI` set), where it fails: `.ci/run`
     /// installs them.
     static func sdkAvailable() throws -> Bool {
-        let probe = try runScript(["capture", "/dev/null", "--traces", "1"])
+        guard let probe = sdkProbe else { throw HarnessError(description: "python3 could not be started") }
         if probe.status == 0 { return true }
         let note = "skipped: python3 with opentelemetry-sdk and opentelemetry-exporter-otlp-proto-http is missing "
             + "(pip install opentelemetry-sdk opentelemetry-exporter-otlp-proto-http): \(probe.lines) \(probe.errors)"
@@ -73,6 +73,9 @@ enum CollectorHarness {
         }
         return false
     }
+
+    /// One run of the script that needs the SDK, made once per test process.
+    private static let sdkProbe = try? runScript(["capture", "/dev/null", "--traces", "1"])
 
     /// One raw request through the script: status, lower-cased headers, body.
     static func post(

@@ -11,7 +11,8 @@ Modes (all print one JSON object per line on stdout):
   json URL --traces T [--gzip]
       The OTLP JSON encoding of such spans (hex ids, integer enums), POSTed as application/json.
   capture PATH --traces T
-      Writes the protobuf body the exporter sends for such spans (its own encoder) to PATH.
+      Runs the exporter (batched, 512 spans a request: the SDK's default) against a throwaway
+      local HTTP server and writes the first request body it sent to PATH.
   post URL --content-type TYPE --body-file FILE [--gzip] [--method M] [--encoding E]
       One raw request; prints status, headers and the body as hex.
 
@@ -26,23 +27,27 @@ import sys
 import urllib.error
 import urllib.request
 
-try:
-    from opentelemetry import trace
-    from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
-    from opentelemetry.exporter.otlp.proto.http import Compression
-    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-    from opentelemetry.sdk.resources import Resource
-    from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import (
-        BatchSpanProcessor, SimpleSpanProcessor, SpanExporter, SpanExportResult)
-    from google.protobuf.json_format import MessageToDict
-except ImportError as error:
-    print(json.dumps({"missing": str(error)}))
-    sys.exit(3)
+def load_sdk():
+    """Imports the SDK (slow: only the modes that need it pay for it); exit 3 when missing."""
+    global trace, encode_spans, Compression, OTLPSpanExporter, Resource, TracerProvider
+    global BatchSpanProcessor, SimpleSpanProcessor, SpanExporter, SpanExportResult, MessageToDict
+    try:
+        from opentelemetry import trace
+        from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
+        from opentelemetry.exporter.otlp.proto.http import Compression
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+        from opentelemetry.sdk.resources import Resource
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import (
+            BatchSpanProcessor, SimpleSpanProcessor, SpanExporter, SpanExportResult)
+        from google.protobuf.json_format import MessageToDict
+    except ImportError as error:
+        print(json.dumps({"missing": str(error)}))
+        sys.exit(3)
 
 
-class Collecting(SpanExporter):
-    """Keeps finished spans instead of sending them (for `json` and `capture`)."""
+class Collecting:
+    """A span exporter that keeps finished spans instead of sending them (for `json` and `capture`)."""
 
     def __init__(self):
         self.spans = []
@@ -50,6 +55,12 @@ class Collecting(SpanExporter):
     def export(self, spans):
         self.spans.extend(spans)
         return SpanExportResult.SUCCESS
+
+    def shutdown(self):
+        pass
+
+    def force_flush(self, timeout_millis=30000):
+        return True
 
 
 def make_spans(provider, traces, first=0):
@@ -83,6 +94,34 @@ def collected_request(traces, service):
     make_spans(provider, traces)
     provider.shutdown()
     return encode_spans(collecting.spans)
+
+
+def capture_first_body(traces, service):
+    """The first body the real exporter POSTs, caught by a local server that answers 200."""
+    import http.server
+    import threading
+    bodies = []
+
+    class Catcher(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            bodies.append(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-protobuf")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *arguments):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Catcher)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    exporter = exporter_for(f"http://127.0.0.1:{server.server_address[1]}/v1/traces", False)
+    provider = provider_for(service, BatchSpanProcessor(exporter, max_export_batch_size=512, schedule_delay_millis=60_000))
+    make_spans(provider, traces)
+    provider.force_flush(10_000)
+    provider.shutdown()
+    server.shutdown()
+    return bodies[0] if bodies else b""
 
 
 def hex_ids(value):
@@ -125,6 +164,8 @@ def main():
     parser.add_argument("--method", default="POST")
     parser.add_argument("--encoding")
     arguments = parser.parse_args()
+    if arguments.mode != "post":
+        load_sdk()
 
     if arguments.mode == "export":
         exporter = exporter_for(arguments.target, arguments.gzip)
@@ -152,10 +193,10 @@ def main():
         status, headers, body = post(arguments.target, json.dumps(document).encode(), "application/json", arguments.gzip)
         print(json.dumps({"status": status, "content_type": headers.get("Content-Type"), "body": body.decode()}))
     elif arguments.mode == "capture":
-        body = collected_request(arguments.traces, arguments.service).SerializeToString()
+        body = capture_first_body(arguments.traces, arguments.service)
         with open(arguments.target, "wb") as file:
             file.write(body)
-        print(json.dumps({"bytes": len(body), "spans": 3 * arguments.traces}))
+        print(json.dumps({"bytes": len(body)}))
     else:
         with open(arguments.body_file, "rb") as file:
             body = file.read()

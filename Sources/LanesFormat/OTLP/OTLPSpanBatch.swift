@@ -51,6 +51,9 @@ public struct OTLPSpanBatch: Sendable {
     /// Spans rejected for lacking a valid trace id (16 bytes) or span id (8 bytes).
     public var rejectedSpanCount: Int { assembler.malformedSpans }
 
+    /// Spans converted plus their events (each written as an instant child span).
+    public var spanAndEventCount: Int { assembler.spans.count }
+
     /// Whether nothing was converted.
     public var isEmpty: Bool { assembler.spans.isEmpty }
 }
