@@ -8,7 +8,9 @@ import PackageDescription
 /// viewer read only the model; the CLI wires everything together.
 let package = Package(
     name: "Lanes",
-    platforms: [.macOS(.v15)],
+    // No `platforms`: Lanes runs on Linux only (glibc, /proc, the Swift runtime's task layout on
+    // Linux), tested on x86-64 with Swift 6.3. SwiftPM cannot declare "Linux only", and claiming
+    // an Apple platform would be untrue: the code does not build there.
     products: [
         .library(name: "Lanes", targets: ["Lanes"]),
         .library(name: "LanesTracing", targets: ["LanesTracing"]),
@@ -16,10 +18,15 @@ let package = Package(
         .library(name: "LanesFormat", targets: ["LanesFormat"]),
         .library(name: "LanesAnalysis", targets: ["LanesAnalysis"]),
         .executable(name: "lanes", targets: ["LanesCLI"]),
+        // `lanes record` preloads this into programs that never import Lanes; it loads
+        // LanesAutostart (Lanes itself) only into dynamically linked Swift programs.
+        .library(name: "LanesPreload", type: .dynamic, targets: ["CLanesPreload"]),
+        .library(name: "LanesAutostart", type: .dynamic, targets: ["LanesAutostart"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         // `lanes collect` only (the LanesCollector target): the OTLP/HTTP server, gzip request
         // bodies and protobuf decoding. The Lanes library an app links depends on none of them.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -29,14 +36,24 @@ let package = Package(
     targets: [
         // The in-memory trace: spans, task-state slices, threads, tasks, strings.
         .target(name: "LanesModel"),
-        // The `.lanes` file format, Chrome Trace Event JSON and OTLP JSON.
-        .target(name: "LanesFormat", dependencies: ["CLanesChecksum", "LanesModel"]),
+        // The `.lanes` writer (model + chunk encoder + record framing): all an app's recording
+        // needs, so apps that link `Lanes` do not link the reader or the Chrome/OTLP/JSON code.
+        // Its internals are `package`: tools in this package use them, apps never see them.
+        .target(name: "LanesWriter", dependencies: ["CLanesChecksum", "LanesModel"]),
+        // The `.lanes` reader, Chrome Trace Event JSON and OTLP JSON, for the CLI and tools.
+        .target(name: "LanesFormat", dependencies: ["LanesModel", "LanesWriter"]),
         // CRC-32C with the processor's instruction, for the format's record checksums.
         .target(name: "CLanesChecksum"),
         // Reads the running task's id from the Swift concurrency runtime, cheaply.
         .target(name: "CLanesRuntime"),
         // The instrumentation an app links: spans, bridges, recorder, task-state executor.
-        .target(name: "Lanes", dependencies: ["CLanesRuntime", "LanesFormat", "LanesModel"]),
+        .target(name: "Lanes", dependencies: [
+            "CLanesRuntime", "LanesWriter", "LanesModel",
+            .product(name: "HeapModule", package: "swift-collections"),
+        ]),
+        // The preload library's C constructor, and the Swift entry point it loads.
+        .target(name: "CLanesPreload"),
+        .target(name: "LanesAutostart", dependencies: ["Lanes"]),
         // The seed scenario (naive and improved chat handlers), recorded by `lanes demo` and the tests.
         .target(name: "LanesSeed", dependencies: ["Lanes"]),
         // Pure analysis over a Trace: states, occupancy, overlap, critical path, findings, diff.
@@ -55,7 +72,7 @@ let package = Package(
         // `lanes collect`: an OTLP/HTTP receiver (SwiftNIO, swift-protobuf) writing `.lanes` files.
         // The protobuf code in Generated/ was generated once and is committed (no build plugin).
         .target(name: "LanesCollector", dependencies: [
-            "LanesFormat", "LanesModel",
+            "LanesFormat", "LanesModel", "LanesWriter",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -71,16 +88,21 @@ let package = Package(
         // A small instrumented app, compiled by every build so the README's example cannot rot.
         .executableTarget(name: "LanesExampleApp", dependencies: ["Lanes", "LanesTracing",
             .product(name: "Tracing", package: "swift-distributed-tracing")]),
+        // An async program that blocks its executor threads in the usual ways, for job-capture
+        // tests: once without Lanes (recorded by `lanes record`'s preload library), once with it.
+        .target(name: "BlockingScenario", path: "Sources/BlockingScenario"),
+        .executableTarget(name: "blocking-scenario", dependencies: ["BlockingScenario"]),
+        .executableTarget(name: "blocking-scenario-lanes", dependencies: ["BlockingScenario", "Lanes"]),
         // `swift run -c release LanesBenchmarks NAME`: the numbers in the README.
         .executableTarget(name: "LanesBenchmarks", dependencies: [
-            "CLanesRuntime", "LanesModel", "LanesFormat", "Lanes", "LanesAnalysis", "LanesViewer", "LanesTracing",
+            "CLanesRuntime", "LanesModel", "LanesWriter", "LanesFormat", "Lanes", "LanesAnalysis", "LanesViewer", "LanesTracing",
             "LanesCollector",
             .product(name: "Tracing", package: "swift-distributed-tracing"),
             .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
         ]),
 
         .testTarget(name: "LanesModelTests", dependencies: ["LanesModel"]),
-        .testTarget(name: "LanesFormatTests", dependencies: ["LanesFormat", "LanesModel"],
+        .testTarget(name: "LanesFormatTests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel"],
                     exclude: ["Fixtures", "otlp_schema_check.py"]),
         .testTarget(name: "LanesTests", dependencies: ["Lanes", "LanesSeed", "LanesFormat", "LanesModel"]),
         .testTarget(name: "LanesAnalysisTests", dependencies: [
@@ -89,10 +111,10 @@ let package = Package(
         .testTarget(name: "LanesViewerTests", dependencies: [
             "LanesViewer", "LanesTerminal", "LanesAnalysis", "LanesModel", "LanesFormat",
         ], exclude: ["Golden"]),  // golden screens are read from the source tree, not bundled
-        .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesModel"]),
+        .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel"]),
         // The receiver driven by real OpenTelemetry exporters (Python SDK), curl-style posts and SIGKILL.
         .testTarget(name: "LanesCollectorTests", dependencies: [
-            "LanesCollector", "LanesFormat", "LanesModel",
+            "LanesCollector", "LanesFormat", "LanesModel", "LanesWriter",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], exclude: ["otlp_export.py", "Fixtures"]),
         .testTarget(name: "LanesTracingTests", dependencies: [

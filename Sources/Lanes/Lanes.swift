@@ -22,11 +22,18 @@ public enum Lanes {
     /// Spans from every task and thread go to this recording, except those inside a scoped
     /// `record(to:_:)`. `memoryLimit` bounds buffered events; beyond it events are dropped and
     /// counted. Throws `LanesRecordingError` when the file cannot be created.
+    ///
+    /// With `captureJobs` (the default, unless `LANES_CAPTURE_JOBS=0`), Lanes also becomes the
+    /// process's global executor and records every job it runs: which task, when it became
+    /// ready, started and ended, on which thread (see the README's "Job capture"). The takeover
+    /// lasts for the rest of the process; it is refused, with one line on stderr, where it is
+    /// not supported.
     public static func record(
-        to path: String, memoryLimit: Int = LanesRecording.defaultMemoryLimit
+        to path: String, memoryLimit: Int = LanesRecording.defaultMemoryLimit, captureJobs: Bool = true
     ) throws(LanesRecordingError) -> LanesRecording {
         let recorder = try Recorder(path: path, memoryLimit: memoryLimit)
         Recorder.publishProcessWide(recorder)
+        recorder.noteJobCapture(GlobalExecutorTakeover.start(requested: captureJobs))
         return LanesRecording(recorder: recorder)
     }
 

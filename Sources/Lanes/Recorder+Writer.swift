@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import LanesFormat
+import LanesWriter
 
 /// The background writer: one thread per recording that turns queued chunks into file records.
 extension Recorder {
@@ -39,7 +39,8 @@ extension Recorder {
         let pending = shared.withLock { state in
             let taken = (
                 records: state.records, threads: state.threads, tasks: state.tasks,
-                dropped: state.dropped, failed: state.failed)
+                dropped: state.dropped, failed: state.failed, jobCapture: state.jobCapture)
+            state.jobCapture = nil
             state.records.removeAll(keepingCapacity: true)
             state.queuedBytes = 0
             state.threads.removeAll()
@@ -52,6 +53,9 @@ extension Recorder {
         let failure = output.withLock { (output: inout OutputState) -> String? in
             guard let file = output.file else { return nil }
             do throws(LanesWriteError) {
+                if let capture = pending.jobCapture {
+                    try file.noteJobCapture(capture)
+                }
                 if !newStrings.strings.isEmpty {
                     try file.defineStrings(firstID: newStrings.firstID, newStrings.strings)
                 }

@@ -1,5 +1,5 @@
 import Dispatch
-import LanesFormat
+import LanesWriter
 import LanesModel
 import Synchronization
 
@@ -138,6 +138,17 @@ final class Recorder: Sendable {
         nextWriterID.wrappingAdd(1, ordering: .relaxed).oldValue
     }
 
+    /// Queues the record saying whether the global executor's jobs are captured.
+    func noteJobCapture(_ outcome: GlobalExecutorTakeover.Outcome) {
+        let capture: JobCapture
+        switch outcome {
+        case .capturing(let width): capture = JobCapture(isCapturing: true, width: width, note: "")
+        case .refused(let reason): capture = JobCapture(isCapturing: false, width: 0, note: reason)
+        }
+        shared.withLock { $0.jobCapture = capture }
+        wake.signal()
+    }
+
     /// Queues the definition of a task seen for the first time by some thread.
     func defineTask(id: UInt64, name: UInt32, parentTask: UInt64) {
         shared.withLock { $0.tasks.append(TaskDefinition(id: id, name: name, parentTask: parentTask)) }
@@ -226,6 +237,8 @@ struct SharedState {
     var tasks: [TaskDefinition] = []
     var dropped: [UInt32: UInt64] = [:]
     var droppedTotal: UInt64 = 0
+    /// The job-capture record, until the writer writes it.
+    var jobCapture: JobCapture?
     var failed = false
     var failure: String?
     /// Set once the file is closed: chunks that still arrive (a thread ending a span late,

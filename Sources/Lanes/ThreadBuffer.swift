@@ -1,4 +1,4 @@
-import LanesFormat
+import LanesWriter
 import LanesModel
 import Synchronization
 

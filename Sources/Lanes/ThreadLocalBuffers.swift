@@ -56,6 +56,11 @@ enum ThreadLocalBuffers {
         slot.isDescribed = true
     }
 
+    /// Lanes' number for the calling thread (as its thread records say), assigned on first use.
+    static func currentThreadNumber() -> UInt64 {
+        currentSlot().threadNumber
+    }
+
     @inline(__always)
     private static func currentSlot() -> ThreadSlot {
         if let pointer = lanes_current_thread_slot() {

@@ -6,10 +6,15 @@ import Lanes
 struct RecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
-        abstract: "Run a program with LANES_TRACE set and report where its trace went.",
+        abstract: "Record a program: its jobs on the Swift executor, and its spans if it links Lanes.",
         discussion: """
-            The program must link Lanes and call Lanes.bootstrapFromEnvironment() at start-up. \
-            lanes record exits with the program's exit status (128 + N if signal N ended it).
+            A dynamically linked Swift program built with the same Swift toolchain is recorded \
+            without any change: Lanes is preloaded into it (LD_PRELOAD, libLanesPreload.so beside \
+            the lanes executable) and records every job of its global executor. A program that \
+            links Lanes and calls Lanes.bootstrapFromEnvironment() records itself, spans included. \
+            A static binary, another Swift runtime, or a program that already replaced the global \
+            executor runs unrecorded, with one line saying why. lanes record exits with the \
+            program's exit status (128 + N if signal N ended it).
             """)
 
     @Option(name: [.short, .customLong("output")], help: "The .lanes file the program records into.")
@@ -28,10 +33,19 @@ struct RecordCommand: AsyncParsableCommand {
         let path = URL(fileURLWithPath: output).standardizedFileURL.path
         try? FileManager.default.removeItem(atPath: path)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
+        guard let executable = Self.resolve(command[0]) else {
+            DemoCommand.printError("\(command[0]): no such program (not a file, and not found on PATH)")
+            throw ExitCode(127)
+        }
+        // Started directly, not through env(1): the preload library must load into the program.
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = Array(command.dropFirst())
         var environment = ProcessInfo.processInfo.environment
         environment[Lanes.traceEnvironmentVariable] = path
+        if let preload = Self.preloadLibrary() {
+            let existing = environment["LD_PRELOAD"].map { ":" + $0 } ?? ""
+            environment["LD_PRELOAD"] = preload + existing
+        }
         process.environment = environment
         do {
             try process.run()
@@ -51,5 +65,28 @@ struct RecordCommand: AsyncParsableCommand {
                 "\(path): no trace was written; does \(command[0]) call Lanes.bootstrapFromEnvironment() at start-up?")
         }
         throw ExitCode(status)
+    }
+
+    /// The executable `name` names: a path if it has a slash, else the first match on PATH.
+    static func resolve(_ name: String) -> String? {
+        let manager = FileManager.default
+        if name.contains("/") { return manager.isExecutableFile(atPath: name) ? name : nil }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for folder in path.split(separator: ":", omittingEmptySubsequences: false) {
+            let candidate = (folder.isEmpty ? "." : String(folder)) + "/" + name
+            if manager.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// The preload library beside this executable (both are products of the same build), or nil
+    /// with one line on stderr when it is missing: programs that link Lanes still record.
+    static func preloadLibrary() -> String? {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let library = executable.deletingLastPathComponent().appendingPathComponent("libLanesPreload.so").path
+        if FileManager.default.fileExists(atPath: library) { return library }
+        DemoCommand.printError(
+            "\(library) is missing, so only programs that link Lanes are recorded (it is built with the lanes executable)")
+        return nil
     }
 }

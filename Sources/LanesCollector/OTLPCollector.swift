@@ -1,4 +1,5 @@
 import LanesFormat
+import LanesWriter
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -111,7 +112,7 @@ public final class OTLPCollector: Sendable {
 
     /// Stops listening, writes what is queued and the footer, and closes the file. Returns the
     /// write error that stopped writing, if one did.
-    public func stop() async -> LanesWriteError? {
+    package func stop() async -> LanesWriteError? {
         try? await channel.close()
         try? await group.shutdownGracefully()
         return sink.finish()

@@ -1,5 +1,6 @@
 import Foundation
 import LanesFormat
+import LanesWriter
 import NIOConcurrencyHelpers
 
 /// The collector's writer thread: takes converted batches from the server's threads, writes

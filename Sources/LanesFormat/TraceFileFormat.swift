@@ -1,3 +1,5 @@
+import LanesWriter
+
 /// The trace formats Lanes reads and writes.
 public enum TraceFileFormat: String, Sendable, CaseIterable {
     /// Lanes' own binary format (`Traces/FORMAT.md`).

@@ -13,14 +13,19 @@ public struct TaskTable: RandomAccessCollection, Sendable, Equatable {
     private let namedTasks: [Int32]
     /// The name of `namedTasks[k]`, an index into `strings`.
     private let nameIndexes: [UInt32]
+    /// The task that started each task (an index, -1 when unknown); empty when no task has one.
+    private let parentIndexes: [Int32]
     /// The number of tasks.
     public let count: Int
     /// The string table the names index (shared with the trace; no copy).
     private let strings: StringTable
 
-    /// A table of the tasks with ids `ids` and names `names` (indexes into `strings`).
-    init(ids: [UInt64], names: [UInt32], strings: StringTable) {
+    /// A table of the tasks with ids `ids`, names `names` (indexes into `strings`) and parents
+    /// `parents` (task indexes, -1 when unknown; empty when none is known).
+    init(ids: [UInt64], names: [UInt32], parents: [Int32] = [], strings: StringTable) {
         precondition(ids.count == names.count, "one name index per task")
+        precondition(parents.isEmpty || parents.count == ids.count, "one parent per task, or none")
+        parentIndexes = parents.contains { $0 >= 0 } ? parents.withExactCapacity() : []
         if ids.allSatisfy({ $0 <= UInt64(UInt32.max) }) {
             narrowIDs = ids.map { UInt32($0) }
             wideIDs = []
@@ -59,12 +64,23 @@ public struct TaskTable: RandomAccessCollection, Sendable, Equatable {
         return position < namedTasks.count && namedTasks[position] == Int32(task) ? nameIndexes[position] : 0
     }
 
+    /// The task that started task `task` (the task current where it was created: from job
+    /// capture, or from the parent of its first span), or nil when unknown.
+    public func parent(ofTask task: Int) -> Int? {
+        guard !parentIndexes.isEmpty else { return nil }
+        let parent = parentIndexes[task]
+        return parent >= 0 ? Int(parent) : nil
+    }
+
     /// Bytes held by the table's arrays (capacities), for `Trace.memoryFootprint`.
     var memoryFootprint: Int {
         narrowIDs.capacity * 4 + wideIDs.capacity * 8 + namedTasks.capacity * 4 + nameIndexes.capacity * 4
+            + parentIndexes.capacity * 4
     }
 
-    public static func == (lhs: TaskTable, rhs: TaskTable) -> Bool { lhs.elementsEqual(rhs) }
+    public static func == (lhs: TaskTable, rhs: TaskTable) -> Bool {
+        lhs.elementsEqual(rhs) && (0..<lhs.count).allSatisfy { lhs.parent(ofTask: $0) == rhs.parent(ofTask: $0) }
+    }
 }
 
 extension Array {

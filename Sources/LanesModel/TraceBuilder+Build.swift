@@ -65,7 +65,7 @@ extension TraceBuilder {
         metadata.hasTaskStates = metadata.hasTaskStates || !slices.isEmpty
         return Trace(
             metadata: metadata, strings: strings, threads: threads,
-            tasks: TaskTable(ids: taskIDs, names: taskNames, strings: strings),
+            tasks: TaskTable(ids: taskIDs, names: taskNames, parents: taskParents, strings: strings),
             spanBegin: columns.begin, spanEnd: columns.end, spanName: columns.name, spanParent: spanParent,
             spanTask: columns.task, spanThread: columns.thread, spanTraits: columns.traits,
             laneRanges: columns.laneRanges, laneLongestSpan: columns.laneLongestSpan,

@@ -19,6 +19,8 @@ public struct TraceBuilder: Sendable {
     var taskIDs: [UInt64] = []
     /// Name of each task, an index into `strings` (0: unnamed).
     var taskNames: [UInt32] = []
+    /// The task that started each task (an index), or -1 when unknown.
+    var taskParents: [Int32] = []
     /// Ids of `taskIDs[0..<indexedTaskCount]`; tasks added by `addNewTask` are indexed lazily.
     private var taskIndexByID: [UInt64: Int32] = [:]
     private var indexedTaskCount = 0
@@ -87,7 +89,20 @@ public struct TraceBuilder: Sendable {
     public mutating func addNewTask(id: UInt64, name: String = "") -> Int32 {
         taskIDs.append(id)
         taskNames.append(name.isEmpty ? 0 : strings.intern(name))
+        taskParents.append(-1)
         return Int32(taskIDs.count - 1)
+    }
+
+    /// Records that task `parent` started task `task` (both indexes); a task is never its own
+    /// parent.
+    public mutating func setParent(ofTask task: Int32, to parent: Int32) {
+        guard task != parent, parent >= -1, Int(parent) < taskParents.count else { return }
+        taskParents[Int(task)] = parent
+    }
+
+    /// The task that started task `task`, or -1 when not known yet.
+    public func parent(ofTask task: Int32) -> Int32 {
+        taskParents[Int(task)]
     }
 
     /// Names task `task` (an index).

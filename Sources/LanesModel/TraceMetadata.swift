@@ -18,6 +18,8 @@ public struct TraceMetadata: Sendable, Equatable {
     public var finishedCleanly: Bool
     /// Whether the trace carries task-state slices from the tracing executor.
     public var hasTaskStates: Bool = false
+    /// What the recorder said about job capture on the global executor, if it said anything.
+    public var jobCapture: JobCapture?
 
     public init(
         processName: String = "",
@@ -35,6 +37,22 @@ public struct TraceMetadata: Sendable, Equatable {
         self.sourceFormat = sourceFormat
         self.droppedEvents = droppedEvents
         self.finishedCleanly = finishedCleanly
+    }
+}
+
+/// Whether a recording captured the jobs of the process's global executor.
+public struct JobCapture: Sendable, Equatable {
+    /// True when every global-executor job was recorded (Lanes ran them on its own pool).
+    public var isCapturing: Bool
+    /// The pool's width when capturing (the executor's thread count); 0 otherwise.
+    public var width: Int
+    /// Why jobs were not captured (empty when they were).
+    public var note: String
+
+    public init(isCapturing: Bool, width: Int, note: String) {
+        self.isCapturing = isCapturing
+        self.width = width
+        self.note = note
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import LanesFormat
 import LanesModel
+import LanesWriter
 import Testing
 
 /// `lanes view --follow` on a file that grows while the viewer shows it, in a real terminal.

@@ -1,5 +1,6 @@
 import Testing
 @testable import LanesFormat
+import LanesWriter
 
 @Suite("CRC-32C")
 struct CRC32CTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import LanesFormat
+import LanesWriter
 import LanesModel
 
 /// The reader decodes most events on an unchecked path (word-at-a-time varints, no end checks

@@ -1,5 +1,6 @@
 import Testing
 @testable import LanesFormat
+import LanesWriter
 import LanesModel
 
 @Suite("The chunk encoder")

@@ -6,5 +6,7 @@
 #include "LanesTaskIdentity.h"
 #include "LanesThreadSlot.h"
 #include "LanesSpanClock.h"
+#include "LanesExecutorHooks.h"
+#include "LanesWorkerSlots.h"
 
 #endif

@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 
 /// Decoding one `events` record (a chunk): the event loop and what each event does to the
 /// builder.
@@ -96,6 +97,19 @@ extension LanesFileDecoder {
             guard let delta = cursor.readVarintUnchecked() else { cursor.position = start; return false }
             applySetTask(delta: unzigzag(delta), &state)
             return true
+        case LanesOpcode.jobWithEnqueuer:
+            // The body is under 128 bytes when written by Lanes; anything else takes the checked path.
+            let length = Int(cursor.readByteUnchecked())
+            guard length < 0x80, length <= cursor.remaining else { cursor.position = start; return false }
+            let bodyEnd = cursor.position + length
+            guard let task = cursor.readVarintUnchecked(), let startOffset = cursor.readVarintUnchecked(),
+                  let queued = cursor.readVarintUnchecked(), let run = cursor.readVarintUnchecked(),
+                  let enqueuer = cursor.readVarintUnchecked(), cursor.position <= bodyEnd
+            else { cursor.position = start; return false }
+            cursor.position = bodyEnd
+            applyJob(task: task, startOffset: unzigzag(startOffset), queued: queued, run: run, state)
+            noteEnqueuer(EnqueuerCode.decode(enqueuer, task: task), ofJobOf: task, startOffset: unzigzag(startOffset), queued: queued, state)
+            return true
         default:
             cursor.position = start
             return false
@@ -165,6 +179,18 @@ extension LanesFileDecoder {
                   let queued = cursor.readVarint(), let run = cursor.readVarint()
             else { return false }
             applyJob(task: task, startOffset: startOffset, queued: queued, run: run, state)
+        case LanesOpcode.jobWithEnqueuer:
+            guard let length = cursor.readVarint(), length <= UInt64(cursor.remaining) else { return false }
+            // Fields are read within the body; a newer writer may append more, which are skipped.
+            var body = ByteCursor(cursor.bytes, from: cursor.position, to: cursor.position + Int(length))
+            cursor.position += Int(length)
+            if let task = body.readVarint(), let startOffset = body.readSignedVarint(), let queued = body.readVarint(),
+               let run = body.readVarint() {
+                applyJob(task: task, startOffset: startOffset, queued: queued, run: run, state)
+                if let enqueuer = body.readVarint() {
+                    noteEnqueuer(EnqueuerCode.decode(enqueuer, task: task), ofJobOf: task, startOffset: startOffset, queued: queued, state)
+                }
+            }
         default:
             guard opcode >= LanesOpcode.firstSkippable, let length = cursor.readVarint(), length <= UInt64(cursor.remaining)
             else { return false }
@@ -226,6 +252,17 @@ extension LanesFileDecoder {
         let finished = started &+ Int64(truncatingIfNeeded: run)
         builder.addSlice(task: taskIndex(ofID: task), thread: state.thread, enqueued: enqueued, started: started, ended: finished)
         latestTime = max(latestTime, finished)
+    }
+
+    /// Keeps, per task, the enqueuer of its earliest captured job: the task that created it.
+    @inline(__always)
+    mutating func noteEnqueuer(_ enqueuer: UInt64, ofJobOf task: UInt64, startOffset: Int64, queued: UInt64, _ state: ChunkState) {
+        let index = Int(taskIndex(ofID: task))
+        let enqueued = (state.time &+ startOffset) &- Int64(truncatingIfNeeded: queued)
+        if index >= earliestEnqueue.count {
+            earliestEnqueue.append(contentsOf: repeatElement((time: Int64.max, enqueuer: UInt64(0)), count: index + 1 - earliestEnqueue.count))
+        }
+        if enqueued < earliestEnqueue[index].time { earliestEnqueue[index] = (enqueued, enqueuer) }
     }
 
     @inline(__always)

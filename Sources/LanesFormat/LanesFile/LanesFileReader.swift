@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 
 /// Reads `.lanes` files into a `Trace`, recovering whatever is whole.
 ///
@@ -51,6 +52,9 @@ struct LanesFileDecoder: ~Copyable {
     var sparseSpanIndex: [UInt64: Int32] = [:]
     /// Task id → builder index + 1 (0: not seen), for small ids; larger ids in the dictionary.
     var denseTaskIndex: [Int32] = []
+    /// For each task index, the earliest enqueue of its captured jobs and the task that
+    /// enqueued it (its creator): the task's parent when no `tasks` record names one.
+    var earliestEnqueue: [(time: Int64, enqueuer: UInt64)] = []
     var sparseTaskIndex: [UInt64: Int32] = [:]
     /// Spans whose parent had not been read when they began: resolved at the end.
     var unresolvedParents: [(span: Int32, parentID: UInt64)] = []
@@ -191,12 +195,18 @@ struct LanesFileDecoder: ~Copyable {
             guard let count = cursor.readVarint(), count <= UInt64(cursor.remaining) else { return noteUndecodable() }
             var taskID: UInt64 = 0
             for _ in 0..<count {
-                guard let delta = cursor.readSignedVarint(), let name = cursor.readVarint(), cursor.readVarint() != nil
+                guard let delta = cursor.readSignedVarint(), let name = cursor.readVarint(), let parent = cursor.readVarint()
                 else { return noteUndecodable() }
                 taskID = taskID &+ UInt64(bitPattern: delta)
                 let index = taskIndex(ofID: taskID)
                 if name != 0 { builder.setName(ofTask: index, toString: string(name)) }
+                if parent != 0 && parent != taskID { builder.setParent(ofTask: index, to: taskIndex(ofID: parent)) }
             }
+        case .jobCapture:
+            guard let flags = cursor.readByte(), let width = cursor.readVarint(), let note = cursor.readString()
+            else { return noteUndecodable() }
+            builder.metadata.jobCapture = JobCapture(
+                isCapturing: flags & 1 != 0, width: Int(min(width, 1 << 20)), note: note)
         case .dropped:
             guard cursor.readVarint() != nil, let count = cursor.readVarint(), let time = cursor.readSignedVarint()
             else { return noteUndecodable() }
@@ -311,6 +321,13 @@ struct LanesFileDecoder: ~Copyable {
             }
             if stillUnsettled.count == unsettled.count { break }
             unsettled = stillUnsettled
+        }
+        // A task without a recorded parent was started by whichever task enqueued its first job.
+        for (task, first) in earliestEnqueue.enumerated() where first.time != .max && first.enqueuer != 0 {
+            let task = Int32(task)
+            guard builder.parent(ofTask: task) < 0 else { continue }
+            let creator = taskIndex(ofID: first.enqueuer)
+            if creator != task { builder.setParent(ofTask: task, to: creator) }
         }
         var parentsLost = 0
         for entry in unresolvedParents {

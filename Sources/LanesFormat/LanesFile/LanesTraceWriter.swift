@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 
 /// Encodes a whole in-memory `Trace` as a `.lanes` file (for `lanes convert` and tests).
 ///
@@ -28,10 +29,15 @@ public enum LanesTraceWriter {
                 writerID: UInt32(index + 1), threadID: thread.id, name: thread.name, isExecutor: thread.isExecutor))
         }
         // Tasks, in the trace's order.
-        output.append(contentsOf: RecordFraming.tasks(trace.tasks.map { task in
+        output.append(contentsOf: RecordFraming.tasks(trace.tasks.indices.map { index in
+            let task = trace.tasks[index]
             let name = task.name.isEmpty ? 0 : (trace.strings.index(of: task.name).map(Int.init) ?? extraStringIDs[task.name] ?? 0)
-            return (task.id, UInt32(name), 0)
+            let parent = trace.tasks.parent(ofTask: index).map { trace.tasks.id(ofTask: $0) } ?? 0
+            return (task.id, UInt32(name), parent)
         }))
+        if let capture = metadata.jobCapture {
+            output.append(contentsOf: RecordFraming.jobCapture(capture))
+        }
         if metadata.droppedEvents > 0 {
             output.append(contentsOf: RecordFraming.dropped(writerID: 0, count: metadata.droppedEvents, time: trace.endTime))
         }

@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 
 #if canImport(Glibc)
 import Glibc
@@ -21,9 +22,9 @@ import Darwin
 /// than that is shown as a root; a string is defined again under a new id).
 ///
 /// Not thread-safe: one owner (the collector's writer thread) calls it.
-public final class OTLPStreamWriter {
+package final class OTLPStreamWriter {
     /// The file being written.
-    public var path: String { file.path }
+    package var path: String { file.path }
     private let file: LanesFileWriter
 
     private struct SpanKey: Hashable {
@@ -53,10 +54,10 @@ public final class OTLPStreamWriter {
     private static let unknownThreadWriter: UInt32 = 1
 
     /// Spans (and span events) written so far.
-    public private(set) var writtenSpanCount = 0
+    package private(set) var writtenSpanCount = 0
 
     /// Creates (or truncates) the file at `path` and writes its header.
-    public init(path: String, processName: String = "lanes collect") throws(LanesWriteError) {
+    package init(path: String, processName: String = "lanes collect") throws(LanesWriteError) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let unix = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
@@ -66,7 +67,7 @@ public final class OTLPStreamWriter {
 
     /// Encodes the batch's spans into chunks and hands them to the file writer's buffer
     /// (`flush()` makes them reach the file).
-    public func append(_ batch: OTLPSpanBatch) throws(LanesWriteError) {
+    package func append(_ batch: OTLPSpanBatch) throws(LanesWriteError) {
         let assembler = batch.assembler
         guard !assembler.spans.isEmpty else { return }
 
@@ -202,12 +203,12 @@ public final class OTLPStreamWriter {
 
     /// Hands everything appended so far to the operating system: after this, a crash of this
     /// process loses none of it.
-    public func flush() throws(LanesWriteError) {
+    package func flush() throws(LanesWriteError) {
         try file.flush()
     }
 
     /// Writes the footer and closes the file.
-    public func finish() throws(LanesWriteError) {
+    package func finish() throws(LanesWriteError) {
         try file.finish()
     }
 

@@ -1,8 +1,10 @@
+import LanesModel
+
 /// Little-endian and LEB128 encoding onto a byte array, as the format specifies.
 extension Array where Element == UInt8 {
     /// Appends `value` as an unsigned LEB128 varint (7 bits a byte, low bits first).
     @inlinable
-    mutating func appendVarint(_ value: UInt64) {
+    package mutating func appendVarint(_ value: UInt64) {
         var value = value
         while value >= 0x80 {
             append(UInt8(truncatingIfNeeded: value) | 0x80)
@@ -13,12 +15,12 @@ extension Array where Element == UInt8 {
 
     /// Appends `value` zigzag-encoded (0, -1, 1, -2, … → 0, 1, 2, 3, …) as a varint.
     @inlinable
-    mutating func appendSignedVarint(_ value: Int64) {
+    package mutating func appendSignedVarint(_ value: Int64) {
         appendVarint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
     }
 
     /// Appends a varint length and the UTF-8 bytes of `string`.
-    mutating func appendString(_ string: String) {
+    package mutating func appendString(_ string: String) {
         var string = string
         string.withUTF8 { utf8 in
             appendVarint(UInt64(utf8.count))
@@ -26,15 +28,15 @@ extension Array where Element == UInt8 {
         }
     }
 
-    mutating func appendLittleEndian(_ value: UInt32) {
+    package mutating func appendLittleEndian(_ value: UInt32) {
         Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
     }
 
-    mutating func appendLittleEndian(_ value: UInt16) {
+    package mutating func appendLittleEndian(_ value: UInt16) {
         Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
     }
 
-    mutating func appendLittleEndian(_ value: Int64) {
+    package mutating func appendLittleEndian(_ value: Int64) {
         Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
     }
 }
@@ -42,9 +44,9 @@ extension Array where Element == UInt8 {
 /// Frames payloads as records: marker, type, length, CRC-32C, payload. Both writers (the
 /// streaming `LanesFileWriter` and the whole-trace `LanesTraceWriter`) build every record here,
 /// so the layout in `Traces/FORMAT.md` is written in one place.
-enum RecordFraming {
+package enum RecordFraming {
     /// The magic, the version and the header record.
-    static func preamble(processName: String, processID: UInt32, clockAtStart: Int64, unixNanosecondsAtClock: Int64) -> [UInt8] {
+    package static func preamble(processName: String, processID: UInt32, clockAtStart: Int64, unixNanosecondsAtClock: Int64) -> [UInt8] {
         var bytes = LanesFileLayout.magic
         bytes.appendLittleEndian(LanesFileLayout.version)
         var header: [UInt8] = []
@@ -57,7 +59,7 @@ enum RecordFraming {
     }
 
     /// `strings` records defining consecutive ids from `firstID`, at most 4,096 strings each.
-    static func strings(firstID: Int, _ strings: ArraySlice<String>) -> [UInt8] {
+    package static func strings(firstID: Int, _ strings: ArraySlice<String>) -> [UInt8] {
         var bytes: [UInt8] = []
         var start = strings.startIndex
         while start < strings.endIndex {
@@ -73,7 +75,7 @@ enum RecordFraming {
     }
 
     /// The `thread` record saying writer `writerID` records on thread `threadID`.
-    static func thread(writerID: UInt32, threadID: UInt64, name: String, isExecutor: Bool) -> [UInt8] {
+    package static func thread(writerID: UInt32, threadID: UInt64, name: String, isExecutor: Bool) -> [UInt8] {
         var payload: [UInt8] = []
         payload.appendVarint(UInt64(writerID))
         payload.appendVarint(threadID)
@@ -82,8 +84,18 @@ enum RecordFraming {
         return record(type: LanesRecordType.thread.rawValue, payload: payload)
     }
 
+    /// The `job capture` record: whether the global executor's jobs are recorded, on how many
+    /// threads, and why not.
+    package static func jobCapture(_ capture: JobCapture) -> [UInt8] {
+        var payload: [UInt8] = []
+        payload.append(capture.isCapturing ? 1 : 0)
+        payload.appendVarint(UInt64(max(0, capture.width)))
+        payload.appendString(capture.note)
+        return record(type: LanesRecordType.jobCapture.rawValue, payload: payload)
+    }
+
     /// `tasks` records (ids delta-coded) for `tasks`, at most 8,192 each.
-    static func tasks(_ tasks: [(id: UInt64, name: UInt32, parent: UInt64)]) -> [UInt8] {
+    package static func tasks(_ tasks: [(id: UInt64, name: UInt32, parent: UInt64)]) -> [UInt8] {
         var bytes: [UInt8] = []
         var start = 0
         while start < tasks.count {
@@ -104,7 +116,7 @@ enum RecordFraming {
     }
 
     /// The `dropped` record: writer `writerID` dropped `count` events by `time`.
-    static func dropped(writerID: UInt32, count: UInt64, time: Int64) -> [UInt8] {
+    package static func dropped(writerID: UInt32, count: UInt64, time: Int64) -> [UInt8] {
         var payload: [UInt8] = []
         payload.appendVarint(UInt64(writerID))
         payload.appendVarint(count)
@@ -113,7 +125,7 @@ enum RecordFraming {
     }
 
     /// The footer record: the chunk index (offsets delta-coded) and the latest time.
-    static func footer(chunkOffsets: [Int], endTime: Int64) -> [UInt8] {
+    package static func footer(chunkOffsets: [Int], endTime: Int64) -> [UInt8] {
         var payload: [UInt8] = []
         payload.appendVarint(UInt64(chunkOffsets.count))
         var previous = 0
@@ -126,7 +138,7 @@ enum RecordFraming {
     }
 
     /// The whole record for `payload`.
-    static func record(type: UInt8, payload: [UInt8]) -> [UInt8] {
+    package static func record(type: UInt8, payload: [UInt8]) -> [UInt8] {
         var record: [UInt8] = []
         record.reserveCapacity(LanesFileLayout.recordHeaderSize + payload.count)
         appendHeader(to: &record, type: type, payload: payload)
@@ -136,13 +148,13 @@ enum RecordFraming {
 
     /// Appends the 10-byte header for `payload`: marker, type, u32 length, u32 CRC-32C of
     /// (type, length, payload).
-    static func appendHeader(to record: inout [UInt8], type: UInt8, payload: [UInt8]) {
+    package static func appendHeader(to record: inout [UInt8], type: UInt8, payload: [UInt8]) {
         appendHeader(to: &record, type: type, payloadParts: [payload])
     }
 
     /// The header for a payload made of `payloadParts` one after the other, so a caller can
     /// frame a payload without first joining it.
-    static func appendHeader(to record: inout [UInt8], type: UInt8, payloadParts: [[UInt8]]) {
+    package static func appendHeader(to record: inout [UInt8], type: UInt8, payloadParts: [[UInt8]]) {
         var covered: [UInt8] = [type]
         covered.appendLittleEndian(UInt32(payloadParts.reduce(0) { $0 + $1.count }))
         var crc = CRC32C.checksum(covered)

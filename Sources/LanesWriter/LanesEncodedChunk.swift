@@ -2,20 +2,20 @@
 ///
 /// The recorder takes chunks on the app's threads and frames them (payload header, CRC-32C) on
 /// its writer thread, so the checksum is not paid where spans are recorded.
-public struct LanesEncodedChunk: Sendable {
+package struct LanesEncodedChunk: Sendable {
     let writerID: UInt32
     let sequence: UInt64
     let baseTime: Int64
     let firstSpanID: UInt64
     /// The number of events in the chunk.
-    public let eventCount: Int
+    package let eventCount: Int
     let events: [UInt8]
 
     /// Bytes the chunk takes in memory, about what its record takes in the file.
-    public var byteCount: Int { events.count + 48 }
+    package var byteCount: Int { events.count + 48 }
 
     /// The framed, checksummed `events` record (layout in `Traces/FORMAT.md`).
-    public func framedRecord() -> [UInt8] {
+    package func framedRecord() -> [UInt8] {
         var record: [UInt8] = []
         record.reserveCapacity(LanesFileLayout.recordHeaderSize + 40 + events.count)
         appendFramedRecord(to: &record)
@@ -24,7 +24,7 @@ public struct LanesEncodedChunk: Sendable {
 
     /// Appends the framed record to `output`, copying the events once (the writer thread
     /// frames every chunk of a recording, so copies count).
-    func appendFramedRecord(to output: inout [UInt8]) {
+    package func appendFramedRecord(to output: inout [UInt8]) {
         var prefix: [UInt8] = []
         prefix.reserveCapacity(40)
         prefix.appendVarint(UInt64(writerID))

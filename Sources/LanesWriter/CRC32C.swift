@@ -6,9 +6,9 @@ import CLanesChecksum
 /// 0xFFFFFFFF — the same CRC as iSCSI, ext4 and SSE 4.2's `crc32` instruction. Uses that
 /// instruction when the processor has it (several times faster), otherwise computes eight
 /// bytes at a time from tables ("slicing by 8"), so that checking costs little next to decoding.
-public enum CRC32C {
+package enum CRC32C {
     /// Whether this processor computes CRC-32C in hardware (checked once).
-    static let hardwareAvailable = lanes_crc32c_hardware_available() != 0
+    package static let hardwareAvailable = lanes_crc32c_hardware_available() != 0
 
     static let tables: [[UInt32]] = {
         var tables = [[UInt32]](repeating: [UInt32](repeating: 0, count: 256), count: 8)
@@ -30,7 +30,7 @@ public enum CRC32C {
 
     /// The CRC-32C of `bytes`, continuing from `crc` (pass the result of a previous call to
     /// checksum data in pieces; start with 0).
-    public static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+    package static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
         guard hardwareAvailable else { return softwareChecksum(bytes, continuing: crc) }
         guard let base = bytes.baseAddress else { return crc }
         return ~lanes_crc32c_hardware_update(~crc, base, bytes.count)
@@ -38,7 +38,7 @@ public enum CRC32C {
 
     /// `checksum(_:continuing:)` computed from tables, for processors without the instruction
     /// (and for tests that compare the two).
-    static func softwareChecksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+    package static func softwareChecksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
         var crc = ~crc
         flatTable.withUnsafeBufferPointer { table in
             var index = 0
@@ -65,7 +65,7 @@ public enum CRC32C {
     }
 
     /// The CRC-32C of `bytes`.
-    public static func checksum(_ bytes: [UInt8]) -> UInt32 {
+    package static func checksum(_ bytes: [UInt8]) -> UInt32 {
         bytes.withUnsafeBytes { checksum($0) }
     }
 }

@@ -9,9 +9,9 @@ import LanesModel
 /// Times are monotonic nanoseconds and must not decrease within a chunk; an earlier time is
 /// written as the chunk's latest time. Span ids are unique in the file and ≥ 1; parent 0 means
 /// none.
-public struct LanesChunkEncoder: ~Copyable {
+package struct LanesChunkEncoder: ~Copyable {
     /// The writer (thread) this chunk belongs to, as declared by a `thread` record.
-    public let writerID: UInt32
+    package let writerID: UInt32
     @usableFromInline var sequence: UInt64
     @usableFromInline var baseTime: Int64
     @usableFromInline var firstSpanID: UInt64 = 0
@@ -25,12 +25,12 @@ public struct LanesChunkEncoder: ~Copyable {
     @usableFromInline let recentSpans: UnsafeMutablePointer<UInt64>
     @usableFromInline static let recentSlots = 256
     /// The number of events encoded since the last reset.
-    @inlinable public var eventCount: Int { encodedEvents }
+    @inlinable package var eventCount: Int { encodedEvents }
     @usableFromInline var encodedEvents = 0
 
     /// A new, empty chunk for writer `writerID`, numbered `sequence`, whose times start at
     /// `baseTime`.
-    public init(writerID: UInt32, sequence: UInt64, baseTime: Int64, reservingCapacity capacity: Int = LanesFileLayout.preferredChunkPayload + 64) {
+    package init(writerID: UInt32, sequence: UInt64, baseTime: Int64, reservingCapacity capacity: Int = LanesFileLayout.preferredChunkPayload + 64) {
         self.writerID = writerID
         self.sequence = sequence
         self.baseTime = baseTime
@@ -47,13 +47,13 @@ public struct LanesChunkEncoder: ~Copyable {
 
     /// Bytes of events encoded so far.
     @inlinable
-    public var byteCount: Int { events.count }
+    package var byteCount: Int { events.count }
     /// Whether no event has been encoded since the last reset.
     @inlinable
-    public var isEmpty: Bool { encodedEvents == 0 }
+    package var isEmpty: Bool { encodedEvents == 0 }
 
     /// Empties the chunk for reuse, keeping its buffer.
-    public mutating func reset(sequence: UInt64, baseTime: Int64) {
+    package mutating func reset(sequence: UInt64, baseTime: Int64) {
         self.sequence = sequence
         self.baseTime = baseTime
         currentTime = baseTime
@@ -100,7 +100,7 @@ public struct LanesChunkEncoder: ~Copyable {
     /// A span began: its id, parent (0 for a root), kind, name (string id), task (0 for none),
     /// whether a task was current on this thread, and time.
     @inlinable @inline(__always)
-    public mutating func begin(
+    package mutating func begin(
         span: UInt64, parent: UInt64, kind: SpanKind, name: UInt32, task: UInt64, onExecutor: Bool, time: Int64
     ) {
         events.reserveEvent()
@@ -121,7 +121,7 @@ public struct LanesChunkEncoder: ~Copyable {
 
     /// A span ended normally.
     @inlinable @inline(__always)
-    public mutating func end(span: UInt64, time: Int64) {
+    package mutating func end(span: UInt64, time: Int64) {
         events.reserveEvent()
         events.append(LanesOpcode.end)
         appendTime(time)
@@ -130,7 +130,7 @@ public struct LanesChunkEncoder: ~Copyable {
     }
 
     /// A span ended by throwing; `errorMessage` is a string id (0 for none).
-    public mutating func end(span: UInt64, time: Int64, errorMessage: UInt32) {
+    package mutating func end(span: UInt64, time: Int64, errorMessage: UInt32) {
         events.reserveEvent()
         events.append(LanesOpcode.endWithError)
         appendTime(time)
@@ -140,7 +140,7 @@ public struct LanesChunkEncoder: ~Copyable {
     }
 
     /// A synchronous span ended after using `cpuNanoseconds` of its thread's CPU time.
-    public mutating func end(span: UInt64, time: Int64, cpuNanoseconds: Int64) {
+    package mutating func end(span: UInt64, time: Int64, cpuNanoseconds: Int64) {
         events.reserveEvent()
         events.append(LanesOpcode.endWithCPU)
         appendTime(time)
@@ -151,7 +151,7 @@ public struct LanesChunkEncoder: ~Copyable {
 
     /// A span ended with an explicit status and, optionally, a CPU time (used when re-encoding
     /// recovered or imported traces).
-    public mutating func end(span: UInt64, time: Int64, status: SpanStatus, cpuNanoseconds: Int64?) {
+    package mutating func end(span: UInt64, time: Int64, status: SpanStatus, cpuNanoseconds: Int64?) {
         events.reserveEvent()
         events.append(LanesOpcode.endWithStatus)
         appendTime(time)
@@ -162,7 +162,7 @@ public struct LanesChunkEncoder: ~Copyable {
     }
 
     /// Adds model flags (e.g. `.instant`) to a span.
-    public mutating func setFlags(span: UInt64, flags: SpanFlags) {
+    package mutating func setFlags(span: UInt64, flags: SpanFlags) {
         events.reserveEvent()
         events.append(LanesOpcode.setFlags)
         events.appendSignedVarint(reference(span))
@@ -171,7 +171,7 @@ public struct LanesChunkEncoder: ~Copyable {
     }
 
     /// An attribute of `span`: key and value are string ids.
-    public mutating func attribute(span: UInt64, key: UInt32, value: UInt32) {
+    package mutating func attribute(span: UInt64, key: UInt32, value: UInt32) {
         events.reserveEvent()
         events.append(LanesOpcode.attribute)
         events.appendSignedVarint(reference(span))
@@ -182,7 +182,7 @@ public struct LanesChunkEncoder: ~Copyable {
 
     /// A point event with id `span` inside `parent` (0 for none): a zero-length span of unknown
     /// kind with the `.instant` flag.
-    public mutating func instant(span: UInt64, parent: UInt64, name: UInt32, task: UInt64, time: Int64) {
+    package mutating func instant(span: UInt64, parent: UInt64, name: UInt32, task: UInt64, time: Int64) {
         events.reserveEvent()
         prepareID(span, task: task)
         events.append(LanesOpcode.instant)
@@ -194,7 +194,7 @@ public struct LanesChunkEncoder: ~Copyable {
     }
 
     /// An executor job of `task` ran on this writer's thread: enqueued, then started, then ended.
-    public mutating func job(task: UInt64, enqueued: Int64, started: Int64, ended: Int64) {
+    package mutating func job(task: UInt64, enqueued: Int64, started: Int64, ended: Int64) {
         events.reserveEvent()
         events.append(LanesOpcode.job)
         events.appendVarint(task)
@@ -204,17 +204,36 @@ public struct LanesChunkEncoder: ~Copyable {
         encodedEvents += 1
     }
 
+    /// An executor job of `task` ran on this writer's thread, made ready by task `enqueuer` (0:
+    /// no task was current where it was enqueued). An extension event: readers that do not know
+    /// it skip it by its length.
+    package mutating func job(task: UInt64, enqueuer: UInt64, enqueued: Int64, started: Int64, ended: Int64) {
+        events.reserveEvent()
+        events.append(LanesOpcode.jobWithEnqueuer)
+        // The body is at most 50 bytes (five varints), so its length takes one byte, patched in
+        // once the body is written.
+        let lengthAt = events.count
+        events.append(0)
+        events.appendVarint(task)
+        events.appendSignedVarint(started &- currentTime)
+        events.appendVarint(UInt64(max(0, started &- enqueued)))
+        events.appendVarint(UInt64(max(0, ended &- started)))
+        events.appendVarint(EnqueuerCode.encode(enqueuer: enqueuer, task: task))
+        events.base[lengthAt] = UInt8(truncatingIfNeeded: events.count &- lengthAt &- 1)
+        encodedEvents += 1
+    }
+
     /// The events encoded since the last reset, with what framing them needs: cheap to take
     /// (one copy of the bytes), so a recording thread can hand the framing and checksum to a
     /// writer thread.
-    public func chunk() -> LanesEncodedChunk {
+    package func chunk() -> LanesEncodedChunk {
         LanesEncodedChunk(
             writerID: writerID, sequence: sequence, baseTime: baseTime, firstSpanID: firstSpanID,
             eventCount: encodedEvents, events: Array(events.bytes))
     }
 
     /// The framed, checksummed `events` record holding everything encoded since the last reset.
-    public func encodedRecord() -> [UInt8] {
+    package func encodedRecord() -> [UInt8] {
         chunk().framedRecord()
     }
 }

@@ -1,0 +1,219 @@
+import CLanesRuntime
+import Foundation
+import Synchronization
+
+/// Lanes' one thread pool. It runs the global executor's jobs (job capture), a
+/// `TaskStateExecutor`'s jobs, `makeAsync`'s blocking functions and `runSync`'s jobs; what differs
+/// between them is only its `Configuration`.
+///
+/// Threads start on demand, one whenever work arrives and no thread is idle, up to
+/// `maximumThreads`, and then stay until `shutdown()`. Work waits in a `PriorityQueue`. An idle
+/// thread sleeps on a semaphore that is signalled only when there is a sleeper to wake, so a busy
+/// pool makes no wake-up system calls.
+///
+/// For Swift jobs the pool can record a task-state slice per job (enqueued, started, ended, on
+/// which thread, and which task enqueued it) and publish the running job in the watchdog's
+/// worker-slot table.
+final class WorkerPool: @unchecked Sendable {
+    /// What a pool is for.
+    struct Configuration: Sendable {
+        /// Threads are named `name-1`, `name-2`, … (the kernel keeps 15 bytes).
+        var name: String
+        /// The most threads the pool starts (`Int.max`: as many as work needs).
+        var maximumThreads: Int
+        /// Whether the threads run Swift task jobs, so that a synchronous span that begins on one
+        /// holds an executor thread.
+        var runsTaskJobs: Bool
+        /// Whether each job is recorded as a task-state slice.
+        var recordsJobs: Bool
+        /// Whether the watchdog watches the running jobs.
+        var isWatched: Bool
+    }
+
+    /// One piece of work.
+    struct Work: Sendable {
+        enum Body: Sendable {
+            case job(UnownedJob)
+            case function(@Sendable () -> Void)
+        }
+        var body: Body
+        /// When it became ready (span clock).
+        var enqueued: Int64
+        /// The task that enqueued it (0: none), for jobs.
+        var enqueuer: UInt64
+    }
+
+    /// How Swift jobs are run.
+    enum JobRunner {
+        /// On the runtime's generic executor, as the global executor runs them.
+        case genericExecutor
+        /// On a task executor (jobs that prefer it).
+        case taskExecutor(UnownedTaskExecutor)
+    }
+
+    let configuration: Configuration
+    /// The scoped recording jobs go to; nil means the process-wide one.
+    private let scopedRecorder: Recorder?
+    /// Set once, before any job can reach the pool (see `init`'s callers).
+    private var runner: JobRunner = .genericExecutor
+    private let state = Locked(State())
+    private let available = DispatchSemaphore(value: 0)
+    private let exited = DispatchSemaphore(value: 0)
+
+    private struct State {
+        var queue = PriorityQueue<Work>()
+        var threads = 0
+        /// Threads waiting on `available` that no one has signalled yet.
+        var idle = 0
+        var stopping = false
+    }
+
+    init(_ configuration: Configuration, scopedRecorder: Recorder? = nil) {
+        self.configuration = configuration
+        self.scopedRecorder = scopedRecorder
+    }
+
+    /// Chooses how jobs run. Must be called before the first job is submitted (executors call it
+    /// at the end of their initialiser, before anyone can enqueue on them).
+    func setJobRunner(_ runner: JobRunner) {
+        self.runner = runner
+    }
+
+    /// Queues a Swift job that became ready at `enqueued`, enqueued by task `enqueuer`.
+    @inline(__always)
+    func submit(job: UnownedJob, enqueued: Int64, enqueuer: UInt64) {
+        submit(Work(body: .job(job), enqueued: enqueued, enqueuer: enqueuer), priority: job.priority.rawValue)
+    }
+
+    /// Queues a function.
+    func submit(_ function: @escaping @Sendable () -> Void) {
+        submit(Work(body: .function(function), enqueued: 0, enqueuer: 0), priority: 0)
+    }
+
+    /// Queues work. Returns false (and queues nothing) once the pool is shutting down.
+    @discardableResult
+    func submit(_ work: Work, priority: UInt8) -> Bool {
+        enum Wake { case none, sleeper, newThread(Int), refused }
+        let wake = state.withLock { state -> Wake in
+            guard !state.stopping else { return .refused }
+            state.queue.append(work, priority: priority)
+            if state.idle > 0 {
+                state.idle -= 1
+                return .sleeper
+            }
+            guard state.threads < configuration.maximumThreads else { return .none }
+            state.threads += 1
+            return .newThread(state.threads)
+        }
+        switch wake {
+        case .none: return true
+        case .sleeper: available.signal()
+        case .newThread(let number): startThread(number: number)
+        case .refused: return false
+        }
+        return true
+    }
+
+    /// Lets the threads exit once the queue is empty; later submissions are refused.
+    func shutdown() {
+        let sleepers = state.withLock { state -> Int in
+            state.stopping = true
+            defer { state.idle = 0 }
+            return state.idle
+        }
+        for _ in 0..<sleepers { available.signal() }
+    }
+
+    /// `shutdown()`, then waits until every thread has finished its last work and exited. Must
+    /// not be called from one of the pool's threads.
+    func shutdownAndWait() {
+        shutdown()
+        let started = state.withLock { $0.threads }
+        for _ in 0..<started { exited.wait() }
+    }
+
+    // MARK: Threads
+
+    private func startThread(number: Int) {
+        let threadName = "\(configuration.name)-\(number)"
+        let thread = Thread { [self] in runWorker(named: threadName) }
+        thread.name = threadName
+        thread.start()
+    }
+
+    private enum Next {
+        case work(Work)
+        case wait
+        case exit
+    }
+
+    private func next() -> Next {
+        state.withLock { state -> Next in
+            if let work = state.queue.popFirst() { return .work(work) }
+            if state.stopping { return .exit }
+            state.idle += 1
+            return .wait
+        }
+    }
+
+    private func runWorker(named threadName: String) {
+        ThreadLocalBuffers.describeCurrentThread(name: threadName, isExecutor: configuration.runsTaskJobs)
+        let slot = configuration.isWatched ? lanes_worker_slot_claim(ThreadLocalBuffers.currentThreadNumber()) : -1
+        defer {
+            lanes_worker_slot_release(slot)
+            exited.signal()
+        }
+        // When jobs run back to back, one's end is the next one's start: one clock read per job
+        // instead of two (the clock is most of the pool's own cost per job).
+        var previousEnd: Int64?
+        while true {
+            switch next() {
+            case .exit:
+                return
+            case .wait:
+                available.wait()
+                previousEnd = nil
+            case .work(let work):
+                switch work.body {
+                case .function(let function):
+                    function()
+                    previousEnd = nil
+                case .job(let job):
+                    previousEnd = run(job, of: work, slot: slot, previousEnd: previousEnd)
+                }
+            }
+        }
+    }
+
+    /// Runs one job, publishes it to the watchdog and records it; returns when it ended.
+    @inline(__always)
+    private func run(_ job: UnownedJob, of work: Work, slot: Int32, previousEnd: Int64?) -> Int64 {
+        let task = TaskIdentity.taskID(of: job)
+        let started = max(previousEnd ?? MonotonicClock.now(), work.enqueued)
+        lanes_worker_slot_begin_job(slot, task, started)
+        switch runner {
+        case .genericExecutor:
+            lanes_run_job_on_generic_executor(unsafeBitCast(job, to: UnsafeMutableRawPointer.self))
+        case .taskExecutor(let executor):
+            job.runSynchronously(on: executor)
+        }
+        let ended = MonotonicClock.now()
+        lanes_worker_slot_end_job(slot)
+        if configuration.recordsJobs {
+            record(task: task, enqueuer: work.enqueuer, enqueued: work.enqueued, started: started, ended: ended)
+        }
+        return ended
+    }
+
+    @inline(__always)
+    private func record(task: UInt64, enqueuer: UInt64, enqueued: Int64, started: Int64, ended: Int64) {
+        guard Recorder.runningCount.load(ordering: .relaxed) > 0,
+            let recorder = Recorder.reference(for: SpanContext(recorder: scopedRecorder, span: 0, task: 0))
+        else { return }
+        ThreadLocalBuffers.reference(for: recorder)._withUnsafeGuaranteedRef { buffer in
+            buffer.append(time: ended) {
+                $0.job(task: task, enqueuer: enqueuer, enqueued: enqueued, started: started, ended: ended)
+            }
+        }
+    }
+}
