@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import LanesCollector
+import LanesFormat
 import LanesTerminal
 import LanesViewer
 
@@ -86,9 +87,9 @@ struct CollectCommand: AsyncParsableCommand {
         }
         let failure = await collector.stop()
         let statistics = collector.statistics
-        var line = "lanes: \(output): \(statistics.writtenSpans) spans from \(statistics.acceptedRequests) requests"
-        if statistics.rejectedSpans > 0 { line += ", \(statistics.rejectedSpans) spans rejected (invalid ids)" }
-        if statistics.refusedRequests > 0 { line += ", \(statistics.refusedRequests) requests refused" }
+        var line = "lanes: \(output): \(counted(statistics.writtenSpans, "span")) from \(counted(statistics.acceptedRequests, "request"))"
+        if statistics.rejectedSpans > 0 { line += ", \(counted(statistics.rejectedSpans, "span")) rejected (invalid ids)" }
+        if statistics.refusedRequests > 0 { line += ", \(counted(statistics.refusedRequests, "request")) refused" }
         ViewCommand.printError(line)
         if let failure {
             ViewCommand.printError(failure.description)
