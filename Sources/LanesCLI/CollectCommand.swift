@@ -58,8 +58,7 @@ struct CollectCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let (host, port) = Self.parseListen(listen) else { throw ExitCode(2) }
-        var configuration = OTLPCollector.Configuration(host: host, port: port, outputPath: output)
-        configuration.eventLoopThreads = 1
+        let configuration = OTLPCollector.Configuration(host: host, port: port, outputPath: output)
         let collector: OTLPCollector
         do {
             collector = try await OTLPCollector.start(configuration)

@@ -24,8 +24,8 @@ public final class OTLPCollector: Sendable {
         public var outputPath: String
         /// The largest request body accepted, after decompression (the OTLP spec recommends 64 MiB).
         public var maximumBodyBytes = 64 << 20
-        /// Threads that read, decode and convert requests (the writer has its own).
-        public var eventLoopThreads = 1
+        /// Threads that read, decode and convert requests (the writer has its own): one per core.
+        public var eventLoopThreads = System.coreCount
 
         public init(host: String = "127.0.0.1", port: Int = 4318, outputPath: String) {
             self.host = host

@@ -65,7 +65,7 @@ enum CollectorHarness {
         guard let probe = sdkProbe else { throw HarnessError(description: "python3 could not be started") }
         if probe.status == 0 { return true }
         let note = "skipped: python3 with opentelemetry-sdk and opentelemetry-exporter-otlp-proto-http is missing "
-            + "(pip install opentelemetry-sdk opentelemetry-exporter-otlp-proto-http): \(probe.lines) \(probe.errors)"
+            + "(pip install opentelemetry-sdk opentelemetry-exporter-otlp-proto-http): \(probe.output)"
         if ProcessInfo.processInfo.environment["CI"] != nil || probe.status != 3 {
             Issue.record(Comment(rawValue: note))
         } else {
@@ -75,7 +75,8 @@ enum CollectorHarness {
     }
 
     /// One run of the script that needs the SDK, made once per test process.
-    private static let sdkProbe = try? runScript(["capture", "/dev/null", "--traces", "1"])
+    private static let sdkProbe: (status: Int32, output: String)? = (try? runScript(["capture", "/dev/null", "--traces", "1"]))
+        .map { ($0.status, "\($0.lines) \($0.errors)") }
 
     /// One raw request through the script: status, lower-cased headers, body.
     static func post(

@@ -33,7 +33,8 @@ package final class OTLPStreamWriter {
     }
 
     private struct LaneKey: Hashable {
-        var service: String
+        /// `serviceIDs`' number for the service name.
+        var service: Int
         var trace: OTLPTraceID
     }
 
@@ -45,6 +46,8 @@ package final class OTLPStreamWriter {
     private var spanIDs = RecentMap<SpanKey, UInt64>()
     private var lanes = RecentMap<LaneKey, Lane>()
     private var stringIDs = RecentMap<String, UInt32>()
+    /// A number for each service name seen (services are few; lanes are keyed by number).
+    private var serviceIDs: [String: Int] = [:]
     private var newStrings: [String] = []
     private var nextSpanID: UInt64 = 1
     private var nextLane: UInt64 = 0
@@ -83,8 +86,15 @@ package final class OTLPStreamWriter {
         var parentID = [UInt64](repeating: 0, count: assembler.spans.count)
         var taskOf = [UInt64](repeating: 0, count: assembler.spans.count)
         var nameID = [UInt32](repeating: 0, count: assembler.spans.count)
-        var attributeIDs: [[(key: UInt32, value: UInt32)]] = Array(repeating: [], count: assembler.spans.count)
+        // Attributes of span i: attributeIDs[attributeStart[i]..<attributeStart[i + 1]].
+        var attributeIDs: [(key: UInt32, value: UInt32)] = []
+        var attributeStart = [Int](repeating: 0, count: assembler.spans.count + 1)
         var taskNames: [(task: UInt64, name: UInt32)] = []
+        let serviceOfResource = assembler.resources.map { resource in
+            if let known = serviceIDs[resource.serviceName] { return known }
+            serviceIDs[resource.serviceName] = serviceIDs.count
+            return serviceIDs.count - 1
+        }
 
         for (index, span) in assembler.spans.enumerated() {
             // Ids: a span's id may have been promised to a child that arrived first.
@@ -114,8 +124,7 @@ package final class OTLPStreamWriter {
                 taskOf[index] = task
                 if let name = span.facts.taskName, !name.isEmpty { taskNames.append((task, stringID(name))) }
             } else {
-                let service = span.resource < assembler.resources.count ? assembler.resources[span.resource].serviceName : ""
-                let key = LaneKey(service: service, trace: span.trace)
+                let key = LaneKey(service: span.resource < serviceOfResource.count ? serviceOfResource[span.resource] : -1, trace: span.trace)
                 let isRoot = span.parent == nil && !span.isEvent
                 if var lane = lanes[key] {
                     if isRoot && !lane.namedAfterRoot {
@@ -134,7 +143,8 @@ package final class OTLPStreamWriter {
             }
 
             nameID[index] = stringID(span.name)
-            attributeIDs[index] = span.attributes.map { (stringID($0.key), stringID($0.value)) }
+            for attribute in span.attributes { attributeIDs.append((stringID(attribute.key), stringID(attribute.value))) }
+            attributeStart[index + 1] = attributeIDs.count
 
             var writer = Self.unknownThreadWriter
             if let thread = span.thread {
@@ -190,7 +200,7 @@ package final class OTLPStreamWriter {
                     }
                 }
                 if event.order != 2 {
-                    for attribute in attributeIDs[index] {
+                    for attribute in attributeIDs[attributeStart[index]..<attributeStart[index + 1]] {
                         encoder.attribute(span: fileID[index], key: attribute.key, value: attribute.value)
                     }
                 }

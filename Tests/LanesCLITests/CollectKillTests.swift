@@ -11,17 +11,6 @@ import Glibc
 /// batches: the file reads back, and every batch answered before the last flush is in it.
 @Suite("lanes collect survives SIGKILL", .serialized)
 struct KillTests {
-    /// The `lanes` executable in the build products directory holding this test bundle.
-    static var binaryPath: String? {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("lanes").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }
-
     /// Lines a child process prints, collected on a thread of their own.
     final class LineReader: @unchecked Sendable {
         private let lock = NSLock()
@@ -65,9 +54,8 @@ struct KillTests {
 
     @Test("SIGKILL during a stream of batches: the file reads back with every batch answered before the last flush")
     func killDuringStream() throws {
-        guard try CollectorHarness.sdkAvailable() else { return }
-        let binary = try #require(Self.binaryPath, "the lanes binary was not found next to the tests; run `swift build` first")
-        let path = try CollectorHarness.temporaryFile()
+        let binary = try #require(LanesProcess.binaryPath, "the lanes binary was not found next to the tests; run `swift build` first")
+        let path = try LanesProcess.temporaryDirectory().appendingPathComponent("killed.lanes").path
 
         let receiver = Process()
         receiver.executableURL = URL(fileURLWithPath: binary)
@@ -83,7 +71,7 @@ struct KillTests {
 
         let sender = Process()
         sender.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        sender.arguments = ["python3", CollectorHarness.script, "stream", url, "--batches", "400", "--traces-per-batch", "20"]
+        sender.arguments = ["python3", CollectViewTests.exporterScript, "stream", url, "--batches", "400", "--traces-per-batch", "20"]
         let senderOutput = Pipe()
         sender.standardOutput = senderOutput
         sender.standardError = FileHandle.nullDevice
@@ -93,7 +81,16 @@ struct KillTests {
 
         // Let some batches be answered, then give the writer more than its 100 ms to flush them,
         // then kill the receiver while the exporter keeps sending.
-        _ = senderLines.wait(seconds: 30) { $0.contains("\"acknowledged\": 5") }
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, sender.isRunning, !senderLines.snapshot.contains(where: { $0.contains("\"acknowledged\": 5") }) {
+            usleep(10_000)
+        }
+        if !sender.isRunning && sender.terminationStatus == 3 {
+            let note = "skipped: the OpenTelemetry Python SDK is missing (pip install opentelemetry-sdk opentelemetry-exporter-otlp-proto-http)"
+            if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record(Comment(rawValue: note)) } else { print(note) }
+            return
+        }
+
         let answered = senderLines.snapshot.compactMap(Self.acknowledged).max() ?? -1
         #expect(answered >= 5, "the exporter got answers: \(senderLines.snapshot.suffix(3))")
         Thread.sleep(forTimeInterval: 0.3)
@@ -103,13 +100,13 @@ struct KillTests {
         #expect(receiver.terminationReason == .uncaughtSignal && receiver.terminationStatus == SIGKILL)
         #expect(sender.isRunning || answeredBeforeKill < 399, "the stream was still going when the receiver died")
 
-        let loaded = try CollectorHarness.read(path)
+        let loaded = try TraceLoader.load(path: path)
         let trace = loaded.trace
         #expect(loaded.warnings.contains { $0.message.contains("did not finish") }, "\(loaded.warnings)")
         // Every trace of every batch answered 300 ms before the kill is there, whole.
         var missing: [Int] = []
         for index in 0..<((answered + 1) * 20) {
-            let roots = CollectorHarness.spans(named: "GET /item/\(index)", in: trace)
+            let roots = (0..<trace.spanCount).filter { trace.name(ofSpan: $0) == "GET /item/\(index)" }
             if roots.count != 1 || trace.children(ofSpan: roots[0]).count != 2 { missing.append(index) }
         }
         #expect(missing.isEmpty, "traces of answered batches missing after SIGKILL: \(missing.prefix(10))")
