@@ -93,6 +93,10 @@ let package = Package(
         .target(name: "BlockingScenario", path: "Sources/BlockingScenario"),
         .executableTarget(name: "blocking-scenario", dependencies: ["BlockingScenario"]),
         .executableTarget(name: "blocking-scenario-lanes", dependencies: ["BlockingScenario", "Lanes"]),
+        // Checks that tasks, sleeps, actors, priorities and cancellation behave the same on Lanes'
+        // global executor as on the runtime's (job-capture tests run it as a child process).
+        .target(name: "CJobCaptureProbe"),
+        .executableTarget(name: "job-capture-probe", dependencies: ["CJobCaptureProbe", "Lanes"]),
         // `swift run -c release LanesBenchmarks NAME`: the numbers in the README.
         .executableTarget(name: "LanesBenchmarks", dependencies: [
             "CLanesRuntime", "LanesModel", "LanesWriter", "LanesFormat", "Lanes", "LanesAnalysis", "LanesViewer", "LanesTracing",
@@ -117,6 +121,10 @@ let package = Package(
             "LanesCollector", "LanesFormat", "LanesModel", "LanesWriter",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], exclude: ["otlp_export.py", "Fixtures"]),
+        // Python asyncio traces from the real viztracer (the programs and fixtures under Python/ and Fixtures/).
+        .testTarget(name: "LanesAsyncioTests", dependencies: [
+            "LanesFormat", "LanesModel", "LanesAnalysis", "LanesViewer",
+        ], exclude: ["Python", "Fixtures"]),
         .testTarget(name: "LanesTracingTests", dependencies: [
             "LanesTracing", "Lanes", "LanesFormat", "LanesModel",
             .product(name: "Tracing", package: "swift-distributed-tracing"),

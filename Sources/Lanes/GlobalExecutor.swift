@@ -38,7 +38,6 @@ final class GlobalExecutor: Sendable {
     func enqueue(job: UnsafeMutableRawPointer, delay: UInt64) {
         let unownedJob = unsafeBitCast(job, to: UnownedJob.self)
         let enqueuer = lanes_enqueuing_task_id()
-        if enqueuer != 0 { TaskNaming.noteCurrentTaskName(enqueuer) }
         if delay == 0 {
             pool.submit(job: unownedJob, enqueued: MonotonicClock.now(), enqueuer: enqueuer)
         } else {

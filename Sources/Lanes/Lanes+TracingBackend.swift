@@ -86,6 +86,12 @@ package enum TracingBackend {
         Recorder.recorder(for: parent.context)?.flushRecordedEvents()
     }
 
+    /// Whether a process-wide recording (`Lanes.record(to:)`, `LANES_TRACE`) is running: spans
+    /// outside any scoped recording go to it.
+    package static var isRecordingProcessWide: Bool {
+        Recorder.processWide.load(ordering: .acquiring)?.takeUnretainedValue().isRunning == true
+    }
+
     /// Starts the `LANES_TRACE` recording unless a process-wide recording already runs (from
     /// `Lanes.record(to:)` or `Lanes.bootstrapFromEnvironment()`). Returns whether one runs now.
     @discardableResult

@@ -34,6 +34,7 @@ final class ThreadBuffer: @unchecked Sendable {
     private var nameCache: [String: UInt32] = [:]
     private var lastTask: UInt64 = 0
     private var reportedTasks: Set<UInt64> = []
+    private var namedTasks: Set<UInt64> = []
 
     init(recorder: Recorder, threadID: UInt64, threadName: String, isExecutor: Bool) {
         self.recorder = recorder
@@ -89,6 +90,14 @@ final class ThreadBuffer: @unchecked Sendable {
         if reportedTasks.count > 65_536 { reportedTasks = [task] }
         let name = Task.name.map { stringID($0) } ?? 0
         recorder.defineTask(id: task, name: name, parentTask: parentTask == task ? 0 : parentTask)
+    }
+
+    /// Reports task `task`'s name (read by a pool about to run it) the first time this thread
+    /// sees it.
+    func noteTaskName(_ task: UInt64, _ name: UnsafePointer<CChar>) {
+        guard namedTasks.insert(task).inserted else { return }
+        if namedTasks.count > 65_536 { namedTasks = [task] }
+        recorder.defineTask(id: task, name: stringID(String(cString: name)), parentTask: 0)
     }
 
     /// Appends one event with `record`, handing the chunk over when it is full or old.

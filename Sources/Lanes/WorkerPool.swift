@@ -158,6 +158,7 @@ final class WorkerPool: @unchecked Sendable {
 
     private func runWorker(named threadName: String) {
         ThreadLocalBuffers.describeCurrentThread(name: threadName, isExecutor: configuration.runsTaskJobs)
+        lanes_name_current_thread(threadName)
         let slot = configuration.isWatched ? lanes_worker_slot_claim(ThreadLocalBuffers.currentThreadNumber()) : -1
         defer {
             lanes_worker_slot_release(slot)
@@ -189,11 +190,18 @@ final class WorkerPool: @unchecked Sendable {
     @inline(__always)
     private func run(_ job: UnownedJob, of work: Work, slot: Int32, previousEnd: Int64?) -> Int64 {
         let task = TaskIdentity.taskID(of: job)
+        let pointer = unsafeBitCast(job, to: UnsafeMutableRawPointer.self)
+        if configuration.recordsJobs, task != 0, let recorder = jobRecorder {
+            // Before it runs: afterwards a finished task may be gone.
+            ThreadLocalBuffers.reference(for: recorder)._withUnsafeGuaranteedRef {
+                TaskNaming.noteName(ofJob: pointer, task: task, into: $0)
+            }
+        }
         let started = max(previousEnd ?? MonotonicClock.now(), work.enqueued)
         lanes_worker_slot_begin_job(slot, task, started)
         switch runner {
         case .genericExecutor:
-            lanes_run_job_on_generic_executor(unsafeBitCast(job, to: UnsafeMutableRawPointer.self))
+            lanes_run_job_on_generic_executor(pointer)
         case .taskExecutor(let executor):
             job.runSynchronously(on: executor)
         }
@@ -205,11 +213,16 @@ final class WorkerPool: @unchecked Sendable {
         return ended
     }
 
+    /// The recording jobs go to, unretained, or nil when nothing records.
+    @inline(__always)
+    private var jobRecorder: Unmanaged<Recorder>? {
+        guard Recorder.runningCount.load(ordering: .relaxed) > 0 else { return nil }
+        return Recorder.reference(for: SpanContext(recorder: scopedRecorder, span: 0, task: 0))
+    }
+
     @inline(__always)
     private func record(task: UInt64, enqueuer: UInt64, enqueued: Int64, started: Int64, ended: Int64) {
-        guard Recorder.runningCount.load(ordering: .relaxed) > 0,
-            let recorder = Recorder.reference(for: SpanContext(recorder: scopedRecorder, span: 0, task: 0))
-        else { return }
+        guard let recorder = jobRecorder else { return }
         ThreadLocalBuffers.reference(for: recorder)._withUnsafeGuaranteedRef { buffer in
             buffer.append(time: ended) {
                 $0.job(task: task, enqueuer: enqueuer, enqueued: enqueued, started: started, ended: ended)

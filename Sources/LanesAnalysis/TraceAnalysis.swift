@@ -13,16 +13,19 @@ public final class TraceAnalysis: Sendable {
 
     /// Every finding, largest cost first.
     public let findings: [Finding]
-    /// Σ wall time of the blocking spans that each held a thread (a blocking span nested in
-    /// another on the same thread is not counted again), in nanoseconds.
+    /// Time executor threads were held by blocking work, in nanoseconds: synchronous spans begun
+    /// on an executor thread, and jobs that ran at least the blocking threshold, each thread's
+    /// time counted once.
     public let blockedNanoseconds: Int64
+    /// Every time an executor thread was held for at least the blocking threshold, in begin order.
+    public let blockingOccurrences: [BlockingOccurrence]
     /// Σ (started − enqueued) over all executor jobs: time ready tasks waited for a thread.
     public let queuedNanoseconds: Int64
     /// Time during which at least two spans were active at once (see `concurrency`).
     public let overlappedNanoseconds: Int64
     /// The largest number of spans active at one instant (see `concurrency`).
     public let maxOverlap: Int
-    /// How many executor threads blocking work held at each instant.
+    /// How many executor threads blocking work held at each instant (see `blockedNanoseconds`).
     public let executorThreadsHeld: StepSeries
     /// How many spans were active at each instant, counting a span only while none of its
     /// children is active (a parent waiting on one child is one activity, not two).
@@ -38,31 +41,22 @@ public final class TraceAnalysis: Sendable {
 
     let structure: SpanStructure
     let sliceTotals: SliceTotals
+    let threadHoldingSpans: ThreadHoldingSpans
     let findingIndexesBySpan: [Int32: [Int]]
 
-    /// Analyses `trace` with `options`.
-    public init(trace: Trace, options: AnalysisOptions = .init()) {
+    /// Analyses `trace` with `options`; `evidence` (the trace's watchdog samples, when it has
+    /// them) says what blocked threads were doing and where.
+    public init(trace: Trace, options: AnalysisOptions = .init(), evidence: (any BlockingEvidence)? = nil) {
         self.trace = trace
         self.options = options
         let structure = SpanStructure(trace: trace)
         self.structure = structure
         let sliceTotals = SliceTotals(trace: trace)
         self.sliceTotals = sliceTotals
+        threadHoldingSpans = ThreadHoldingSpans(trace: trace, threshold: options.blockingCallThreshold)
 
-        var blocked: Int64 = 0
-        var heldEvents = StepEvents(origin: trace.startTime, expectedCount: 2 * structure.outermostBlocking.count)
-        for span in structure.outermostBlocking {
-            let begin = trace.spanBegin[Int(span)]
-            let end = trace.spanEnd[Int(span)]
-            blocked &+= end &- begin
-            heldEvents.addInterval(begin, end)
-        }
-        blockedNanoseconds = blocked
-        let executorThreadsHeld = heldEvents.series()
-        self.executorThreadsHeld = executorThreadsHeld
-
-        var queued: Int64 = 0
         var queuedEvents = StepEvents(origin: trace.startTime, expectedCount: 2 * trace.slices.count)
+        var queued: Int64 = 0
         for slice in trace.slices {
             queued &+= slice.started &- slice.enqueued
             queuedEvents.addInterval(slice.enqueued, slice.started)
@@ -70,6 +64,16 @@ public final class TraceAnalysis: Sendable {
         queuedNanoseconds = queued
         let tasksQueued = queuedEvents.series()
         self.tasksQueued = tasksQueued
+
+        let occurrences = BlockingOccurrenceFinder(
+            trace: trace, structure: structure, threshold: options.blockingCallThreshold,
+            queued: StepIntegral(tasksQueued), evidence: evidence
+        ).find()
+        blockingOccurrences = occurrences
+        let held = HeldIntervals(trace: trace, structure: structure, occurrences: occurrences)
+        blockedNanoseconds = held.totalNanoseconds
+        let executorThreadsHeld = held.series()
+        self.executorThreadsHeld = executorThreadsHeld
 
         let concurrency = Self.concurrencySeries(trace)
         self.concurrency = concurrency
@@ -82,7 +86,7 @@ public final class TraceAnalysis: Sendable {
         let context = RuleContext(
             trace: trace, options: options, structure: structure, sliceTotals: sliceTotals,
             executorThreadsHeld: executorThreadsHeld, tasksQueued: tasksQueued,
-            executorThreadCount: executorThreadCount)
+            executorThreadCount: executorThreadCount, blockingOccurrences: occurrences)
         let (findings, skipped) = context.runAllRules()
         self.findings = findings
         skippedRules = skipped
@@ -106,10 +110,11 @@ public final class TraceAnalysis: Sendable {
     }
 
     /// Whether span `span` held an executor thread: a `sync` (or `runSync`) span begun on an
-    /// executor thread, however short.
+    /// executor thread, however short, or, in a trace with jobs, a span of at least the blocking
+    /// threshold that its task never suspended in (it lies within one job).
     public func isBlocking(span: Int) -> Bool {
         guard span >= 0, span < trace.spanCount else { return false }
-        return SpanStructure.isBlocking(trace, span)
+        return SpanStructure.isBlocking(trace, span) || threadHoldingSpans.contains(span)
     }
 
     /// How span `span`'s wall time divides into running, queued and suspended time of its task;
@@ -194,11 +199,14 @@ public final class TraceAnalysis: Sendable {
         return total
     }
 
+    /// The executor's width as the trace shows it: the threads that ran jobs, else the threads
+    /// marked as executor threads.
     static func countExecutorThreads(_ trace: Trace) -> Int {
-        let marked = trace.threads.filter(\.isExecutor).count
-        if marked > 0 { return marked }
-        var seen = Set<Int32>()
-        for slice in trace.slices { seen.insert(slice.thread) }
-        return seen.count
+        if !trace.slices.isEmpty {
+            var seen = Set<Int32>()
+            for slice in trace.slices { seen.insert(slice.thread) }
+            return seen.count
+        }
+        return trace.threads.filter(\.isExecutor).count
     }
 }

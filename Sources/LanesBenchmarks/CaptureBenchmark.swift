@@ -29,7 +29,7 @@ enum CaptureBenchmark {
         for _ in 0..<5 { off.append(await asyncSpans(spans)) }
         print(line("async span while nothing records", middle(off)))
 
-        let recording = try Lanes.record(to: "/dev/null")
+        let recording = try Lanes.record(to: "/dev/null", captureJobs: false)
         let sync = median { perIteration(spans) { Lanes.syncSpan("sync") {} } }
         print(line("sync span (wall + thread CPU time)", sync))
         var asyncSpan = [Double]()
@@ -128,7 +128,7 @@ enum CaptureBenchmark {
             var start = DispatchTime.now().uptimeNanoseconds
             await yieldWorkload()
             defaultTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-            let recording = try Lanes.record(to: "/dev/null")
+            let recording = try Lanes.record(to: "/dev/null", captureJobs: false)
             start = DispatchTime.now().uptimeNanoseconds
             await Lanes.withTaskStates(threads: 2) { await yieldWorkload() }
             tracingTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
@@ -148,7 +148,7 @@ enum CaptureBenchmark {
     static func sustained(seconds: Double) async throws {
         let cap = LanesRecording.defaultMemoryLimit
         let residentBefore = residentBytes()
-        let recording = try Lanes.record(to: "/dev/null")
+        let recording = try Lanes.record(to: "/dev/null", captureJobs: false)
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
         let counts = await withTaskGroup(of: Int.self) { group in
             for _ in 0..<2 {

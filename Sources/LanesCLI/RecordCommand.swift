@@ -61,8 +61,9 @@ struct RecordCommand: AsyncParsableCommand {
         {
             FileHandle.standardError.write(Data("lanes: trace written to \(path) (\(size) bytes)\n".utf8))
         } else {
-            DemoCommand.printError(
-                "\(path): no trace was written; does \(command[0]) call Lanes.bootstrapFromEnvironment() at start-up?")
+            // The preload library said why on stderr (not a dynamically linked Swift program,
+            // another runtime); a program that links Lanes records only if it starts a recording.
+            DemoCommand.printError("\(path): no trace was written")
         }
         throw ExitCode(status)
     }

@@ -26,23 +26,18 @@ struct SummaryCommand: AsyncParsableCommand {
     var failOn: String?
 
     @Option(name: .customLong("blocking-threshold"), help: ArgumentHelp(
-        "A sync span on an executor thread this long is a blocking-call (default 100).", valueName: "MS"))
+        "A job that held an executor thread this long, or a sync span on one, is a blocking-call (default 20).",
+        valueName: "MS"))
     var blockingThreshold: Double?
 
     @Option(name: .customLong("stall-threshold"), help: ArgumentHelp(
-        "All executor threads held, or a ready job waiting, this long is an executor-stall (default 100).",
+        "Executor threads held by blocking work while jobs wait, or a ready job waiting, this long is an executor-stall (default 100).",
         valueName: "MS"))
     var stallThreshold: Double?
 
-    @Option(name: .customLong("never-yielded-threshold"), help: ArgumentHelp(
-        "An executor job running this long without suspending is never-yielded (default 100).",
-        valueName: "MS"))
-    var neverYieldedThreshold: Double?
-
     func validate() throws {
         _ = try Self.parseRules(failOn)
-        for (name, value) in [("--blocking-threshold", blockingThreshold), ("--stall-threshold", stallThreshold),
-                              ("--never-yielded-threshold", neverYieldedThreshold)] {
+        for (name, value) in [("--blocking-threshold", blockingThreshold), ("--stall-threshold", stallThreshold)] {
             if let value, !(value.isFinite && value >= 0 && value <= 1e12) {
                 throw ValidationError("\(name) takes a number of milliseconds ≥ 0, not \(value).")
             }
@@ -55,7 +50,6 @@ struct SummaryCommand: AsyncParsableCommand {
         var options = AnalysisOptions()
         if let blockingThreshold { options.blockingCallThreshold = AnalysisCommandSupport.nanoseconds(milliseconds: blockingThreshold) }
         if let stallThreshold { options.stallThreshold = AnalysisCommandSupport.nanoseconds(milliseconds: stallThreshold) }
-        if let neverYieldedThreshold { options.neverYieldedThreshold = AnalysisCommandSupport.nanoseconds(milliseconds: neverYieldedThreshold) }
         let analysis = TraceAnalysis(trace: loaded.trace, options: options)
         let summary = TraceSummary(analysis: analysis)
 
@@ -85,6 +79,9 @@ struct SummaryCommand: AsyncParsableCommand {
         guard let list else { return [] }
         var rules: [FindingRule] = []
         for name in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            if name == "never-yielded" {
+                throw ValidationError("never-yielded is now part of blocking-call (a job that held an executor thread); use --fail-on blocking-call.")
+            }
             guard let rule = FindingRule(rawValue: name) else {
                 throw ValidationError("Unknown rule '\(DisplayText.escaped(name))' in --fail-on; the rules are \(FindingRule.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
@@ -109,15 +106,35 @@ struct SummaryCommand: AsyncParsableCommand {
             "max_overlap": summary.maxOverlap,
             "has_task_states": summary.hasTaskStates,
         ]
-        object["findings"] = summary.findings.map { finding -> [String: Any] in
-            [
-                "rule": finding.rule.rawValue,
-                "span": finding.span >= 0 ? finding.spanName as Any : NSNull(),
-                "span_index": Int(finding.span),
-                "seconds": seconds(finding.costNanoseconds),
-                "message": finding.message,
-                "advice": finding.advice,
+        object["job_source"] = summary.jobSource.name
+        // One entry per rule and site, largest total first: a site that blocked on every request
+        // is one entry with its occurrences, not thousands.
+        object["findings"] = summary.findingGroups.map { group -> [String: Any] in
+            let largest = group.largest
+            var entry: [String: Any] = [
+                "rule": group.rule.rawValue,
+                "span": largest.span >= 0 ? largest.spanName as Any : NSNull(),
+                "span_index": Int(largest.span),
+                "occurrences": group.count,
+                "seconds": seconds(group.totalCostNanoseconds),
+                "p50_seconds": seconds(group.medianCostNanoseconds),
+                "max_seconds": seconds(largest.costNanoseconds),
+                "waited_seconds": seconds(group.waitedNanoseconds),
+                "state": group.state?.rawValue as Any? ?? NSNull(),
+                "message": group.message,
+                "advice": group.advice,
             ]
+            if let site = group.site {
+                entry["site"] = [
+                    "name": site.name,
+                    "function": site.function as Any? ?? NSNull(),
+                    "file": site.file as Any? ?? NSNull(),
+                    "line": site.line > 0 ? site.line as Any : NSNull(),
+                ] as [String: Any]
+            } else {
+                entry["site"] = NSNull()
+            }
+            return entry
         }
         var counts: [String: Int] = [:]
         for rule in FindingRule.allCases { counts[rule.rawValue] = 0 }

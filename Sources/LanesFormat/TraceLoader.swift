@@ -37,7 +37,15 @@ public enum TraceLoader {
             return TraceLoadResult(trace: result.trace, warnings: result.warnings, format: .lanes)
         case .chrome:
             let result = try ChromeTraceImporter.read(bytes: bytes, path: path)
-            return TraceLoadResult(trace: result.trace, warnings: result.warnings, format: .chrome)
+            // Python asyncio traces from viztracer become tasks, jobs and kinds (see AsyncioTraceConverter).
+            switch AsyncioTraceConverter.convert(result.trace) {
+            case .notAsyncio:
+                return TraceLoadResult(trace: result.trace, warnings: result.warnings, format: .chrome)
+            case .withoutLogAsync(let hint):
+                return TraceLoadResult(trace: result.trace, warnings: result.warnings + [hint], format: .chrome)
+            case .converted(let trace):
+                return TraceLoadResult(trace: trace, warnings: result.warnings, format: .chrome)
+            }
         case .otlp:
             let result = try OTLPTraceImporter.read(bytes: bytes, path: path)
             return TraceLoadResult(trace: result.trace, warnings: result.warnings, format: .otlp)

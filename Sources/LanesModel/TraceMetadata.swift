@@ -18,6 +18,9 @@ public struct TraceMetadata: Sendable, Equatable {
     public var finishedCleanly: Bool
     /// Whether the trace carries task-state slices from the tracing executor.
     public var hasTaskStates: Bool = false
+    /// The runtime whose executor ran the jobs (reports use its words); Swift unless an importer
+    /// recognised another, such as an asyncio trace from viztracer.
+    public var runtime: ConcurrencyRuntime = .swift
     /// What the recorder said about job capture on the global executor, if it said anything.
     public var jobCapture: JobCapture?
 

@@ -17,7 +17,7 @@ struct FindingRuleTests {
         let executor = fixture.thread(1)
         let handler = fixture.span("handler", .handler, from: 0, to: 400, task: task, thread: executor)
         fixture.span("long", .sync, from: 0, to: 150, parent: handler, task: task, thread: executor, onExecutor: true, cpuMilliseconds: 2)
-        fixture.span("short", .sync, from: 150, to: 200, parent: handler, task: task, thread: executor, onExecutor: true)
+        fixture.span("short", .sync, from: 150, to: 165, parent: handler, task: task, thread: executor, onExecutor: true)
         fixture.span("off executor", .sync, from: 200, to: 400, parent: handler, task: task, thread: fixture.thread(9, executor: false))
         let trace = fixture.build()
         let analysis = TraceAnalysis(trace: trace)
@@ -25,13 +25,17 @@ struct FindingRuleTests {
         #expect(found.count == 1)
         #expect(found.first?.span == Int32(trace.span(named: "long")))
         #expect(found.first?.costNanoseconds == ms(150))
-        #expect(found.first?.message.contains("off-CPU") == true)
+        #expect(found.first?.state == .sleepingOrWaiting)
+        #expect(found.first?.message.contains("sleeping or waiting") == true)
+        #expect(found.first?.site?.name == "long")
         #expect(analysis.findings(forSpan: trace.span(named: "long")).map { analysis.findings[$0].rule }.contains(.blockingCall))
         #expect(analysis.findings(forSpan: trace.span(named: "short")).isEmpty)
 
         var options = AnalysisOptions()
-        options.blockingCallThreshold = ms(40)
+        options.blockingCallThreshold = ms(10)
         #expect(findings(TraceAnalysis(trace: trace, options: options), .blockingCall).count == 2)
+        options.blockingCallThreshold = ms(200)
+        #expect(findings(TraceAnalysis(trace: trace, options: options), .blockingCall).isEmpty)
     }
 
     @Test("run-sync-in-async: runSync inside a task, not from plain synchronous code")
@@ -120,21 +124,37 @@ struct FindingRuleTests {
         #expect(stalls.first?.span == -1)
     }
 
-    @Test("never-yielded: a long job not explained by a blocking span")
-    func neverYielded() {
+    @Test("blocking-call from jobs: a long job blocks whatever was wrapped, attributed to the innermost span covering it")
+    func blockingJobs() {
         var fixture = TraceFixture()
         let task = fixture.task(1, "worker")
         let thread = fixture.thread(1)
-        let loop = fixture.span("loop", .async, from: 0, to: 200, task: task, thread: thread)
-        fixture.slice(task: task, thread: thread, enqueued: 0, started: 0, ended: 200)
+        let request = fixture.span("GET /report", .handler, from: 0, to: 260, task: task, thread: thread)
+        let render = fixture.span("render", .async, from: 10, to: 200, parent: request, task: task, thread: thread)
+        fixture.span("tiny", .async, from: 12, to: 13, parent: render, task: task, thread: thread)
+        fixture.slice(task: task, thread: thread, enqueued: 0, started: 0, ended: 5)
+        fixture.slice(task: task, thread: thread, enqueued: 8, started: 10, ended: 200)  // computes, never suspends
+        fixture.slice(task: task, thread: thread, enqueued: 250, started: 250, ended: 260)
+        // A synchronous span inside a long job is its own occurrence; the job's remainder is short.
         let other = fixture.task(2, "sleeper")
         fixture.span("sleep", .sync, from: 300, to: 500, task: other, thread: thread, onExecutor: true)
-        fixture.slice(task: other, thread: thread, enqueued: 300, started: 300, ended: 500)
+        fixture.slice(task: other, thread: thread, enqueued: 300, started: 300, ended: 505)
+        // A job of no task (an actor's) with no span: named after nothing it ran.
+        let actor = fixture.task(0)
+        fixture.slice(task: actor, thread: thread, enqueued: 600, started: 600, ended: 650)
         let trace = fixture.build()
-        let found = findings(TraceAnalysis(trace: trace), .neverYielded)
-        #expect(found.map(\.span) == [Int32(trace.span(named: "loop"))], "\(found.map(\.message))")
-        #expect(found.first?.costNanoseconds == ms(200))
-        _ = loop
+        let analysis = TraceAnalysis(trace: trace)
+        let found = findings(analysis, .blockingCall).sorted { $0.begin < $1.begin }
+        #expect(found.map(\.span) == [Int32(trace.span(named: "render")), Int32(trace.span(named: "sleep")), -1], "\(found.map(\.message))")
+        #expect(found.map(\.costNanoseconds) == [ms(190), ms(200), ms(50)])
+        #expect(found.first?.site?.name == "render")
+        #expect(found.last?.site?.name == "an actor or other job")
+        #expect(analysis.isBlocking(span: trace.span(named: "render")), "a long span its task never suspended in held the thread")
+        #expect(!analysis.isBlocking(span: trace.span(named: "tiny")), "a 1 ms span is ordinary running work")
+        #expect(!analysis.isBlocking(span: trace.span(named: "GET /report")))
+        // The sleeping task's job outlasts its span by 5 ms, too little to block on its own.
+        #expect(analysis.blockedNanoseconds == ms(190) + ms(200) + ms(50))
+        _ = render
     }
 
     @Test("findings are sorted by cost, largest first")

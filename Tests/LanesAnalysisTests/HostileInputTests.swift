@@ -22,7 +22,7 @@ struct HostileInputTests {
         let states = analysis.states(ofSpan: trace.span(named: "s"))
         #expect(states.map { $0.running >= 0 && $0.queued >= 0 && $0.suspended >= 0 } == true)
         #expect(states.map { $0.running + $0.queued + $0.suspended } == ms(100))
-        #expect(analysis.findings.contains { $0.rule == .neverYielded && $0.span == -1 })
+        #expect(analysis.findings.contains { $0.rule == .blockingCall && $0.span == -1 })
     }
 
     @Test("a step series built from unsorted or mismatched columns answers without trapping")

@@ -5,13 +5,15 @@ import LanesModel
 import Testing
 
 /// The recorder against real files, pipes, limits and processes. Serialized: several tests
-/// start the process-wide recording, which would otherwise catch each other's spans.
+/// start the process-wide recording, which would otherwise catch each other's spans. They ask
+/// for no job capture: taking over the test process's global executor is for the job-capture
+/// tests, which do it in child processes.
 @Suite("Recorder", .serialized)
 struct RecorderTests {
     @Test("a sync span on a plain thread is not on an executor")
     func syncSpanOnThread() async throws {
         let path = TraceFixtures.temporaryPath("thread.lanes")
-        let recording = try Lanes.record(to: path)
+        let recording = try Lanes.record(to: path, captureJobs: false)
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
             Lanes.syncSpan("off-executor") { Thread.sleep(forTimeInterval: 0.005) }
@@ -29,7 +31,7 @@ struct RecorderTests {
     @Test("threads that exit hand over their events and unregister their buffers")
     func exitingThreadsHandOver() async throws {
         let path = TraceFixtures.temporaryPath("exiting.lanes")
-        let recording = try Lanes.record(to: path)
+        let recording = try Lanes.record(to: path, captureJobs: false)
         let registeredBefore = recording.recorder.shared.withLock { $0.buffers.count }
         for _ in 0..<3 {
             var thread = pthread_t()
@@ -60,7 +62,7 @@ struct RecorderTests {
         let reader = open(path, O_RDONLY | O_NONBLOCK)
         try #require(reader >= 0)
         defer { close(reader) }
-        let recording = try Lanes.record(to: path, memoryLimit: 8192)
+        let recording = try Lanes.record(to: path, memoryLimit: 8192, captureJobs: false)
         let spanCount = 100_000
         Lanes.syncSpan("burst") {
             for _ in 0..<spanCount { Lanes.syncSpan("event") {} }
@@ -92,7 +94,7 @@ struct RecorderTests {
     func unwritablePath() async throws {
         let path = TraceFixtures.temporaryPath("missing-folder/trace.lanes")
         #expect {
-            _ = try Lanes.record(to: path)
+            _ = try Lanes.record(to: path, captureJobs: false)
         } throws: { error in
             "\(error)".hasPrefix(path + ":") && !"\(error)".contains("\n")
         }
@@ -103,7 +105,7 @@ struct RecorderTests {
     func finishTwice() async throws {
         let path = TraceFixtures.temporaryPath("finish.lanes")
         try await Lanes.record(to: path) { await Lanes.span("inside") {} }
-        let recording = try Lanes.record(to: TraceFixtures.temporaryPath("other.lanes"))
+        let recording = try Lanes.record(to: TraceFixtures.temporaryPath("other.lanes"), captureJobs: false)
         recording.finish()
         recording.finish()
         #expect(!recording.isRecording)

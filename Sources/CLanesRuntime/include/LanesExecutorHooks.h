@@ -42,4 +42,12 @@ uint64_t lanes_enqueuing_task_id(void);
 /// The name the current task was given with `Task(name:)`, or NULL.
 const char *lanes_current_task_name(void);
 
+/// Finds the runtime's `AsyncTask::getTaskName()` (see TaskNames.c); returns whether task names
+/// can be read. Idempotent.
+int lanes_prepare_task_names(void);
+
+/// The name of the task `job` is (NULL for an unnamed task, a job that is not a task, or when
+/// names cannot be read). Only for a job the caller is about to run.
+const char *lanes_task_name_of_job(void *job);
+
 #endif

@@ -37,6 +37,10 @@ extern int32_t lanes_worker_slot_high_water;
 /// How many processors this process may run on (its affinity mask), at least 1.
 int lanes_available_processor_count(void);
 
+/// Gives the calling thread its kernel name (the first 15 bytes of `name`), as `top -H`, `perf`
+/// and debuggers show it.
+void lanes_name_current_thread(const char *name);
+
 /// Claims a slot for the calling thread, fills in its identity and stack; -1 when all are taken.
 int32_t lanes_worker_slot_claim(uint64_t trace_thread);
 

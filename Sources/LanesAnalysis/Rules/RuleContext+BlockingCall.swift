@@ -1,35 +1,19 @@
 import LanesModel
 
 extension RuleContext {
-    /// `blocking-call`: a `sync` span that held an executor thread for at least the threshold.
+    /// `blocking-call`: each time an executor thread was held for at least the threshold, by a
+    /// job that did not suspend (whatever it ran) or a synchronous span.
     func blockingCallFindings() -> [Finding] {
-        var findings: [Finding] = []
-        for span32 in structure.outermostBlocking {
-            let span = Int(span32)
-            guard trace.spanKind[span] == .sync else { continue }
-            let wall = wall(span)
-            guard wall >= options.blockingCallThreshold else { continue }
-            let share = offCPUShare(span)
-            var detail = ""
-            let advice: String
-            if let share {
-                let percent = Int((share * 100).rounded())
-                if share >= 0.5 {
-                    detail = " (\(percent)% off-CPU: sleeping or waiting)"
-                    advice = "use an async API (Task.sleep, async I/O) or move the call to makeAsync"
-                } else {
-                    detail = " (\(100 - percent)% on-CPU: computing)"
-                    advice = "move the work to makeAsync, or split it and call Task.yield() between parts"
-                }
-            } else {
-                advice = "move the call to makeAsync or replace it with an async API"
-            }
-            findings.append(Finding(
-                rule: .blockingCall, span: span32,
-                begin: trace.spanBegin[span], end: trace.spanEnd[span], costNanoseconds: wall,
-                message: "\(name(span)) held executor thread \(threadName(span)) for \(DisplayText.duration(wall))\(detail)",
-                advice: advice))
+        blockingOccurrences.map { occurrence in
+            let held = occurrence.heldNanoseconds
+            let thread = occurrence.thread >= 0 ? DisplayText.escaped(trace.name(ofThread: Int(occurrence.thread))) : "?"
+            var message = "\(occurrence.site.description) held \(words.heldExecutor(threadName: thread))"
+            message += " for \(DisplayText.duration(held))"
+            if let state = occurrence.state { message += " (\(state.rawValue))" }
+            return Finding(
+                rule: .blockingCall, span: occurrence.span, begin: occurrence.begin, end: occurrence.end,
+                costNanoseconds: held, message: message, advice: words.advice(for: occurrence.state),
+                site: occurrence.site, state: occurrence.state, waitedNanoseconds: occurrence.waitedNanoseconds)
         }
-        return findings
     }
 }

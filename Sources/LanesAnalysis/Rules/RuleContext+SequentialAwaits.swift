@@ -79,7 +79,7 @@ extension RuleContext {
             begin: trace.spanBegin[first], end: trace.spanEnd[Int(run[run.endIndex - 1])],
             costNanoseconds: saving,
             message: "\(run.count) awaits in \(name(parent)) ran one after another for \(DisplayText.duration(total)); overlapped ≈ \(DisplayText.duration(longest))",
-            advice: "if they are independent, start them together with async let or withTaskGroup (saves ≈ \(DisplayText.duration(saving)))",
+            advice: "if they are independent, start them together with \(words.overlap) (saves ≈ \(DisplayText.duration(saving)))",
             relatedSpans: Array(run)))
     }
 }

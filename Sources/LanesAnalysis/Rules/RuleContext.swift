@@ -9,6 +9,7 @@ struct RuleContext {
     let executorThreadsHeld: StepSeries
     let tasksQueued: StepSeries
     let executorThreadCount: Int
+    let blockingOccurrences: [BlockingOccurrence]
 
     /// Runs every rule the trace has data for; returns the findings, largest cost first, and the
     /// rules that could not run with the reason.
@@ -17,15 +18,18 @@ struct RuleContext {
         var skipped: [(rule: FindingRule, reason: String)] = []
         let kindsKnown = trace.spanCount == 0 || trace.spanKind.contains { $0 != .unknown }
         let hasStates = !trace.slices.isEmpty || trace.spanCount == 0
-        let noKinds = "the spans carry no kinds (an imported trace): sync and async work cannot be told apart"
-        let noStates = "the trace has no task states: record with the tracing executor to see executor jobs"
+        let noKinds = "the spans carry no kinds and the trace has no jobs (an imported trace): sync and async work cannot be told apart"
+        let noStates = "the trace has no task states: record it with job capture (lanes record, or Lanes.record(to:)) to see executor jobs"
 
-        if kindsKnown {
+        if kindsKnown || hasStates {
             findings += blockingCallFindings()
+        } else {
+            skipped.append((.blockingCall, noKinds))
+        }
+        if kindsKnown {
             findings += runSyncInAsyncFindings()
             findings += sequentialAwaitFindings()
         } else {
-            skipped.append((.blockingCall, noKinds))
             skipped.append((.runSyncInAsync, noKinds))
             skipped.append((.sequentialAwaits, noKinds))
         }
@@ -36,11 +40,6 @@ struct RuleContext {
                 ? "the trace has no task states and names no executor threads"
                 : noStates))
         }
-        if hasStates {
-            findings += neverYieldedFindings()
-        } else {
-            skipped.append((.neverYielded, noStates))
-        }
         findings.sort {
             ($0.costNanoseconds, -$0.begin, $0.span) > ($1.costNanoseconds, -$1.begin, $1.span)
         }
@@ -50,6 +49,12 @@ struct RuleContext {
     func wall(_ span: Int) -> Int64 { trace.spanEnd[span] &- trace.spanBegin[span] }
 
     func name(_ span: Int) -> String { DisplayText.name(ofSpan: span, in: trace) }
+
+    /// The runtime's words for executors and remedies.
+    var words: RuntimeWords { RuntimeWords(runtime: trace.metadata.runtime) }
+
+    /// Span `span`'s name with its code location when the trace has one (`wait_for at app.py:6`).
+    func site(_ span: Int) -> String { RuntimeWords.site(ofSpan: span, in: trace) }
 
     func threadName(_ span: Int) -> String {
         let thread = Int(trace.spanThread[span])

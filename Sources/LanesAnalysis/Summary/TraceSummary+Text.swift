@@ -12,6 +12,7 @@ extension TraceSummary {
         totals += hasTaskStates ? "   queued \(duration(queuedNanoseconds))" : "   queued n/a (no task states)"
         totals += "   overlapped \(duration(overlappedNanoseconds))   overlap max \(maxOverlap)"
         lines.append(totals)
+        lines.append(jobSource.description)
         if findings.isEmpty {
             lines.append("no findings")
         } else {
@@ -23,9 +24,8 @@ extension TraceSummary {
             lines.append("")
             lines.append("top findings by cost")
             for (index, group) in findingGroups.prefix(max(0, findingLimit)).enumerated() {
-                let what = group.count > 1 ? "×\(group.count), largest: \(group.largest.message)" : group.largest.message
-                lines.append("  \(index + 1). \(group.rule.rawValue)  \(duration(group.totalCostNanoseconds))  \(what)")
-                lines.append("     → \(group.largest.advice)")
+                lines.append("  \(index + 1). \(group.rule.rawValue)  \(duration(group.totalCostNanoseconds))  \(group.message)")
+                lines.append("     → \(group.advice)")
             }
             if findingGroups.count > findingLimit {
                 let rest = findingGroups.dropFirst(findingLimit).reduce(0) { $0 + $1.count }

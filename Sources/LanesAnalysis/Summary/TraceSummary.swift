@@ -18,6 +18,12 @@ public struct TraceSummary: Sendable {
         public var message: String
         /// What to do about it, in one line.
         public var advice: String
+        /// For `blocking-call`: where (see `Finding.site`).
+        public var site: BlockingSite?
+        /// For `blocking-call`: what the held thread was doing, when known.
+        public var state: BlockingState?
+        /// For `blocking-call`: job-nanoseconds ready jobs waited meanwhile.
+        public var waitedNanoseconds: Int64 = 0
     }
 
     /// One step of a critical path.
@@ -30,19 +36,44 @@ public struct TraceSummary: Sendable {
         public var wallNanoseconds: Int64
     }
 
-    /// Findings of one rule about spans of one name (e.g. the three `wait_for(7)` blocking calls),
-    /// so the report names each problem once.
+    /// Findings of one rule at one site (e.g. the three `wait_for(7)` blocking calls, or every
+    /// request whose `legacy_db` call blocked), so the report names each problem once.
     public struct FindingGroup: Sendable {
         /// The rule.
         public var rule: FindingRule
         /// The escaped span name shared by the group, or empty for findings without a span.
         public var spanName: String
+        /// The site shared by the group (`blocking-call`), else nil.
+        public var site: BlockingSite?
         /// How many.
         public var count: Int
         /// Σ cost of the group's findings, in nanoseconds.
         public var totalCostNanoseconds: Int64
+        /// The median cost of one finding, in nanoseconds.
+        public var medianCostNanoseconds: Int64
         /// The costliest finding of the group.
         public var largest: FindingEntry
+        /// Σ job-nanoseconds ready jobs waited while the group's findings held threads.
+        public var waitedNanoseconds: Int64
+        /// The state that held the most of the group's time, when known.
+        public var state: BlockingState?
+        /// What to do, for the group's state.
+        public var advice: String
+        /// What the group's findings held: "an executor thread", "the event loop".
+        public var heldWhat: String
+
+        /// The group in one line: the finding itself when alone, else the site with count,
+        /// total, median, largest, state and effect.
+        public var message: String {
+            guard count > 1 else { return largest.message }
+            guard rule == .blockingCall, let site else { return "×\(count), largest: \(largest.message)" }
+            let duration = DisplayText.duration
+            var text = "\(site.description) held \(heldWhat) \(count)× for \(duration(totalCostNanoseconds))"
+            text += " (p50 \(duration(medianCostNanoseconds)), max \(duration(largest.costNanoseconds)))"
+            if let state { text += ", \(state.rawValue)" }
+            if waitedNanoseconds > 0 { text += "; ready jobs waited \(duration(waitedNanoseconds)) meanwhile" }
+            return text
+        }
     }
 
     /// Self time summed over all spans of one name.
@@ -75,6 +106,8 @@ public struct TraceSummary: Sendable {
     public var maxOverlap: Int
     /// Whether the trace has task-state slices (else queued time is unknown, not zero).
     public var hasTaskStates: Bool
+    /// Where the executor jobs came from.
+    public var jobSource: JobSource
     /// Every finding, largest cost first.
     public var findings: [FindingEntry]
     /// Findings grouped by rule and span name, largest total cost first.
@@ -103,13 +136,15 @@ public struct TraceSummary: Sendable {
         overlappedNanoseconds = analysis.overlappedNanoseconds
         maxOverlap = analysis.maxOverlap
         hasTaskStates = !trace.slices.isEmpty
+        jobSource = JobSource(trace: trace)
         findings = analysis.findings.map { finding in
             FindingEntry(
                 rule: finding.rule, span: finding.span,
                 spanName: finding.span >= 0 ? DisplayText.name(ofSpan: Int(finding.span), in: trace) : "",
-                costNanoseconds: finding.costNanoseconds, message: finding.message, advice: finding.advice)
+                costNanoseconds: finding.costNanoseconds, message: finding.message, advice: finding.advice,
+                site: finding.site, state: finding.state, waitedNanoseconds: finding.waitedNanoseconds)
         }
-        findingGroups = Self.groups(findings)
+        findingGroups = Self.groups(findings, heldWhat: RuntimeWords(runtime: trace.metadata.runtime).anExecutor)
         findingCounts = FindingRule.allCases.compactMap { rule in
             let matching = analysis.findings.filter { $0.rule == rule }
             guard !matching.isEmpty else { return nil }
@@ -133,20 +168,29 @@ public struct TraceSummary: Sendable {
         topSelfTime = Self.topSelfTime(analysis, limit: selfTimeLimit)
     }
 
-    static func groups(_ findings: [FindingEntry]) -> [FindingGroup] {
-        var groups: [FindingGroup] = []
+    static func groups(_ findings: [FindingEntry], heldWhat: String) -> [FindingGroup] {
+        var members: [[FindingEntry]] = []
         var indexByKey: [String: Int] = [:]
         for finding in findings {  // largest cost first, so each group's first is its largest
-            let key = finding.rule.rawValue + "\u{0}" + finding.spanName
+            let key = finding.rule.rawValue + "\u{0}" + (finding.site?.description ?? finding.spanName)
             if let index = indexByKey[key] {
-                groups[index].count += 1
-                groups[index].totalCostNanoseconds &+= finding.costNanoseconds
+                members[index].append(finding)
             } else {
-                indexByKey[key] = groups.count
-                groups.append(FindingGroup(
-                    rule: finding.rule, spanName: finding.spanName, count: 1,
-                    totalCostNanoseconds: finding.costNanoseconds, largest: finding))
+                indexByKey[key] = members.count
+                members.append([finding])
             }
+        }
+        let groups = members.map { group -> FindingGroup in
+            let largest = group[0]
+            let costs = group.map(\.costNanoseconds).sorted()
+            var timeByState: [BlockingState: Int64] = [:]
+            for member in group { if let state = member.state { timeByState[state, default: 0] &+= member.costNanoseconds } }
+            let state = timeByState.max { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }?.key
+            return FindingGroup(
+                rule: largest.rule, spanName: largest.spanName, site: largest.site, count: group.count,
+                totalCostNanoseconds: costs.reduce(0, &+), medianCostNanoseconds: costs[(costs.count - 1) / 2],
+                largest: largest, waitedNanoseconds: group.reduce(0) { $0 &+ $1.waitedNanoseconds },
+                state: state, advice: group.first { $0.state == state }?.advice ?? largest.advice, heldWhat: heldWhat)
         }
         return groups.enumerated().sorted {
             ($0.element.totalCostNanoseconds, -$0.offset) > ($1.element.totalCostNanoseconds, -$1.offset)

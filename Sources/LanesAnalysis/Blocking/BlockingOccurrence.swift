@@ -1,0 +1,232 @@
+import LanesModel
+
+/// One time an executor thread was held for at least the blocking threshold: a job that ran that
+/// long without suspending, whatever was or was not wrapped in a span, or a synchronous span
+/// that began on an executor thread.
+public struct BlockingOccurrence: Sendable {
+    /// When the thread was taken.
+    public var begin: Int64
+    /// When it was given back.
+    public var end: Int64
+    /// Time held that no other occurrence counts: a job's time outside the blocking synchronous
+    /// spans inside it, which are occurrences of their own.
+    public var heldNanoseconds: Int64
+    /// The thread held (an index), or -1.
+    public var thread: Int32
+    /// The task that held it (an index), or -1 when unknown (an actor's job runs several).
+    public var task: Int32
+    /// The span it is attributed to: the innermost span open in that task through most of the
+    /// job (or the synchronous span itself), or -1.
+    public var span: Int32
+    /// The job (an index into `Trace.slices`), or -1 for a synchronous span without job data.
+    public var slice: Int32
+    /// Where it happened, as findings group it.
+    public var site: BlockingSite
+    /// What the thread was doing, when known.
+    public var state: BlockingState?
+    /// Job-nanoseconds that ready jobs waited for an executor thread while this one was held.
+    public var waitedNanoseconds: Int64
+}
+
+/// Evidence about what a thread was doing over an interval: stack samples and scheduler
+/// counters. Provided by the trace's watchdog samples when it has them.
+public protocol BlockingEvidence: Sendable {
+    /// What thread `thread` did during `[from, to)` while running task `task` (-1: any), or nil
+    /// when there is no evidence.
+    func evidence(thread: Int32, task: Int32, from: Int64, to: Int64) -> BlockingEvidenceSummary?
+}
+
+/// What evidence says about one occurrence.
+public struct BlockingEvidenceSummary: Sendable {
+    /// The dominant state over the interval, when the samples tell.
+    public var state: BlockingState?
+    /// The app's function and line of the most frequent stack, when symbolicated.
+    public var function: String?
+    public var file: String?
+    public var line: Int
+    /// The task the samples saw current (for jobs that are not tasks, such as an actor's), or -1.
+    public var task: Int32
+
+    public init(state: BlockingState?, function: String?, file: String?, line: Int, task: Int32 = -1) {
+        self.state = state
+        self.function = function
+        self.file = file
+        self.line = line
+        self.task = task
+    }
+}
+
+/// Finds every blocking occurrence of a trace.
+struct BlockingOccurrenceFinder {
+    let trace: Trace
+    let structure: SpanStructure
+    let threshold: Int64
+    let queued: StepIntegral
+    let evidence: (any BlockingEvidence)?
+
+    /// Occurrences in begin order.
+    func find() -> [BlockingOccurrence] {
+        var occurrences: [BlockingOccurrence] = []
+        // Synchronous spans on an executor thread that lasted at least the threshold are
+        // occurrences of their own; `runSync` bridges are reported by their own rule. Jobs do not
+        // count the time inside either again.
+        var syncSpansByThread: [Int32: [Int32]] = [:]
+        for span32 in structure.outermostBlocking {
+            let span = Int(span32)
+            let kind = trace.spanKind[span]
+            if kind == .sync, wall(span) >= threshold {
+                occurrences.append(syncSpanOccurrence(span))
+            } else if kind != .runSync {
+                continue
+            }
+            syncSpansByThread[trace.spanThread[span], default: []].append(span32)
+        }
+        for thread in syncSpansByThread.keys {
+            syncSpansByThread[thread]!.sort { trace.spanBegin[Int($0)] < trace.spanBegin[Int($1)] }
+        }
+        // Jobs that ran at least the threshold without suspending, minus the spans above.
+        var spansByThread: ThreadSpanIndex?
+        for (index, slice) in trace.slices.enumerated() where slice.ended &- slice.started >= threshold {
+            var held = slice.ended &- slice.started
+            if let spans = syncSpansByThread[slice.thread] {
+                // Outermost blocking spans of one thread do not overlap: sorted by begin, they are
+                // sorted by end too.
+                var position = spans.partitioningIndex { trace.spanEnd[Int($0)] > slice.started }
+                while position < spans.count, trace.spanBegin[Int(spans[position])] < slice.ended {
+                    let span = Int(spans[position])
+                    held &-= max(0, min(slice.ended, trace.spanEnd[span]) &- max(slice.started, trace.spanBegin[span]))
+                    position += 1
+                }
+            }
+            guard held >= threshold else { continue }
+            occurrences.append(jobOccurrence(Int32(index), slice, held: held, spansByThread: &spansByThread))
+        }
+        occurrences.sort { ($0.begin, $0.thread) < ($1.begin, $1.thread) }
+        return occurrences
+    }
+
+    private func wall(_ span: Int) -> Int64 { trace.spanEnd[span] &- trace.spanBegin[span] }
+
+    private func syncSpanOccurrence(_ span: Int) -> BlockingOccurrence {
+        let begin = trace.spanBegin[span]
+        let end = trace.spanEnd[span]
+        let thread = trace.spanThread[span]
+        let task = trace.spanTask[span]
+        let found = evidence?.evidence(thread: thread, task: task, from: begin, to: end)
+        var state = found?.state
+        if state == nil, let cpu = trace.cpuNanoseconds(ofSpan: span), end > begin {
+            state = Double(cpu) / Double(end &- begin) <= 0.5 ? .sleepingOrWaiting : .computing
+        }
+        return BlockingOccurrence(
+            begin: begin, end: end, heldNanoseconds: end &- begin, thread: thread, task: task,
+            span: Int32(span), slice: -1,
+            site: site(name: DisplayText.name(ofSpan: span, in: trace), span: span, evidence: found),
+            state: state, waitedNanoseconds: queued.area(from: begin, to: end))
+    }
+
+    private func jobOccurrence(
+        _ index: Int32, _ slice: TaskStateSlice, held: Int64, spansByThread: inout ThreadSpanIndex?
+    ) -> BlockingOccurrence {
+        let found = evidence?.evidence(thread: slice.thread, task: slice.task, from: slice.started, to: slice.ended)
+        var task = slice.task
+        if task >= 0, task < trace.tasks.count, trace.tasks.id(ofTask: Int(task)) == 0 { task = -1 }
+        if task < 0, let sampled = found?.task, sampled >= 0 { task = sampled }
+        var span: Int32 = -1
+        if task >= 0 {
+            span = innermostSpan(in: trace.spans(inLane: Int(task), overlapping: slice.started, slice.ended), slice)
+        }
+        if span < 0 {
+            if spansByThread == nil { spansByThread = ThreadSpanIndex(trace: trace) }
+            span = innermostSpan(in: spansByThread!.spans(onThread: slice.thread, beginningIn: slice.started, slice.ended), slice)
+            if span >= 0, task < 0 { task = trace.spanTask[Int(span)] }
+        }
+        let name: String
+        if span >= 0 {
+            name = DisplayText.name(ofSpan: Int(span), in: trace)
+        } else if task >= 0, trace.tasks.nameIndex(ofTask: Int(task)) != 0 {
+            name = DisplayText.escaped(trace.name(ofTask: Int(task)))
+        } else if let function = found?.function, !function.isEmpty {
+            name = DisplayText.escaped(function)
+        } else {
+            name = task >= 0 ? DisplayText.escaped(trace.name(ofTask: Int(task))) : "an actor or other job"
+        }
+        return BlockingOccurrence(
+            begin: slice.started, end: slice.ended, heldNanoseconds: held, thread: slice.thread, task: task,
+            span: span, slice: index,
+            site: site(name: name, span: Int(span), evidence: found),
+            state: found?.state, waitedNanoseconds: queued.area(from: slice.started, to: slice.ended))
+    }
+
+    /// The site: `name`, with the app's code location from stack samples, else from the span's
+    /// own code location attributes (importers such as viztracer's record them).
+    private func site(name: String, span: Int, evidence: BlockingEvidenceSummary?) -> BlockingSite {
+        if let evidence, evidence.file != nil {
+            return BlockingSite(name: name, function: evidence.function, file: evidence.file, line: evidence.line)
+        }
+        if span >= 0, let location = trace.codeLocation(ofSpan: span) {
+            return BlockingSite(
+                name: name, function: DisplayText.escaped(location.function), file: DisplayText.escaped(location.filePath),
+                line: location.line)
+        }
+        return BlockingSite(name: name, function: evidence?.function)
+    }
+
+    /// The deepest of `candidates` that covers at least half of the job, or -1.
+    private func innermostSpan(in candidates: [Int32], _ slice: TaskStateSlice) -> Int32 {
+        let length = slice.ended &- slice.started
+        var best: Int32 = -1
+        var bestDepth = -1
+        var bestOverlap: Int64 = -1
+        for candidate in candidates {
+            let span = Int(candidate)
+            let overlap = min(slice.ended, trace.spanEnd[span]) &- max(slice.started, trace.spanBegin[span])
+            guard overlap &* 2 >= length else { continue }
+            let depth = self.depth(of: span)
+            if depth > bestDepth || (depth == bestDepth && overlap > bestOverlap) {
+                best = candidate
+                bestDepth = depth
+                bestOverlap = overlap
+            }
+        }
+        return best
+    }
+
+    private func depth(of span: Int) -> Int {
+        var depth = 0
+        var current = Int(trace.spanParent[span])
+        while current >= 0, depth < 1_000 {
+            depth += 1
+            current = Int(trace.spanParent[current])
+        }
+        return depth
+    }
+}
+
+/// Spans by the thread they began on, in begin order: where to look for the spans an actor's
+/// job ran (it runs several tasks' work, so its own task says nothing).
+struct ThreadSpanIndex {
+    private var spansByThread: [Int32: [Int32]] = [:]
+    private let trace: Trace
+
+    init(trace: Trace) {
+        self.trace = trace
+        for span in 0..<trace.spanCount {
+            spansByThread[trace.spanThread[span], default: []].append(Int32(span))
+        }
+        for thread in spansByThread.keys {
+            spansByThread[thread]!.sort { (trace.spanBegin[Int($0)], $0) < (trace.spanBegin[Int($1)], $1) }
+        }
+    }
+
+    /// The spans that began on `thread` within `[from, to)`.
+    func spans(onThread thread: Int32, beginningIn from: Int64, _ to: Int64) -> [Int32] {
+        guard let spans = spansByThread[thread] else { return [] }
+        var index = spans.partitioningIndex { trace.spanBegin[Int($0)] >= from }
+        var result: [Int32] = []
+        while index < spans.count, trace.spanBegin[Int(spans[index])] < to {
+            result.append(spans[index])
+            index += 1
+        }
+        return result
+    }
+}
