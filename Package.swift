@@ -80,9 +80,12 @@ let package = Package(
             .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], exclude: ["Generated/README.md", "Generated/rpc_status.proto"]),
+        // Symbolication of the watchdog's stacks with llvm-symbolizer (CLI side only: the app's
+        // library never runs external tools).
+        .target(name: "LanesSymbols", dependencies: ["LanesModel", "LanesFormat", "LanesWriter"]),
         .executableTarget(name: "LanesCLI", dependencies: [
-            "LanesModel", "LanesFormat", "Lanes", "LanesSeed", "LanesAnalysis",
-            "LanesViewer", "LanesTerminal", "LanesCollector",
+            "LanesModel", "LanesFormat", "LanesWriter", "Lanes", "LanesSeed", "LanesAnalysis",
+            "LanesViewer", "LanesTerminal", "LanesSymbols", "LanesCollector",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // A small instrumented app, compiled by every build so the README's example cannot rot.
@@ -98,16 +101,20 @@ let package = Package(
         .target(name: "CJobCaptureProbe"),
         .executableTarget(name: "job-capture-probe", dependencies: ["CJobCaptureProbe", "Lanes"]),
         // `swift run -c release LanesBenchmarks NAME`: the numbers in the README.
+        // Inputs shaped to make the readers work hardest (once quadratic), for tests and benchmarks.
+        .target(name: "LanesWorstCases", dependencies: ["LanesFormat", "LanesWriter", "LanesModel"]),
+        // `swift run -c release LanesBenchmarks NAME`: the numbers in the README.
         .executableTarget(name: "LanesBenchmarks", dependencies: [
             "CLanesRuntime", "LanesModel", "LanesWriter", "LanesFormat", "Lanes", "LanesAnalysis", "LanesViewer", "LanesTracing",
-            "LanesCollector",
+            "LanesWorstCases", "LanesCollector",
             .product(name: "Tracing", package: "swift-distributed-tracing"),
             .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
         ]),
 
         .testTarget(name: "LanesModelTests", dependencies: ["LanesModel"]),
-        .testTarget(name: "LanesFormatTests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel"],
-                    exclude: ["Fixtures", "otlp_schema_check.py"]),
+        .testTarget(name: "LanesFormatTests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel", "LanesWorstCases"],
+                    // Fixtures and the Python helpers: the OTLP schema check and the SDK fixture writer.
+                    exclude: ["Fixtures", "otlp_schema_check.py", "make_otlp_fixtures.py"]),
         .testTarget(name: "LanesTests", dependencies: ["Lanes", "LanesSeed", "LanesFormat", "LanesModel"]),
         .testTarget(name: "LanesAnalysisTests", dependencies: [
             "LanesAnalysis", "LanesModel", "LanesFormat", "Lanes", "LanesSeed",
@@ -123,8 +130,14 @@ let package = Package(
         ], exclude: ["otlp_export.py", "Fixtures"]),
         // Python asyncio traces from the real viztracer (the programs and fixtures under Python/ and Fixtures/).
         .testTarget(name: "LanesAsyncioTests", dependencies: [
-            "LanesFormat", "LanesModel", "LanesAnalysis", "LanesViewer",
+            "LanesFormat", "LanesModel", "LanesAnalysis", "LanesViewer", "LanesWriter",
         ], exclude: ["Python", "Fixtures"]),
+        // The watchdog end to end: record the blocking scenario, symbolicate, diagnose.
+        .testTarget(name: "LanesSymbolsTests", dependencies: [
+            "LanesSymbols", "LanesAnalysis", "LanesFormat", "LanesWriter", "LanesModel", "Lanes", "BlockingScenario", "CLanesTestSupport",
+        ]),
+        // Thread affinity for tests (Swift's Glibc module does not declare it).
+        .target(name: "CLanesTestSupport", path: "Tests/CLanesTestSupport"),
         .testTarget(name: "LanesTracingTests", dependencies: [
             "LanesTracing", "Lanes", "LanesFormat", "LanesModel",
             .product(name: "Tracing", package: "swift-distributed-tracing"),

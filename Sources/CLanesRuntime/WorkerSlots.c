@@ -19,6 +19,7 @@ int32_t lanes_worker_slot_claim(uint64_t trace_thread) {
         slot->thread_id = (int32_t)syscall(SYS_gettid);
         slot->trace_thread = trace_thread;
         slot->pthread = pthread_self();
+        slot->recorder = 0;
         slot->stack_low = 0;
         slot->stack_high = 0;
         pthread_attr_t attributes;

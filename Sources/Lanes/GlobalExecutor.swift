@@ -23,7 +23,7 @@ final class GlobalExecutor: Sendable {
     /// How many threads run jobs.
     let width: Int
     let pool: WorkerPool
-    private let timer: DelayedJobTimer
+    let timer: DelayedJobTimer
 
     init(width: Int) {
         self.width = width

@@ -1,3 +1,4 @@
+@_spi(ExperimentalCustomExecutors) import _Concurrency
 import CLanesRuntime
 import Synchronization
 
@@ -60,7 +61,10 @@ enum GlobalExecutorTakeover {
         let executor = Unmanaged.passRetained(GlobalExecutor(width: width))
         GlobalExecutor.installed.store(executor, ordering: .releasing)
         let result = lanes_install_global_executor_hooks(globalJobSink)
-        if result == LANES_HOOKS_INSTALLED { return .capturing(width: width) }
+        if result == LANES_HOOKS_INSTALLED {
+            becomeDefaultExecutor()
+            return .capturing(width: width)
+        }
         GlobalExecutor.installed.store(nil, ordering: .releasing)
         executor.release()
         if result == LANES_HOOKS_TAKEN {
@@ -71,6 +75,17 @@ enum GlobalExecutorTakeover {
         return .refused("jobs are not captured: Lanes' job capture is tested with Swift 6.3 only")
         #endif
     }
+
+    /// Makes the installed executor `Task.defaultExecutor` as well (see `GlobalExecutor+Default`).
+    /// The runtime's previous default executor is kept alive, so a task that read it just before
+    /// still finds it.
+    private static func becomeDefaultExecutor() {
+        previousDefaultExecutor = Task.defaultExecutor
+        _createExecutors(factory: LanesExecutorFactory.self)
+    }
+
+    /// The runtime's default executor before the takeover, never released.
+    nonisolated(unsafe) private static var previousDefaultExecutor: (any TaskExecutor)?
 
     /// The default pool's width (one thread per processor this process may run on), or
     /// `LANES_EXECUTOR_THREADS`.

@@ -1,9 +1,12 @@
 import LanesModel
 
 extension Lanes {
-    /// Wraps a handler so that every invocation is recorded as a root `handler` span named after
-    /// it: `name`, or `name "label"` when `label` gives one for the arguments (a message's
-    /// author, a request id). Works for any argument and result types, throwing or not.
+    /// Wraps a handler so that every invocation is recorded as a root `handler` span named
+    /// `name`, with the `label` attribute (`SpanAttributeKey.label`) when `label` gives one for the
+    /// arguments (a message's author, a request id): the viewer shows it as `name "label"`.
+    /// Labels are attribute values, so a label per request (a request id) never grows the
+    /// recording's string table past its bound. Works for any argument and result types,
+    /// throwing or not.
     ///
     /// ```swift
     /// let onMessage = Lanes.handler("on_message", label: { (message: Message) in message.author }) { message in
@@ -40,8 +43,8 @@ extension Lanes {
         }
     }
 
-    /// Runs `body` as one invocation of handler `name`: a root `handler` span named
-    /// `name "label"` (or `name` without a label), with `handler` and `label` attributes.
+    /// Runs `body` as one invocation of handler `name`: a root `handler` span named `name`,
+    /// with the label, if any, as its `label` attribute (shown as `name "label"`).
     public static func handle<Value, Failure: Error>(
         _ name: String, label: String? = nil,
         isolation: isolated (any Actor)? = #isolation,
@@ -50,10 +53,9 @@ extension Lanes {
         guard isRecordingAnywhere else { return try await body() }
         if let label {
             return try await recordSpan(
-                "\(name) \"\(label)\"", kind: .handler, attributes: ["handler": name, "label": label],
-                isRoot: true, isolation: isolation, body)
+                name, kind: .handler, attributes: [SpanAttributeKey.label: label], isRoot: true,
+                isolation: isolation, body)
         }
-        return try await recordSpan(
-            name, kind: .handler, attributes: ["handler": name], isRoot: true, isolation: isolation, body)
+        return try await recordSpan(name, kind: .handler, attributes: [:], isRoot: true, isolation: isolation, body)
     }
 }

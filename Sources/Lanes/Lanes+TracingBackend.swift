@@ -33,6 +33,10 @@ package enum TracingBackend {
         /// The span's id, unique in its recording (≥ 1).
         package var id: UInt64 { open.id }
 
+        /// Random per recording: derive W3C ids from `id` and this, so two recordings (in one
+        /// process or two) never give out the same trace and span ids.
+        package var recordingSeed: UInt64 { open.recorder.identitySeed }
+
         /// The parent that work inside this span nests in.
         package var asParent: Parent { Parent(context: open.context) }
     }
@@ -47,6 +51,24 @@ package enum TracingBackend {
     @inline(__always)
     package static var enclosingLanesSpan: Parent { Parent(context: SpanContext.current) }
 
+    /// The W3C and OpenTelemetry identity of a backend span, recorded with its begin so that
+    /// exports carry the ids the backend propagated.
+    package struct Identity: Sendable {
+        let recorded: RecordedIdentity
+
+        /// `parentSpanID` is the W3C parent (a local parent's id or a remote caller's), 0 for
+        /// none; `traceFlags` the W3C flags; `remoteParent` whether the parent came from
+        /// another process.
+        package init(
+            traceID: TraceID, spanID: UInt64, parentSpanID: UInt64, kind: OpenTelemetryKind, traceFlags: UInt8,
+            remoteParent: Bool
+        ) {
+            // OTLP span flags: bit 8 says bit 9 is meaningful; bit 9, the parent was remote.
+            let flags = UInt32(traceFlags) | 0x100 | (remoteParent ? 0x200 : 0)
+            recorded = RecordedIdentity(traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, kind: kind, flags: flags)
+        }
+    }
+
     /// Begins a span named `name` of `kind` under `parent`, or returns nil when `parent`'s
     /// recording is not running. A parent of span 0 makes a root.
     package static func begin(_ name: String, kind: SpanKind, parent: Parent) -> Span? {
@@ -56,22 +78,56 @@ package enum TracingBackend {
         ).map(Span.init(open:))
     }
 
-    /// Adds (or replaces, for readers that keep the last) the attribute `key` of an open span.
+    /// `begin(_:kind:parent:)`, recording with the begin the identity `identity` returns for the
+    /// span's Lanes id (unique in the recording) and the recording's random seed (distinct per
+    /// recording), so a backend can derive W3C ids from them.
+    package static func begin(
+        _ name: String, kind: SpanKind, parent: Parent, identity: (_ span: UInt64, _ recordingSeed: UInt64) -> Identity
+    ) -> Span? {
+        // `beginRecording` calls the closure before it returns and does not keep it.
+        withoutActuallyEscaping(identity) { identity in
+            SpanRecorder.beginRecording(
+                name, kind: kind, attributes: [:], parent: parent.context, isRoot: false,
+                marksExecutor: false, measuresCPU: false, identity: { identity($0, $1).recorded }
+            ).map(Span.init(open:))
+        }
+    }
+
+    /// Adds (or replaces, for readers that keep the last) the string attribute `key` of an open span.
     package static func attribute(_ key: String, _ value: String, of span: Span) {
         SpanRecorder.attribute(span: span.id, recorder: span.open.recorderReference, key: key, value: value)
     }
 
-    /// Records an instant child span named `name` inside `span`, with `attributes`: how a
-    /// backend's span events appear in the lanes.
-    package static func event(_ name: String, attributes: [(key: String, value: String)], in span: Span) {
-        SpanRecorder.instant(
-            name, attributes: attributes, in: span.open.context, recorder: span.open.recorderReference)
+    /// Adds (or replaces) the attribute `key` of an open span, keeping the value's type.
+    package static func attribute(_ key: String, _ value: AttributeValue, of span: Span) {
+        SpanRecorder.attribute(span: span.id, recorder: span.open.recorderReference, key: key, value: value)
+    }
+
+    /// Records a span event named `name` in `span`, now, with `attributes`.
+    package static func event(_ name: String, attributes: [AttributeKeyValue], in span: Span) {
+        SpanRecorder.event(name, attributes: attributes, span: span.id, recorder: span.open.recorderReference)
+    }
+
+    /// Records a link from `span` to span `spanID` of trace `traceID` (`traceFlags` the linked
+    /// context's W3C flags).
+    package static func link(
+        to traceID: TraceID, spanID: UInt64, traceFlags: UInt8, attributes: [AttributeKeyValue], of span: Span
+    ) {
+        SpanRecorder.link(
+            span: span.id, traceID: traceID, spanID: spanID, flags: UInt32(traceFlags), attributes: attributes,
+            recorder: span.open.recorderReference)
     }
 
     /// Ends `span` now, on whichever thread the caller is: with an error status and `errorMessage`
     /// (one line, shortened if long) when given, else normally.
     package static func end(_ span: Span, errorMessage: String?) {
         SpanRecorder.end(span.open, errorMessage: errorMessage.map(SpanRecorder.oneLine))
+    }
+
+    /// Ends `span` now with an OpenTelemetry status (`message` one line, shortened if long, for
+    /// an error).
+    package static func end(_ span: Span, status: OpenTelemetryStatusCode, message: String) {
+        SpanRecorder.end(span.open, statusCode: status, message: SpanRecorder.oneLine(message))
     }
 
     /// A one-line, bounded description of `error`, as Lanes' own spans record thrown errors.
@@ -84,6 +140,11 @@ package enum TracingBackend {
     /// at once when that recording is not running.
     package static func flush(recordingOf parent: Parent) {
         Recorder.recorder(for: parent.context)?.flushRecordedEvents()
+    }
+
+    /// `flush(recordingOf:)` for async code: suspends, never blocks a thread, never polls.
+    package static func flush(recordingOf parent: Parent) async {
+        await Recorder.recorder(for: parent.context)?.flushRecordedEventsAsync()
     }
 
     /// Whether a process-wide recording (`Lanes.record(to:)`, `LANES_TRACE`) is running: spans
@@ -100,7 +161,7 @@ package enum TracingBackend {
             if Recorder.processWide.load(ordering: .acquiring)?.takeUnretainedValue().isRunning == true {
                 return true
             }
-            return Lanes.bootstrapFromEnvironment() != nil
+            return EnvironmentRecording.start() != nil
         }
     }
 
@@ -134,23 +195,5 @@ extension SpanContext {
         let enclosing = current
         guard let nesting = TracingBackend.installedNesting.load(ordering: .acquiring) else { return enclosing }
         return nesting.takeUnretainedValue().innermost(TracingBackend.Parent(context: enclosing)).context
-    }
-}
-
-extension Recorder {
-    /// Wakes the writer and waits until it has written a cycle that began after this call:
-    /// that cycle took the events of every thread not appending at that moment, so everything
-    /// recorded before the call is in the file. Returns early if the recording stops.
-    func flushRecordedEvents() {
-        let start = MonotonicClock.now()
-        wake.signal()
-        while isRunning {
-            let written = output.withLock { output -> Bool in
-                guard let file = output.file else { return true }
-                return file.latestTime >= start
-            }
-            if written { return }
-            usleep(500)
-        }
     }
 }

@@ -1,15 +1,6 @@
-/// Why a recording could not start: the trace file could not be created.
-public struct LanesRecordingError: Error, CustomStringConvertible, Sendable {
-    /// The trace file's path.
-    public var path: String
-    /// What went wrong, in a few words.
-    public var reason: String
+import LanesWriter
 
-    public init(path: String, reason: String) {
-        self.path = path
-        self.reason = reason
-    }
-
-    /// One line: `PATH: REASON`.
-    public var description: String { "\(path): \(reason)" }
-}
+/// Why a recording could not start: the trace file could not be created. The same type as every
+/// trace file error (`TraceFileError`: path, kind, one-line reason), under the name apps that
+/// import only `Lanes` know it by.
+public typealias LanesRecordingError = TraceFileError

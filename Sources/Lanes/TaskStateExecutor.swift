@@ -14,8 +14,7 @@ public final class TaskStateExecutor: TaskExecutor, Sendable {
     public let width: Int
     private let pool: WorkerPool
 
-    /// An executor of `threads` threads named `name-1`, `name-2`, …; threads start as jobs
-    /// arrive.
+    /// An executor of `threads` threads named `name-1`, `name-2`, …, started now.
     public init(threads: Int, name: String = "lanes-executor") {
         width = max(1, threads)
         pool = WorkerPool(
@@ -24,6 +23,7 @@ public final class TaskStateExecutor: TaskExecutor, Sendable {
             scopedRecorder: SpanContext.current.recorder)
         // No job can reach the pool before the executor is returned to its creator.
         pool.setJobRunner(.taskExecutor(asUnownedTaskExecutor()))
+        pool.startAllThreads()
     }
 
     /// Queues a job (a task that became ready), noting the time and the enqueuing task for its

@@ -1,5 +1,5 @@
-import LanesWriter
 import LanesModel
+import LanesWriter
 import Synchronization
 
 #if canImport(Glibc)
@@ -36,8 +36,12 @@ final class ThreadBuffer: @unchecked Sendable {
     private var reportedTasks: Set<UInt64> = []
     private var namedTasks: Set<UInt64> = []
 
+    /// The thread's name, as its definition says (for diagnostics and tests).
+    let threadName: String
+
     init(recorder: Recorder, threadID: UInt64, threadName: String, isExecutor: Bool) {
         self.recorder = recorder
+        self.threadName = threadName
         self.writerID = recorder.allocateWriterID()
         let now = MonotonicClock.now()
         self.encoder = UnsafeMutablePointer.allocate(capacity: 1)
@@ -65,15 +69,18 @@ final class ThreadBuffer: @unchecked Sendable {
         return nextSpanID
     }
 
-    /// The file-wide id of `string`, from this thread's cache when possible.
+    /// The file-wide id of `string`, from this thread's cache when possible; nil when the
+    /// recording's string table is full and the string must be written inline. `isValue` says
+    /// the string is an attribute value, a label or a message (see `StringInterning`).
     @inline(__always)
-    func stringID(_ string: String) -> UInt32 {
+    func stringID(_ string: String, isValue: Bool = false) -> UInt32? {
         if let id = recentStrings.id(of: string) { return id }
         let id: UInt32
         if let known = nameCache[string] {
             id = known
         } else {
-            id = recorder.stringID(string)
+            guard let interned = recorder.stringID(string, isValue: isValue) else { return nil }
+            id = interned
             if nameCache.count >= 4096 { nameCache.removeAll(keepingCapacity: true) }
             nameCache[string] = id
         }
@@ -88,8 +95,11 @@ final class ThreadBuffer: @unchecked Sendable {
         lastTask = task
         guard reportedTasks.insert(task).inserted else { return }
         if reportedTasks.count > 65_536 { reportedTasks = [task] }
-        let name = Task.name.map { stringID($0) } ?? 0
-        recorder.defineTask(id: task, name: name, parentTask: parentTask == task ? 0 : parentTask)
+        let name = Task.name
+        let nameID = name.map { stringID($0, isValue: true) } ?? 0
+        recorder.defineTask(
+            id: task, name: nameID ?? 0, inlineName: nameID == nil ? name : nil,
+            parentTask: parentTask == task ? 0 : parentTask)
     }
 
     /// Reports task `task`'s name (read by a pool about to run it) the first time this thread
@@ -97,7 +107,9 @@ final class ThreadBuffer: @unchecked Sendable {
     func noteTaskName(_ task: UInt64, _ name: UnsafePointer<CChar>) {
         guard namedTasks.insert(task).inserted else { return }
         if namedTasks.count > 65_536 { namedTasks = [task] }
-        recorder.defineTask(id: task, name: stringID(String(cString: name)), parentTask: 0)
+        let text = String(cString: name)
+        let nameID = stringID(text, isValue: true)
+        recorder.defineTask(id: task, name: nameID ?? 0, inlineName: nameID == nil ? text : nil, parentTask: 0)
     }
 
     /// Appends one event with `record`, handing the chunk over when it is full or old.

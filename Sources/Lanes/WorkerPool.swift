@@ -79,6 +79,17 @@ final class WorkerPool: @unchecked Sendable {
         self.runner = runner
     }
 
+    /// Starts every thread now, up to `maximumThreads` (a fixed-width executor whose width should
+    /// hold from its first job on, not grow as jobs arrive).
+    func startAllThreads() {
+        let numbers = state.withLock { state -> ClosedRange<Int>? in
+            guard configuration.maximumThreads != .max, state.threads < configuration.maximumThreads else { return nil }
+            defer { state.threads = configuration.maximumThreads }
+            return (state.threads + 1)...configuration.maximumThreads
+        }
+        for number in numbers ?? 1...0 { startThread(number: number) }
+    }
+
     /// Queues a Swift job that became ready at `enqueued`, enqueued by task `enqueuer`.
     @inline(__always)
     func submit(job: UnownedJob, enqueued: Int64, enqueuer: UInt64) {
@@ -159,7 +170,12 @@ final class WorkerPool: @unchecked Sendable {
     private func runWorker(named threadName: String) {
         ThreadLocalBuffers.describeCurrentThread(name: threadName, isExecutor: configuration.runsTaskJobs)
         lanes_name_current_thread(threadName)
+        // Like the runtime's own pool threads (libdispatch blocks them too), these threads leave
+        // the process's signals to the app's threads: a signal source or handler set up for
+        // SIGINT or SIGTERM gets them where it expects.
+        lanes_block_process_signals()
         let slot = configuration.isWatched ? lanes_worker_slot_claim(ThreadLocalBuffers.currentThreadNumber()) : -1
+        Watchdog.workerStarted(slot: slot, recorder: scopedRecorder)
         defer {
             lanes_worker_slot_release(slot)
             exited.signal()

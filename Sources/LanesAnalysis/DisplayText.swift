@@ -24,20 +24,13 @@ public enum DisplayText {
         return result
     }
 
-    /// The escaped name of span `span`.
+    /// The escaped name of span `span` as views show it (`name "label"` for a labelled handler).
     public static func name(ofSpan span: Int, in trace: Trace) -> String {
-        escaped(trace.name(ofSpan: span))
+        escaped(trace.displayName(ofSpan: span))
     }
 
     /// A duration the way the report prints it: `2.41s`, `0.30s`, `42.5ms`, `310µs`, `12ns`.
-    public static func duration(_ nanoseconds: Int64) -> String {
-        let magnitude = nanoseconds.magnitude
-        let sign = nanoseconds < 0 ? "-" : ""
-        if magnitude >= 100_000_000 { return sign + fixed(magnitude, unit: 1_000_000_000, digits: 2) + "s" }
-        if magnitude >= 1_000_000 { return sign + fixed(magnitude, unit: 1_000_000, digits: 1) + "ms" }
-        if magnitude >= 1_000 { return sign + fixed(magnitude, unit: 1_000, digits: 0) + "µs" }
-        return sign + String(magnitude) + "ns"
-    }
+    public static func duration(_ nanoseconds: Int64) -> String { DurationText.format(nanoseconds) }
 
     /// A percentage change with its sign: `−49%`, `+3%`, `0%`.
     public static func percentChange(from before: Int64, to after: Int64) -> String {
@@ -46,20 +39,6 @@ public enum DisplayText {
         let rounded = Int((percent).rounded())
         if rounded == 0 { return "0%" }
         return (rounded > 0 ? "+" : "−") + String(abs(rounded)) + "%"
-    }
-
-    /// `value / unit` rounded to `digits` decimals, without Foundation.
-    static func fixed(_ value: UInt64, unit: UInt64, digits: Int) -> String {
-        var scale: UInt64 = 1
-        for _ in 0..<digits { scale *= 10 }
-        let scaled = (value.multipliedReportingOverflow(by: scale).overflow
-            ? value / unit * scale
-            : (value * scale + unit / 2) / unit)
-        let whole = scaled / scale
-        guard digits > 0 else { return String(whole) }
-        var fraction = String(scaled % scale)
-        while fraction.count < digits { fraction = "0" + fraction }
-        return String(whole) + "." + fraction
     }
 
     static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {

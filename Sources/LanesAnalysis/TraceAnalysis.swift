@@ -67,7 +67,7 @@ public final class TraceAnalysis: Sendable {
 
         let occurrences = BlockingOccurrenceFinder(
             trace: trace, structure: structure, threshold: options.blockingCallThreshold,
-            queued: StepIntegral(tasksQueued), evidence: evidence
+            queued: StepIntegral(tasksQueued), evidence: evidence ?? SampleEvidence(trace: trace)
         ).find()
         blockingOccurrences = occurrences
         let held = HeldIntervals(trace: trace, structure: structure, occurrences: occurrences)

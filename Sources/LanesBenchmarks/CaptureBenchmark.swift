@@ -43,7 +43,7 @@ enum CaptureBenchmark {
         for _ in 0..<5 { twoThreads.append(await asyncSpansOnTwoTasks(spans)) }
         let twoMedian = middle(twoThreads)
         print(line("async span, two threads recording at once (per span, per thread)", twoMedian))
-        recording.finish()
+        await recording.finish()
 
         let tracerSpans = max(1, spans / 20)
         var tracer = [Double]()
@@ -132,7 +132,7 @@ enum CaptureBenchmark {
             start = DispatchTime.now().uptimeNanoseconds
             await Lanes.withTaskStates(threads: 2) { await yieldWorkload() }
             tracingTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-            recording.finish()
+            await recording.finish()
         }
         let total = yieldingTasks * yieldsPerTask
         let defaultMedian = middle(defaultTimes)
@@ -173,7 +173,7 @@ enum CaptureBenchmark {
             return (total, peakResident)
         }
         let dropped = recording.droppedEvents
-        recording.finish()
+        await recording.finish()
         print(String(format: "sustained %.0f s, 2 tasks at full speed: %d spans (%.1f M/s), %llu events dropped",
             seconds, counts.0, Double(counts.0) / seconds / 1e6, dropped))
         print(String(format: "  resident memory grew %.1f MiB (peak over the run) against a %.0f MiB cap",

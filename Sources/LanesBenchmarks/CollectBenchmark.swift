@@ -14,7 +14,8 @@ import Glibc
 /// (the receiver stopped and the file finished), then reads the file back to check the count.
 ///
 /// In the same run, the stages alone on one thread, as a baseline: swift-protobuf decoding of the
-/// body, decoding plus conversion (`OTLPSpanBatch`), and those plus encoding into a file.
+/// body, decoding plus conversion (`OTLPConvertedRequest`: the importer's `OTLPTraceAssembler`),
+/// and those plus encoding into a file (`OTLPStreamWriter`).
 enum CollectBenchmark {
     static func run(arguments: [String]) async throws {
         let bodyPath = arguments.first ?? "Tests/LanesCollectorTests/Fixtures/python-sdk-batch.pb"
@@ -25,9 +26,7 @@ enum CollectBenchmark {
             print("collect benchmark: cannot read \(bodyPath) (run from the package root, or name the body file)")
             return
         }
-        var probe = OTLPSpanBatch()
-        try probe.addProtobufRequest(body)
-        let spansPerBody = probe.acceptedSpanCount
+        let spansPerBody = try OTLPConvertedRequest(protobufRequest: body).acceptedSpans
         print("collect benchmark: \(bodyPath), \(body.count) bytes, \(spansPerBody) spans a request; "
               + "\(connections) connections, \(runs) runs of \(seconds) s; load average \(loadAverage())")
 
@@ -43,15 +42,11 @@ enum CollectBenchmark {
             let repeats = 200
             let spans = Double(repeats * spansPerBody)
             var start = threadCPUSeconds()
-            for _ in 0..<repeats { _ = try OTLPSpanBatch.decodedSpanCount(ofProtobufRequest: body) }
+            for _ in 0..<repeats { _ = try OTLPConvertedRequest.decodedSpanCount(ofProtobufRequest: body) }
             decodeOnly.append(spans / (threadCPUSeconds() - start))
             start = threadCPUSeconds()
-            var batches: [OTLPSpanBatch] = []
-            for _ in 0..<repeats {
-                var batch = OTLPSpanBatch()
-                try batch.addProtobufRequest(body)
-                batches.append(batch)
-            }
+            var batches: [OTLPConvertedRequest] = []
+            for _ in 0..<repeats { batches.append(try OTLPConvertedRequest(protobufRequest: body)) }
             let convertSeconds = threadCPUSeconds() - start
             converted.append(spans / convertSeconds)
             let writer = try OTLPStreamWriter(path: scratch)
@@ -90,10 +85,10 @@ enum CollectBenchmark {
             let requests = counts.reduce(0) { $0 + $1.value }
             let spans = requests * spansPerBody
             let readBack = try TraceLoader.load(path: path).trace.spanCount
-            let expected = requests * probe.spanAndEventCount
+            let expected = spans
             received.append(Double(spans) / elapsed)
             perCPU.append(Double(spans) / cpu)
-            print(String(format: "  run %d: %d requests, %.0f spans/s (%.2f s until the file was finished), %.2f µs of CPU a span (clients included); file read back: %d of %d spans and events%@",
+            print(String(format: "  run %d: %d requests, %.0f spans/s (%.2f s until the file was finished), %.2f µs of CPU a span (clients included); file read back: %d of %d spans%@",
                          run + 1, requests, Double(spans) / elapsed, elapsed, cpu / Double(spans) * 1e6, readBack, expected, readBack == expected ? "" : "  MISMATCH"))
         }
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }

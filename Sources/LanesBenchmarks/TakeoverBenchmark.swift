@@ -60,7 +60,7 @@ enum TakeoverBenchmark {
         let start = DispatchTime.now().uptimeNanoseconds
         await workload(yields: yields, tasks: tasks)
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-        recording?.finish()
+        await recording?.finish()
         print(elapsed)
     }
 

@@ -5,6 +5,7 @@ import LanesViewer
 
 #if canImport(Glibc)
 import Glibc
+import LanesWriter
 #endif
 
 /// `swift run -c release LanesBenchmarks viewer [SPANS] [RUNS]`: how long `lanes view` takes to
@@ -130,7 +131,7 @@ enum ViewerBenchmark {
     }
 
     static func write(_ bytes: [UInt8], to path: String) throws {
-        guard let file = fopen(path, "wb") else { throw TraceReadError(path: path, reason: "cannot create the benchmark file") }
+        guard let file = fopen(path, "wb") else { throw TraceFileError(.inputOutput, path: path, reason: "cannot create the benchmark file") }
         defer { fclose(file) }
         _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
     }

@@ -45,6 +45,9 @@ struct DemoCommand: AsyncParsableCommand {
             let start = ContinuousClock.now
             do {
                 try await SeedDemo.record(variant, scale: scale, to: path)
+            } catch let error as LanesRecordingError {
+                DemoCommand.printError(error.message)
+                throw ExitCode(4)
             } catch {
                 DemoCommand.printError("\(error)")
                 throw ExitCode(4)

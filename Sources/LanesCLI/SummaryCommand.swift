@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import LanesAnalysis
 import LanesFormat
+import LanesWriter
+import LanesSymbols
 
 /// `lanes summary FILE`: what blocked, what waited, what overlapped, and what to fix first.
 struct SummaryCommand: AsyncParsableCommand {
@@ -153,6 +155,11 @@ struct SummaryCommand: AsyncParsableCommand {
             ["name": $0.name, "count": $0.count, "seconds": seconds($0.selfNanoseconds)] as [String: Any]
         }
         object["skipped_rules"] = summary.skippedRules.map { ["rule": $0.rule.rawValue, "reason": $0.reason] }
+        object["self_time_left_out"] = summary.selfTimeLeftOut
+        object["events_missing_before_seconds"] = summary.eventsMissingBeforeOffset.map { seconds($0) as Any } ?? NSNull()
+        object["producer_totals"] = summary.producerTotals.map {
+            ["name": $0.name, "count": $0.count, "seconds": seconds($0.nanoseconds)] as [String: Any]
+        }
         return object
     }
 }
@@ -164,16 +171,17 @@ enum AnalysisCommandSupport {
     /// Loads `path`; on failure prints the one-line reason to stderr and exits with status 3.
     /// Warnings about recovered damage go to stderr, one line each.
     static func loadTrace(path: String) throws -> TraceLoadResult {
-        let result: TraceLoadResult
+        var result: TraceLoadResult
         do {
             result = try TraceLoader.load(path: path)
-        } catch let error as TraceReadError {
+        } catch let error as TraceFileError {
             printError(DisplayText.escaped(error.description))
             throw ExitCode(3)
         }
         for warning in result.warnings {
             printError("lanes: \(DisplayText.escaped(path)): \(DisplayText.escaped(warning.message))")
         }
+        TraceSymbolication.symbolicateIfNeeded(&result.trace) { printError("lanes: \(DisplayText.escaped($0))") }
         return result
     }
 

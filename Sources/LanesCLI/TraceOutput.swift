@@ -5,6 +5,7 @@ import LanesModel
 
 #if canImport(Glibc)
 import Glibc
+import LanesWriter
 #endif
 
 /// The formats `lanes convert` and `lanes export` write.

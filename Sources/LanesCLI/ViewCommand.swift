@@ -2,11 +2,13 @@ import ArgumentParser
 import LanesAnalysis
 import LanesFormat
 import LanesModel
+import LanesSymbols
 import LanesTerminal
 import LanesViewer
 
 #if canImport(Glibc)
 import Glibc
+import LanesWriter
 #endif
 
 /// `lanes view`: draws a trace as lanes on a timeline in the terminal.
@@ -136,14 +138,14 @@ struct ViewCommand: AsyncParsableCommand {
             return "[" + String(repeating: "#", count: filled) + String(repeating: "·", count: 20 - filled) + "]"
         }
         if showProgress { progress("lanes: reading \(path) (\(megabytes) MB) \(bar(0))   0%") }
-        let result: TraceLoadResult
+        var result: TraceLoadResult
         do {
             result = try TraceLoader.load(path: path, progress: showProgress ? { fraction in
                 // On a million spans reading takes about 45% of the load, analysis 30%, indexing 25%.
                 let overall = fraction * 0.45
                 progress("lanes: reading \(path) (\(megabytes) MB) \(bar(overall)) \(Int(overall * 100))%")
             } : nil)
-        } catch let error as TraceReadError {
+        } catch let error as TraceFileError {
             if showProgress { progress("") }
             printError(error.description)
             throw ExitCode(3)
@@ -152,6 +154,7 @@ struct ViewCommand: AsyncParsableCommand {
             if showProgress { progress("") }
             for warning in result.warnings { printError("lanes: \(path): \(warning.message)") }
         }
+        TraceSymbolication.symbolicateIfNeeded(&result.trace) { if !quiet { printError("lanes: \($0)") } }
         if showProgress { progress("lanes: analysing \(result.trace.spanCount) spans \(bar(0.45)) 45%") }
         let analysis = TraceAnalysis(trace: result.trace)
         if showProgress { progress("lanes: indexing lanes \(bar(0.75)) 75%") }

@@ -112,7 +112,7 @@ public final class OTLPCollector: Sendable {
 
     /// Stops listening, writes what is queued and the footer, and closes the file. Returns the
     /// write error that stopped writing, if one did.
-    package func stop() async -> LanesWriteError? {
+    package func stop() async -> TraceFileError? {
         try? await channel.close()
         try? await group.shutdownGracefully()
         return sink.finish()

@@ -103,18 +103,18 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Decodes and converts the body, and queues its spans for the file.
     private func process(_ request: Request) -> OTLPResponse {
-        var batch = OTLPSpanBatch()
+        let converted: OTLPConvertedRequest
         do throws(OTLPRequestError) {
             switch request.encoding {
-            case .protobuf: try batch.addProtobufRequest(Array(body.readableBytesView))
-            case .json: try batch.addJSONRequest(Array(body.readableBytesView))
+            case .protobuf: converted = try OTLPConvertedRequest(protobufRequest: Array(body.readableBytesView))
+            case .json: converted = try OTLPConvertedRequest(jsonRequest: Array(body.readableBytesView))
             }
         } catch {
             return .badRequest(error.reason, encoding: request.encoding)
         }
-        if !batch.isEmpty {
+        if converted.acceptedSpans > 0 {
             do throws(SpanFileSink.Refusal) {
-                try sink.submit(batch)
+                try sink.submit(converted)
             } catch {
                 switch error {
                 case .busy: return .busy(encoding: request.encoding)
@@ -123,8 +123,8 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 }
             }
         }
-        statistics.noteAccepted(spans: batch.acceptedSpanCount, rejected: batch.rejectedSpanCount)
-        return .success(rejectedSpans: batch.rejectedSpanCount, encoding: request.encoding)
+        statistics.noteAccepted(spans: converted.acceptedSpans, rejected: converted.rejectedSpans)
+        return .success(rejectedSpans: converted.rejectedSpans, encoding: request.encoding)
     }
 
     private func write(_ response: OTLPResponse, for head: HTTPRequestHead, context: ChannelHandlerContext) {

@@ -12,10 +12,10 @@ import NIOConcurrencyHelpers
 final class SpanFileSink: Sendable {
     /// What the server's threads and the writer thread share.
     private struct Shared {
-        var queue: [OTLPSpanBatch] = []
+        var queue: [OTLPConvertedRequest] = []
         var queuedSpans = 0
         var stopping = false
-        var failure: LanesWriteError?
+        var failure: TraceFileError?
         var writtenSpans = 0
         var writtenBatches = 0
     }
@@ -33,7 +33,7 @@ final class SpanFileSink: Sendable {
     private nonisolated(unsafe) let writer: OTLPStreamWriter
 
     /// Opens (truncates) `path` and starts the writer thread.
-    init(path: String, maximumQueuedSpans: Int = 1 << 20) throws(LanesWriteError) {
+    init(path: String, maximumQueuedSpans: Int = 1 << 20) throws(TraceFileError) {
         writer = try OTLPStreamWriter(path: path)
         self.maximumQueuedSpans = maximumQueuedSpans
         let thread = Thread { [self] in run() }
@@ -46,14 +46,14 @@ final class SpanFileSink: Sendable {
         /// The queue is full: the client should retry later.
         case busy
         /// Writing failed (disk full, file removed): nothing more will be written.
-        case failed(LanesWriteError)
+        case failed(TraceFileError)
         /// The collector is shutting down.
         case stopping
     }
 
-    /// Queues a batch for the writer thread.
-    func submit(_ batch: OTLPSpanBatch) throws(Refusal) {
-        let count = batch.acceptedSpanCount
+    /// Queues a converted request for the writer thread.
+    func submit(_ batch: OTLPConvertedRequest) throws(Refusal) {
+        let count = batch.acceptedSpans
         lock.lock()
         if let failure = shared.failure {
             lock.unlock()
@@ -81,7 +81,7 @@ final class SpanFileSink: Sendable {
 
     /// Writes what is queued, then the footer, and closes the file. Returns the first write
     /// error, if writing failed at any point.
-    func finish() -> LanesWriteError? {
+    func finish() -> TraceFileError? {
         lock.lock()
         shared.stopping = true
         lock.unlock(withValue: Self.hasWork)
@@ -102,8 +102,8 @@ final class SpanFileSink: Sendable {
             shared.queuedSpans = 0
             lock.unlock(withValue: Self.idle)
 
-            var failure: LanesWriteError?
-            do throws(LanesWriteError) {
+            var failure: TraceFileError?
+            do throws(TraceFileError) {
                 for batch in batches { try writer.append(batch) }
                 if !batches.isEmpty { try writer.flush() }
                 if stopping { try writer.finish() }

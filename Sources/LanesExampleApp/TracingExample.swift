@@ -18,7 +18,7 @@ enum TracingExample {
             async let unread = Lanes.span("count_unread") { 2 }  // a Lanes span, child too
             span.attributes["inbox.count"] = try await messages.count + unread
         }
-        tracer.forceFlush()  // everything so far is readable in the file now
+        await tracer.forceFlush()  // everything so far is readable in the file now
     }
 
     /// Stands for a database driver that traces its queries with `withSpan`.

@@ -2,7 +2,9 @@
 // `lanes record -o chat.lanes -- .build/debug/LanesExampleApp` (or LANES_TRACE=chat.lanes).
 //
 // Arguments: `--messages N` (default 4) and `--rounds N` (default 1; 0 runs until killed);
-// `--tracing` runs the swift-distributed-tracing example (TracingExample.swift) instead.
+// `--tracing` runs the swift-distributed-tracing example (TracingExample.swift) instead, `--serve`
+// a TCP server that stops on SIGINT (ServerExample.swift), `--start-stop N` starts and stops a
+// recording with task states N times.
 import Foundation
 import Lanes
 
@@ -43,6 +45,34 @@ func option(_ name: String, default value: Int) -> Int {
         let number = Int(arguments[index + 1])
     else { return value }
     return number
+}
+
+/// `--start-stop N`: starts and finishes a recording with task states N times in a row (the
+/// tests run it in a child process, so that a hang is a timeout rather than a stuck test run).
+func startAndStop(times: Int) async throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("lanes-start-stop-\(getpid()).lanes").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    for _ in 0..<times {
+        let recording = try Lanes.record(to: path)
+        try await Lanes.withTaskStates(threads: 2) {
+            async let first: Void = Lanes.span("first") { try await Task.sleep(for: .milliseconds(1)) }
+            async let second: Void = Lanes.span("second") { await Task.yield() }
+            _ = try await (first, second)
+            Lanes.syncSpan("third") {}
+        }
+        await recording.finish()
+    }
+    print("started and stopped \(times) recordings")
+}
+
+if CommandLine.arguments.contains("--start-stop") {
+    try await startAndStop(times: option("--start-stop", default: 100))
+    exit(0)
+}
+
+if CommandLine.arguments.contains("--serve") {
+    try await ServerExample.run()
+    exit(0)
 }
 
 if CommandLine.arguments.contains("--tracing") {

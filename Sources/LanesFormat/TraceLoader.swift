@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 
 #if canImport(Glibc)
 import Glibc
@@ -13,7 +14,7 @@ public enum TraceLoader {
 
     /// Reads and parses the file at `path`.
     ///
-    /// Throws `TraceReadError` when nothing usable can be read (missing file, not a trace).
+    /// Throws `TraceFileError` when nothing usable can be read (missing file, not a trace).
     /// Damage that still leaves something readable is returned as warnings.
     ///
     /// `progress`, if given, is called from time to time with the fraction of the input decoded
@@ -26,10 +27,10 @@ public enum TraceLoader {
     /// Parses `bytes` (the contents of `path`, which is used only in messages).
     public static func load(bytes: [UInt8], path: String, progress: ((Double) -> Void)? = nil) throws -> TraceLoadResult {
         guard !bytes.isEmpty else {
-            throw TraceReadError(path: path, reason: "the file is empty")
+            throw TraceFileError(.empty, path: path, reason: "the file is empty")
         }
         guard let format = TraceFileFormat.detect(bytes) else {
-            throw TraceReadError(path: path, reason: "not a trace: neither a .lanes file (no Lanes header) nor Chrome or OTLP JSON")
+            throw TraceFileError(.notATrace, path: path, reason: "not a trace: neither a .lanes file (no Lanes header) nor Chrome or OTLP JSON")
         }
         switch format {
         case .lanes:
@@ -56,19 +57,19 @@ public enum TraceLoader {
     public static func readFile(path: String) throws -> [UInt8] {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
-            throw TraceReadError(path: path, reason: describeErrno(errno, action: "cannot open"))
+            throw fileError(errno, path: path, action: "cannot open")
         }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
-            throw TraceReadError(path: path, reason: describeErrno(errno, action: "cannot stat"))
+            throw fileError(errno, path: path, action: "cannot stat")
         }
         if (status.st_mode & S_IFMT) == S_IFDIR {
-            throw TraceReadError(path: path, reason: "is a directory, not a trace file")
+            throw TraceFileError(.notAFile, path: path, reason: "is a directory, not a trace file")
         }
         let size = Int(status.st_size)
         guard size <= maximumFileSize else {
-            throw TraceReadError(path: path, reason: "is \(size) bytes, above the \(maximumFileSize)-byte limit")
+            throw TraceFileError(.tooLarge, path: path, reason: "is \(size) bytes, above the \(maximumFileSize)-byte limit")
         }
         var bytes = [UInt8](repeating: 0, count: size)
         var filled = 0
@@ -78,7 +79,7 @@ public enum TraceLoader {
             }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw TraceReadError(path: path, reason: describeErrno(errno, action: "cannot read"))
+                throw fileError(errno, path: path, action: "cannot read")
             }
             if count == 0 { break }  // The file shrank while we read it.
             filled += count
@@ -94,11 +95,15 @@ public enum TraceLoader {
         return bytes
     }
 
-    static func describeErrno(_ code: Int32, action: String) -> String {
-        switch code {
-        case ENOENT: "no such file"
-        case EACCES: "permission denied"
+    /// The error for a failed system call while reading: `errno` `code` while doing `action`.
+    static func fileError(_ code: Int32, path: String, action: String) -> TraceFileError {
+        let kind = TraceFileError.Kind(errno: code)
+        let reason = switch kind {
+        case .notFound: "no such file"
+        case .permissionDenied: "permission denied"
+        case .notAFile: "is a directory, not a trace file"
         default: "\(action): \(String(cString: strerror(code)))"
         }
+        return TraceFileError(kind, path: path, reason: reason)
     }
 }

@@ -76,6 +76,7 @@ struct AddedSpans: Sendable {
         storage.traits[span] = traits.rawValue
     }
     @inlinable mutating func setParent(_ value: Int32, of span: Int) { makeUnique(); checked(span); storage.parent[span] = value }
+    @inlinable mutating func setName(_ value: UInt32, of span: Int) { makeUnique(); checked(span); storage.name[span] = value }
     @inlinable mutating func setTask(_ value: Int32, of span: Int) { makeUnique(); checked(span); storage.task[span] = value }
     @inlinable mutating func setTraits(_ value: SpanTraits, of span: Int) { makeUnique(); checked(span); storage.traits[span] = value.rawValue }
 }

@@ -25,12 +25,13 @@ extension Trace {
         return cpuNanoseconds[position]
     }
 
-    /// Attributes of span `span`, as (key, value) strings in recorded order.
+    /// Attributes of span `span`, as (key, value) text in recorded order (typed values shown as
+    /// text: see `typedAttributes(ofSpan:)` for the values themselves).
     public func attributes(ofSpan span: Int) -> [(key: String, value: String)] {
         var position = attributes.partitioningIndex { $0.span >= Int32(span) }
         var result: [(key: String, value: String)] = []
         while position < attributes.count, attributes[position].span == Int32(span) {
-            result.append((strings[attributes[position].key], strings[attributes[position].value]))
+            result.append((strings[attributes[position].key], text(of: attributes[position].value)))
             position += 1
         }
         return result

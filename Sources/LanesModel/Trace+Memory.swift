@@ -9,7 +9,9 @@ extension Trace {
             + bytes(laneRanges.boundaries) + bytes(laneLongestSpan) + bytes(childStart) + bytes(children) + bytes(roots)
             + bytes(cpuSpans) + bytes(cpuNanoseconds) + bytes(attributes)
             + bytes(slices) + bytes(sliceRanges.boundaries) + bytes(slicesByThread)
-            + bytes(threads) + tasks.memoryFootprint
+            + bytes(threads) + tasks.memoryFootprint + sampling.memoryFootprint
+            + bytes(telemetry.spans) + bytes(telemetry.spanFacts) + bytes(telemetry.events) + bytes(telemetry.links)
+            + bytes(telemetry.attributes) + bytes(telemetry.values) + bytes(telemetry.resources) + bytes(telemetry.scopes)
         for string in strings.strings { total += string.utf8.count + 16 }
         total += strings.count * 24  // the index dictionary, roughly
         return total

@@ -57,8 +57,11 @@ public struct Trace: Sendable {
     public let cpuSpans: [Int32]
     /// See `cpuSpans`.
     public let cpuNanoseconds: [Int64]
-    /// Attributes, sorted by span index: (span, key string, value string).
+    /// Attributes, sorted by span index: (span, key string, typed value).
     public let attributes: [SpanAttribute]
+    /// OpenTelemetry facts (ids, OpenTelemetry kinds, resources, scopes, events, links, status)
+    /// of the spans that have them, and the composite attribute values.
+    public let telemetry: TraceTelemetry
 
     // MARK: Task-state slices, sorted by (task, started)
 
@@ -68,6 +71,18 @@ public struct Trace: Sendable {
     public let sliceRanges: IndexRanges
     /// Slice indices ordered by (thread, started), for the by-thread view.
     public let slicesByThread: [Int32]
+
+    // MARK: Other series
+
+    /// Counter series (sampled values), in the order the producer first wrote them.
+    public internal(set) var counters: [CounterSeries] = []
+    /// Totals the producer reported (clang's `Total …`), kept out of the spans.
+    public internal(set) var totals: [ProducerTotal] = []
+    // MARK: Stack samples
+
+    /// The watchdog's samples of long-running jobs, their stacks, the loaded images and, once
+    /// symbolicated, the source locations.
+    public var sampling: Sampling
 
     // MARK: Extent
 
@@ -89,7 +104,8 @@ public struct Trace: Sendable {
         childStart: [Int32], children: [Int32], roots: [Int32],
         cpuSpans: [Int32], cpuNanoseconds: [Int64], attributes: [SpanAttribute],
         slices: [TaskStateSlice], sliceRanges: IndexRanges, slicesByThread: [Int32],
-        startTime: Int64, endTime: Int64
+        sampling: Sampling = .empty,
+        startTime: Int64, endTime: Int64, telemetry: TraceTelemetry = TraceTelemetry()
     ) {
         self.metadata = metadata
         self.strings = strings
@@ -113,9 +129,11 @@ public struct Trace: Sendable {
         self.cpuSpans = cpuSpans
         self.cpuNanoseconds = cpuNanoseconds
         self.attributes = attributes
+        self.telemetry = telemetry
         self.slices = slices
         self.sliceRanges = sliceRanges
         self.slicesByThread = slicesByThread
+        self.sampling = sampling
         self.startTime = startTime
         self.endTime = endTime
     }
@@ -130,10 +148,10 @@ public struct SpanAttribute: Sendable, Equatable, Hashable {
     public var span: Int32
     /// The key, an index into `Trace.strings`.
     public var key: UInt32
-    /// The value, an index into `Trace.strings`.
-    public var value: UInt32
+    /// The typed value (`Trace.value(of:)` resolves it, `Trace.text(of:)` shows it).
+    public var value: StoredAttributeValue
 
-    public init(span: Int32, key: UInt32, value: UInt32) {
+    public init(span: Int32, key: UInt32, value: StoredAttributeValue) {
         self.span = span
         self.key = key
         self.value = value

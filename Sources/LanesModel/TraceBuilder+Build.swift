@@ -55,15 +55,18 @@ extension TraceBuilder {
         attributes = attributes.enumerated().sorted {
             ($0.element.span, $0.offset) < ($1.element.span, $1.offset)
         }.map(\.element)
+        let telemetry = self.telemetry.build(newIndexOfOld: newIndexOfOld)
 
-
-        var startTime = min(columns.earliestBegin, earliestSlice)
-        var endTime = max(columns.latestEnd, latestSlice)
+        let counters = Self.sortedCounters(counterList)
+        let earliestSample = counters.lazy.compactMap(\.times.first).min() ?? .max
+        let latestSample = counters.lazy.compactMap(\.times.last).max() ?? .min
+        var startTime = min(columns.earliestBegin, earliestSlice, earliestSample)
+        var endTime = max(columns.latestEnd, latestSlice, latestSample)
         if startTime > endTime { startTime = 0; endTime = 0 }
 
         var metadata = self.metadata
         metadata.hasTaskStates = metadata.hasTaskStates || !slices.isEmpty
-        return Trace(
+        var trace = Trace(
             metadata: metadata, strings: strings, threads: threads,
             tasks: TaskTable(ids: taskIDs, names: taskNames, parents: taskParents, strings: strings),
             spanBegin: columns.begin, spanEnd: columns.end, spanName: columns.name, spanParent: spanParent,
@@ -73,6 +76,24 @@ extension TraceBuilder {
             cpuSpans: cpuPairs.map(\.span), cpuNanoseconds: cpuPairs.map(\.nanoseconds),
             attributes: attributes,
             slices: slices, sliceRanges: sliceRanges, slicesByThread: slicesByThread,
-            startTime: startTime, endTime: endTime)
+            sampling: sampling.build(),
+            startTime: startTime, endTime: endTime, telemetry: telemetry)
+        trace.counters = counters
+        trace.totals = totals
+        return trace
+    }
+
+    /// Each series' samples in time order (a stable sort, so equal times keep file order).
+    static func sortedCounters(_ list: [CounterSeries]) -> [CounterSeries] {
+        list.map { series in
+            var ordered = true
+            for index in series.times.indices.dropFirst() where series.times[index] < series.times[index - 1] {
+                ordered = false
+                break
+            }
+            guard !ordered else { return series }
+            let order = series.times.indices.sorted { (series.times[$0], $0) < (series.times[$1], $1) }
+            return CounterSeries(name: series.name, key: series.key, times: order.map { series.times[$0] }, values: order.map { series.values[$0] })
+        }
     }
 }

@@ -117,7 +117,9 @@ extension TraceBuilder {
             (a.started, a.ended, a.thread, a.enqueued) < (b.started, b.ended, b.thread, b.enqueued)
         }
         let ranges = IndexRanges(boundaries: starts.map { Int32($0) })
-        var anySorted = false
+        // Where each slice of a re-sorted run moved: `movedTo[old position]`, filled only for runs
+        // that needed sorting (so a file whose slices are in order pays nothing for it).
+        var movedTo: [Int32] = []
         for task in 0..<taskCount {
             let range = starts[task]..<starts[task + 1]
             var ordered = true
@@ -126,18 +128,20 @@ extension TraceBuilder {
                 if inOrder(sorted[index], sorted[index - 1]) { ordered = false; break }
                 index += 1
             }
-            if !ordered {
-                sorted[range].sort(by: inOrder)
-                anySorted = true
+            guard !ordered else { continue }
+            if movedTo.isEmpty { movedTo = Array(0..<Int32(sorted.count)) }
+            // Sort positions rather than values, ties by position: each slice's new place is
+            // known directly, however many slices are equal.
+            var order = Array(range)
+            order.sort { inOrder(sorted[$0], sorted[$1]) || (!inOrder(sorted[$1], sorted[$0]) && $0 < $1) }
+            let run = Array(sorted[range])
+            for (offset, old) in order.enumerated() {
+                sorted[range.lowerBound + offset] = run[old - range.lowerBound]
+                movedTo[old] = Int32(range.lowerBound + offset)
             }
         }
-        if anySorted {
-            // Positions moved within their task's range: find them again by value.
-            var positionsOfSlice: [TaskStateSlice: [Int32]] = [:]
-            for (index, slice) in sorted.enumerated() { positionsOfSlice[slice, default: []].append(Int32(index)) }
-            for (index, slice) in list.enumerated() where position[index] >= 0 {
-                position[index] = positionsOfSlice[slice]!.removeFirst()
-            }
+        if !movedTo.isEmpty {
+            for index in position.indices where position[index] >= 0 { position[index] = movedTo[Int(position[index])] }
         }
         return (sorted, ranges, position)
     }

@@ -29,6 +29,20 @@ public struct TraceBuilder: Sendable {
     @usableFromInline var cpu: [(span: Int32, nanoseconds: Int64)] = []
     var attributeList: [SpanAttribute] = []
     @usableFromInline var sliceList: [TaskStateSlice] = []
+    /// Counter series, by index; samples in the order added (sorted by `build()`).
+    var counterList: [CounterSeries] = []
+    private var counterIndexByName: [CounterKey: Int] = [:]
+    /// Totals the producer reported, in the order added.
+    public var totals: [ProducerTotal] = []
+
+    struct CounterKey: Hashable {
+        var name: String
+        var key: String
+    }
+    /// The watchdog's samples, stacks, images and symbols.
+    var sampling = SamplingBuilder()
+    /// OpenTelemetry facts added so far (see `TraceBuilder+Telemetry.swift`).
+    var telemetry = TelemetryBuilder()
 
     public init(metadata: TraceMetadata = TraceMetadata()) {
         self.metadata = metadata
@@ -158,6 +172,12 @@ public struct TraceBuilder: Sendable {
         spans.setTask(task, of: Int(span))
     }
 
+    /// Renames span `span` (`name` is an index into `strings`): for readers that learn a name
+    /// after the span's begin, such as a `.lanes` name written inline.
+    public mutating func setName(ofSpan span: Int32, toString name: UInt32) {
+        spans.setName(name, of: Int(span))
+    }
+
     /// Sets the parent of span `span`.
     public mutating func setParent(of span: Int32, to parent: Int32) {
         spans.setParent(parent, of: Int(span))
@@ -178,14 +198,35 @@ public struct TraceBuilder: Sendable {
         addFlags(.hasCPUTime, to: span)
     }
 
-    /// Adds an attribute to span `span`.
+    /// Adds a string attribute to span `span`.
     public mutating func addAttribute(to span: Int32, key: String, value: String) {
-        attributeList.append(SpanAttribute(span: span, key: strings.intern(key), value: strings.intern(value)))
+        attributeList.append(SpanAttribute(span: span, key: strings.intern(key), value: .string(strings.intern(value))))
     }
 
-    /// Adds an attribute to span `span` whose key and value are indexes into `strings`.
+    /// Adds a string attribute to span `span` whose key and value are indexes into `strings`.
     public mutating func addAttribute(to span: Int32, keyString key: UInt32, valueString value: UInt32) {
+        attributeList.append(SpanAttribute(span: span, key: key, value: .string(value)))
+    }
+
+    /// Adds an attribute to span `span`: `key` indexes `strings`, `value` comes from `store(_:)`
+    /// (or is a string index or scalar the caller stored itself).
+    public mutating func addAttribute(to span: Int32, key: UInt32, value: StoredAttributeValue) {
         attributeList.append(SpanAttribute(span: span, key: key, value: value))
+    }
+
+    /// Adds a sample of counter `name`'s series `key` (empty for a counter with one series).
+    public mutating func addCounterSample(name: String, key: String, time: Int64, value: Double) {
+        let counterKey = CounterKey(name: name, key: key)
+        let index: Int
+        if let existing = counterIndexByName[counterKey] {
+            index = existing
+        } else {
+            index = counterList.count
+            counterIndexByName[counterKey] = index
+            counterList.append(CounterSeries(name: name, key: key, times: [], values: []))
+        }
+        counterList[index].times.append(time)
+        counterList[index].values.append(value)
     }
 
     /// Adds a task-state slice (task and thread are indexes from `task(id:)` and `thread(id:)`).

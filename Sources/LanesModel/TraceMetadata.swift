@@ -18,11 +18,19 @@ public struct TraceMetadata: Sendable, Equatable {
     public var finishedCleanly: Bool
     /// Whether the trace carries task-state slices from the tracing executor.
     public var hasTaskStates: Bool = false
+    /// For a flight-recorder dump: the span of time it holds and what triggered it.
+    public var flightWindow: FlightWindowInfo?
+    /// Set when the producer lost its earliest events (its ring buffer wrapped, as viztracer
+    /// says with `"overflow": true`): events that ended before this time are missing, so a span
+    /// that began earlier may be missing children, and its self time is not known.
+    public var eventsMissingBefore: Int64?
     /// The runtime whose executor ran the jobs (reports use its words); Swift unless an importer
     /// recognised another, such as an asyncio trace from viztracer.
     public var runtime: ConcurrencyRuntime = .swift
     /// What the recorder said about job capture on the global executor, if it said anything.
     public var jobCapture: JobCapture?
+    /// What the recorder said about its watchdog (stack samples of long jobs), if anything.
+    public var watchdog: WatchdogSettings?
 
     public init(
         processName: String = "",
@@ -86,5 +94,21 @@ public struct TaskInfo: Sendable, Equatable, Hashable {
     public init(id: UInt64, name: String) {
         self.id = id
         self.name = name
+    }
+}
+
+/// The window a flight-recorder dump holds: only the last part of a run was kept, so spans that
+/// began before `start` are missing or have lost their parents.
+public struct FlightWindowInfo: Sendable, Equatable, Hashable {
+    /// The monotonic times (ns) the window covers.
+    public var start: Int64
+    public var end: Int64
+    /// What asked for the dump: `signal`, `dump(to:)`, `rule span NAME > 500ms`, …
+    public var reason: String
+
+    public init(start: Int64, end: Int64, reason: String) {
+        self.start = start
+        self.end = end
+        self.reason = reason
     }
 }

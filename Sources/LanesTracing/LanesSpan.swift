@@ -49,7 +49,7 @@ public struct LanesSpan: Tracing.Span {
         nonmutating set { record?.rename(newValue) }
     }
 
-    /// Attributes set so far; setting records new and changed values as string attributes.
+    /// Attributes set so far; setting records new and changed values, with their types.
     public var attributes: SpanAttributes {
         get { record?.attributes ?? [:] }
         nonmutating set { record?.setAttributes(newValue) }
@@ -66,19 +66,19 @@ public struct LanesSpan: Tracing.Span {
         record?.setStatus(status)
     }
 
-    /// Records the event as an instant child span with the event's attributes.
+    /// Records the event as a span event (at the time of the call) with its attributes.
     public func addEvent(_ event: SpanEvent) {
         record?.addEvent(event)
     }
 
-    /// Records an `exception` instant child span with `exception.type` and `exception.message`.
+    /// Records an `exception` span event with `exception.type` and `exception.message`.
     public func recordError<Instant: TracerInstant>(
         _ error: any Error, attributes: SpanAttributes, at instant: @autoclosure () -> Instant
     ) {
         record?.recordError(error, attributes: attributes)
     }
 
-    /// Keeps the linked span's `traceparent` as a `link.N` attribute (Lanes has no links).
+    /// Records a link to the span the linked context carries, with the link's attributes.
     public func addLink(_ link: SpanLink) {
         record?.addLink(link)
     }

@@ -1,4 +1,7 @@
 import Lanes
+import struct LanesModel.AttributeKeyValue
+import struct LanesModel.TraceID
+import enum LanesModel.WellKnownAttributeKey
 import Synchronization
 import Tracing
 
@@ -21,8 +24,6 @@ final class LanesSpanRecord: Sendable {
         var attributes: SpanAttributes = [:]
         var status: SpanStatus?
         var lastError: String?
-        var links = 0
-        var isInjected = false
         var isEnded = false
     }
 
@@ -48,8 +49,9 @@ final class LanesSpanRecord: Sendable {
 
     var attributes: SpanAttributes { state.withLock { $0.attributes } }
 
-    /// Replaces the attributes, recording those that are new or changed. Recorded under the
-    /// lock, so that concurrent setters record their changes in the order they applied them.
+    /// Replaces the attributes, recording those that are new or changed, with their types.
+    /// Recorded under the lock, so that concurrent setters record their changes in the order
+    /// they applied them.
     func setAttributes(_ newValue: SpanAttributes) {
         state.withLock { state in
             guard !state.isEnded else { return }
@@ -57,7 +59,7 @@ final class LanesSpanRecord: Sendable {
             state.attributes = newValue
             newValue.forEach { key, value in
                 if old.isEmpty || old.get(key) != value {
-                    TracingBackend.attribute(key, value.lanesText, of: span)
+                    TracingBackend.attribute(key, value.lanesValue, of: span)
                 }
             }
         }
@@ -71,10 +73,10 @@ final class LanesSpanRecord: Sendable {
         }
     }
 
+    /// A span event, now, with its attributes.
     func addEvent(_ event: SpanEvent) {
         guard !isEnded else { return }
-        let attributes = event.attributes.isEmpty ? [] : event.attributes.lanesTextPairs
-        TracingBackend.event(event.name, attributes: attributes, in: span)
+        TracingBackend.event(event.name, attributes: event.attributes.isEmpty ? [] : event.attributes.lanesValues, in: span)
     }
 
     /// An `exception` event with the error's type and message (OpenTelemetry's semantic
@@ -86,43 +88,37 @@ final class LanesSpanRecord: Sendable {
             state.lastError = message
             return true
         }) else { return }
-        var pairs = [("exception.type", String(reflecting: type(of: error))), ("exception.message", message)]
-        pairs.append(contentsOf: attributes.lanesTextPairs)
-        TracingBackend.event("exception", attributes: pairs.map { (key: $0.0, value: $0.1) }, in: span)
+        var pairs = [
+            AttributeKeyValue(key: WellKnownAttributeKey.exceptionType, value: .string(String(reflecting: type(of: error)))),
+            AttributeKeyValue(key: WellKnownAttributeKey.exceptionMessage, value: .string(message)),
+        ]
+        pairs.append(contentsOf: attributes.lanesValues)
+        TracingBackend.event(WellKnownAttributeKey.exceptionEvent, attributes: pairs, in: span)
     }
 
-    /// Keeps a link as a `link.N` attribute holding the linked span's `traceparent`.
+    /// A link to the span the linked context carries (a local span or an extracted remote one).
     func addLink(_ link: SpanLink) {
-        guard let parent = link.context.lanesTraceParent else { return }
-        let number = state.withLock { state -> Int? in
-            guard !state.isEnded else { return nil }
-            state.links += 1
-            return state.links
-        }
-        if let number { TracingBackend.attribute("link.\(number)", parent.description, of: span) }
+        guard !isEnded, let parent = link.context.lanesTraceParent else { return }
+        TracingBackend.link(
+            to: TraceID(high: parent.traceIDHigh, low: parent.traceIDLow), spanID: parent.spanID, traceFlags: parent.flags,
+            attributes: link.attributes.lanesValues, of: span)
     }
 
-    /// Records the span's W3C ids the first time its context is injected into a request.
-    func noteInjected() {
-        let first = state.withLock { state -> Bool in
-            defer { state.isInjected = true }
-            return !state.isInjected
-        }
-        guard first else { return }
-        TracingBackend.attribute("trace_id", traceParent.traceIDText, of: span)
-        TracingBackend.attribute("span_id", traceParent.spanIDText, of: span)
-    }
-
-    /// Ends the span once: later calls do nothing. An error status ends it with the status
-    /// message, or else the last recorded error's.
+    /// Ends the span once: later calls do nothing. The status set, if any, is recorded; an
+    /// error's message is the status message, or else the last recorded error's.
     func end() {
-        let outcome = state.withLock { state -> (ended: Bool, errorMessage: String?) in
-            guard !state.isEnded else { return (false, nil) }
+        let outcome = state.withLock { state -> (ended: Bool, status: SpanStatus?, message: String) in
+            guard !state.isEnded else { return (false, nil, "") }
             state.isEnded = true
-            guard let status = state.status, status.code == .error else { return (true, nil) }
-            return (true, status.message ?? state.lastError ?? "")
+            guard let status = state.status else { return (true, nil, "") }
+            return (true, status, status.code == .error ? status.message ?? state.lastError ?? "" : "")
         }
-        if outcome.ended { TracingBackend.end(span, errorMessage: outcome.errorMessage) }
+        guard outcome.ended else { return }
+        switch outcome.status?.code {
+        case .ok?: TracingBackend.end(span, status: .ok, message: "")
+        case .error?: TracingBackend.end(span, status: .error, message: outcome.message)
+        default: TracingBackend.end(span, errorMessage: nil)
+        }
     }
 
     var isEnded: Bool { state.withLock { $0.isEnded } }

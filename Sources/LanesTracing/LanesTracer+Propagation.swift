@@ -25,13 +25,12 @@ extension LanesTracer {
 
     /// Writes the W3C `traceparent` of the span in `context` (or of the extracted remote parent
     /// when no local span began since) and any extracted `tracestate` into an outgoing request.
-    /// The span records its `trace_id` and `span_id` the first time, so the receiving service's
-    /// recording can be joined to this one.
+    /// The span's ids are in the recording already (recorded when it began), so the receiving
+    /// service's recording can be joined to this one.
     public func inject<Carrier, Inject: Injector>(
         _ context: InstrumentationContext, into carrier: inout Carrier, using injector: Inject
     ) where Inject.Carrier == Carrier {
         guard let parent = context.lanesTraceParent else { return }
-        context[LanesSpanKey.self]?.noteInjected()
         injector.inject(parent.description, forKey: TraceParent.headerName, into: &carrier)
         if let state = context[TraceStateKey.self] {
             injector.inject(state, forKey: Self.traceStateHeaderName, into: &carrier)

@@ -1,5 +1,6 @@
 import Lanes
 import struct LanesModel.SplitMix64
+import struct LanesModel.TraceID
 import Tracing
 
 /// A swift-distributed-tracing `Tracer` that records into Lanes: bootstrap it once and every
@@ -17,13 +18,13 @@ import Tracing
 /// context unchanged.
 ///
 /// Mapping: `server`/`consumer` spans that start a local tree become `handler` spans, the rest
-/// `async`; the OpenTelemetry kind is the `span.kind` attribute. Attributes become text
-/// attributes, events instant child spans, `recordError` an `exception` instant child, and an
-/// error status the span's error status and message. W3C `traceparent` is injected and
-/// extracted. Ids are recorded where a trace crosses a process: a span whose context is injected
-/// into an outgoing request records its `trace_id` and `span_id`, and a span continuing an
-/// extracted one records `trace_id` and the remote `parent_span_id`, so the spans of one request
-/// can be joined across services' recordings.
+/// `async`. Every span records, with its begin, its W3C trace and span ids, its parent's span id
+/// (a local parent's or the remote caller's) and its OpenTelemetry kind, so that
+/// `lanes export --format otlp` writes the ids that went out in `traceparent` headers and the
+/// spans join the other services' traces. Attributes keep their types, events are span events,
+/// `recordError` an `exception` event, links are links, and the status is recorded as
+/// OpenTelemetry's (an error also as Lanes' error status, with its message). W3C `traceparent`
+/// is injected and extracted.
 public struct LanesTracer: Tracer {
     public typealias Span = LanesSpan
 
@@ -74,24 +75,24 @@ public struct LanesTracer: Tracer {
         } else {
             parent = enclosing
         }
-        guard let span = TracingBackend.begin(
-            operationName, kind: kind.lanesKind(isLocalRoot: parent.spanID == 0), parent: parent)
-        else {
-            return LanesSpan(notRecording: operationName, context: parentContext)
-        }
         let remoteParent = parentRecord == nil ? parentContext[RemoteTraceParentKey.self] : nil
         let inherited = parentRecord?.traceParent ?? remoteParent
-        let traceParent = TraceParent(
-            traceIDHigh: inherited?.traceIDHigh ?? SplitMix64.mix(TraceIdentity.seed ^ span.id),
-            traceIDLow: inherited?.traceIDLow ?? SplitMix64.mix(TraceIdentity.seed &+ span.id &* 2 &+ 1),
-            spanID: TraceIdentity.w3cSpanID(ofLanesSpan: span.id),
-            flags: inherited?.flags ?? 1)
-        if let kindName = kind.recordedName {
-            TracingBackend.attribute("span.kind", kindName, of: span)
+        var traceParent = TraceParent(traceIDHigh: 0, traceIDLow: 0, spanID: 0)
+        let span = TracingBackend.begin(
+            operationName, kind: kind.lanesKind(isLocalRoot: parent.spanID == 0), parent: parent
+        ) { id, recordingSeed in
+            traceParent = TraceParent(
+                traceIDHigh: inherited?.traceIDHigh ?? SplitMix64.mix(recordingSeed ^ id),
+                traceIDLow: inherited?.traceIDLow ?? SplitMix64.mix(recordingSeed &+ id &* 2 &+ 1),
+                spanID: TraceIdentity.w3cSpanID(ofLanesSpan: id, recordingSeed: recordingSeed),
+                flags: inherited?.flags ?? 1)
+            return TracingBackend.Identity(
+                traceID: TraceID(high: traceParent.traceIDHigh, low: traceParent.traceIDLow), spanID: traceParent.spanID,
+                parentSpanID: inherited?.spanID ?? 0, kind: kind.openTelemetryKind, traceFlags: traceParent.flags,
+                remoteParent: remoteParent != nil)
         }
-        if let remoteParent {
-            TracingBackend.attribute("trace_id", traceParent.traceIDText, of: span)
-            TracingBackend.attribute("parent_span_id", remoteParent.spanIDText, of: span)
+        guard let span else {
+            return LanesSpan(notRecording: operationName, context: parentContext)
         }
         let record = LanesSpanRecord(
             span: span, name: operationName, enclosingLanesSpan: enclosing.spanID, traceParent: traceParent)
@@ -107,22 +108,26 @@ public struct LanesTracer: Tracer {
     }
 
     /// Makes everything recorded so far (by this tracer and by Lanes itself) readable in the
-    /// trace file of the recording the caller records into. Blocks until the recorder's writer
-    /// has written it, typically within a millisecond or two.
+    /// trace file of the recording the caller records into. Blocks the calling thread until the
+    /// recorder's writer has written it, typically within a millisecond or two (no polling): for
+    /// synchronous code; async code calls the async form.
     public func forceFlush() {
         TracingBackend.flush(recordingOf: TracingBackend.enclosingLanesSpan)
+    }
+
+    /// `forceFlush()` for async code: suspends until the events are in the file, never blocking
+    /// a cooperative thread.
+    public func forceFlush() async {
+        await TracingBackend.flush(recordingOf: TracingBackend.enclosingLanesSpan)
     }
 }
 
 /// Trace and span ids in W3C form for spans recorded by Lanes.
 enum TraceIdentity {
-    /// Differs per process, so two processes never derive the same ids.
-    static let seed = UInt64.random(in: 1...UInt64.max)
-
-    /// The 8-byte W3C span id of a Lanes span: derived from its id, so it costs no storage, and
-    /// never zero.
-    static func w3cSpanID(ofLanesSpan id: UInt64) -> UInt64 {
-        let value = SplitMix64.mix(seed ^ (id &* 0x9E37_79B9_7F4A_7C15))
+    /// The 8-byte W3C span id of a Lanes span: derived from its id and its recording's random
+    /// seed (so two recordings never derive the same ids), so it costs no storage; never zero.
+    static func w3cSpanID(ofLanesSpan id: UInt64, recordingSeed: UInt64) -> UInt64 {
+        let value = SplitMix64.mix(recordingSeed ^ (id &* 0x9E37_79B9_7F4A_7C15))
         return value == 0 ? 1 : value
     }
 

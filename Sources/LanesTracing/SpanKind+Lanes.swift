@@ -13,15 +13,14 @@ extension Tracing.SpanKind {
         }
     }
 
-    /// The OpenTelemetry name, kept as the span's `span.kind` attribute (nil for `internal`,
-    /// the default, which is not recorded).
-    var recordedName: String? {
+    /// The OpenTelemetry kind, recorded with the span's ids and exported as OTLP's kind.
+    var openTelemetryKind: OpenTelemetryKind {
         switch self {
-        case .server: "server"
-        case .client: "client"
-        case .producer: "producer"
-        case .consumer: "consumer"
-        default: nil
+        case .server: .server
+        case .client: .client
+        case .producer: .producer
+        case .consumer: .consumer
+        default: .internal
         }
     }
 }

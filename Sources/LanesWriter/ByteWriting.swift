@@ -96,23 +96,47 @@ package enum RecordFraming {
 
     /// `tasks` records (ids delta-coded) for `tasks`, at most 8,192 each.
     package static func tasks(_ tasks: [(id: UInt64, name: UInt32, parent: UInt64)]) -> [UInt8] {
+        taskRecords(LanesRecordType.tasks, tasks, batch: 8192) { payload, name in payload.appendVarint(UInt64(name)) }
+    }
+
+    /// `namedTasks` records for tasks whose names are written inline, at most 4,096 each.
+    package static func namedTasks(_ tasks: [(id: UInt64, name: String, parent: UInt64)]) -> [UInt8] {
+        taskRecords(LanesRecordType.namedTasks, tasks, batch: 4096) { payload, name in payload.appendString(name) }
+    }
+
+    /// Records of `type` listing `tasks` (count, then id delta, name, parent for each), at most
+    /// `batch` a record: the layout `tasks` and `named tasks` share, with the name written by
+    /// `writeName`.
+    private static func taskRecords<Name>(
+        _ type: LanesRecordType, _ tasks: [(id: UInt64, name: Name, parent: UInt64)], batch: Int,
+        writeName: (inout [UInt8], Name) -> Void
+    ) -> [UInt8] {
         var bytes: [UInt8] = []
         var start = 0
         while start < tasks.count {
-            let batch = tasks[start..<min(tasks.count, start + 8192)]
+            let entries = tasks[start..<min(tasks.count, start + batch)]
             var payload: [UInt8] = []
-            payload.appendVarint(UInt64(batch.count))
+            payload.appendVarint(UInt64(entries.count))
             var previous: UInt64 = 0
-            for task in batch {
+            for task in entries {
                 payload.appendSignedVarint(Int64(bitPattern: task.id &- previous))
                 previous = task.id
-                payload.appendVarint(UInt64(task.name))
+                writeName(&payload, task.name)
                 payload.appendVarint(task.parent)
             }
-            bytes.append(contentsOf: record(type: LanesRecordType.tasks.rawValue, payload: payload))
-            start += batch.count
+            bytes.append(contentsOf: record(type: type.rawValue, payload: payload))
+            start += entries.count
         }
         return bytes
+    }
+
+    /// The `window` record of a flight-recorder dump: the times it covers and why it was written.
+    package static func window(start: Int64, end: Int64, reason: String) -> [UInt8] {
+        var payload: [UInt8] = []
+        payload.appendSignedVarint(start)
+        payload.appendSignedVarint(end)
+        payload.appendString(reason)
+        return record(type: LanesRecordType.window.rawValue, payload: payload)
     }
 
     /// The `dropped` record: writer `writerID` dropped `count` events by `time`.

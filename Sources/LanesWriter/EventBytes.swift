@@ -26,6 +26,11 @@ struct EventBytes {
         if count &+ EventBytes.largestEvent > capacity { grow() }
     }
 
+    /// Makes room for `bytes` more, for the few events that can exceed `largestEvent`.
+    mutating func reserve(_ bytes: Int) {
+        while count &+ bytes > capacity { grow() }
+    }
+
     @usableFromInline
     mutating func grow() {
         let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
@@ -58,6 +63,41 @@ struct EventBytes {
     @inlinable @inline(__always)
     mutating func appendSignedVarint(_ value: Int64) {
         appendVarint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+    }
+
+    /// Appends `bytes` (room must have been reserved).
+    mutating func append(contentsOf bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        (base + count).update(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        count &+= bytes.count
+    }
+
+    /// Appends `value` as eight little-endian bytes.
+    mutating func appendLittleEndian(_ value: UInt64) {
+        withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+    }
+
+    /// Writes an extension event (opcode ≥ 0x80): the opcode, then its payload as `body` writes
+    /// it, preceded by the payload's varint length. `body` must reserve what it writes beyond
+    /// `largestEvent` bytes; the length is patched in afterwards (moving the payload when it
+    /// needs more than one length byte).
+    mutating func appendExtension(opcode: UInt8, _ body: (inout EventBytes) -> Void) {
+        reserve(EventBytes.largestEvent)
+        append(opcode)
+        let lengthAt = count
+        count &+= 1
+        body(&self)
+        let length = count - lengthAt - 1
+        var lengthBytes = 1
+        while UInt64(length) >> (7 * lengthBytes) != 0 { lengthBytes += 1 }
+        if lengthBytes > 1 {
+            reserve(lengthBytes)
+            // Overlapping regions: `copyMemory` moves like memmove.
+            UnsafeMutableRawPointer(base + lengthAt + lengthBytes).copyMemory(from: base + lengthAt + 1, byteCount: length)
+        }
+        count = lengthAt
+        appendVarint(UInt64(length))
+        count = lengthAt + lengthBytes + length
     }
 
     /// The bytes written so far.

@@ -27,6 +27,8 @@ package struct LanesChunkEncoder: ~Copyable {
     /// The number of events encoded since the last reset.
     @inlinable package var eventCount: Int { encodedEvents }
     @usableFromInline var encodedEvents = 0
+    /// The latest end of a job event since the last reset (jobs do not move `currentTime`).
+    @usableFromInline var latestJobEnd: Int64 = .min
 
     /// A new, empty chunk for writer `writerID`, numbered `sequence`, whose times start at
     /// `baseTime`.
@@ -62,6 +64,7 @@ package struct LanesChunkEncoder: ~Copyable {
         currentTask = 0
         recentSpans.update(repeating: 0, count: 2 * LanesChunkEncoder.recentSlots)
         encodedEvents = 0
+        latestJobEnd = .min
         events.count = 0
     }
 
@@ -201,6 +204,35 @@ package struct LanesChunkEncoder: ~Copyable {
         events.appendSignedVarint(started &- currentTime)
         events.appendVarint(UInt64(max(0, started &- enqueued)))
         events.appendVarint(UInt64(max(0, ended &- started)))
+        latestJobEnd = max(latestJobEnd, ended)
+        encodedEvents += 1
+    }
+
+    /// An attribute of `span` whose key or value is not an interned string: both are written
+    /// inline (extension opcode `A0`).
+    package mutating func attribute(span: UInt64, inlineKey key: String, inlineValue value: String) {
+        var payload: [UInt8] = []
+        payload.appendSignedVarint(reference(span))
+        payload.appendString(key)
+        payload.appendString(value)
+        appendExtension(LanesOpcode.inlineAttribute, payload)
+    }
+
+    /// Names `span`, begun with name 0, with a string that is not interned (extension opcode `A1`).
+    package mutating func name(span: UInt64, inline name: String) {
+        var payload: [UInt8] = []
+        payload.appendSignedVarint(reference(span))
+        payload.appendString(name)
+        appendExtension(LanesOpcode.inlineName, payload)
+    }
+
+    /// An extension event: its opcode, the payload's length, the payload. Strings are bounded by
+    /// the caller (the recorder shortens them), so the event fits after one reservation.
+    mutating func appendExtension(_ opcode: UInt8, _ payload: [UInt8]) {
+        while events.count &+ payload.count &+ 16 > events.capacity { events.grow() }
+        events.append(opcode)
+        events.appendVarint(UInt64(payload.count))
+        for byte in payload { events.append(byte) }
         encodedEvents += 1
     }
 
@@ -223,13 +255,40 @@ package struct LanesChunkEncoder: ~Copyable {
         encodedEvents += 1
     }
 
+    /// The watchdog sampled thread `thread` (Lanes' thread number) at `time`, in a job of `task`
+    /// (0: none) that started at `jobStarted`: its state letter, cumulative CPU and run-queue
+    /// nanoseconds, how the stack was taken (`SampleFlags` bits) and the stack (a `stacks`
+    /// record's id, 0: none). An extension event that leaves the chunk's time unchanged, so
+    /// readers that skip it decode the rest alike.
+    package mutating func sample(
+        thread: UInt64, task: UInt64, time: Int64, jobStarted: Int64, state: UInt8, flags: UInt8,
+        cpuNanoseconds: Int64, runQueueNanoseconds: Int64, stack: UInt64
+    ) {
+        events.reserve(96)
+        events.append(LanesOpcode.sample)
+        // The body is at most 75 bytes, so its length takes one byte, patched in afterwards.
+        let lengthAt = events.count
+        events.append(0)
+        events.appendVarint(thread)
+        events.appendVarint(task)
+        events.appendSignedVarint(time &- currentTime)
+        events.appendVarint(UInt64(max(0, time &- jobStarted)))
+        events.append(state)
+        events.append(flags)
+        events.appendVarint(UInt64(max(0, cpuNanoseconds)))
+        events.appendVarint(UInt64(max(0, runQueueNanoseconds)))
+        events.appendVarint(stack)
+        events.base[lengthAt] = UInt8(truncatingIfNeeded: events.count &- lengthAt &- 1)
+        encodedEvents += 1
+    }
+
     /// The events encoded since the last reset, with what framing them needs: cheap to take
     /// (one copy of the bytes), so a recording thread can hand the framing and checksum to a
     /// writer thread.
     package func chunk() -> LanesEncodedChunk {
         LanesEncodedChunk(
             writerID: writerID, sequence: sequence, baseTime: baseTime, firstSpanID: firstSpanID,
-            eventCount: encodedEvents, events: Array(events.bytes))
+            latestTime: max(currentTime, latestJobEnd), eventCount: encodedEvents, events: Array(events.bytes))
     }
 
     /// The framed, checksummed `events` record holding everything encoded since the last reset.

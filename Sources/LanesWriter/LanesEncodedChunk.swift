@@ -7,6 +7,9 @@ package struct LanesEncodedChunk: Sendable {
     let sequence: UInt64
     let baseTime: Int64
     let firstSpanID: UInt64
+    /// The latest time any event of the chunk carries (a job's end included): a flight recorder
+    /// drops the chunk once this falls out of its window.
+    package let latestTime: Int64
     /// The number of events in the chunk.
     package let eventCount: Int
     let events: [UInt8]

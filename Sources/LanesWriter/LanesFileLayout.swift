@@ -23,9 +23,24 @@ package enum LanesRecordType: UInt8, Sendable {
     case thread = 0x03
     case tasks = 0x04
     case dropped = 0x05
+    /// Tasks whose names are written inline rather than as string ids (issue 16's range 0x40–0x4F).
+    case namedTasks = 0x40
+    /// The span of time a flight-recorder dump holds and what triggered it.
+    case window = 0x41
     case events = 0x10
     /// Whether the recording captured the global executor's jobs (an extension, see FORMAT.md).
     case jobCapture = 0x20
+    /// The watchdog's records (extensions, see FORMAT.md): loaded images, call stacks, symbols
+    /// added after the recording, and the watchdog's settings.
+    case images = 0x21
+    case stacks = 0x22
+    case symbols = 0x23
+    case watchdog = 0x24
+    // OpenTelemetry facts (issue 15's range, 0x30–0x3F; see `Traces/FORMAT.md` §4.17–4.18).
+    /// A resource (a service) and its typed attributes.
+    case resource = 0x30
+    /// An instrumentation scope within a resource.
+    case scope = 0x31
     case footer = 0x7E
 }
 
@@ -49,6 +64,24 @@ package enum LanesOpcode {
     /// Opcodes from 0x80 up are followed by a varint length and skipped by readers that do not
     /// know them.
     package static let firstSkippable: UInt8 = 0x80
+    /// Extension `A0`: an attribute whose key and value are written inline (not interned).
+    package static let inlineAttribute: UInt8 = 0xA0
+    /// Extension `A1`: the name of a span begun with name 0, written inline.
+    package static let inlineName: UInt8 = 0xA1
     /// A job that also says which task enqueued it (job capture); see `Traces/FORMAT.md`.
     package static let jobWithEnqueuer: UInt8 = 0x81
+    /// A watchdog sample of an executor thread (an extension event; see `Traces/FORMAT.md`).
+    package static let sample: UInt8 = 0x82
+
+    // OpenTelemetry facts (issue 15's range, 0x90–0x9F; extension events, see `Traces/FORMAT.md`).
+    /// A span's W3C ids, OpenTelemetry kind, flags, trace state and scope.
+    package static let spanIdentity: UInt8 = 0x90
+    /// An attribute with a typed value (bool, int, double, bytes, array, list, empty).
+    package static let typedAttribute: UInt8 = 0x91
+    /// A span event: a named point in time inside a span, with typed attributes.
+    package static let spanEvent: UInt8 = 0x92
+    /// A link to another span.
+    package static let spanLink: UInt8 = 0x93
+    /// A span's OpenTelemetry status and the counts its producer dropped.
+    package static let spanStatus: UInt8 = 0x94
 }

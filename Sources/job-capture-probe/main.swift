@@ -44,7 +44,8 @@ nonisolated func checkSleep(expectThread prefix: String?) async {
         return await group.reduce(into: []) { $0.append($1) }
     }
     let late = results.map(\.0)
-    report("sleep", late.allSatisfy { $0 >= -0.5 && $0 < 150 }, "late by \(late.map { Int($0) }) ms")
+    // Never early; late only by scheduling (generous: the tests run on loaded machines).
+    report("sleep", late.allSatisfy { $0 >= -0.5 && $0 < 1_000 }, "late by \(late.map { Int($0) }) ms")
     if let prefix {
         let threads = Set(results.map(\.1))
         report("sleep-thread", threads.allSatisfy { $0.hasPrefix(prefix) }, "woke on \(threads.sorted())")
@@ -61,7 +62,7 @@ nonisolated func checkCancellation() async {
     let elapsed = milliseconds(since: start)
     let cancelled: Bool
     if case .failure(let error) = result { cancelled = error is CancellationError } else { cancelled = false }
-    report("cancellation", cancelled && elapsed < 500, "cancelled=\(cancelled) after \(Int(elapsed)) ms")
+    report("cancellation", cancelled && elapsed < 2_000, "cancelled=\(cancelled) after \(Int(elapsed)) ms")
 }
 
 /// A counter tasks can share.
@@ -150,7 +151,7 @@ nonisolated func checkDelayedEnqueue() async {
             resume(unsafeBitCast(continuation, to: UnsafeMutableRawPointer.self), 40_000_000)
         }
         let elapsed = milliseconds(since: start)
-        report(name, elapsed >= 39.5 && elapsed < 250, "woke after \(Int(elapsed)) ms")
+        report(name, elapsed >= 39.5 && elapsed < 2_000, "woke after \(Int(elapsed)) ms")
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import LanesFormat
 import LanesModel
+import LanesWriter
 import Testing
 
 @Suite("lanes convert, export and the exit-code contract, on the real binary")

@@ -35,9 +35,20 @@ enum CollectorHarness {
 
     /// Runs `otlp_export.py ARGUMENTS…` and waits for it.
     static func runScript(_ arguments: [String]) throws -> ScriptResult {
+        let result = try python([script] + arguments)
+        return ScriptResult(status: result.status, lines: jsonLines(result.output), errors: result.errors)
+    }
+
+    /// Runs `python3 ARGUMENTS…` and waits for it: its status and what it printed (both streams).
+    static func runPython(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let result = try python(arguments)
+        return (result.status, String(decoding: result.output, as: UTF8.self) + result.errors)
+    }
+
+    private static func python(_ arguments: [String]) throws -> (status: Int32, output: Data, errors: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script] + arguments
+        process.arguments = ["python3"] + arguments
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output
@@ -49,7 +60,7 @@ enum CollectorHarness {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         while !errorData.isSet { Thread.sleep(forTimeInterval: 0.01) }
-        return ScriptResult(status: process.terminationStatus, lines: jsonLines(data), errors: String(decoding: errorData.value, as: UTF8.self))
+        return (process.terminationStatus, data, String(decoding: errorData.value, as: UTF8.self))
     }
 
     static func jsonLines(_ data: Data) -> [[String: Any]] {

@@ -9,36 +9,49 @@ import Testing
 @Suite("lanes collect with real OpenTelemetry exporters", .serialized)
 struct ExporterTests {
     /// What every run of `make_spans` in the script produces, checked on the file read back:
-    /// per trace a root `GET /item/i` (its own lane, named after it) with children `db.query`
-    /// (attribute `db.rows` = i) and `render` (one `cache.miss` event; every fifth fails).
+    /// per trace a SERVER root `GET /item/i` (its own lane, named after it) with children
+    /// `db.query` (CLIENT, int attribute `db.rows` = i) and `render` (one `cache.miss` span event;
+    /// every fifth fails), each with its W3C ids and its service's resource.
     static func checkTraces(_ trace: Trace, traces: Int, sourceDescription: String) {
         let roots = (0..<traces).map { CollectorHarness.spans(named: "GET /item/\($0)", in: trace) }
         #expect(roots.allSatisfy { $0.count == 1 }, "\(sourceDescription): one root per trace")
         let queries = CollectorHarness.spans(named: "db.query", in: trace)
         let renders = CollectorHarness.spans(named: "render", in: trace)
-        let misses = CollectorHarness.spans(named: "cache.miss", in: trace)
-        #expect(queries.count == traces && renders.count == traces && misses.count == traces, "\(sourceDescription)")
-        #expect(trace.spanCount == 4 * traces, "\(sourceDescription): 3 spans and 1 event per trace")
+        #expect(queries.count == traces && renders.count == traces, "\(sourceDescription)")
+        #expect(trace.spanCount == 3 * traces, "\(sourceDescription): 3 spans per trace, span events kept as events")
+        #expect(trace.telemetry.events.count == traces, "\(sourceDescription): one span event per trace")
         #expect(trace.tasks.count == traces, "\(sourceDescription): one lane per trace")
+        #expect(Set(trace.telemetry.spanFacts.map(\.traceID)).count == traces, "\(sourceDescription): W3C trace ids kept")
+        #expect(Set(trace.telemetry.spanFacts.map(\.spanID)).count == 3 * traces, "\(sourceDescription): W3C span ids kept")
+        let services = trace.telemetry.resources.map { resource in
+            Dictionary(uniqueKeysWithValues: resource.attributes.map { (trace.strings[$0.key], trace.text(of: $0.value)) })
+        }
+        #expect(services.count == 1 && services.first?["service.version"] == "1.2.3", "\(sourceDescription): \(services)")
+        #expect(trace.telemetry.scopes.map { trace.strings[$0.name] } == ["lanes.collect.test"], "\(sourceDescription)")
 
         for (index, found) in roots.enumerated() {
             guard let root = found.first else { continue }
             #expect(trace.parent(ofSpan: root) == nil)
+            #expect(trace.telemetry(ofSpan: root)?.kind == .server)
             #expect(trace.name(ofTask: Int(trace.spanTask[root])) == "GET /item/\(index)", "lane named after its root")
             #expect(trace.attribute("http.method", ofSpan: root) == "GET")
             let children = trace.children(ofSpan: root).map { trace.name(ofSpan: Int($0)) }.sorted()
             #expect(children == ["db.query", "render"], "\(sourceDescription): children of GET /item/\(index)")
         }
-        let rows = Set(queries.compactMap { trace.attribute("db.rows", ofSpan: $0) })
-        #expect(rows == Set((0..<traces).map(String.init)), "int attributes arrive")
-        for miss in misses {
-            #expect(trace.parent(ofSpan: miss).map { trace.name(ofSpan: $0) } == "render")
-            #expect(trace.spanFlags[miss].contains(.instant))
-            #expect(trace.attribute("key", ofSpan: miss)?.hasPrefix("item-") == true)
+        let rows = Set(queries.flatMap { trace.typedAttributes(ofSpan: $0).filter { $0.key == "db.rows" }.map(\.value) })
+        #expect(rows == Set((0..<traces).map { AttributeValue.int(Int64($0)) }), "int attributes arrive as ints")
+        #expect(queries.allSatisfy { trace.telemetry(ofSpan: $0)?.kind == .client })
+        for render in renders {
+            let events = trace.events(ofSpan: render)
+            #expect(events.map { trace.strings[$0.name] } == ["cache.miss"], "\(sourceDescription)")
+            let keys = events.flatMap { trace.attributes(start: $0.attributeStart, count: $0.attributeCount) }
+                .map { trace.strings[$0.key] + "=" + trace.text(of: $0.value) }
+            #expect(keys.count == 1 && keys[0].hasPrefix("key=item-"), "\(keys)")
         }
         let failed = renders.filter { trace.spanStatus[$0] == .error }
         #expect(failed.count == (traces + 4) / 5, "every fifth render failed")
-        #expect(failed.allSatisfy { trace.attribute("error", ofSpan: $0) == "template missing" })
+        #expect(failed.allSatisfy { trace.errorMessage(ofSpan: $0) == "template missing" })
+        #expect(failed.allSatisfy { trace.telemetry(ofSpan: $0)?.statusCode == .error })
         for span in 0..<trace.spanCount {
             #expect(trace.spanEnd[span] >= trace.spanBegin[span])
         }
@@ -103,6 +116,7 @@ struct ExporterTests {
         _ = await collector.stop()
         let trace = try CollectorHarness.read(path).trace
         #expect(trace.tasks.count == 6)
-        #expect(trace.spanCount == 24)
+        #expect(trace.spanCount == 18)
+        #expect(trace.telemetry.resources.count == 2, "one resource per service")
     }
 }

@@ -15,6 +15,12 @@ Modes (all print one JSON object per line on stdout):
       local HTTP server and writes the first request body it sent to PATH.
   post URL --content-type TYPE --body-file FILE [--gzip] [--method M] [--encoding E]
       One raw request; prints status, headers and the body as hex.
+  lossless URL --expected PATH [--json] [--gzip]
+      The spans of ../LanesFormatTests/make_otlp_fixtures.py (two services, every span kind,
+      events, exceptions, links, remote parents, every attribute type, dropped counts), recorded
+      afresh by the installed SDK. Their OTLP/JSON encoding by the SDK's own encoder goes to PATH
+      (JSON Lines, as that script writes it); the same spans are sent in requests of 7 spans
+      through the SDK's OTLPSpanExporter (protobuf), or POSTed as that OTLP/JSON with --json.
 
 Exit status 3 when the SDK is missing (pip install opentelemetry-sdk
 opentelemetry-exporter-otlp-proto-http).
@@ -23,6 +29,8 @@ import argparse
 import base64
 import gzip
 import json
+import logging
+import os
 import sys
 import urllib.error
 import urllib.request
@@ -134,6 +142,33 @@ def hex_ids(value):
     return value
 
 
+def send_fixture_spans(url, expected_path, as_json, use_gzip):
+    """The `lossless` mode: the fixture script's spans, written as expected and sent to `url`."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "LanesFormatTests"))
+    import make_otlp_fixtures
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    logging.disable(logging.WARNING)  # the SDK warns about every attribute it drops at its limits
+    recorded = InMemorySpanExporter()
+    make_otlp_fixtures.record(recorded)
+    spans = recorded.get_finished_spans()
+    batches = [spans[start:start + make_otlp_fixtures.BATCH] for start in range(0, len(spans), make_otlp_fixtures.BATCH)]
+    documents = [hex_ids(MessageToDict(encode_spans(batch), use_integers_for_enums=True)) for batch in batches]
+    with open(expected_path, "w", encoding="utf-8") as lines:
+        for document in documents:
+            lines.write(json.dumps(document, separators=(",", ":")) + "\n")
+    failed = 0
+    if as_json:
+        for document in documents:
+            status, _, _ = post(url, json.dumps(document).encode(), "application/json", use_gzip)
+            failed += status != 200
+    else:
+        exporter = exporter_for(url, use_gzip)
+        for batch in batches:
+            failed += exporter.export(batch) != SpanExportResult.SUCCESS
+    return {"spans": len(spans), "requests": len(batches), "failed": failed,
+            "events": sum(len(span.events) for span in spans), "links": sum(len(span.links) for span in spans)}
+
+
 def post(url, body, content_type, use_gzip=False, method="POST", encoding=None):
     headers = {"Content-Type": content_type}
     if use_gzip:
@@ -151,7 +186,7 @@ def post(url, body, content_type, use_gzip=False, method="POST", encoding=None):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["export", "stream", "json", "capture", "post"])
+    parser.add_argument("mode", choices=["export", "stream", "json", "capture", "post", "lossless"])
     parser.add_argument("target")
     parser.add_argument("--traces", type=int, default=10)
     parser.add_argument("--batches", type=int, default=20)
@@ -163,6 +198,8 @@ def main():
     parser.add_argument("--body-file")
     parser.add_argument("--method", default="POST")
     parser.add_argument("--encoding")
+    parser.add_argument("--expected")
+    parser.add_argument("--json", action="store_true")
     arguments = parser.parse_args()
     if arguments.mode != "post":
         load_sdk()
@@ -192,6 +229,8 @@ def main():
         document = hex_ids(MessageToDict(request, use_integers_for_enums=True))
         status, headers, body = post(arguments.target, json.dumps(document).encode(), "application/json", arguments.gzip)
         print(json.dumps({"status": status, "content_type": headers.get("Content-Type"), "body": body.decode()}))
+    elif arguments.mode == "lossless":
+        print(json.dumps(send_fixture_spans(arguments.target, arguments.expected, arguments.json, arguments.gzip)))
     elif arguments.mode == "capture":
         body = capture_first_body(arguments.traces, arguments.service)
         with open(arguments.target, "wb") as file:

@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 import Testing
 @testable import LanesFormat
 
@@ -83,10 +84,11 @@ struct ChromeImportTests {
         #expect(trace.name(ofTask: Int(trace.spanTask[main])) == "MainThread")
     }
 
-    @Test("Chrome: async b/e/n with id2, thread time, sort indexes, skipped counters and flows")
+    @Test("Chrome: async b/e/n with id2, thread time, sort indexes, counters, skipped flows")
     func chromeBrowser() throws {
         let (trace, warnings) = try Self.load("chrome-browser.json")
-        #expect(warnings.map(\.message) == ["skipped 3 events of phases Lanes does not read (C, f, s)"])
+        #expect(warnings.map(\.message) == ["skipped 2 events of phases Lanes does not read (f, s)"])
+        #expect(trace.counters == [CounterSeries(name: "UpdateCounters", key: "jsHeapSizeUsed", times: [5_500_000], values: [1_048_576])])
         #expect(trace.spanCount == 7)
         #expect(trace.metadata.processName == "Browser")
         // thread_sort_index -1 puts the pool worker's lane before the main thread's.
@@ -129,9 +131,10 @@ struct ChromeImportTests {
         let inner = try #require(sources.first { trace.attribute("detail", ofSpan: $0) == "/usr/include/stdio.h" })
         #expect(trace.parent(ofSpan: inner) == outer)
         #expect(Self.parentName(outer, in: trace) == "Frontend")
-        let total = try Self.span("Total Source", in: trace)
-        #expect(trace.name(ofTask: Int(trace.spanTask[total])) == "Total Source")
-        #expect(trace.attribute("avg ms", ofSpan: total) == "3")
+        // `Total …` events are totals, not spans: no lane of their own.
+        #expect(!(0..<trace.spanCount).contains { trace.name(ofSpan: $0).hasPrefix("Total ") })
+        #expect(!trace.tasks.contains { $0.name.hasPrefix("Total ") })
+        #expect(trace.totals.first { $0.name == "Total Source" } == ProducerTotal(name: "Total Source", nanoseconds: 7_014_000, count: 2))
     }
 
     @Test("times, pids and tids written as numeric strings")
@@ -196,20 +199,28 @@ struct ChromeImportTests {
     }
 
     @Test("JSON that is not a trace gets a one-line error saying what is wrong", arguments: [
-        ("[1, 2, 3]", "not a trace: element 1 of the array (byte 1) is a number, not an event object"),
-        ("{\"hello\": \"world\"}", "not a trace: a JSON object without a \"traceEvents\" array"),
-        ("{\"traceEvents\": 5}", "not a trace: \"traceEvents\" is not an array"),
-        ("[{\"name\": \"x\"}, {\"name\": \"y\"}]", "not a trace: no event has a \"ph\" phase field"),
-        ("\"just a string\"", "not a trace: JSON traces start with '[' or '{'"),
-        ("[{\"ph\": \"X\" \"ts\": 1}]", "not valid JSON: expected '}' or ',' in an object at byte 12"),
-        ("{\"traceEvents\" [", "not valid JSON: expected ':' after an object key at byte 15"),
-        ("  \n ", "the file holds only white space"),
+        ("[1, 2, 3]", "not a trace: element 1 of the array (byte 1) is a number, not an event object", TraceFileError.Kind.notATrace),
+        ("{\"hello\": \"world\"}", "a JSON object with neither a \"traceEvents\" array (Chrome JSON) nor \"resourceSpans\" (OTLP JSON)", .notATrace),
+        ("{\"traceEvents\": 5}", "not a trace: \"traceEvents\" is not an array", .notATrace),
+        ("[{\"name\": \"x\"}, {\"name\": \"y\"}]", "no event has a \"ph\" phase field", .notATrace),
+        ("\"just a string\"", "not a trace: JSON traces start with '[' or '{'", .notATrace),
+        ("[{\"ph\": \"X\" \"ts\": 1}]", "not valid JSON: expected '}' or ',' in an object at byte 12", .damaged),
+        ("{\"traceEvents\" [", "not valid JSON: expected ':' after an object key at byte 15", .notATrace),
     ])
-    func notATrace(text: String, reason: String) throws {
-        let error = try #require(throws: TraceReadError.self) { try Support.importChrome(text) }
+    func notATrace(text: String, reason: String, kind: TraceFileError.Kind) throws {
+        let error = try #require(throws: TraceFileError.self) { try Support.importChrome(text) }
         #expect(error.reason == reason)
-        #expect(error.description == "lanes: test.json: \(reason)")
+        #expect(error.kind == kind)
+        #expect(error.format == .chrome)
+        #expect(error.description == "lanes: test.json: \(reason) (read as Chrome JSON)")
         #expect(!error.description.contains("\n"))
+    }
+
+    @Test("a file of white space is empty, in any format's words")
+    func whiteSpace() throws {
+        let error = try #require(throws: TraceFileError.self) { try Support.importChrome("  \n ") }
+        #expect(error.kind == .empty)
+        #expect(error.description == "lanes: test.json: the file holds only white space")
     }
 
     @Test("both forms of the same events give the same spans")

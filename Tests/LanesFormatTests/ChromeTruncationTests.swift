@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 import Testing
 @testable import LanesFormat
 
@@ -93,9 +94,17 @@ struct ChromeTruncationTests {
         #expect(trace.spanCount == 2)
     }
 
-    @Test("damage after some events keeps them and says where it stopped")
+    @Test("damage after some events keeps them, skips the damaged one and reads on")
     func damageMidFile() throws {
-        let (trace, warnings) = try Support.importChrome(Self.twoEvents + ",\n{\"ph\":\"X\" oops},\n{\"ph\":\"X\"}]")
+        let (trace, warnings) = try Support.importChrome(
+            Self.twoEvents + ",\n{\"ph\":\"X\" oops},\n{\"ph\":\"X\",\"name\":\"c\",\"ts\":5}]")
+        #expect(warnings.map(\.message) == ["skipped 1 damaged event at byte 120; read on after each"])
+        #expect(Self.starts(trace) == ["a@1000", "b@3000", "c@5000"])
+    }
+
+    @Test("damage with no whole event after it says where reading stopped")
+    func damageAtTheEnd() throws {
+        let (trace, warnings) = try Support.importChrome(Self.twoEvents + ",\n{\"ph\":\"X\" oops}]")
         #expect(warnings.map(\.message) == ["stopped after 2 events: expected '}' or ',' in an object at byte 120"])
         #expect(trace.spanCount == 2)
     }
@@ -125,7 +134,7 @@ struct ChromeTruncationTests {
         let (trace, warnings) = try Support.importChrome(deep)
         #expect(trace.spanCount == 1)
         #expect(warnings.map(\.message) == ["stopped after 1 event: nested deeper than 128 levels at byte 174"])
-        let error = try #require(throws: TraceReadError.self) {
+        let error = try #require(throws: TraceFileError.self) {
             try Support.importChrome("[" + String(repeating: "[", count: 100_000))
         }
         #expect(error.reason.hasPrefix("not valid JSON: nested deeper than 128 levels"))

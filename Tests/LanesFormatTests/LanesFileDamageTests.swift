@@ -130,16 +130,16 @@ struct LanesFileDamageTests {
     }
 
     @Test("bytes that are not a .lanes file are refused in one line", arguments: [
-        (Array("hello, this is not a trace".utf8), "not a .lanes file: the Lanes header is missing"),
+        (Array("hello, this is not a trace".utf8), "not a .lanes file: the Lanes header is missing", TraceFileError.Kind.notATrace),
         // The magic after a text-mode transfer turned CR LF into LF.
-        ([0x89, 0x4C, 0x41, 0x4E, 0x45, 0x53, 0x0A, 0x1A, 0x0A, 1, 0, 0, 0, 0], "line endings"),
-        ([0x89, 0x4C, 0x41], "cut off inside the header"),
+        ([0x89, 0x4C, 0x41, 0x4E, 0x45, 0x53, 0x0A, 0x1A, 0x0A, 1, 0, 0, 0, 0], "line endings", .damaged),
+        ([0x89, 0x4C, 0x41], "cut off inside the header", .damaged),
     ])
-    func notLanes(bytes: [UInt8], expected: String) {
+    func notLanes(bytes: [UInt8], expected: String, kind: TraceFileError.Kind) {
         #expect {
             _ = try LanesFileReader.read(bytes: bytes, path: "x.lanes")
         } throws: { error in
-            (error as? TraceReadError)?.description.contains(expected) == true
+            (error as? TraceFileError).map { $0.description.contains(expected) && $0.kind == kind } == true
         }
     }
 
@@ -150,7 +150,10 @@ struct LanesFileDamageTests {
         #expect {
             _ = try LanesFileReader.read(bytes: bytes, path: "new.lanes")
         } throws: { error in
-            (error as? TraceReadError)?.description == "lanes: new.lanes: format version 9 is not supported; this lanes reads version 1 (update lanes)"
+            (error as? TraceFileError).map {
+                $0.kind == .unsupportedVersion
+                    && $0.description == "lanes: new.lanes: format version 9 is not supported: this lanes reads version 1; update lanes (read as .lanes file)"
+            } == true
         }
     }
 

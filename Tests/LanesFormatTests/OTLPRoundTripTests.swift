@@ -1,4 +1,5 @@
 import LanesModel
+import LanesWriter
 import Testing
 @testable import LanesFormat
 
@@ -58,20 +59,25 @@ struct OTLPRoundTripTests {
         #expect(childSpan["status"]?["message"] == .string("timed out"))
     }
 
-    @Test("recorded W3C trace context and span kinds are exported, so services' spans join one trace")
+    @Test("ids and kinds come from spans' OpenTelemetry facts; user attributes named like them stay attributes")
     func recordedTraceContext() throws {
         var builder = TraceBuilder()
         let task = builder.task(id: 1)
         let request = builder.addSpan(name: builder.intern("GET /inbox"), kind: .handler, begin: 0, end: 9_000, task: task)
-        builder.addAttribute(to: request, key: "span.kind", value: "server")
-        builder.addAttribute(to: request, key: "trace_id", value: "4bf92f3577b34da6a3ce929d0e0e4736")
-        builder.addAttribute(to: request, key: "parent_span_id", value: "00f067aa0ba902b7")
+        builder.setTelemetry(of: request, SpanTelemetry(
+            traceID: TraceID(high: 0x4bf9_2f35_77b3_4da6, low: 0xa3ce_929d_0e0e_4736), spanID: 0x1111_2222_3333_4444,
+            parentSpanID: 0x00f0_67aa_0ba9_02b7, flags: 0x301, kind: .server))
         let call = builder.addSpan(name: builder.intern("GET /users"), kind: .async, begin: 1_000, end: 5_000,
                                    parent: request, task: task)
-        builder.addAttribute(to: call, key: "span.kind", value: "client")
-        builder.addAttribute(to: call, key: "span_id", value: "b7ad6b7169203331")
+        builder.setTelemetry(of: call, SpanTelemetry(
+            traceID: TraceID(high: 0x4bf9_2f35_77b3_4da6, low: 0xa3ce_929d_0e0e_4736), spanID: 0xb7ad_6b71_6920_3331,
+            parentSpanID: 0x1111_2222_3333_4444, kind: .client))
+        // A user's attributes that happen to share names with ids and kinds are only attributes.
+        builder.addAttribute(to: call, key: "trace_id", value: "ffffffffffffffffffffffffffffffff")
+        builder.addAttribute(to: call, key: "span_id", value: "eeeeeeeeeeeeeeee")
+        builder.addAttribute(to: call, key: "span.kind", value: "producer")
         let inner = builder.addSpan(name: builder.intern("decode"), kind: .sync, begin: 2_000, end: 3_000, parent: call, task: task)
-        builder.addAttribute(to: inner, key: "trace_id", value: "not hex at all, ignored")
+        builder.addAttribute(to: inner, key: "lanes.task", value: "not a task")
         let text = String(decoding: OTLPTraceExporter.export(builder.build()), as: UTF8.self)
         let spans = try #require(JSONTestSupport.parse(text)["resourceSpans"]?.elements?.first?["scopeSpans"]?.elements?.first?["spans"]?.elements)
         let requestSpan = try #require(spans.first { $0["name"] == .string("GET /inbox") })
@@ -80,11 +86,35 @@ struct OTLPRoundTripTests {
         for span in [requestSpan, callSpan, innerSpan] {
             #expect(span["traceId"] == .string("4bf92f3577b34da6a3ce929d0e0e4736"), "the whole tree joins the caller's trace")
         }
-        #expect(requestSpan["parentSpanId"] == .string("00f067aa0ba902b7"), "the remote parent from traceparent")
+        #expect(requestSpan["parentSpanId"] == .string("00f067aa0ba902b7"), "the remote parent")
+        #expect(requestSpan["flags"] == .number(JSONNumber(0x301)))
         #expect(callSpan["spanId"] == .string("b7ad6b7169203331"), "the id sent downstream in traceparent")
         #expect(innerSpan["parentSpanId"] == .string("b7ad6b7169203331"))
         #expect(requestSpan["kind"] == .number(JSONNumber(2)))
         #expect(callSpan["kind"] == .number(JSONNumber(3)))
         #expect(innerSpan["kind"] == .number(JSONNumber(1)))
+        let callAttributes = callSpan["attributes"]?.elements ?? []
+        #expect(callAttributes.compactMap { $0["key"]?.stringValue } == ["lanes", "trace_id", "span_id", "span.kind"])
+
+        // And back: the user's attributes are attributes again, never ids, kinds or tasks.
+        let (imported, warnings) = try OTLPTraceImporter.read(bytes: Array(text.utf8), path: "ids.otlp.json")
+        #expect(warnings.isEmpty, "\(warnings)")
+        let importedCall = try OTLPImportTests.span("GET /users", in: imported)
+        #expect(imported.telemetry(ofSpan: importedCall)?.spanID == 0xb7ad_6b71_6920_3331)
+        #expect(imported.telemetry(ofSpan: importedCall)?.kind == .client)
+        #expect(imported.attribute("span_id", ofSpan: importedCall) == "eeeeeeeeeeeeeeee")
+        let importedInner = try OTLPImportTests.span("decode", in: imported)
+        #expect(imported.attribute("lanes.task", ofSpan: importedInner) == "not a task")
+        #expect(imported.tasks[Int(imported.spanTask[importedInner])].id == 1)
+    }
+
+    @Test("export → import → export gives the same bytes, for Lanes' own spans and imported ones", arguments: 1...10)
+    func exportIsStable(seed: Int) throws {
+        let first = OTLPTraceExporter.export(ChromeTestSupport.randomTrace(seed: UInt64(seed)))
+        let (imported, _) = try OTLPTraceImporter.read(bytes: first, path: "first.json")
+        let second = OTLPTraceExporter.export(imported)
+        #expect(String(decoding: second, as: UTF8.self) == String(decoding: first, as: UTF8.self))
+        let (reimported, _) = try OTLPTraceImporter.read(bytes: second, path: "second.json")
+        #expect(reimported == imported)
     }
 }

@@ -11,15 +11,20 @@ struct OTLPSchemaTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("otlp_schema_check.py").path
 
-    /// Runs the checker on `bytes`; returns its exit status and output.
-    static func check(_ bytes: [UInt8]) throws -> (status: Int32, output: String) {
+    /// Runs the checker on `bytes` (with `arguments` after the file); returns its exit status and output.
+    static func check(_ bytes: [UInt8], arguments: [String] = []) throws -> (status: Int32, output: String) {
         let file = FileManager.default.temporaryDirectory
             .appendingPathComponent("lanes-otlp-\(UUID().uuidString).json")
         try Data(bytes).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
+        return try runPython(script, [file.path] + arguments)
+    }
+
+    /// Runs a Python script beside the tests; returns its exit status and output.
+    static func runPython(_ script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, file.path]
+        process.arguments = ["python3", script] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

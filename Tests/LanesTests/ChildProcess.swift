@@ -19,6 +19,8 @@ struct ChildProcess {
 
     let process = Process()
     private let output = Pipe()
+    /// The read end of the process's standard output.
+    var outputHandle: FileHandle { output.fileHandleForReading }
     private let errors = Pipe()
 
     /// Starts `executable` with `arguments` and extra `environment` variables.
@@ -35,13 +37,23 @@ struct ChildProcess {
     }
 
     /// Waits for the process and returns its exit status, standard output and standard error.
-    func finish() -> (status: Int32, output: String, errors: String) {
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: outputData, as: UTF8.self),
-            String(decoding: errorData, as: UTF8.self)
-        )
+    ///
+    /// The waiting happens on a thread of its own: tests run in parallel on the few threads of
+    /// the cooperative pool, and a child that runs for seconds must not hold one of them (the
+    /// other tests' tasks would queue behind it, as Lanes' own findings would say).
+    func finish() async -> (status: Int32, output: String, errors: String) {
+        let process = self.process
+        let output = self.output
+        let errors = self.errors
+        return await withCheckedContinuation { continuation in
+            Thread {
+                let outputData = output.fileHandleForReading.readDataToEndOfFile()
+                let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: (
+                    process.terminationStatus, String(decoding: outputData, as: UTF8.self),
+                    String(decoding: errorData, as: UTF8.self)))
+            }.start()
+        }
     }
 }

@@ -10,19 +10,19 @@ struct CommandTests {
         let path = TraceFixtures.temporaryPath("recorded.lanes")
         let lanes = try ChildProcess.executable("lanes")
         let app = try ChildProcess.executable("LanesExampleApp")
-        let result = try ChildProcess(lanes, ["record", "-o", path, "--", app, "--messages", "2"]).finish()
+        let result = try await ChildProcess(lanes, ["record", "-o", path, "--", app, "--messages", "2"]).finish()
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.errors.contains("lanes: trace written to \(path)"))
         #expect(result.output.split(separator: "\n").count == 2)
         let trace = try TraceFixtures.load(path)
-        #expect(trace.spans(named: "on_message \"user1\"").count == 1)
+        #expect(trace.spans(displayed: "on_message \"user1\"").count == 1)
     }
 
     @Test("lanes record: a program that is not Swift runs unrecorded with one line saying why, and its exit status comes through", arguments: [0, 3])
     func recordWithoutLanes(status: Int32) async throws {
         let path = TraceFixtures.temporaryPath("none.lanes")
         let lanes = try ChildProcess.executable("lanes")
-        let result = try ChildProcess(lanes, ["record", "-o", path, "--", "sh", "-c", "exit \(status)"]).finish()
+        let result = try await ChildProcess(lanes, ["record", "-o", path, "--", "sh", "-c", "exit \(status)"]).finish()
         #expect(result.status == status)
         #expect(result.errors == """
             lanes: sh is not a dynamically linked Swift program (a static binary, or not Swift); it runs unrecorded
@@ -33,7 +33,7 @@ struct CommandTests {
 
     @Test("lanes record without a program is a usage error")
     func recordWithoutProgram() async throws {
-        let result = try ChildProcess(ChildProcess.executable("lanes"), ["record", "-o", "x.lanes"]).finish()
+        let result = try await ChildProcess(ChildProcess.executable("lanes"), ["record", "-o", "x.lanes"]).finish()
         #expect(result.status == 2)
         #expect(result.errors.hasPrefix("Error: Please name the program to run after --"))
     }
@@ -41,7 +41,7 @@ struct CommandTests {
     @Test("lanes demo records the naive and improved runs into --out")
     func demo() async throws {
         let folder = TraceFixtures.temporaryPath("demo")
-        let result = try ChildProcess(
+        let result = try await ChildProcess(
             ChildProcess.executable("lanes"), ["demo", "--out", folder, "--scale", "0.01", "--no-view"]
         ).finish()
         #expect(result.status == 0, "\(result.errors)")
@@ -49,7 +49,7 @@ struct CommandTests {
             let path = folder + "/seed-\(variant).lanes"
             #expect(result.output.contains(path))
             let trace = try TraceFixtures.load(path)
-            #expect(trace.spans(named: "on_message \"carol\"").count == 1)
+            #expect(trace.spans(displayed: "on_message \"carol\"").count == 1)
             #expect(trace.metadata.hasTaskStates)
         }
     }

@@ -19,7 +19,7 @@ struct SeedDemoTests {
         let trace = try await Self.recorded(.naive)
         #expect(trace.metadata.hasTaskStates && trace.metadata.finishedCleanly)
         for author in SeedDemo.authors {
-            let handler = trace.span(named: "on_message \"\(author)\"")
+            let handler = trace.span(displayed: "on_message \"\(author)\"")
             #expect(trace.spanKind[handler] == .handler, "\(trace.outline)")
             #expect(trace.attribute("label", ofSpan: handler) == author)
             #expect(trace.childNames(of: handler) == ["wait_for(3)", "await_for(2)", "await_for(4)", "wait_for(7)", "wait_for(2)"])
@@ -34,7 +34,7 @@ struct SeedDemoTests {
         #expect(trace.childNames(of: heartbeat).allSatisfy { $0 == "tick" })
         #expect(!trace.children(ofSpan: heartbeat).isEmpty)
         // Two threads held by alice and bob: carol's first job waits about wait_for(3).
-        let carol = trace.span(named: "on_message \"carol\"")
+        let carol = trace.span(displayed: "on_message \"carol\"")
         let queued = trace.slices(ofTask: Int(trace.spanTask[carol])).map { $0.started - $0.enqueued }.max() ?? 0
         #expect(queued >= 2 * Self.unit, "carol queued only \(queued) ns")
     }
@@ -43,7 +43,7 @@ struct SeedDemoTests {
     func improved() async throws {
         let trace = try await Self.recorded(.improved)
         for author in SeedDemo.authors {
-            let handler = trace.span(named: "on_message \"\(author)\"")
+            let handler = trace.span(displayed: "on_message \"\(author)\"")
             #expect(trace.childNames(of: handler) == ["wait_for(3)", "gather", "run_sync"], "\(trace.outline)")
             let children = trace.children(ofSpan: handler).map(Int.init)
             // The article keeps its first synchronous sleep: it still holds an executor thread.

@@ -217,13 +217,13 @@ struct SpanTreeTests {
         let trace = try await Self.record { reply = try await outer(9) }
         #expect(reply == "k9k9")
         let outerSpan = trace.span(named: "on_request")
-        let innerSpan = trace.span(named: "lookup \"k9\"")
+        let innerSpan = trace.span(displayed: "lookup \"k9\"")
         #expect(trace.spanKind[outerSpan] == .handler && trace.spanKind[innerSpan] == .handler)
         #expect(trace.parent(ofSpan: outerSpan) == nil && trace.parent(ofSpan: innerSpan) == nil, "\(trace.outline)")
         #expect(trace.childNames(of: outerSpan) == ["prepare"])
         #expect(trace.childNames(of: innerSpan) == ["read"])
         #expect(trace.attribute("label", ofSpan: innerSpan) == "k9")
-        #expect(trace.attribute("handler", ofSpan: innerSpan) == "lookup")
+        #expect(trace.name(ofSpan: innerSpan) == "lookup", "the label is an attribute, not part of the name")
     }
 
     @Test("errors become the span's status and message, and are rethrown unchanged")

@@ -24,6 +24,17 @@ extension Trace {
         (0..<spanCount).filter { self.name(ofSpan: $0) == name }
     }
 
+    /// Indexes of the spans shown as `name` (a handler's `name "label"`), in trace order.
+    func spans(displayed name: String) -> [Int] {
+        (0..<spanCount).filter { self.displayName(ofSpan: $0) == name }
+    }
+
+    /// The one span shown as `name`; -1 if there is not exactly one.
+    func span(displayed name: String) -> Int {
+        let found = spans(displayed: name)
+        return found.count == 1 ? found[0] : -1
+    }
+
     /// The one span named `name`; fails the calling test (by returning -1) if there is not exactly one.
     func span(named name: String) -> Int {
         let found = spans(named: name)

@@ -44,7 +44,8 @@ import Testing
         #expect(trace.parentName(of: "SELECT messages") == "GET /inbox")
         #expect(trace.parentName(of: "count_unread") == "GET /inbox")
         #expect(trace.parentName(of: "decode_rows") == "SELECT messages")
-        #expect(trace.parentName(of: "rows fetched") == "SELECT messages")
+        #expect(trace.eventNames(of: trace.span(named: "SELECT messages")) == ["rows fetched"])
+        #expect(trace.telemetry(ofSpan: request)?.kind == .server)
         #expect(trace.spanStatus.allSatisfy { $0 == .ok })
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Lanes
 import LanesFormat
 import LanesModel
+import LanesTracing
 import Testing
 import Tracing
 
@@ -17,7 +18,7 @@ import Tracing
             }
             // From a task that may run on another thread, finished before the flush.
             await Task { await tracer.withSpan("task before flush") { _ in await Task.yield() } }.value
-            tracer.forceFlush()
+            await tracer.forceFlush()
             let early = try TraceLoader.load(path: path).trace
             #expect(early.span(named: "before flush") >= 0, "\(early.outline)")
             #expect(early.parentName(of: "lanes before flush") == "before flush")
@@ -28,7 +29,7 @@ import Tracing
             // A span still open at the flush reads back as unfinished, with what it has so far.
             let open = tracer.startSpan("open at flush")
             open.attributes["so far"] = "yes"
-            tracer.forceFlush()
+            FlushTests.flushSynchronously(tracer)
             let middle = try TraceLoader.load(path: path).trace
             let openSpan = middle.span(named: "open at flush")
             #expect(middle.spanStatus[openSpan] == .unfinished, "\(middle.outline)")
@@ -40,7 +41,14 @@ import Tracing
         #expect(final.span(named: "task before flush") >= 0)
     }
 
-    @Test func forceFlushWithoutARecordingReturns() {
-        TracingFixtures.tracer.forceFlush()
+    /// The synchronous `forceFlush()`, as synchronous code calls it (an async caller gets the
+    /// async form).
+    static func flushSynchronously(_ tracer: LanesTracer) {
+        tracer.forceFlush()
+    }
+
+    @Test func forceFlushWithoutARecordingReturns() async {
+        await TracingFixtures.tracer.forceFlush()
+        FlushTests.flushSynchronously(TracingFixtures.tracer)
     }
 }

@@ -5,7 +5,7 @@ import Tracing
 
 /// Kinds, attributes, events, errors and status of `withSpan` spans, as read back from the file.
 @Suite struct SpanDetailTests {
-    @Test func kindsMapToLanesKindsAndKeepTheOpenTelemetryKind() async throws {
+    @Test func kindsMapToLanesKindsAndRecordTheOpenTelemetryKind() async throws {
         let trace = try await TracingFixtures.record {
             withSpan("GET /users", ofKind: .server) { _ in
                 withSpan("SELECT users", ofKind: .client) { _ in }
@@ -15,18 +15,19 @@ import Tracing
         }
         let server = trace.span(named: "GET /users")
         #expect(trace.spanKind[server] == .handler)
-        #expect(trace.attribute("span.kind", ofSpan: server) == "server")
+        #expect(trace.telemetry(ofSpan: server)?.kind == .server)
+        #expect(trace.attribute("span.kind", ofSpan: server) == nil, "the kind is not an attribute")
         let client = trace.span(named: "SELECT users")
         #expect(trace.spanKind[client] == .async)
-        #expect(trace.attribute("span.kind", ofSpan: client) == "client")
+        #expect(trace.telemetry(ofSpan: client)?.kind == .client)
         // A server span inside another span is not a handler root.
         #expect(trace.spanKind[trace.span(named: "nested server")] == .async)
         let plain = trace.span(named: "plain")
         #expect(trace.spanKind[plain] == .async)
-        #expect(trace.attribute("span.kind", ofSpan: plain) == nil)
+        #expect(trace.telemetry(ofSpan: plain)?.kind == .internal)
     }
 
-    @Test func attributesOfEveryTypeBecomeText() async throws {
+    @Test func attributesKeepTheirTypes() async throws {
         let trace = try await TracingFixtures.record {
             withSpan("attributed") { span in
                 span.attributes["http.method"] = "GET"
@@ -38,10 +39,13 @@ import Tracing
             }
         }
         let span = trace.span(named: "attributed")
-        #expect(trace.attribute("http.status_code", ofSpan: span) == "200")
-        #expect(trace.attribute("ratio", ofSpan: span) == "0.5")
-        #expect(trace.attribute("cached", ofSpan: span) == "true")
-        #expect(trace.attribute("tags", ofSpan: span) == "[a, b]")
+        let typed = Dictionary(trace.typedAttributes(ofSpan: span).map { ($0.key, $0.value) }) { _, last in last }
+        #expect(typed["http.status_code"] == .int(200))
+        #expect(typed["ratio"] == .double(0.5))
+        #expect(typed["cached"] == .bool(true))
+        #expect(typed["tags"] == .array([.string("a"), .string("b")]))
+        #expect(trace.attribute("http.status_code", ofSpan: span) == "200", "shown as text")
+        #expect(trace.attribute("tags", ofSpan: span) == #"["a", "b"]"#)
         let methods = trace.attributes(ofSpan: span).filter { $0.key == "http.method" }.map(\.value)
         #expect(methods == ["GET", "POST"], "every change is recorded, in order")
     }
@@ -58,24 +62,23 @@ import Tracing
         }
     }
 
-    @Test func eventsAreInstantChildren() async throws {
+    @Test func eventsAreSpanEvents() async throws {
         let trace = try await TracingFixtures.record {
             try await withSpan("with events") { span in
-                span.addEvent(SpanEvent(name: "cache miss", attributes: ["key": "user:42"]))
+                span.addEvent(SpanEvent(name: "cache miss", attributes: ["key": "user:42", "attempt": 2]))
                 try await Task.sleep(for: .milliseconds(1))
                 span.addEvent("retry")
             }
         }
         let parent = trace.span(named: "with events")
-        let miss = trace.span(named: "cache miss")
-        let retry = trace.span(named: "retry")
-        #expect(trace.parentName(of: miss) == "with events", "\(trace.outline)")
-        #expect(trace.parentName(of: retry) == "with events")
-        #expect(trace.spanFlags[miss].contains(.instant))
-        #expect(trace.duration(ofSpan: miss) == 0)
-        #expect(trace.attribute("key", ofSpan: miss) == "user:42")
-        #expect(trace.spanBegin[miss] <= trace.spanBegin[retry])
-        #expect(trace.spanBegin[parent] <= trace.spanBegin[miss] && trace.spanEnd[retry] <= trace.spanEnd[parent])
+        #expect(trace.spanCount == 1, "events are not spans: \(trace.outline)")
+        #expect(trace.eventNames(of: parent) == ["cache miss", "retry"])
+        let events = Array(trace.events(ofSpan: parent))
+        #expect(trace.attributes(of: events[0]) == [
+            AttributeKeyValue(key: "attempt", value: .int(2)), AttributeKeyValue(key: "key", value: .string("user:42")),
+        ])
+        #expect(events[0].time <= events[1].time)
+        #expect(trace.spanBegin[parent] <= events[0].time && events[1].time <= trace.spanEnd[parent])
     }
 
     @Test func thrownErrorsEndTheSpanWithErrorStatus() async throws {
@@ -89,11 +92,13 @@ import Tracing
         }
         let fails = trace.span(named: "fails")
         #expect(trace.spanStatus[fails] == .error)
-        #expect(trace.attribute("error", ofSpan: fails) == "disk on fire")
-        let exception = trace.span(named: "exception")
-        #expect(trace.parentName(of: exception) == "fails", "\(trace.outline)")
-        #expect(trace.attribute("exception.message", ofSpan: exception) == "disk on fire")
-        #expect(trace.attribute("exception.type", ofSpan: exception)?.hasSuffix("TestFailure") == true)
+        #expect(trace.errorMessage(ofSpan: fails) == "disk on fire")
+        #expect(trace.telemetry(ofSpan: fails)?.statusCode == .error)
+        #expect(trace.eventNames(of: fails) == ["exception"])
+        let exception = try #require(trace.events(ofSpan: fails).first)
+        let attributes = trace.attributes(of: exception)
+        #expect(attributes.first { $0.key == "exception.message" }?.value == .string("disk on fire"))
+        #expect(attributes.first { $0.key == "exception.type" }?.value.description.hasSuffix("TestFailure") == true)
     }
 
     @Test func statusDecidesTheOutcome() async throws {
@@ -111,9 +116,11 @@ import Tracing
         }
         let explicit = trace.span(named: "explicit error")
         #expect(trace.spanStatus[explicit] == .error)
-        #expect(trace.attribute("error", ofSpan: explicit) == "quota exceeded")
+        #expect(trace.errorMessage(ofSpan: explicit) == "quota exceeded")
         #expect(trace.spanStatus[trace.span(named: "recorded but ok")] == .ok)
+        #expect(trace.telemetry(ofSpan: trace.span(named: "recorded but ok"))?.statusCode == .unset)
         #expect(trace.spanStatus[trace.span(named: "ok is final")] == .ok)
+        #expect(trace.telemetry(ofSpan: trace.span(named: "ok is final"))?.statusCode == .ok)
     }
 
     @Test func endingTwiceAndChangesAfterEndAreIgnored() async throws {
@@ -128,7 +135,7 @@ import Tracing
         #expect(trace.spans(named: "ended once").count == 1)
         #expect(trace.spanStatus[trace.span(named: "ended once")] == .ok)
         #expect(trace.attribute("late", ofSpan: trace.span(named: "ended once")) == nil)
-        #expect(trace.spans(named: "late event").isEmpty)
+        #expect(trace.eventNames(of: trace.span(named: "ended once")).isEmpty)
     }
 
     @Test func activeSpanIsFoundFromItsContext() async throws {

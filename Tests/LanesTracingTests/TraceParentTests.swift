@@ -88,18 +88,21 @@ import Tracing
         }
         let sent = try #require(sentTraceParent)
         #expect(receivedTraceParent == sent, "extract reads back exactly what inject wrote")
-        let client = trace.span(named: "call service B")
-        #expect(trace.attribute("trace_id", ofSpan: client) == sent.traceIDText)
-        #expect(trace.attribute("span_id", ofSpan: client) == sent.spanIDText)
-        #expect(trace.attributes(ofSpan: client).filter { $0.key == "trace_id" }.count == 1, "recorded once")
-        let handler = trace.span(named: "handle in B")
-        #expect(trace.parentName(of: handler) == nil, "a remote parent is not a local one")
-        #expect(trace.spanKind[handler] == .handler)
-        #expect(trace.attribute("trace_id", ofSpan: handler) == sent.traceIDText)
-        #expect(trace.attribute("parent_span_id", ofSpan: handler) == sent.spanIDText)
-        // Only spans at a process boundary record ids.
-        #expect(trace.attribute("trace_id", ofSpan: trace.span(named: "B calls C")) == sent.traceIDText)
-        #expect(trace.attribute("parent_span_id", ofSpan: trace.span(named: "B calls C")) == nil)
+        // Every span records its ids and kind with its begin: an export carries what was sent.
+        let sentTraceID = TraceID(high: sent.traceIDHigh, low: sent.traceIDLow)
+        let client = try #require(trace.telemetry(ofSpan: trace.span(named: "call service B")))
+        #expect(client.traceID == sentTraceID && client.spanID == sent.spanID && client.kind == .client)
+        #expect(client.parentSpanID == 0)
+        #expect(trace.attributes(ofSpan: trace.span(named: "call service B")).isEmpty, "ids are not attributes")
+        let handlerSpan = trace.span(named: "handle in B")
+        #expect(trace.parentName(of: handlerSpan) == nil, "a remote parent is not a local one")
+        #expect(trace.spanKind[handlerSpan] == .handler)
+        let handler = try #require(trace.telemetry(ofSpan: handlerSpan))
+        #expect(handler.traceID == sentTraceID && handler.parentSpanID == sent.spanID && handler.kind == .server)
+        #expect(handler.flags & 0x300 == 0x300, "OTLP flags: the parent is remote")
+        let inner = try #require(trace.telemetry(ofSpan: trace.span(named: "B calls C")))
+        #expect(inner.traceID == sentTraceID && inner.parentSpanID == handler.spanID)
+        #expect(inner.flags & 0x300 == 0x100, "OTLP flags: the parent is local")
     }
 
     @Test func separateRequestsGetSeparateTraces() async throws {
@@ -113,8 +116,9 @@ import Tracing
             }
         }
         #expect(Set(ids).count == 3)
-        #expect(trace.spans(named: "request").allSatisfy { trace.attribute("trace_id", ofSpan: $0) == nil },
-                "ids are recorded only where a trace leaves or enters the process")
+        let recorded = trace.spans(named: "request").compactMap { trace.telemetry(ofSpan: $0) }
+            .map { TraceParent(traceIDHigh: $0.traceID.high, traceIDLow: $0.traceID.low, spanID: 0).traceIDText }
+        #expect(Set(recorded) == Set(ids), "each span records the trace id it propagates")
         #expect(ids.allSatisfy { $0.count == 32 && $0 != String(repeating: "0", count: 32) })
     }
 }

@@ -62,6 +62,19 @@ extension Trace {
         parentName(of: span(named: name))
     }
 
+    /// Names of the span events of span `span`, in recorded order.
+    func eventNames(of span: Int) -> [String] {
+        guard span >= 0 else { return ["<no such span>"] }
+        return events(ofSpan: span).map { strings[$0.name] }
+    }
+
+    /// The attributes of span event `event`, typed.
+    func attributes(of event: TelemetryEvent) -> [AttributeKeyValue] {
+        attributes(start: event.attributeStart, count: event.attributeCount).map {
+            AttributeKeyValue(key: strings[$0.key], value: value(of: $0.value))
+        }
+    }
+
     /// Names of the children of span `span`, sorted (children of concurrent tasks begin in any order).
     func sortedChildNames(of span: Int) -> [String] {
         guard span >= 0 else { return [] }

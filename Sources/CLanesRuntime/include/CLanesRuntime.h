@@ -6,7 +6,9 @@
 #include "LanesTaskIdentity.h"
 #include "LanesThreadSlot.h"
 #include "LanesSpanClock.h"
+#include "LanesDumpSignal.h"
 #include "LanesExecutorHooks.h"
 #include "LanesWorkerSlots.h"
+#include "LanesWatchdog.h"
 
 #endif

@@ -28,6 +28,10 @@ typedef struct {
     uint64_t job_task;
     /// Incremented at every job start: tells two jobs apart that started at the same time.
     uint64_t job_sequence;
+    /// The recording the thread's pool records into (an unretained `Recorder`, which lives for
+    /// the rest of the process), or NULL for the process-wide one: where the watchdog writes
+    /// the thread's samples.
+    void *recorder;
 } lanes_worker_slot;
 
 /// The table. Slots [0, lanes_worker_slot_high_water) have been used at some point.
@@ -43,6 +47,12 @@ void lanes_name_current_thread(const char *name);
 
 /// Claims a slot for the calling thread, fills in its identity and stack; -1 when all are taken.
 int32_t lanes_worker_slot_claim(uint64_t trace_thread);
+
+/// Says which recording the slot's thread records into (NULL: the process-wide one).
+static inline void lanes_worker_slot_set_recorder(int32_t slot, void *recorder) {
+    if (slot < 0) return;
+    __atomic_store_n(&lanes_worker_slots[slot].recorder, recorder, __ATOMIC_RELEASE);
+}
 
 /// Gives the slot back (the thread is exiting).
 void lanes_worker_slot_release(int32_t slot);

@@ -46,11 +46,18 @@ extension TraceSummary {
         if !topSelfTime.isEmpty {
             lines.append("")
             lines.append("most self time")
-            let width = min(40, topSelfTime.map(\.name.count).max() ?? 0)
-            for entry in topSelfTime {
-                let padded = entry.name.count >= width ? entry.name : entry.name + String(repeating: " ", count: width - entry.name.count)
-                lines.append("  \(padded)  ×\(entry.count)  \(duration(entry.selfNanoseconds))")
-            }
+            lines += Self.countedTable(topSelfTime.map { ($0.name, $0.count, $0.selfNanoseconds) })
+        }
+        if selfTimeLeftOut > 0, let missing = eventsMissingBeforeOffset {
+            if topSelfTime.isEmpty { lines.append("") }
+            lines.append("  (\(selfTimeLeftOut) span\(selfTimeLeftOut == 1 ? "" : "s") begun before \(duration(missing)) left out: "
+                + "the producer lost events before then, so their self time is not known)")
+        }
+
+        if !producerTotals.isEmpty {
+            lines.append("")
+            lines.append("totals reported by the producer (not drawn as lanes)")
+            lines += Self.countedTable(producerTotals.map { ($0.name, $0.count, $0.nanoseconds) })
         }
 
         if !skippedRules.isEmpty {
@@ -61,5 +68,14 @@ extension TraceSummary {
             }
         }
         return lines
+    }
+
+    /// `  NAME  ×COUNT  DURATION` rows, names padded to the longest (up to 40 characters).
+    static func countedTable(_ rows: [(name: String, count: Int, nanoseconds: Int64)]) -> [String] {
+        let width = min(40, rows.map(\.name.count).max() ?? 0)
+        return rows.map { row in
+            let padded = row.name.count >= width ? row.name : row.name + String(repeating: " ", count: width - row.name.count)
+            return "  \(padded)  ×\(row.count)  \(DisplayText.duration(row.nanoseconds))"
+        }
     }
 }

@@ -122,6 +122,14 @@ public struct TraceSummary: Sendable {
     public var topSelfTime: [SelfTimeEntry]
     /// Rules that could not run, with the reason.
     public var skippedRules: [(rule: FindingRule, reason: String)]
+    /// Spans left out of `topSelfTime` because they began before the producer's earliest kept
+    /// event (`TraceMetadata.eventsMissingBefore`): children they had may be missing, so their
+    /// self time is not known.
+    public var selfTimeLeftOut: Int
+    /// When that is, from the trace's start (nil when the producer lost nothing).
+    public var eventsMissingBeforeOffset: Int64?
+    /// Totals the producer reported (clang's `Total …`), largest first, names escaped.
+    public var producerTotals: [ProducerTotal]
 
     /// Summarises `analysis`, keeping the `selfTimeLimit` names with the most self time.
     public init(analysis: TraceAnalysis, selfTimeLimit: Int = 5) {
@@ -165,7 +173,11 @@ public struct TraceSummary: Sendable {
             slowestHandler = nil
             criticalPath = []
         }
-        topSelfTime = Self.topSelfTime(analysis, limit: selfTimeLimit)
+        (topSelfTime, selfTimeLeftOut) = Self.topSelfTime(analysis, limit: selfTimeLimit)
+        eventsMissingBeforeOffset = trace.metadata.eventsMissingBefore.map { $0 &- trace.startTime }
+        producerTotals = trace.totals.enumerated()
+            .sorted { ($0.element.nanoseconds, -$0.offset) > ($1.element.nanoseconds, -$1.offset) }
+            .map { ProducerTotal(name: DisplayText.escaped($0.element.name), nanoseconds: $0.element.nanoseconds, count: $0.element.count) }
     }
 
     static func groups(_ findings: [FindingEntry], heldWhat: String) -> [FindingGroup] {
@@ -213,22 +225,31 @@ public struct TraceSummary: Sendable {
         return best
     }
 
-    static func topSelfTime(_ analysis: TraceAnalysis, limit: Int) -> [SelfTimeEntry] {
+    /// The names with most self time, and how many spans were left out as not known.
+    static func topSelfTime(_ analysis: TraceAnalysis, limit: Int) -> ([SelfTimeEntry], leftOut: Int) {
         let trace = analysis.trace
         var totals = [Int64](repeating: 0, count: trace.strings.count)
         var counts = [Int](repeating: 0, count: trace.strings.count)
+        let wholeFrom = trace.metadata.eventsMissingBefore ?? .min
+        var leftOut = 0
         for span in 0..<trace.spanCount {
             let name = Int(trace.spanName[span])
             guard name < totals.count else { continue }
+            // Begun before the producer's earliest kept event: its children may be missing.
+            if trace.spanBegin[span] < wholeFrom, trace.spanEnd[span] > trace.spanBegin[span] {
+                leftOut += 1
+                continue
+            }
             totals[name] &+= analysis.selfTime(ofSpan: span)
             counts[name] += 1
         }
         let names = totals.indices.filter { counts[$0] > 0 }
             .sorted { (totals[$0], -$0) > (totals[$1], -$1) }
             .prefix(max(0, limit))
-        return names.map { name in
+        let entries = names.map { name in
             SelfTimeEntry(name: DisplayText.escaped(trace.strings[UInt32(name)]),
                           count: counts[name], selfNanoseconds: totals[name])
         }
+        return (entries, leftOut)
     }
 }

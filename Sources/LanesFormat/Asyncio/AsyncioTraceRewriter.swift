@@ -106,7 +106,7 @@ struct AsyncioTraceRewriter {
         for attribute in trace.attributes where outputOfInput[Int(attribute.span)] >= 0 {
             builder.addAttribute(
                 to: outputOfInput[Int(attribute.span)],
-                keyString: builder.intern(trace.strings[attribute.key]), valueString: builder.intern(trace.strings[attribute.value]))
+                key: builder.intern(trace.strings[attribute.key]), value: builder.store(trace.value(of: attribute.value)))
         }
         for (position, span) in trace.cpuSpans.enumerated() where stitched.stitchedOfInput[Int(span)] < 0 {
             builder.setCPUTime(of: outputOfInput[Int(span)], nanoseconds: trace.cpuNanoseconds[position])

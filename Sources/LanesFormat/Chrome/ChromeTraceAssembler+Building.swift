@@ -7,13 +7,15 @@ extension ChromeTraceAssembler {
     /// trace; returns it with one warning line per kind of loss.
     mutating func finish() -> (trace: Trace, warnings: [TraceReadWarning]) {
         let lastTime = latestTimestamp == .min ? 0 : latestTimestamp
-        for stack in openByThread + openByTrack {
-            for index in stack {
-                intervals[Int(index)].end = max(intervals[Int(index)].begin, lastTime)
-                intervals[Int(index)].status = .unfinished
-                neverEnded += 1
-            }
+        func closeAtEnd(_ index: Int32, _ assembler: inout ChromeTraceAssembler) {
+            assembler.intervals[Int(index)].end = max(assembler.intervals[Int(index)].begin, lastTime)
+            assembler.intervals[Int(index)].status = .unfinished
+            assembler.intervals[Int(index)].isOpenAsync = false
+            assembler.neverEnded += 1
         }
+        for stack in openByThread { for index in stack { closeAtEnd(index, &self) } }
+        // Track stacks also hold async spans ended since they were pushed: those are skipped.
+        for stack in openByTrack { for index in stack where intervals[Int(index)].isOpenAsync { closeAtEnd(index, &self) } }
         let offset = lanesFileFacts.startNanoseconds ?? 0
         if let clock = lanesFileFacts.clockAtStart { builder.metadata.clockAtStart = clock }
         if let unix = lanesFileFacts.unixNanosecondsAtClock { builder.metadata.unixNanosecondsAtClock = unix }
@@ -112,8 +114,26 @@ extension ChromeTraceAssembler {
                 builder.setParent(of: span, to: parent)
             }
         }
+        for sample in quirks.counterSamples {
+            builder.addCounterSample(name: sample.name, key: sample.key, time: sample.time &+ offset, value: sample.value)
+        }
+        builder.totals = quirks.totals
+        var earliestKept: Int64?
+        if quirks.bufferWrappedBy != nil {
+            // The buffer keeps the latest entries, each written when its event ended: everything
+            // that ended before the earliest kept end is gone.
+            earliestKept = intervals.lazy.map(\.end).min()
+            if let sampled = quirks.counterSamples.lazy.map(\.time).min() { earliestKept = min(earliestKept ?? sampled, sampled) }
+            builder.metadata.eventsMissingBefore = earliestKept.map { $0 &+ offset }
+        }
         builder.metadata.finishedCleanly = neverEnded == 0
-        return (builder.build(), warnings())
+        let trace = builder.build()
+        var warnings = warnings()
+        if let producer = quirks.bufferWrappedBy {
+            let missing = trace.metadata.eventsMissingBefore.map { "events before \(DurationText.format($0 &- trace.startTime)) are missing" }
+            warnings.insert(TraceReadWarning("\(producer)'s buffer wrapped: \(missing ?? "its earliest events are missing")"), at: 0)
+        }
+        return (trace, warnings)
     }
 
     /// Interval indexes by lane, then begin, then longest first (so parents precede children).
@@ -156,6 +176,9 @@ extension ChromeTraceAssembler {
                 .map { $0.unicodeScalars.allSatisfy { $0.value >= 0x21 && $0.value < 0x7F } ? $0 : "?" }
             warnings.append(TraceReadWarning(
                 "skipped \(counted(total, "event")) of phases Lanes does not read (\(letters.joined(separator: ", ")))"))
+        }
+        if unreadableCounterValues > 0 {
+            warnings.append(TraceReadWarning("skipped \(counted(unreadableCounterValues, "counter value")) that are not numbers"))
         }
         if eventsWithoutPhase > 0 {
             warnings.append(TraceReadWarning("skipped \(counted(eventsWithoutPhase, "event")) without a \"ph\" phase"))

@@ -20,6 +20,8 @@ struct ChromeTraceAssembler {
         var status: SpanStatus
         /// Index into `extras`, or -1.
         var extra: Int32
+        /// An async span (`b`, `S`) not yet ended: the open lists drop ended spans lazily.
+        var isOpenAsync = false
     }
 
     /// Arguments, CPU time and Lanes span numbers of one interval (kept apart: most foreign
@@ -82,12 +84,20 @@ struct ChromeTraceAssembler {
     var trackByKey: [TrackKey: Int32] = [:]
     var lastTask: UInt64 = 0
     var lastTaskLane: Int32 = -1
+    /// Async spans begun on each track, innermost last; spans already ended are dropped when
+    /// they reach the top (so closing any one of them costs no search or shift).
     var openByTrack: [[Int32]] = []
+    /// The same per track and name (`track << 32 | name`), for ends that name their span.
+    var openByTrackAndName: [UInt64: [Int32]] = [:]
     var laneOfTrack: [Int32] = []
 
     var laneKeys: [LaneKey] = []
     var laneNames: [String] = []
     var laneByKey: [LaneKey: Int32] = [:]
+
+    /// Producers' quirks: buffer overflow, totals, counters.
+    var quirks = ChromeProducerQuirks()
+    var unreadableCounterValues = 0
 
     var lanesFileFacts = LanesFacts()
     /// Task-state slices from `lanes.job` events: lane, thread slot, enqueued, started, ended.
@@ -119,7 +129,8 @@ struct ChromeTraceAssembler {
         if phase == UInt8(ascii: "M") { return addMetadata(event) }
         switch phase {
         case UInt8(ascii: "X"), UInt8(ascii: "B"), UInt8(ascii: "E"), UInt8(ascii: "i"), UInt8(ascii: "I"),
-             UInt8(ascii: "b"), UInt8(ascii: "e"), UInt8(ascii: "n"), UInt8(ascii: "S"), UInt8(ascii: "F"):
+             UInt8(ascii: "b"), UInt8(ascii: "e"), UInt8(ascii: "n"), UInt8(ascii: "S"), UInt8(ascii: "F"),
+             UInt8(ascii: "C"):
             break
         case 0:
             eventsWithoutPhase += 1
@@ -135,6 +146,10 @@ struct ChromeTraceAssembler {
         let time = event.timestamp
         latestTimestamp = max(latestTimestamp, time)
         switch phase {
+        case UInt8(ascii: "X") where event.facts == nil && ChromeProducerQuirks.isProducerTotal(event):
+            quirks.addTotal(event)
+        case UInt8(ascii: "C"):
+            unreadableCounterValues += quirks.addCounter(event, at: time)
         case UInt8(ascii: "X"):
             let slot = threadSlot(event.process, event.thread)
             if let task = event.facts?.jobTask {
@@ -193,24 +208,34 @@ struct ChromeTraceAssembler {
         switch event.phase {
         case UInt8(ascii: "b"), UInt8(ascii: "S"):
             let index = append(event, begin: time, end: time, slot: slot, lane: spanLane(&self), flags: [])
+            intervals[Int(index)].isOpenAsync = true
             openByTrack[Int(track)].append(index)
+            openByTrackAndName[UInt64(UInt32(track)) << 32 | UInt64(intervals[Int(index)].name), default: []].append(index)
         case UInt8(ascii: "e"), UInt8(ascii: "F"):
             // Close the innermost open span of that name, or else the innermost one.
-            let open = openByTrack[Int(track)]
-            guard !open.isEmpty else {
+            var index: Int32?
+            if !event.name.isEmpty, let name = builder.strings.index(of: event.name) {
+                index = Self.popOpen(&openByTrackAndName[UInt64(UInt32(track)) << 32 | UInt64(name), default: []], intervals)
+            }
+            guard let index = index ?? Self.popOpen(&openByTrack[Int(track)], intervals) else {
                 unmatchedEnds += 1
                 return
             }
-            var position = open.count - 1
-            if !event.name.isEmpty, let nameIndex = builder.strings.index(of: event.name),
-               let match = open.lastIndex(where: { intervals[Int($0)].name == nameIndex }) {
-                position = match
-            }
-            let index = openByTrack[Int(track)].remove(at: position)
+            intervals[Int(index)].isOpenAsync = false
             close(index, at: time, with: event)
         default:  // "n": an instant on the track.
             append(event, begin: time, end: time, slot: slot, lane: spanLane(&self), flags: .instant)
         }
+    }
+
+    /// Removes and returns the innermost span of `stack` still open, dropping ended ones above it.
+    /// (Static, with `intervals` passed in: a method reading `self` while a stack inside `self`
+    /// is being modified would copy the stacks on every call.)
+    static func popOpen(_ stack: inout [Int32], _ intervals: [Interval]) -> Int32? {
+        while let top = stack.popLast() {
+            if intervals[Int(top)].isOpenAsync { return top }
+        }
+        return nil
     }
 
     mutating func close(_ index: Int32, at time: Int64, with event: ChromeEvent) {

@@ -12,6 +12,8 @@ struct LanesFacts: Sendable {
     var onExecutor = false
     var isInstant = false
     var executorThread = false
+    var thread: UInt64?
+    var threadName: String?
     var startNanoseconds: Int64?
     var clockAtStart: Int64?
     var unixNanosecondsAtClock: Int64?
@@ -37,6 +39,8 @@ struct LanesFacts: Sendable {
         case LanesArgumentKey.onExecutor: onExecutor = value.boolValue ?? false
         case LanesArgumentKey.instant: isInstant = value.boolValue ?? false
         case LanesArgumentKey.executorThread: executorThread = value.boolValue ?? false
+        case LanesArgumentKey.thread: thread = value.numberValue?.int64Value.map { UInt64(bitPattern: $0) }
+        case LanesArgumentKey.threadName: threadName = value.stringValue
         case LanesArgumentKey.startNanoseconds: startNanoseconds = value.numberValue?.int64Value
         case LanesArgumentKey.clockAtStart: clockAtStart = value.numberValue?.int64Value
         case LanesArgumentKey.unixNanosecondsAtClock: unixNanosecondsAtClock = value.numberValue?.int64Value
@@ -70,7 +74,7 @@ extension LanesFacts {
     }
 
     /// `SpanKind.description` of each kind, by raw value.
-    private static let kindNames: [StaticString] = [
+    static let kindNames: [StaticString] = [
         "unknown", "handler", "async", "sync", "makeAsync", "runSync", "gather", "poolWait",
     ]
 

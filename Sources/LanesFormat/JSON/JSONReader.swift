@@ -58,8 +58,18 @@ struct JSONReader {
         return false
     }
 
-    /// Consumes `byte` (after whitespace) or throws, naming `context`.
+    /// Consumes `byte` (after whitespace) or throws, naming `context`. Inlined for the common
+    /// case of the byte right there (importers call it for every `:` and `,`).
+    @inline(__always)
     mutating func expect(_ byte: UInt8, _ context: String) throws(JSONSyntaxError) {
+        if position < bytes.count, bytes[position] == byte {
+            position += 1
+            return
+        }
+        try expectAfterWhitespace(byte, context)
+    }
+
+    private mutating func expectAfterWhitespace(_ byte: UInt8, _ context: String) throws(JSONSyntaxError) {
         skipWhitespace()
         guard position < bytes.count else { throw endOfInput() }
         guard bytes[position] == byte else {
@@ -97,6 +107,22 @@ struct JSONReader {
         let start = position
         var hasEscapes = false
         while position < bytes.count {
+            // Eight bytes at a time up to the first quote or backslash (SWAR: a byte equal to
+            // either makes its lane of `found` non-zero; lanes after the first may be wrong,
+            // which does not matter).
+            while position + 8 <= bytes.count {
+                let word = UnsafeRawPointer(bytes.baseAddress.unsafelyUnwrapped + position).loadUnaligned(as: UInt64.self).littleEndian
+                let quote = word ^ 0x2222_2222_2222_2222
+                let backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
+                let found = ((quote &- 0x0101_0101_0101_0101) & ~quote | (backslash &- 0x0101_0101_0101_0101) & ~backslash)
+                    & 0x8080_8080_8080_8080
+                if found != 0 {
+                    position += found.trailingZeroBitCount >> 3
+                    break
+                }
+                position += 8
+            }
+            guard position < bytes.count else { break }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 position += 1

@@ -101,6 +101,13 @@ struct ByteCursor {
         return bytes.loadUnaligned(fromByteOffset: position, as: Int64.self).littleEndian
     }
 
+    /// The next `count` bytes, or nil (cursor unmoved) when fewer remain.
+    mutating func readBytes(_ count: Int) -> [UInt8]? {
+        guard count >= 0, count <= remaining else { return nil }
+        defer { position += count }
+        return Array(UnsafeRawBufferPointer(rebasing: bytes[position..<(position + count)]))
+    }
+
     /// A varint length then that many UTF-8 bytes (invalid sequences become U+FFFD).
     mutating func readString() -> String? {
         let start = position

@@ -136,7 +136,7 @@ extension LanesFileDecoder {
             if opcode == LanesOpcode.endWithError {
                 guard let message = cursor.readVarint() else { return false }
                 status = .error
-                if message != 0 { attach(id: id, key: builder.intern("error"), value: string(message)) }
+                if message != 0 { attach(id: id, key: builder.intern("error"), value: .string(string(message))) }
             } else if opcode == LanesOpcode.endWithCPU {
                 guard let nanoseconds = cursor.readVarint() else { return false }
                 cpu = Int64(truncatingIfNeeded: nanoseconds)
@@ -155,7 +155,7 @@ extension LanesFileDecoder {
         case LanesOpcode.attribute:
             guard let reference = cursor.readVarint(), let key = cursor.readVarint(), let value = cursor.readVarint()
             else { return false }
-            attach(id: spanID(reference: reference, state), key: string(key), value: string(value))
+            attach(id: spanID(reference: reference, state), key: string(key), value: .string(string(value)))
         case LanesOpcode.setFlags:
             guard let reference = cursor.readVarint(), let raw = cursor.readByte() else { return false }
             let id = spanID(reference: reference, state)
@@ -191,10 +191,30 @@ extension LanesFileDecoder {
                     noteEnqueuer(EnqueuerCode.decode(enqueuer, task: task), ofJobOf: task, startOffset: startOffset, queued: queued, state)
                 }
             }
+        case LanesOpcode.sample:
+            guard let length = cursor.readVarint(), length <= UInt64(cursor.remaining) else { return false }
+            var body = ByteCursor(cursor.bytes, from: cursor.position, to: cursor.position + Int(length))
+            cursor.position += Int(length)
+            decodeSample(&body, state)
         default:
             guard opcode >= LanesOpcode.firstSkippable, let length = cursor.readVarint(), length <= UInt64(cursor.remaining)
             else { return false }
+            var payload = ByteCursor(cursor.bytes, from: cursor.position, to: cursor.position + Int(length))
+            decodeExtension(opcode: opcode, cursor: cursor, length: Int(length), state)
             cursor.position += Int(length)
+            // Extensions this reader knows; any other is skipped by its length. A known one
+            // whose payload does not parse is skipped too: its length still says where the
+            // next event starts.
+            if opcode == LanesOpcode.inlineAttribute {
+                guard let reference = payload.readVarint(), let key = payload.readString(), let value = payload.readString()
+                else { undecodableExtensions += 1; return true }
+                attach(id: spanID(reference: reference, state), key: builder.intern(key), value: .string(builder.intern(value)))
+            } else if opcode == LanesOpcode.inlineName {
+                guard let reference = payload.readVarint(), let name = payload.readString()
+                else { undecodableExtensions += 1; return true }
+                let id = spanID(reference: reference, state)
+                if let index = spanIndex(ofID: id) { builder.setName(ofSpan: index, toString: builder.intern(name)) }
+            }
         }
         return true
     }
@@ -288,6 +308,7 @@ extension LanesFileDecoder {
         if !pendingFlags.isEmpty, let extra = pendingFlags.removeValue(forKey: id) {
             builder.addFlags(extra, to: index)
         }
+        if !telemetry.pending.isEmpty { applyPendingTelemetry(id: id, index: index) }
     }
 
     @inline(__always)
@@ -305,9 +326,9 @@ extension LanesFileDecoder {
         if let cpu { builder.setCPUTime(of: index, nanoseconds: cpu) }
     }
 
-    mutating func attach(id: UInt64, key: UInt32, value: UInt32) {
+    mutating func attach(id: UInt64, key: UInt32, value: StoredAttributeValue) {
         if let index = spanIndex(ofID: id) {
-            builder.addAttribute(to: index, keyString: key, valueString: value)
+            builder.addAttribute(to: index, key: key, value: value)
         } else if pendingAttributes.count < 1 << 20 {
             pendingAttributes[id, default: []].append((key, value))
         }

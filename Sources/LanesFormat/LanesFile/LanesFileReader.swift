@@ -13,19 +13,28 @@ public enum LanesFileReader {
     public static func read(
         bytes: [UInt8], path: String, progress: ((Double) -> Void)? = nil
     ) throws -> (trace: Trace, warnings: [TraceReadWarning]) {
+        let result = try readCountingLosses(bytes: bytes, path: path, progress: progress)
+        return (result.trace, result.warnings)
+    }
+
+    /// `read`, also returning what was lost by kind, as counts (the conformance twins of
+    /// `Traces/conformance/` list them; the warnings say the same in sentences).
+    package static func readCountingLosses(
+        bytes: [UInt8], path: String, progress: ((Double) -> Void)? = nil
+    ) throws -> (trace: Trace, warnings: [TraceReadWarning], losses: [(kind: String, count: Int)]) {
         let magic = LanesFileLayout.magic
         guard bytes.count >= magic.count + 2, bytes.starts(with: magic) else {
             if bytes.count < magic.count + 2, magic.starts(with: bytes) {
-                throw TraceReadError(path: path, reason: "cut off inside the header (\(bytes.count) bytes): nothing was recorded")
+                throw TraceFileError(.damaged, path: path, format: .lanes, reason: "cut off inside the header (\(bytes.count) bytes): nothing was recorded")
             }
             if bytes.starts(with: magic.prefix(6)) {
-                throw TraceReadError(path: path, reason: "damaged .lanes header: line endings or high bytes were altered in transfer (copy it in binary mode)")
+                throw TraceFileError(.damaged, path: path, format: .lanes, reason: "damaged header: line endings or high bytes were altered in transfer (copy it in binary mode)")
             }
-            throw TraceReadError(path: path, reason: "not a .lanes file: the Lanes header is missing")
+            throw TraceFileError(.notATrace, path: path, reason: "not a .lanes file: the Lanes header is missing")
         }
         let version = UInt16(bytes[magic.count]) | UInt16(bytes[magic.count + 1]) << 8
         guard version == LanesFileLayout.version else {
-            throw TraceReadError(path: path, reason: "format version \(version) is not supported; this lanes reads version \(LanesFileLayout.version) (update lanes)")
+            throw TraceFileError(.unsupportedVersion, path: path, format: .lanes, reason: "format version \(version) is not supported: this lanes reads version \(LanesFileLayout.version); update lanes")
         }
         var decoder = LanesFileDecoder()
         decoder.progress = progress
@@ -37,7 +46,8 @@ public enum LanesFileReader {
         bytes.withUnsafeBytes { buffer in
             decoder.decodeRecords(buffer, from: magic.count + 2)
         }
-        return decoder.finish()
+        let (trace, warnings) = decoder.finish()
+        return (trace, warnings, decoder.losses)
     }
 }
 
@@ -61,12 +71,20 @@ struct LanesFileDecoder: ~Copyable {
     /// One bit per added span: set once the span has ended (a second end is ignored).
     var ended = GrowableTable<UInt64>()
     var pendingEnds: [UInt64: (time: Int64, status: SpanStatus, cpu: Int64?)] = [:]
-    var pendingAttributes: [UInt64: [(key: UInt32, value: UInt32)]] = [:]
+    var pendingAttributes: [UInt64: [(key: UInt32, value: StoredAttributeValue)]] = [:]
+    /// Resources, scopes and OpenTelemetry events read so far (`LanesFileDecoder+Telemetry.swift`).
+    var telemetry = TelemetryDecoding()
     var pendingFlags: [UInt64: SpanFlags] = [:]
     /// Spans that take their parent's task but were read before their parent.
     var spansInheritingTask: [(span: Int32, parentID: UInt64)] = []
+    /// File stack id → builder stack index (id 0 is "no stack").
+    var fileStacks: [Int32] = [-1]
+    /// Samples whose stack id no `stacks` record defined.
+    var missingStacks = 0
     var latestTime: Int64 = .min
     var sawHeader = false
+    /// The `window` record of a flight-recorder dump: the times it holds and why it was written.
+    var flightWindow: (start: Int64, end: Int64, reason: String)?
     var sawFooter = false
 
     // Damage accounting.
@@ -78,6 +96,12 @@ struct LanesFileDecoder: ~Copyable {
     var unknownRecords = 0
     var undecodableChunks = 0
     var missingStrings = 0
+    /// Extension events of a known opcode whose payload did not parse (skipped by length).
+    var undecodableExtensions = 0
+    /// Spans whose parent was never read (shown as roots), counted by `finish()`.
+    var parentsLost = 0
+    /// String ids a damaged or lost `strings` record would have defined: they read as "?".
+    var lostStringIDs = 0
     var resynchronisationBudget = 0
     /// Told the fraction decoded about every megabyte.
     var progress: ((Double) -> Void)?
@@ -176,6 +200,8 @@ struct LanesFileDecoder: ~Copyable {
         var cursor = ByteCursor(bytes, from: start, to: end)
         switch LanesRecordType(rawValue: type) {
         case .header:
+            // The first header stands; a later one (only in damaged or hostile files) is ignored.
+            guard !sawHeader else { return }
             guard let clock = cursor.readLittleEndianInt64(), let unix = cursor.readLittleEndianInt64(),
                   let processID = cursor.readLittleEndianUInt32()
             else { return noteUndecodable() }
@@ -207,6 +233,14 @@ struct LanesFileDecoder: ~Copyable {
             else { return noteUndecodable() }
             builder.metadata.jobCapture = JobCapture(
                 isCapturing: flags & 1 != 0, width: Int(min(width, 1 << 20)), note: note)
+        case .images:
+            decodeImages(&cursor)
+        case .stacks:
+            decodeStacks(&cursor)
+        case .symbols:
+            decodeSymbols(&cursor)
+        case .watchdog:
+            decodeWatchdog(&cursor)
         case .dropped:
             guard cursor.readVarint() != nil, let count = cursor.readVarint(), let time = cursor.readSignedVarint()
             else { return noteUndecodable() }
@@ -214,6 +248,24 @@ struct LanesFileDecoder: ~Copyable {
             latestTime = max(latestTime, time)
         case .events:
             decodeEvents(&cursor)
+        case .namedTasks:
+            guard let count = cursor.readVarint(), count <= UInt64(cursor.remaining) else { return noteUndecodable() }
+            var taskID: UInt64 = 0
+            for _ in 0..<count {
+                guard let delta = cursor.readSignedVarint(), let name = cursor.readString(), cursor.readVarint() != nil
+                else { return noteUndecodable() }
+                taskID = taskID &+ UInt64(bitPattern: delta)
+                let index = taskIndex(ofID: taskID)
+                if !name.isEmpty { builder.setName(ofTask: index, toString: builder.intern(name)) }
+            }
+        case .window:
+            guard let start = cursor.readSignedVarint(), let end = cursor.readSignedVarint(), let reason = cursor.readString()
+            else { return noteUndecodable() }
+            flightWindow = (start, end, reason)
+        case .resource:
+            decodeResource(&cursor)
+        case .scope:
+            decodeScope(&cursor)
         case .footer:
             sawFooter = true
             builder.metadata.finishedCleanly = true
@@ -227,15 +279,30 @@ struct LanesFileDecoder: ~Copyable {
     /// The builder string id of file string `id` (unknown ids read as "?").
     @inline(__always)
     mutating func string(_ id: UInt64) -> UInt32 {
-        if id < UInt64(fileStrings.count) { return fileStrings[Int(id)] }
+        if id < UInt64(fileStrings.count) {
+            let string = fileStrings[Int(id)]
+            if string != LanesFileDecoder.undefinedString { return string }
+        }
         missingStrings += 1
         return builder.intern("?")
     }
 
+    /// Marks a file string id that a lost `strings` record would have defined.
+    static let undefinedString = UInt32.max
+
     mutating func decodeStrings(_ cursor: inout ByteCursor) {
-        guard let first = cursor.readVarint(), let count = cursor.readVarint(),
-              first <= UInt64(fileStrings.count), count <= UInt64(cursor.remaining)
+        guard let first = cursor.readVarint(), let count = cursor.readVarint(), first >= 1,
+              count <= UInt64(cursor.remaining)
         else { return noteUndecodable() }
+        // A record that starts past the next undefined id follows a lost one: the ids between
+        // stay undefined (read as "?"), and the damage stays limited to the strings that record
+        // held. The gap is bounded by the file's size, so a hostile id cannot make it allocate.
+        if first > UInt64(fileStrings.count) {
+            let gap = first - UInt64(fileStrings.count)
+            guard gap <= UInt64(resynchronisationBudget / 64 + (1 << 16)) else { return noteUndecodable() }
+            lostStringIDs += Int(gap)
+            fileStrings.append(contentsOf: repeatElement(LanesFileDecoder.undefinedString, count: Int(gap)))
+        }
         // `count` is bounded by the record's bytes (each string takes at least one), so
         // reserving for it cannot be made to allocate more than the file justifies.
         builder.strings.reserveCapacity(adding: Int(count))
@@ -245,7 +312,14 @@ struct LanesFileDecoder: ~Copyable {
         for _ in 0..<count {
             guard let text = cursor.readString() else { return noteUndecodable() }
             let interned = builder.intern(text)
-            if id < fileStrings.count { fileStrings[id] = interned } else { fileStrings.append(interned) }
+            // An id is defined once: a later definition of a defined id is ignored; one that
+            // fills a gap left by a lost record is taken.
+            if id >= fileStrings.count {
+                fileStrings.append(interned)
+            } else if fileStrings[id] == LanesFileDecoder.undefinedString {
+                fileStrings[id] = interned
+                lostStringIDs -= 1
+            }
             id += 1
         }
     }
@@ -301,6 +375,18 @@ struct LanesFileDecoder: ~Copyable {
         }
     }
 
+    /// What `finish()` found lost, by kind (non-zero counts only), in the order
+    /// `Traces/FORMAT.md` §8 lists them.
+    var losses: [(kind: String, count: Int)] {
+        let all: [(String, Int)] = [
+            ("damaged-records", damagedRecords), ("cut-off-at", truncatedAt >= 0 ? truncatedAt : 0),
+            ("lost-events", lostEventsKnown ? lostEvents : -1), ("undecodable", undecodableChunks),
+            ("unknown-records", unknownRecords), ("undecodable-extensions", undecodableExtensions),
+            ("missing-strings", missingStrings), ("unresolved-ends", pendingEnds.count), ("orphans", parentsLost),
+        ]
+        return all.filter { $0.1 != 0 }.map { (kind: $0.0, count: $0.1) }
+    }
+
     /// Resolves parents, closes open spans and builds the trace with its warnings.
     mutating func finish() -> (trace: Trace, warnings: [TraceReadWarning]) {
         // Settle inherited tasks; a parent may itself inherit, so repeat while anything changes
@@ -329,11 +415,12 @@ struct LanesFileDecoder: ~Copyable {
             let creator = taskIndex(ofID: first.enqueuer)
             if creator != task { builder.setParent(ofTask: task, to: creator) }
         }
-        var parentsLost = 0
+        parentsLost = 0
         for entry in unresolvedParents {
             if let parent = spanIndex(ofID: entry.parentID) {
                 builder.setParent(of: entry.span, to: parent)
-            } else {
+            } else if builder.telemetry(ofSpan: entry.span)?.parentIsRemote != true {
+                // A parent OpenTelemetry says is remote may never have been sent (lanes collect).
                 parentsLost += 1
             }
         }
@@ -374,12 +461,22 @@ struct LanesFileDecoder: ~Copyable {
         if parentsLost > 0 {
             warnings.append(TraceReadWarning("\(groupedCount(parentsLost)) spans lost their parent and are shown as roots"))
         }
+        if missingStacks > 0 {
+            warnings.append(TraceReadWarning("\(groupedCount(missingStacks)) samples refer to stacks that were not recorded"))
+        }
+        if undecodableExtensions > 0 {
+            warnings.append(TraceReadWarning("\(groupedCount(undecodableExtensions)) extension events could not be decoded and were skipped"))
+        }
+        if let window = flightWindow {
+            builder.metadata.flightWindow = FlightWindowInfo(start: window.start, end: window.end, reason: window.reason)
+        }
         if missingStrings > 0 {
             warnings.append(TraceReadWarning("\(groupedCount(missingStrings)) references to undefined strings read as \"?\""))
         }
         if builder.metadata.droppedEvents > 0 {
             warnings.append(TraceReadWarning("the recorder dropped \(groupedCount(Int(clamping: builder.metadata.droppedEvents))) events (its buffers were full)"))
         }
+        warnings.append(contentsOf: telemetry.warnings())
         if !sawHeader {
             warnings.append(TraceReadWarning("the header record is missing or damaged: process name and wall-clock time unknown"))
         }

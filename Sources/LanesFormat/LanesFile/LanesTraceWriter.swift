@@ -15,14 +15,21 @@ public enum LanesTraceWriter {
             unixNanosecondsAtClock: metadata.unixNanosecondsAtClock)
 
         // Strings: file id = trace string index (0 is the empty string in both), then task
-        // names the table lacks.
+        // names and strings inside composite attribute values that the table lacks.
         var strings = trace.strings.strings
         var extraStringIDs: [String: Int] = [:]
-        for task in trace.tasks where !task.name.isEmpty && trace.strings.index(of: task.name) == nil && extraStringIDs[task.name] == nil {
-            extraStringIDs[task.name] = strings.count
-            strings.append(task.name)
+        func addExtra(_ text: String) {
+            guard trace.strings.index(of: text) == nil, extraStringIDs[text] == nil else { return }
+            extraStringIDs[text] = strings.count
+            strings.append(text)
         }
+        for task in trace.tasks where !task.name.isEmpty { addExtra(task.name) }
+        for value in trace.telemetry.values { value.forEachString(addExtra) }
         output.append(contentsOf: RecordFraming.strings(firstID: 1, strings.dropFirst()))
+        let writing = TraceEventWriting(trace: trace) { text in
+            trace.strings.index(of: text) ?? UInt32(extraStringIDs[text] ?? 0)
+        }
+        output.append(contentsOf: writing.resourceAndScopeRecords())
         // Threads: writer w + 1 is thread w; the writer after the last holds spans of unknown thread.
         for (index, thread) in trace.threads.enumerated() {
             output.append(contentsOf: RecordFraming.thread(
@@ -37,6 +44,9 @@ public enum LanesTraceWriter {
         }))
         if let capture = metadata.jobCapture {
             output.append(contentsOf: RecordFraming.jobCapture(capture))
+        }
+        if let watchdog = metadata.watchdog {
+            output.append(contentsOf: RecordFraming.watchdog(watchdog))
         }
         if metadata.droppedEvents > 0 {
             output.append(contentsOf: RecordFraming.dropped(writerID: 0, count: metadata.droppedEvents, time: trace.endTime))
@@ -72,8 +82,7 @@ public enum LanesTraceWriter {
             var events: [(time: Int64, order: UInt8, item: Int32)] = []
             events.reserveCapacity(spans.count * 2 + slices.count)
             for span in spans {
-                let instantOnly = trace.spanFlags[Int(span)] == .instant && trace.spanKind[Int(span)] == .unknown
-                    && trace.spanStatus[Int(span)] == .ok && trace.duration(ofSpan: Int(span)) == 0
+                let instantOnly = writing.isInstantOnly(Int(span))
                 events.append((trace.spanBegin[Int(span)], instantOnly ? 2 : 0, span))
                 if !instantOnly { events.append((trace.spanEnd[Int(span)], 3, span)) }
             }
@@ -95,31 +104,11 @@ public enum LanesTraceWriter {
                 switch event.order {
                 case 0, 2:
                     let parent = trace.spanParent[item]
-                    let parentID = parent >= 0 ? fileID[Int(parent)] : 0
-                    let task = trace.tasks[Int(trace.spanTask[item])].id
-                    if event.order == 2 {
-                        encoder.instant(span: fileID[item], parent: parentID, name: trace.spanName[item], task: task, time: event.time)
-                    } else {
-                        encoder.begin(
-                            span: fileID[item], parent: parentID, kind: trace.spanKind[item], name: trace.spanName[item],
-                            task: task, onExecutor: trace.spanFlags[item].contains(.onExecutor), time: event.time)
-                        if trace.spanFlags[item].contains(.instant) { encoder.setFlags(span: fileID[item], flags: .instant) }
-                    }
-                    var position = trace.attributes.partitioningIndex { $0.span >= Int32(item) }
-                    while position < trace.attributes.count, trace.attributes[position].span == Int32(item) {
-                        encoder.attribute(span: fileID[item], key: trace.attributes[position].key, value: trace.attributes[position].value)
-                        position += 1
-                    }
+                    writing.writeStart(
+                        ofSpan: item, as: fileID[item], parent: parent >= 0 ? fileID[Int(parent)] : 0,
+                        task: trace.tasks[Int(trace.spanTask[item])].id, time: event.time, to: &encoder)
                 case 3:
-                    if trace.spanStatus[item] != .ok {
-                        encoder.end(
-                            span: fileID[item], time: event.time, status: trace.spanStatus[item],
-                            cpuNanoseconds: trace.cpuNanoseconds(ofSpan: item))
-                    } else if let cpu = trace.cpuNanoseconds(ofSpan: item) {
-                        encoder.end(span: fileID[item], time: event.time, cpuNanoseconds: cpu)
-                    } else {
-                        encoder.end(span: fileID[item], time: event.time)
-                    }
+                    writing.writeEnd(ofSpan: item, as: fileID[item], time: event.time, to: &encoder)
                 default:
                     let slice = trace.slices[item]
                     encoder.job(task: trace.tasks[Int(slice.task)].id, enqueued: slice.enqueued, started: slice.started, ended: slice.ended)
@@ -128,7 +117,49 @@ public enum LanesTraceWriter {
             flushChunk(nextTime: 0)
         }
 
+        appendSampling(of: trace, writerID: UInt32(writerCount + 1), to: &output, chunkOffsets: &chunkOffsets)
         output.append(contentsOf: RecordFraming.footer(chunkOffsets: chunkOffsets, endTime: trace.endTime))
         return output
+    }
+
+    /// The watchdog's images, stacks, symbols and samples (the samples in a writer of their own,
+    /// as a recorder's watchdog thread writes them).
+    private static func appendSampling(of trace: Trace, writerID: UInt32, to output: inout [UInt8], chunkOffsets: inout [Int]) {
+        let sampling = trace.sampling
+        if !sampling.images.isEmpty {
+            output.append(contentsOf: RecordFraming.images(sampling.images))
+        }
+        let stacks = sampling.stacks
+        if stacks.count > 0 {
+            // The table keeps return addresses minus one; the file keeps them as sampled.
+            let sampledStacks = (0..<stacks.count).map { stack in
+                stacks.frames(ofStack: stack).enumerated().map { position, frame in
+                    position == 0 ? stacks.addresses[Int(frame)] : stacks.addresses[Int(frame)] &+ 1
+                }
+            }
+            output.append(contentsOf: RecordFraming.stacks(firstID: 1, sampledStacks))
+        }
+        if let symbols = RecordFraming.symbols(of: sampling) {
+            output.append(contentsOf: symbols)
+        }
+        guard !sampling.samples.isEmpty else { return }
+        var sequence: UInt64 = 0
+        var encoder = LanesChunkEncoder(writerID: writerID, sequence: 0, baseTime: sampling.samples[0].time)
+        for sample in sampling.samples {
+            if encoder.byteCount >= LanesFileLayout.preferredChunkPayload {
+                chunkOffsets.append(output.count)
+                encoder.chunk().appendFramedRecord(to: &output)
+                sequence += 1
+                encoder.reset(sequence: sequence, baseTime: sample.time)
+            }
+            let thread = sample.thread >= 0 && Int(sample.thread) < trace.threads.count ? trace.threads[Int(sample.thread)].id : 0
+            let task = sample.task >= 0 && Int(sample.task) < trace.tasks.count ? trace.tasks.id(ofTask: Int(sample.task)) : 0
+            encoder.sample(
+                thread: thread, task: task, time: sample.time, jobStarted: sample.jobStarted, state: sample.state,
+                flags: sample.flags.rawValue, cpuNanoseconds: sample.cpuNanoseconds,
+                runQueueNanoseconds: sample.runQueueNanoseconds, stack: sample.stack >= 0 ? UInt64(sample.stack) + 1 : 0)
+        }
+        chunkOffsets.append(output.count)
+        encoder.chunk().appendFramedRecord(to: &output)
     }
 }

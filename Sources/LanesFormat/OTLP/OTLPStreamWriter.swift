@@ -7,19 +7,25 @@ import Glibc
 import Darwin
 #endif
 
-/// Writes converted OTLP spans (`OTLPSpanBatch`es) into a `.lanes` file as they arrive, for
-/// `lanes collect`.
+/// Writes OTLP requests, converted one by one (`OTLPConvertedRequest`), into a `.lanes` file as
+/// they arrive, for `lanes collect`: what `LanesTraceWriter` does for a whole trace, for a trace
+/// that keeps growing.
 ///
-/// Each `append` writes the batch's spans as finished chunks through `LanesFileWriter`: a span,
-/// its attributes and its end in one chunk, so what reached the file before a crash reads back
-/// whole. Spans keep their OTLP links across batches: a child that arrives before its parent
-/// names the id its parent will get. Lanes are one per service and trace id, named after the
-/// trace's root span (until the root arrives, after its first span). Times are Unix
-/// nanoseconds (the header pairs the clock with itself).
+/// Each request's spans are written with `TraceEventWriting`, as `lanes convert` writes them (ids,
+/// kinds, resources, scopes, typed values, events, links, status), in finished chunks through
+/// `LanesFileWriter`: a span, its attributes, its facts and its end in one chunk, so what reached
+/// the file before a crash reads back whole. What one request cannot know is joined here:
+/// - parents across requests: a child that arrives before its parent (SDKs export a span when it
+///   ends) names the file id its parent will get;
+/// - lanes: one per service (resource) and trace, as the importer makes them, named after the
+///   trace's root span there once it arrives (until then after the earliest span whose parent is
+///   not in the lane), renamed by a later task record when a better one arrives;
+/// - resources and scopes: each distinct one written once.
+/// Times are Unix nanoseconds (the header pairs the clock with itself).
 ///
-/// Memory stays bounded however long it runs: the maps from OTLP ids to file ids and from text
-/// to string ids keep only the most recent million entries or so (a parent arriving later
-/// than that is shown as a root; a string is defined again under a new id).
+/// Memory stays bounded however long it runs: the maps from OTLP ids, text, resources, lanes and
+/// threads to file ids keep only the most recent million entries or so each (a parent arriving
+/// later than that is shown as a root; a string or resource is defined again under a new id).
 ///
 /// Not thread-safe: one owner (the collector's writer thread) calls it.
 package final class OTLPStreamWriter {
@@ -28,39 +34,55 @@ package final class OTLPStreamWriter {
     private let file: LanesFileWriter
 
     private struct SpanKey: Hashable {
-        var trace: OTLPTraceID
+        var trace: TraceID
         var span: UInt64
     }
 
-    private struct LaneKey: Hashable {
-        /// `serviceIDs`' number for the service name.
-        var service: Int
-        var trace: OTLPTraceID
+    /// A span's file id, and the task it was written in (0 while it is only promised to children
+    /// that arrived first).
+    private struct KnownSpan {
+        var fileID: UInt64
+        var task: UInt64
     }
 
+    private struct LaneKey: Hashable {
+        /// The file id of the service's resource (0: none).
+        var resource: UInt32
+        var trace: TraceID
+    }
+
+    /// A lane of one service and trace: its task id, and what the span it is named after is.
     private struct Lane {
         var task: UInt64
-        var namedAfterRoot: Bool
+        var namedAfterRoot = false
+        var nameBegin = Int64.max
     }
 
-    private var spanIDs = RecentMap<SpanKey, UInt64>()
+    private var spans = RecentMap<SpanKey, KnownSpan>()
     private var lanes = RecentMap<LaneKey, Lane>()
     private var stringIDs = RecentMap<String, UInt32>()
-    /// A number for each service name seen (services are few; lanes are keyed by number).
-    private var serviceIDs: [String: Int] = [:]
     private var newStrings: [String] = []
+    /// File ids of resources and scopes, keyed by their record's bytes with id 0.
+    private var resourceIDs = RecentMap<[UInt8], UInt32>()
+    private var scopeIDs = RecentMap<[UInt8], UInt32>()
+    /// The name (a file string id) each task of Lanes' own scope was last defined with.
+    private var taskNames = RecentMap<UInt64, UInt32>()
+    /// The writer id of each thread, and the sequence number of each writer's next chunk.
+    private var writerOfThread = RecentMap<UInt64, UInt32>()
+    private var chunkSequence = RecentMap<UInt32, UInt64>()
     private var nextSpanID: UInt64 = 1
     private var nextLane: UInt64 = 0
-    /// Writer id of each thread seen (writer 1 holds spans of no known thread).
-    private var writerOfThread: [UInt64: UInt32] = [:]
-    private var chunkSequence: [UInt32: UInt64] = [:]
+    private var nextResourceID: UInt32 = 1
+    private var nextScopeID: UInt32 = 1
+    /// Writer 1 holds spans of no known thread; threads get 2, 3, …
+    private var nextWriterID: UInt32 = 2
     private static let unknownThreadWriter: UInt32 = 1
 
-    /// Spans (and span events) written so far.
+    /// Spans written so far.
     package private(set) var writtenSpanCount = 0
 
     /// Creates (or truncates) the file at `path` and writes its header.
-    package init(path: String, processName: String = "lanes collect") throws(LanesWriteError) {
+    package init(path: String, processName: String = "lanes collect") throws(TraceFileError) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let unix = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
@@ -68,13 +90,66 @@ package final class OTLPStreamWriter {
             path: path, processName: processName, processID: 0, clockAtStart: unix, unixNanosecondsAtClock: unix)
     }
 
-    /// Encodes the batch's spans into chunks and hands them to the file writer's buffer
+    /// Encodes the request's spans into chunks and hands them to the file writer's buffer
     /// (`flush()` makes them reach the file).
-    package func append(_ batch: OTLPSpanBatch) throws(LanesWriteError) {
-        let assembler = batch.assembler
-        guard !assembler.spans.isEmpty else { return }
+    package func append(_ request: OTLPConvertedRequest) throws(TraceFileError) {
+        let trace = request.trace
+        let count = trace.spanCount
+        guard count > 0 else { return }
+        let timeOffset = trace.metadata.unixNanosecondsAtClock &- trace.metadata.clockAtStart
+        var fileStrings = [UInt32](repeating: 0, count: trace.strings.count)
+        for index in fileStrings.indices.dropFirst() { fileStrings[index] = stringID(trace.strings[UInt32(index)]) }
+        var writing = TraceEventWriting(trace: trace, fileStrings: fileStrings, timeOffset: timeOffset) { [unowned self] text in
+            self.stringID(text)
+        }
+        let resourceOfScope = try defineResourcesAndScopes(&writing)
 
-        // Per writer (thread): the events of this batch, sorted by time below.
+        var facts = [SpanTelemetry](repeating: SpanTelemetry(), count: count)
+        for (span, spanFacts) in zip(trace.telemetry.spans, trace.telemetry.spanFacts) where Int(span) < count {
+            facts[Int(span)] = spanFacts
+        }
+
+        // First every span's file id and task, so that parents in this request are known below.
+        var fileID = [UInt64](repeating: 0, count: count)
+        var taskOf = [UInt64](repeating: 0, count: count)
+        var laneOf = [LaneKey?](repeating: nil, count: count)
+        var taskNamesToDefine: [UInt64: UInt32] = [:]
+        for span in 0..<count {
+            let localTask = Int(trace.spanTask[span])
+            let localTaskID = trace.tasks.id(ofTask: localTask)
+            if OTLPTraceAssembler.isServiceLane(localTaskID) {
+                let scope = Int(facts[span].scope)
+                let key = LaneKey(
+                    resource: resourceOfScope.indices.contains(scope) ? resourceOfScope[scope] : 0, trace: facts[span].traceID)
+                if let lane = lanes[key] {
+                    taskOf[span] = lane.task
+                } else {
+                    let lane = Lane(task: OTLPTraceAssembler.serviceLaneBit | nextLane)
+                    nextLane += 1
+                    lanes[key] = lane
+                    taskOf[span] = lane.task
+                }
+                laneOf[span] = key
+            } else {
+                taskOf[span] = localTaskID
+                let name = writing.fileString(trace.tasks.nameIndex(ofTask: localTask))
+                if name != 0 && taskNames[localTaskID] != name {
+                    taskNames[localTaskID] = name
+                    taskNamesToDefine[localTaskID] = name
+                }
+            }
+            let key = SpanKey(trace: facts[span].traceID, span: facts[span].spanID)
+            if facts[span].hasIdentity, let known = spans[key], known.task == 0 {
+                fileID[span] = known.fileID
+            } else {
+                // New, or a second span with ids seen before: it gets an id of its own.
+                fileID[span] = takeSpanID()
+                if facts[span].hasIdentity && spans[key] != nil { continue }
+            }
+            if facts[span].hasIdentity { spans[key] = KnownSpan(fileID: fileID[span], task: taskOf[span]) }
+        }
+
+        // Parents, lane names, and each thread's events in time order.
         struct Event {
             var time: Int64
             /// 0 begin, 1 instant, 2 end: begins and instants before ends at equal times.
@@ -82,144 +157,126 @@ package final class OTLPStreamWriter {
             var span: Int32
         }
         var eventsOfWriter: [UInt32: [Event]] = [:]
-        var fileID = [UInt64](repeating: 0, count: assembler.spans.count)
-        var parentID = [UInt64](repeating: 0, count: assembler.spans.count)
-        var taskOf = [UInt64](repeating: 0, count: assembler.spans.count)
-        var nameID = [UInt32](repeating: 0, count: assembler.spans.count)
-        // Attributes of span i: attributeIDs[attributeStart[i]..<attributeStart[i + 1]].
-        var attributeIDs: [(key: UInt32, value: UInt32)] = []
-        var attributeStart = [Int](repeating: 0, count: assembler.spans.count + 1)
-        var taskNames: [(task: UInt64, name: UInt32)] = []
-        let serviceOfResource = assembler.resources.map { resource in
-            if let known = serviceIDs[resource.serviceName] { return known }
-            serviceIDs[resource.serviceName] = serviceIDs.count
-            return serviceIDs.count - 1
-        }
-
-        for (index, span) in assembler.spans.enumerated() {
-            // Ids: a span's id may have been promised to a child that arrived first.
-            if span.isEvent {
-                fileID[index] = takeSpanID()
-            } else {
-                let key = SpanKey(trace: span.trace, span: span.id)
-                if let promised = spanIDs[key] {
-                    fileID[index] = promised
+        var parentID = [UInt64](repeating: 0, count: count)
+        var latest = Int64.min
+        for span in 0..<count {
+            var parentInLane = false
+            if facts[span].parentSpanID != 0 {
+                let key = SpanKey(trace: facts[span].traceID, span: facts[span].parentSpanID)
+                if let known = spans[key] {
+                    parentID[span] = known.fileID
+                    parentInLane = known.task == taskOf[span]
                 } else {
-                    fileID[index] = takeSpanID()
-                    spanIDs[key] = fileID[index]
+                    parentID[span] = takeSpanID()
+                    spans[key] = KnownSpan(fileID: parentID[span], task: 0)
                 }
             }
-            if let parent = span.parent {
-                let key = SpanKey(trace: span.trace, span: parent)
-                if let known = spanIDs[key] {
-                    parentID[index] = known
-                } else {
-                    parentID[index] = takeSpanID()
-                    spanIDs[key] = parentID[index]
-                }
-            }
-
-            // Lane: Lanes' own task if the span carries one, else its service and trace.
-            if let task = span.facts.task {
-                taskOf[index] = task
-                if let name = span.facts.taskName, !name.isEmpty { taskNames.append((task, stringID(name))) }
-            } else {
-                let key = LaneKey(service: span.resource < serviceOfResource.count ? serviceOfResource[span.resource] : -1, trace: span.trace)
-                let isRoot = span.parent == nil && !span.isEvent
-                if var lane = lanes[key] {
-                    if isRoot && !lane.namedAfterRoot {
-                        lane.namedAfterRoot = true
-                        lanes[key] = lane
-                        taskNames.append((lane.task, stringID(span.name)))
-                    }
-                    taskOf[index] = lane.task
-                } else {
-                    let lane = Lane(task: UInt64(1) << 62 | nextLane, namedAfterRoot: isRoot)
-                    nextLane += 1
+            let begin = trace.spanBegin[span] &+ timeOffset
+            if let key = laneOf[span], !parentInLane, var lane = lanes[key] {
+                // The importer's rule: a span without a parent id first, else the earliest.
+                let isRoot = facts[span].parentSpanID == 0
+                if (isRoot && !lane.namedAfterRoot) || (isRoot == lane.namedAfterRoot && begin < lane.nameBegin) {
+                    lane.namedAfterRoot = isRoot
+                    lane.nameBegin = begin
                     lanes[key] = lane
-                    taskNames.append((lane.task, stringID(span.name)))
-                    taskOf[index] = lane.task
+                    taskNamesToDefine[lane.task] = writing.fileString(trace.spanName[span])
                 }
             }
-
-            nameID[index] = stringID(span.name)
-            for attribute in span.attributes { attributeIDs.append((stringID(attribute.key), stringID(attribute.value))) }
-            attributeStart[index + 1] = attributeIDs.count
-
-            var writer = Self.unknownThreadWriter
-            if let thread = span.thread {
-                if let known = writerOfThread[thread.id] {
-                    writer = known
-                } else {
-                    writer = UInt32(writerOfThread.count) + 2
-                    writerOfThread[thread.id] = writer
-                    try file.defineThread(
-                        writerID: writer, threadID: thread.id, name: thread.name, isExecutor: span.facts.executorThread)
-                }
-            }
-            let isInstant = span.isEvent || (span.facts.isInstant && span.begin == span.end)
-            if isInstant {
-                eventsOfWriter[writer, default: []].append(Event(time: span.begin, order: 1, span: Int32(index)))
+            let thread = trace.spanThread[span]
+            let writer = thread >= 0 && Int(thread) < trace.threads.count
+                ? try writerID(of: trace.threads[Int(thread)]) : Self.unknownThreadWriter
+            if writing.isInstantOnly(span) {
+                eventsOfWriter[writer, default: []].append(Event(time: begin, order: 1, span: Int32(span)))
             } else {
-                eventsOfWriter[writer, default: []].append(Event(time: span.begin, order: 0, span: Int32(index)))
-                eventsOfWriter[writer, default: []].append(Event(time: span.end, order: 2, span: Int32(index)))
+                let end = trace.spanEnd[span] &+ timeOffset
+                eventsOfWriter[writer, default: []].append(Event(time: begin, order: 0, span: Int32(span)))
+                eventsOfWriter[writer, default: []].append(Event(time: end, order: 2, span: Int32(span)))
+                latest = max(latest, end)
             }
+            latest = max(latest, begin)
         }
 
         // Strings and task names before the chunks that use them.
-        if !newStrings.isEmpty {
-            try file.defineStrings(firstID: file.definedStringCount, newStrings)
-            newStrings.removeAll(keepingCapacity: true)
+        try defineNewStrings()
+        if !taskNamesToDefine.isEmpty {
+            try file.defineTasks(taskNamesToDefine.sorted { $0.key < $1.key }.map { ($0.key, $0.value, 0) })
         }
-        for entry in taskNames { try file.defineTask(id: entry.task, name: entry.name, parentTask: 0) }
 
         for (writer, unsorted) in eventsOfWriter.sorted(by: { $0.key < $1.key }) {
             let events = unsorted.sorted { ($0.time, $0.order, $0.span) < ($1.time, $1.order, $1.span) }
-            var encoder = LanesChunkEncoder(writerID: writer, sequence: chunkSequence[writer, default: 0], baseTime: events[0].time)
+            var encoder = LanesChunkEncoder(writerID: writer, sequence: chunkSequence[writer] ?? 0, baseTime: events[0].time)
             for event in events {
-                let index = Int(event.span)
-                let span = assembler.spans[index]
+                let span = Int(event.span)
                 // A span's begin and end stay in one chunk where they can (they are usually close).
                 if encoder.byteCount >= LanesFileLayout.preferredChunkPayload && event.order != 2 {
                     try writeChunk(&encoder, nextTime: event.time)
                 }
-                switch event.order {
-                case 0:
-                    encoder.begin(
-                        span: fileID[index], parent: parentID[index], kind: span.facts.kind ?? .unknown,
-                        name: nameID[index], task: taskOf[index], onExecutor: span.facts.onExecutor, time: event.time)
-                    if span.facts.isInstant { encoder.setFlags(span: fileID[index], flags: .instant) }
-                case 1:
-                    encoder.instant(
-                        span: fileID[index], parent: parentID[index], name: nameID[index], task: taskOf[index], time: event.time)
-                default:
-                    if span.status != .ok || span.facts.cpuNanoseconds != nil {
-                        encoder.end(span: fileID[index], time: event.time, status: span.status, cpuNanoseconds: span.facts.cpuNanoseconds)
-                    } else {
-                        encoder.end(span: fileID[index], time: event.time)
-                    }
-                }
-                if event.order != 2 {
-                    for attribute in attributeIDs[attributeStart[index]..<attributeStart[index + 1]] {
-                        encoder.attribute(span: fileID[index], key: attribute.key, value: attribute.value)
-                    }
+                if event.order == 2 {
+                    writing.writeEnd(ofSpan: span, as: fileID[span], time: event.time, to: &encoder)
+                } else {
+                    writing.writeStart(
+                        ofSpan: span, as: fileID[span], parent: parentID[span], task: taskOf[span], time: event.time, to: &encoder)
                 }
             }
             try writeChunk(&encoder, nextTime: 0)
-            file.noteTime(events[events.count - 1].time)
         }
-        writtenSpanCount += assembler.spans.count
+        file.noteTime(latest)
+        writtenSpanCount += count
     }
 
     /// Hands everything appended so far to the operating system: after this, a crash of this
     /// process loses none of it.
-    package func flush() throws(LanesWriteError) {
+    package func flush() throws(TraceFileError) {
         try file.flush()
     }
 
     /// Writes the footer and closes the file.
-    package func finish() throws(LanesWriteError) {
+    package func finish() throws(TraceFileError) {
         try file.finish()
+    }
+
+    /// Writes the records of the request's resources and scopes that the file lacks; points
+    /// `writing` at the file's scope ids; returns the file resource id of each scope.
+    private func defineResourcesAndScopes(_ writing: inout TraceEventWriting) throws(TraceFileError) -> [UInt32] {
+        let telemetry = writing.trace.telemetry
+        var fileResources: [UInt32] = []
+        for (index, resource) in telemetry.resources.enumerated() {
+            let key = writing.resourceRecord(index, id: 0)
+            if let known = resourceIDs[key] {
+                fileResources.append(known)
+                continue
+            }
+            let id = nextResourceID
+            nextResourceID += 1
+            try defineNewStrings()
+            try file.defineResource(
+                id: id, schemaURL: writing.fileString(resource.schemaURL), droppedAttributes: resource.droppedAttributes,
+                attributes: writing.fileAttributes(resource.attributes))
+            resourceIDs[key] = id
+            fileResources.append(id)
+        }
+        var fileScopes: [UInt32] = []
+        var resourceOfScope: [UInt32] = []
+        for (index, scope) in telemetry.scopes.enumerated() {
+            let resource = fileResources.indices.contains(Int(scope.resource)) ? fileResources[Int(scope.resource)] : 0
+            resourceOfScope.append(resource)
+            let key = writing.scopeRecord(index, id: 0, resource: resource)
+            if let known = scopeIDs[key] {
+                fileScopes.append(known)
+                continue
+            }
+            let id = nextScopeID
+            nextScopeID += 1
+            try defineNewStrings()
+            try file.defineScope(
+                id: id, resource: resource, name: writing.fileString(scope.name), version: writing.fileString(scope.version),
+                schemaURL: writing.fileString(scope.schemaURL), droppedAttributes: scope.droppedAttributes,
+                attributes: writing.fileAttributes(scope.attributes))
+            scopeIDs[key] = id
+            fileScopes.append(id)
+        }
+        writing.fileScopes = fileScopes
+        return resourceOfScope
     }
 
     private func takeSpanID() -> UInt64 {
@@ -227,7 +284,7 @@ package final class OTLPStreamWriter {
         return nextSpanID
     }
 
-    /// The file's id for `text`, defining it (with the next `defineStrings`) when new.
+    /// The file's id for `text`, defining it (with the next `defineNewStrings`) when new.
     private func stringID(_ text: String) -> UInt32 {
         if text.isEmpty { return 0 }
         if let id = stringIDs[text] { return id }
@@ -237,10 +294,28 @@ package final class OTLPStreamWriter {
         return id
     }
 
-    private func writeChunk(_ encoder: inout LanesChunkEncoder, nextTime: Int64) throws(LanesWriteError) {
+    private func defineNewStrings() throws(TraceFileError) {
+        guard !newStrings.isEmpty else { return }
+        try file.defineStrings(firstID: file.definedStringCount, newStrings)
+        newStrings.removeAll(keepingCapacity: true)
+    }
+
+    /// The writer of `thread`, defining it when new.
+    private func writerID(of thread: ThreadInfo) throws(TraceFileError) -> UInt32 {
+        if let known = writerOfThread[thread.id] { return known }
+        let id = nextWriterID
+        nextWriterID &+= 1
+        writerOfThread[thread.id] = id
+        try file.defineThread(writerID: id, threadID: thread.id, name: thread.name, isExecutor: thread.isExecutor)
+        return id
+    }
+
+    private func writeChunk(_ encoder: inout LanesChunkEncoder, nextTime: Int64) throws(TraceFileError) {
         guard !encoder.isEmpty else { return }
+        // Strings met while encoding (inside composite values) are defined before the chunk.
+        try defineNewStrings()
         try file.write(chunk: encoder)
-        let sequence = chunkSequence[encoder.writerID, default: 0] + 1
+        let sequence = (chunkSequence[encoder.writerID] ?? 0) + 1
         chunkSequence[encoder.writerID] = sequence
         encoder.reset(sequence: sequence, baseTime: nextTime)
     }

@@ -104,9 +104,9 @@ public enum DiffRenderer {
         let width = context.layout.labelWidth
         let name: String
         if row.spanA >= 0 {
-            name = context.safe(state.a.trace.name(ofSpan: Int(row.spanA)))
+            name = context.safe(state.a.trace.displayName(ofSpan: Int(row.spanA)))
         } else {
-            name = SafeText.sanitize(state.b.trace.name(ofSpan: Int(row.spanB)), asciiOnly: !theme.isUTF8)
+            name = SafeText.sanitize(state.b.trace.displayName(ofSpan: Int(row.spanB)), asciiOnly: !theme.isUTF8)
         }
         let style: CellStyle = selected ? .selection : .plain
         if selected {

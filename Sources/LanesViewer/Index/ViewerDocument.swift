@@ -46,12 +46,15 @@ public final class ViewerDocument: Sendable {
     let threadJobs: JobTable
     /// Per thread: total busy and blocked time.
     let threadTotals: [(busy: Int64, blocked: Int64, jobs: Int)]
+    /// The trace's counter series, ready to draw as strips.
+    public let counterStrips: [CounterStrip]
 
     /// Prepares `trace` for viewing. `title` is the file name to show (sanitised here).
     public init(trace: Trace, analysis: TraceAnalysis, title: String) {
         self.trace = trace
         self.analysis = analysis
         self.title = SafeText.sanitize(title)
+        counterStrips = trace.counters.map(CounterStrip.init)
         let laneCount = trace.tasks.count
         let spanCount = trace.spanCount
 
@@ -160,7 +163,7 @@ public final class ViewerDocument: Sendable {
     /// (`on_message "alice"`), else "task ID". Not sanitised.
     public func name(ofLane lane: Int) -> String {
         if !trace.tasks[lane].name.isEmpty { return trace.tasks[lane].name }
-        if let root = roots(ofLane: lane).first { return trace.name(ofSpan: Int(root)) }
+        if let root = roots(ofLane: lane).first { return trace.displayName(ofSpan: Int(root)) }
         return trace.name(ofTask: lane)
     }
 

@@ -63,7 +63,10 @@ extension RenderContext {
     func spanDetails(_ span: Int) -> ([String], [String]) {
         let kind = trace.spanKind[span]
         let thread = Int(trace.spanThread[span])
-        var place = kind.description
+        let telemetry = trace.telemetry(ofSpan: span)
+        // Imported spans have no Lanes kind: their OpenTelemetry kind says more.
+        var place = kind == .unknown && (telemetry?.kind ?? .unspecified) != .unspecified
+            ? telemetry!.kind.name : kind.description
         if document.analysis.isBlocking(span: span) { place += " (blocking)" }
         if thread >= 0, thread < trace.threads.count {
             let name = safe(trace.name(ofThread: thread))
@@ -72,9 +75,9 @@ extension RenderContext {
         }
         var timing = duration(trace.duration(ofSpan: span)) + " wall"
         if let cpu = trace.cpuNanoseconds(ofSpan: span) { timing += ", " + duration(cpu) + " CPU" }
-        var first = [safe(trace.name(ofSpan: span)), place, timing]
+        var first = [safe(trace.displayName(ofSpan: span)), place, timing]
         if let parent = trace.parent(ofSpan: span) {
-            first.append("parent " + safe(trace.name(ofSpan: parent)))
+            first.append("parent " + safe(trace.displayName(ofSpan: parent)))
         } else if !trace.tasks[Int(trace.spanTask[span])].name.isEmpty {
             first.append(taskLabel(Int(trace.spanTask[span])))
         }
@@ -85,7 +88,18 @@ extension RenderContext {
         if !trace.children(ofSpan: span).isEmpty {
             second.append("overlap " + (theme.isUTF8 ? "×" : "x") + TimeFormat.fixed(analysis.overlapFactor(ofSpan: span), decimals: 2))
         }
-        if trace.spanStatus[span] != .ok { second.append("status " + trace.spanStatus[span].description) }
+        if trace.spanStatus[span] != .ok {
+            var status = "status " + trace.spanStatus[span].description
+            if let message = trace.errorMessage(ofSpan: span), trace.telemetry(ofSpan: span)?.statusMessage ?? 0 != 0 {
+                status += ": " + SafeText.cut(safe(message), width: 40, ellipsis: theme.ellipsis)
+            }
+            second.append(status)
+        }
+        let events = trace.events(ofSpan: span)
+        if let first = events.first {
+            let name = SafeText.cut(safe(trace.strings[first.name]), width: 24, ellipsis: theme.ellipsis)
+            second.append(events.count == 1 ? "event " + name : "\(events.count) events (" + name + ", " + String(theme.ellipsis) + ")")
+        }
         let findings = analysis.findings(forSpan: span)
         if !findings.isEmpty { second.append("\(findings.count) finding" + (findings.count == 1 ? "" : "s")) }
         for attribute in trace.attributes(ofSpan: span).prefix(6) {

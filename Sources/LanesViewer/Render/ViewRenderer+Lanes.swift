@@ -38,7 +38,7 @@ extension RenderContext {
     func labelParts(_ row: ViewRow) -> (name: String, duration: String) {
         switch row.content {
         case .span(let span):
-            return (safe(trace.name(ofSpan: Int(span))), duration(trace.duration(ofSpan: Int(span))))
+            return (safe(trace.displayName(ofSpan: Int(span))), duration(trace.duration(ofSpan: Int(span))))
         case .lane(let lane):
             let extent = document.laneExtent[Int(lane)]
             let length = extent.map { $0.upperBound == $0.lowerBound ? 0 : TimeMath.distance(from: $0.lowerBound, to: $0.upperBound) } ?? 0

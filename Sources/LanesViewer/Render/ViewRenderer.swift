@@ -19,6 +19,7 @@ public enum ViewRenderer {
         context.drawRuler()
         context.drawRows()
         context.drawStrips()
+        context.drawCounterStrips()
         context.drawDetails()
         context.drawStatus()
         if state.input == .help { context.drawHelp() }

@@ -19,13 +19,16 @@ public struct ViewLayout: Sendable, Equatable {
     public var rowsHeight: Int
     /// Rows of the strips (executor threads held, concurrency), possibly empty.
     public var stripYs: [Int]
+    /// Rows of the counter strips (one per counter series, under the other strips), possibly empty.
+    public var counterStripYs: [Int] = []
     /// Rows of the details of the selection, possibly empty.
     public var detailYs: [Int]
     /// Row of the status line (findings, search prompt, messages), or nil.
     public var statusY: Int?
 
-    /// The layout for `size`.
-    public init(size: GridSize) {
+    /// The layout for `size`, with rows for up to `counterStrips` counter strips where the lanes
+    /// keep room (see `counterStripRows`).
+    public init(size: GridSize, counterStrips: Int = 0) {
         self.size = size
         let width = size.width
         let height = size.height
@@ -47,6 +50,9 @@ public struct ViewLayout: Sendable, Equatable {
         let stripCount = height >= 14 ? 2 : (height >= 11 ? 1 : 0)
         stripYs = (0..<stripCount).map { bottom - stripCount + $0 }
         bottom -= stripCount
+        let counterCount = Self.counterStripRows(wanted: counterStrips, available: bottom - top)
+        counterStripYs = (0..<counterCount).map { bottom - counterCount + $0 }
+        bottom -= counterCount
         rowsY = top
         rowsHeight = max(0, bottom - top)
     }

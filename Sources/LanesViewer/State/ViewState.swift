@@ -38,11 +38,14 @@ public struct ViewState: Sendable {
     public internal(set) var rows: [ViewRow] = []
     /// Groups referred to by `.group` rows.
     public internal(set) var groups: [SpanGroup] = []
+    /// How many counter strips the document has (the layout gives them rows when there is room).
+    public internal(set) var counterStripCount = 0
 
     /// The initial state for `document`: whole trace in view, the first handler unfolded.
     public init(document: ViewerDocument, size: GridSize, theme: Theme) {
         self.size = size
         self.theme = theme
+        counterStripCount = document.counterStrips.count
         let window = document.fullWindow
         windowStart = window.start
         windowDuration = window.duration
@@ -71,7 +74,7 @@ public struct ViewState: Sendable {
     }
 
     /// The layout for the current size.
-    public var layout: ViewLayout { ViewLayout(size: size) }
+    public var layout: ViewLayout { ViewLayout(size: size, counterStrips: counterStripCount) }
 
     /// The selected row, if any.
     public var selection: ViewRow? {

@@ -1,0 +1,60 @@
+import BlockingScenario
+import Foundation
+import LanesAnalysis
+import LanesModel
+import Testing
+
+/// The watchdog on a real program that blocks in the usual ways and knows nothing of it
+/// (`Sources/BlockingScenario`): recorded with `lanes record`, which also appends the symbols,
+/// then diagnosed with `SampleDiagnosis` site by site.
+@Suite struct BlockingScenarioTests {
+    /// `Sources/BlockingScenario/BlockingScenario.swift`, found from this file's path.
+    static let scenarioSource = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Sources/BlockingScenario/BlockingScenario.swift").path
+
+    @Test func everyBlockingSiteIsFoundWithItsLineAndState() throws {
+        let (trace, errors) = try ScenarioRecording.record("blocking-scenario-lanes")
+        let symbols = try #require(trace.sampling.symbols, "lanes record did not append symbols: \(errors)")
+        #expect(symbols.notes.isEmpty, "\(symbols.notes)")
+        #expect(trace.metadata.watchdog?.isOn == true)
+        #expect(trace.metadata.watchdog?.signal ?? 0 > 0)
+        let markers = try ScenarioRecording.markedLines(in: Self.scenarioSource)
+        #expect(Set(markers.keys) == ["sleep", "semaphore", "compute", "read", "actor"])
+
+        // Every sample's first app frame, so each marked line's samples can be diagnosed alone.
+        let sites = trace.sampling.samples.map { sample in
+            sample.stack >= 0 ? SampleDiagnosis.firstAppFrame(ofStack: Int(sample.stack), in: trace) : nil
+        }
+        for (kind, line) in markers.sorted(by: { $0.value < $1.value }) {
+            // A CPU loop's samples land anywhere in the loop: its marked line and its body.
+            let lines = kind == "compute" ? line...(line + 1) : line...line
+            let indexes = sites.indices.filter { index in
+                guard let site = sites[index] else { return false }
+                return site.filePath.hasSuffix("/BlockingScenario.swift") && lines.contains(site.line)
+            }
+            let diagnosis = SampleDiagnosis(samples: indexes, in: trace)
+            let jobs = Set(indexes.map { [Int64(trace.sampling.samples[$0].thread), trace.sampling.samples[$0].jobStarted] })
+            let context = "\(kind) at line \(line): \(diagnosis.sampleCount) samples in \(jobs.count) jobs, \(diagnosis.state?.rawValue ?? "no state"), sleeping \(diagnosis.sleepingFraction), computing \(diagnosis.computingFraction), pre-empted \(diagnosis.preemptedFraction)"
+            // Each block lasts 60 ms and is first sampled at 10 ms, then every 5 ms.
+            #expect(jobs.count == BlockingScenario.rounds, "\(context)")
+            #expect(diagnosis.sampleCount >= BlockingScenario.rounds * 2, "\(context)")
+            #expect(diagnosis.site.map { lines.contains($0.line) } == true, "\(context)")
+            if kind == "compute" {
+                #expect(diagnosis.site?.function == "static Cruncher.checksum()", "\(context)")
+                // On a CPU or waiting for one, never sleeping: "computing" on a quiet machine,
+                // "pre-empted" when other work held the cores (the shares say which).
+                #expect(diagnosis.state == .computing || diagnosis.state == .preempted, "\(context)")
+                #expect(diagnosis.sleepingFraction < 0.2, "\(context)")
+                #expect(diagnosis.computingFraction > 0.05, "\(context)")
+            } else {
+                #expect(diagnosis.state == .sleepingOrWaiting, "\(context)")
+                #expect(diagnosis.sleepingFraction > 0.9, "\(context)")
+            }
+        }
+        let functions = Dictionary(grouping: sites.compactMap { $0 }, by: \.line).mapValues { Set($0.map(\.function)) }
+        #expect(functions[markers["sleep"]!] == ["static Sleeper.legacyCall()"])
+        #expect(functions[markers["semaphore"]!] == ["static Waiter.waitForSignal()"])
+        #expect(functions[markers["read"]!] == ["static PipeReader.readSlowly()"])
+        #expect(functions[markers["actor"]!] == ["Ledger.record()"])
+    }
+}
