@@ -242,18 +242,11 @@ package final class OTLPStreamWriter {
         var fileResources: [UInt32] = []
         for (index, resource) in telemetry.resources.enumerated() {
             let key = writing.resourceRecord(index, id: 0)
-            if let known = resourceIDs[key] {
-                fileResources.append(known)
-                continue
-            }
-            let id = nextResourceID
-            nextResourceID += 1
-            try defineNewStrings()
-            try file.defineResource(
-                id: id, schemaURL: writing.fileString(resource.schemaURL), droppedAttributes: resource.droppedAttributes,
-                attributes: writing.fileAttributes(resource.attributes))
-            resourceIDs[key] = id
-            fileResources.append(id)
+            fileResources.append(try recordID(key, known: &resourceIDs, next: &nextResourceID) { [writing] id throws(TraceFileError) in
+                try file.defineResource(
+                    id: id, schemaURL: writing.fileString(resource.schemaURL), droppedAttributes: resource.droppedAttributes,
+                    attributes: writing.fileAttributes(resource.attributes))
+            })
         }
         var fileScopes: [UInt32] = []
         var resourceOfScope: [UInt32] = []
@@ -261,22 +254,30 @@ package final class OTLPStreamWriter {
             let resource = fileResources.indices.contains(Int(scope.resource)) ? fileResources[Int(scope.resource)] : 0
             resourceOfScope.append(resource)
             let key = writing.scopeRecord(index, id: 0, resource: resource)
-            if let known = scopeIDs[key] {
-                fileScopes.append(known)
-                continue
-            }
-            let id = nextScopeID
-            nextScopeID += 1
-            try defineNewStrings()
-            try file.defineScope(
-                id: id, resource: resource, name: writing.fileString(scope.name), version: writing.fileString(scope.version),
-                schemaURL: writing.fileString(scope.schemaURL), droppedAttributes: scope.droppedAttributes,
-                attributes: writing.fileAttributes(scope.attributes))
-            scopeIDs[key] = id
-            fileScopes.append(id)
+            fileScopes.append(try recordID(key, known: &scopeIDs, next: &nextScopeID) { [writing] id throws(TraceFileError) in
+                try file.defineScope(
+                    id: id, resource: resource, name: writing.fileString(scope.name), version: writing.fileString(scope.version),
+                    schemaURL: writing.fileString(scope.schemaURL), droppedAttributes: scope.droppedAttributes,
+                    attributes: writing.fileAttributes(scope.attributes))
+            })
         }
         writing.fileScopes = fileScopes
         return resourceOfScope
+    }
+
+    /// The file id of the resource or scope whose record, written with id 0, is `key`: the one
+    /// `known` holds, or the next of `next`, which `define` then writes (after the strings it uses).
+    private func recordID(
+        _ key: [UInt8], known: inout RecentMap<[UInt8], UInt32>, next: inout UInt32,
+        define: (UInt32) throws(TraceFileError) -> Void
+    ) throws(TraceFileError) -> UInt32 {
+        if let id = known[key] { return id }
+        let id = next
+        next += 1
+        try defineNewStrings()
+        try define(id)
+        known[key] = id
+        return id
     }
 
     private func takeSpanID() -> UInt64 {
