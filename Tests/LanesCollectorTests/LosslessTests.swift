@@ -94,3 +94,39 @@ struct LosslessTests {
         return result
     }
 }
+
+/// Lanes' own OTLP export (Lanes' scope: tasks, threads, Lanes kinds and the recording's clock
+/// in its facts) sent to `lanes collect` comes back as the recording it was made from.
+@Suite("lanes collect of a Lanes export")
+struct LanesExportCollectTests {
+    @Test("a recording's OTLP export, posted, keeps its spans, tasks, threads and times")
+    func recordingRoundTrip() async throws {
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Traces/seed-naive.lanes").standardized.path
+        let recorded = try TraceLoader.load(path: source).trace
+        #expect(recorded.spanCount > 10)
+        let (collector, path, url) = try await CollectorHarness.start()
+        let response = try CollectorHarness.post(url, body: OTLPTraceExporter.export(recorded), contentType: "application/json")
+        _ = await collector.stop()
+        #expect(response.status == 200)
+        let collected = try CollectorHarness.read(path)
+        #expect(collected.warnings.isEmpty, "\(collected.warnings)")
+        // The collected file keeps Unix times: the recording's clock moved by its clock pair.
+        let offset = recorded.metadata.unixNanosecondsAtClock - recorded.metadata.clockAtStart
+        #expect(Self.spans(collected.trace, shiftedBy: 0) == Self.spans(recorded, shiftedBy: offset))
+        func spanTasks(_ trace: Trace) -> Set<UInt64> { Set((0..<trace.spanCount).map { trace.tasks.id(ofTask: Int(trace.spanTask[$0])) }) }
+        #expect(spanTasks(collected.trace) == spanTasks(recorded), "Lanes' task ids, not service lanes")
+        #expect(spanTasks(collected.trace).count > 1)
+    }
+
+    /// Each span as one line: Unix times, name, kind, status, task id and name, thread, parent's name.
+    static func spans(_ trace: Trace, shiftedBy offset: Int64) -> [String] {
+        (0..<trace.spanCount).map { span in
+            let thread = trace.spanThread[span] >= 0 ? trace.threads[Int(trace.spanThread[span])].name : "-"
+            let task = trace.tasks[Int(trace.spanTask[span])]
+            return "\(trace.spanBegin[span] + offset)..\(trace.spanEnd[span] + offset) \(trace.name(ofSpan: span)) "
+                + "\(trace.spanKind[span]) \(trace.spanStatus[span]) task \(task.id) \(task.name) thread \(thread) "
+                + "parent \(trace.parent(ofSpan: span).map { trace.name(ofSpan: $0) } ?? "-")"
+        }.sorted()
+    }
+}

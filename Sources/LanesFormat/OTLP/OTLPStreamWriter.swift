@@ -161,7 +161,7 @@ package final class OTLPStreamWriter {
         var latest = Int64.min
         for span in 0..<count {
             var parentInLane = false
-            if facts[span].parentSpanID != 0 {
+            if facts[span].parentSpanID != 0 && facts[span].parentSpanID != facts[span].spanID {
                 let key = SpanKey(trace: facts[span].traceID, span: facts[span].parentSpanID)
                 if let known = spans[key] {
                     parentID[span] = known.fileID
