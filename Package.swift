@@ -100,13 +100,15 @@ let package = Package(
         // global executor as on the runtime's (job-capture tests run it as a child process).
         .target(name: "CJobCaptureProbe"),
         .executableTarget(name: "job-capture-probe", dependencies: ["CJobCaptureProbe", "Lanes"]),
-        // `swift run -c release LanesBenchmarks NAME`: the numbers in the README.
+        // Deterministic synthetic traces shaped like real programs (a server under load), shared
+        // by the tests and the benchmarks.
+        .target(name: "LanesSynthetic", dependencies: ["LanesModel"]),
         // Inputs shaped to make the readers work hardest (once quadratic), for tests and benchmarks.
         .target(name: "LanesWorstCases", dependencies: ["LanesFormat", "LanesWriter", "LanesModel"]),
         // `swift run -c release LanesBenchmarks NAME`: the numbers in the README.
         .executableTarget(name: "LanesBenchmarks", dependencies: [
             "CLanesRuntime", "LanesModel", "LanesWriter", "LanesFormat", "Lanes", "LanesAnalysis", "LanesViewer", "LanesTracing",
-            "LanesWorstCases", "LanesCollector",
+            "LanesSynthetic", "LanesWorstCases", "LanesCollector",
             .product(name: "Tracing", package: "swift-distributed-tracing"),
             .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
         ]),
@@ -118,11 +120,13 @@ let package = Package(
         .testTarget(name: "LanesTests", dependencies: ["Lanes", "LanesSeed", "LanesFormat", "LanesModel"]),
         .testTarget(name: "LanesAnalysisTests", dependencies: [
             "LanesAnalysis", "LanesModel", "LanesFormat", "Lanes", "LanesSeed",
+            "LanesSynthetic",
         ]),
         .testTarget(name: "LanesViewerTests", dependencies: [
             "LanesViewer", "LanesTerminal", "LanesAnalysis", "LanesModel", "LanesFormat",
+            "LanesSynthetic",
         ], exclude: ["Golden"]),  // golden screens are read from the source tree, not bundled
-        .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel"]),
+        .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel", "LanesSynthetic"]),
         // The receiver driven by real OpenTelemetry exporters (Python SDK), curl-style posts and SIGKILL.
         .testTarget(name: "LanesCollectorTests", dependencies: [
             "LanesCollector", "LanesFormat", "LanesModel", "LanesWriter",
@@ -135,6 +139,7 @@ let package = Package(
         // The watchdog end to end: record the blocking scenario, symbolicate, diagnose.
         .testTarget(name: "LanesSymbolsTests", dependencies: [
             "LanesSymbols", "LanesAnalysis", "LanesFormat", "LanesWriter", "LanesModel", "Lanes", "BlockingScenario", "CLanesTestSupport",
+            "LanesViewer",  // the viewer's findings list on the recorded scenario
         ]),
         // Thread affinity for tests (Swift's Glibc module does not declare it).
         .target(name: "CLanesTestSupport", path: "Tests/CLanesTestSupport"),

@@ -1,3 +1,5 @@
 #include "LanesThreadSlot.h"
 
 _Thread_local void *lanes_thread_slot = 0;
+
+_Thread_local const void *lanes_thread_pool = 0;

@@ -19,8 +19,8 @@ struct RecordedIdentity: Sendable {
 /// silently: a typed attribute is written as an inline string attribute (its text, without its
 /// type), an event's or link's attribute that cannot be interned is left out and counted in the
 /// event's or link's dropped-attribute count (as OpenTelemetry counts attributes over a limit),
-/// a status message is written as an inline `error.message` attribute, and an event whose name
-/// cannot be interned is counted as dropped by the recorder.
+/// a status message is written as an inline `error` attribute (as a thrown error's is), and an
+/// event whose name cannot be interned is counted as dropped by the recorder.
 extension SpanRecorder {
     /// Adds an attribute with a typed value to an open span.
     static func attribute(span: UInt64, recorder: Unmanaged<Recorder>, key: String, value: AttributeValue) {
@@ -80,7 +80,7 @@ extension SpanRecorder {
             let messageID = message.isEmpty ? 0 : buffer.stringID(message, isValue: true)
             buffer.append(time: time) { encoder in
                 if messageID == nil {
-                    encoder.attribute(span: span.id, inlineKey: "error.message", inlineValue: message)
+                    encoder.attribute(span: span.id, inlineKey: WellKnownAttributeKey.error, inlineValue: message)
                 }
                 encoder.spanStatus(span: span.id, code: statusCode, message: messageID ?? 0)
                 if statusCode == .error {

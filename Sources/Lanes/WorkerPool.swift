@@ -9,7 +9,10 @@ import Synchronization
 /// Threads start on demand, one whenever work arrives and no thread is idle, up to
 /// `maximumThreads`, and then stay until `shutdown()`. Work waits in a `PriorityQueue`. An idle
 /// thread sleeps on a semaphore that is signalled only when there is a sleeper to wake, so a busy
-/// pool makes no wake-up system calls.
+/// pool makes no wake-up system calls. A job a task enqueues for itself from one of the pool's
+/// own threads (a `Task.yield()`, a wake-up it scheduled before suspending) wakes no one: the
+/// task is about to suspend, so the thread running it is about to be free and takes the job
+/// itself (see `submit(job:enqueued:enqueuer:)`).
 ///
 /// For Swift jobs the pool can record a task-state slice per job (enqueued, started, ended, on
 /// which thread, and which task enqueued it) and publish the running job in the watchdog's
@@ -91,9 +94,24 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     /// Queues a Swift job that became ready at `enqueued`, enqueued by task `enqueuer`.
+    ///
+    /// When the job is the enqueuing task's own and it is enqueued from one of this pool's
+    /// threads, that thread is running the task's current job, which ends as soon as the task
+    /// suspends (a task cannot run in two places, so its new job could not start earlier anyway):
+    /// waking a sleeper or starting a thread would only move the task to another thread at the
+    /// cost of a wake-up.
     @inline(__always)
     func submit(job: UnownedJob, enqueued: Int64, enqueuer: UInt64) {
-        submit(Work(body: .job(job), enqueued: enqueued, enqueuer: enqueuer), priority: job.priority.rawValue)
+        let ownJobFromOwnThread = enqueuer != 0 && lanes_current_thread_pool() == poolIdentity
+            && TaskIdentity.taskID(of: job) == enqueuer
+        submit(
+            Work(body: .job(job), enqueued: enqueued, enqueuer: enqueuer), priority: job.priority.rawValue,
+            wakes: !ownJobFromOwnThread)
+    }
+
+    /// This pool's address, as its threads record it in `lanes_thread_pool`.
+    private var poolIdentity: UnsafeRawPointer {
+        UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())
     }
 
     /// Queues a function.
@@ -101,13 +119,16 @@ final class WorkerPool: @unchecked Sendable {
         submit(Work(body: .function(function), enqueued: 0, enqueuer: 0), priority: 0)
     }
 
-    /// Queues work. Returns false (and queues nothing) once the pool is shutting down.
+    /// Queues work; with `wakes` false, wakes no sleeper and starts no thread (the caller knows a
+    /// running thread of the pool will take it). Returns false (and queues nothing) once the
+    /// pool is shutting down.
     @discardableResult
-    func submit(_ work: Work, priority: UInt8) -> Bool {
+    func submit(_ work: Work, priority: UInt8, wakes: Bool = true) -> Bool {
         enum Wake { case none, sleeper, newThread(Int), refused }
         let wake = state.withLock { state -> Wake in
             guard !state.stopping else { return .refused }
             state.queue.append(work, priority: priority)
+            guard wakes else { return .none }
             if state.idle > 0 {
                 state.idle -= 1
                 return .sleeper
@@ -170,6 +191,7 @@ final class WorkerPool: @unchecked Sendable {
     private func runWorker(named threadName: String) {
         ThreadLocalBuffers.describeCurrentThread(name: threadName, isExecutor: configuration.runsTaskJobs)
         lanes_name_current_thread(threadName)
+        lanes_set_current_thread_pool(poolIdentity)
         // Like the runtime's own pool threads (libdispatch blocks them too), these threads leave
         // the process's signals to the app's threads: a signal source or handler set up for
         // SIGINT or SIGTERM gets them where it expects.

@@ -1,23 +1,13 @@
 import LanesModel
 
-/// Prefix sums over the task-state slices, so the running and queued time inside any span costs
-/// two binary searches instead of a walk over the task's jobs.
+/// Running and queued time inside a span, from its task's jobs.
+///
+/// A task's jobs are sorted and do not overlap, so the jobs inside a span are found by binary
+/// search and summed; nothing is kept per job (a server trace has a job for every span, and
+/// running sums would cost 16 bytes each). A job lies inside at most as many spans as its task
+/// nests deep, so asking about every span costs O(jobs × depth).
 struct SliceTotals: Sendable {
-    /// `running[k]` is Σ (ended − started) over `slices[0..<k]`.
-    let running: [Int64]
-    /// `queued[k]` is Σ (started − enqueued) over `slices[0..<k]`.
-    let queued: [Int64]
-
-    init(trace: Trace) {
-        var running = [Int64](repeating: 0, count: trace.slices.count + 1)
-        var queued = [Int64](repeating: 0, count: trace.slices.count + 1)
-        for (index, slice) in trace.slices.enumerated() {
-            running[index + 1] = running[index] &+ (slice.ended &- slice.started)
-            queued[index + 1] = queued[index] &+ (slice.started &- slice.enqueued)
-        }
-        self.running = running
-        self.queued = queued
-    }
+    init(trace: Trace) {}
 
     /// Running, queued and suspended time of span `span`, or nil when its task has no slices.
     func states(ofSpan span: Int, in trace: Trace) -> SpanStateTimes? {
@@ -28,25 +18,18 @@ struct SliceTotals: Sendable {
         let begin = trace.spanBegin[span]
         let end = trace.spanEnd[span]
         let wall = end &- begin
-        let slices = trace.slices
-        let low = Int(range.lowerBound)
-        let high = Int(range.upperBound)
-        // Jobs of one task do not overlap, so started, ended and enqueued all ascend in the range.
-        let runningFirst = slices[low..<high].partitioningIndex { $0.ended > begin }
-        let runningLast = slices[low..<high].partitioningIndex { $0.started >= end }
+        let slices = trace.slices[Int(range.lowerBound)..<Int(range.upperBound)]
+        // Jobs of one task do not overlap, so started, ended and enqueued all ascend in the range:
+        // the first job that could meet the span is the first that ends (or is started) after it begins.
+        var index = slices.partitioningIndex { $0.ended > begin || $0.started > begin }
         var runningTime: Int64 = 0
-        if runningFirst < runningLast {
-            runningTime = running[runningLast] &- running[runningFirst]
-            runningTime &-= max(0, begin &- slices[runningFirst].started)
-            runningTime &-= max(0, slices[runningLast - 1].ended &- end)
-        }
-        let queuedFirst = slices[low..<high].partitioningIndex { $0.started > begin }
-        let queuedLast = slices[low..<high].partitioningIndex { $0.enqueued >= end }
         var queuedTime: Int64 = 0
-        if queuedFirst < queuedLast {
-            queuedTime = queued[queuedLast] &- queued[queuedFirst]
-            queuedTime &-= max(0, begin &- slices[queuedFirst].enqueued)
-            queuedTime &-= max(0, slices[queuedLast - 1].started &- end)
+        while index < slices.endIndex {
+            let slice = slices[index]
+            if slice.enqueued >= end { break }
+            runningTime &+= max(0, min(slice.ended, end) &- max(slice.started, begin))
+            queuedTime &+= max(0, min(slice.started, end) &- max(slice.enqueued, begin))
+            index += 1
         }
         runningTime = min(max(0, runningTime), wall)
         queuedTime = min(max(0, queuedTime), wall - runningTime)

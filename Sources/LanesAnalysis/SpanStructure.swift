@@ -1,12 +1,9 @@
 import LanesModel
 
-/// What the analysis derives once from the span tree: a parents-first order, self times, and
-/// which spans block an executor thread. Every pass is linear in spans.
+/// What the analysis derives once from the span tree: which spans block an executor thread.
+/// Linear in spans. Self times and the parents-first order are computed when asked for, not kept
+/// (8 and 4 bytes a span that a viewer of a million spans does not need).
 struct SpanStructure: Sendable {
-    /// Every span, each after its parent (breadth first from the roots).
-    let topDown: [Int32]
-    /// Wall time minus the time covered by at least one child, per span.
-    let selfTime: [Int64]
     /// Blocking spans that count towards blocked time: those without a blocking ancestor on the
     /// same thread (a blocking span inside another holds no extra thread). In parents-first order.
     let outermostBlocking: [Int32]
@@ -15,8 +12,7 @@ struct SpanStructure: Sendable {
 
     init(trace: Trace) {
         let count = trace.spanCount
-        topDown = Self.parentsFirstOrder(trace)
-        selfTime = Self.selfTimes(trace)
+        let topDown = Self.parentsFirstOrder(trace)
         var nearestBlockingAncestor = [Int32](repeating: -1, count: count)
         var outermost: [Int32] = []
         var isOutermost = [Bool](repeating: false, count: count)
@@ -68,17 +64,11 @@ struct SpanStructure: Sendable {
         return order
     }
 
-    static func selfTimes(_ trace: Trace) -> [Int64] {
-        let count = trace.spanCount
-        var result = [Int64](repeating: 0, count: count)
-        for span in 0..<count {
-            let begin = trace.spanBegin[span]
-            let end = trace.spanEnd[span]
-            var covered: Int64 = 0
-            forEachCoveredInterval(trace, span) { from, to in covered &+= to &- from }
-            result[span] = max(0, (end &- begin) &- covered)
-        }
-        return result
+    /// Wall time of span `span` minus the time covered by at least one of its children.
+    static func selfTime(_ trace: Trace, _ span: Int) -> Int64 {
+        var covered: Int64 = 0
+        forEachCoveredInterval(trace, span) { from, to in covered &+= to &- from }
+        return max(0, (trace.spanEnd[span] &- trace.spanBegin[span]) &- covered)
     }
 
     /// Calls `body` with each maximal interval inside span `span` during which at least one of

@@ -30,8 +30,10 @@ public final class TraceAnalysis: Sendable {
     /// How many spans were active at each instant, counting a span only while none of its
     /// children is active (a parent waiting on one child is one activity, not two).
     public let concurrency: StepSeries
-    /// How many executor jobs were ready but waiting for a thread at each instant.
-    public let tasksQueued: StepSeries
+    /// How many executor jobs were ready but waiting for a thread at each instant. Computed
+    /// when asked for (the analysis uses it once while it runs; kept, it would cost 16 bytes a
+    /// job, and a server trace has a job for every span).
+    public var tasksQueued: StepSeries { Self.queuedSeries(trace).series }
     /// How many executor threads the trace shows (threads marked as executor threads, else the
     /// threads that ran jobs); 0 when unknown.
     public let executorThreadCount: Int
@@ -55,15 +57,8 @@ public final class TraceAnalysis: Sendable {
         self.sliceTotals = sliceTotals
         threadHoldingSpans = ThreadHoldingSpans(trace: trace, threshold: options.blockingCallThreshold)
 
-        var queuedEvents = StepEvents(origin: trace.startTime, expectedCount: 2 * trace.slices.count)
-        var queued: Int64 = 0
-        for slice in trace.slices {
-            queued &+= slice.started &- slice.enqueued
-            queuedEvents.addInterval(slice.enqueued, slice.started)
-        }
+        let (tasksQueued, queued) = Self.queuedSeries(trace)
         queuedNanoseconds = queued
-        let tasksQueued = queuedEvents.series()
-        self.tasksQueued = tasksQueued
 
         let occurrences = BlockingOccurrenceFinder(
             trace: trace, structure: structure, threshold: options.blockingCallThreshold,
@@ -127,7 +122,7 @@ public final class TraceAnalysis: Sendable {
     /// Wall time of span `span` not covered by any of its children, in nanoseconds.
     public func selfTime(ofSpan span: Int) -> Int64 {
         guard span >= 0, span < trace.spanCount else { return 0 }
-        return structure.selfTime[span]
+        return SpanStructure.selfTime(trace, span)
     }
 
     /// For a synchronous span with a recorded CPU time, the share of its wall time spent off the
@@ -171,6 +166,17 @@ public final class TraceAnalysis: Sendable {
             horizon = childBegin
         }
         return path.reversed()
+    }
+
+    /// How many jobs waited for a thread at each instant, and their total wait.
+    static func queuedSeries(_ trace: Trace) -> (series: StepSeries, total: Int64) {
+        var queued: Int64 = 0
+        var events = StepEvents(origin: trace.startTime, expectedCount: 2 * trace.slices.count)
+        for slice in trace.slices {
+            queued &+= slice.started &- slice.enqueued
+            events.addInterval(slice.enqueued, slice.started)
+        }
+        return (events.series(), queued)
     }
 
     /// A span counts while none of its children is active: each span adds its uncovered gaps

@@ -14,6 +14,8 @@ let benchmarks: [(name: String, summary: String, run: ([String]) async throws ->
     ("follow", "[SPANS] [LANES-BINARY]: lanes view --follow on a changing file in tmux: key latency, CPU share", FollowBenchmark.run),
     ("collect", "[BODY] [SECONDS] [RUNS] [CONNECTIONS]: lanes collect spans/s from a replayed real exporter body, and its stages alone", CollectBenchmark.run),
     ("viewer", "[SPANS] [RUNS]: lanes view first frame (load included) and frame times at 200x60", ViewerBenchmark.run),
+    ("routes", "[REQUESTS] [RUNS] [CHILDREN]: lanes view's route view: first frame (load included) and frame times at 200x60", RouteViewBenchmark.run),
+    ("memory", "[SPANS] [LANES-BINARY]: resident memory of lanes view on a server-shaped trace (bytes/span)", ViewerMemoryBenchmark.run),
     ("takeover", "[YIELDS] [PAIRS]: Task.yield() on the default executor vs Lanes' (job capture), fresh processes, alternating", TakeoverBenchmark.run),
     ("asyncio", "[EVENTS] [RUNS]: viztracer --log_async trace: recognition and rules against reading alone", AsyncioBenchmark.run),
     ("flight", "[SPANS] [RUNS]: flight-recorder span cost against a normal recording; dump of a 64 MiB window", FlightBenchmark.run),

@@ -9,8 +9,8 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Record the seed scenario (three chat messages and a heartbeat on a 2-thread executor), naive and improved.",
         discussion: """
-            Writes seed-naive.lanes and seed-improved.lanes into --out (default: a new folder \
-            lanes-demo-N in the current directory). The files are written while the scenario runs. \
+            Writes seed-naive.lanes and seed-improved.lanes into --out (default: a new temporary \
+            folder, printed). The files are written while the scenario runs. \
             Then opens the viewer on the naive run, or, without a terminal or with --no-view, \
             prints both summaries.
             """)
@@ -31,7 +31,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let folder = try out ?? DemoCommand.newFolderName()
+        let folder = try out ?? DemoCommand.newTemporaryFolder()
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
@@ -73,12 +73,16 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    /// `lanes-demo-1`, `lanes-demo-2`, …: the first that does not exist yet.
-    static func newFolderName() throws -> String {
-        for number in 1...10_000 where !FileManager.default.fileExists(atPath: "lanes-demo-\(number)") {
-            return "lanes-demo-\(number)"
+    /// A new folder `lanes-demo-XXXXXX` in the temporary directory (`TMPDIR`, else /tmp), so a
+    /// demo never litters the directory it was started from.
+    static func newTemporaryFolder() throws -> String {
+        let base = FileManager.default.temporaryDirectory.path
+        var template = Array((base + "/lanes-demo-XXXXXX").utf8CString)
+        guard let created = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            DemoCommand.printError("\(base): cannot create a temporary folder (pass --out DIR)")
+            throw ExitCode(4)
         }
-        throw ValidationError("Please pass --out DIR: lanes-demo-1 … lanes-demo-10000 all exist.")
+        return String(cString: created)
     }
 
     static func printError(_ message: String) {

@@ -3,16 +3,18 @@ import Foundation
 import LanesAnalysis
 import LanesFormat
 
-/// `lanes diff A B`: did the change make it better? Wall, blocked, queued and overlapped time,
-/// spans matched by path, findings resolved and new.
+/// `lanes diff A B`: did the change make it better? Requests per route judged per occurrence
+/// (count, rate, p50/p99, a rank test), spans matched by path and across wrappers, findings by
+/// rule and site, and a latency gate for CI.
 struct DiffCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
-        abstract: "Compare two runs: wall, blocked and queued time, matched spans, findings resolved and new.",
+        abstract: "Compare two runs: requests per route (p50, p99, a significance test), spans, findings resolved and new.",
         discussion: """
-            Spans are matched by path (handler › span › child, names normalised), the n-th \
-            occurrence in A with the n-th in B.
-            Exit codes: 0 success, 1 B is slower than --fail-if-slower allows, 2 usage error, \
+            Root spans are grouped by route (handler or span name) and compared per occurrence with a \
+            Mann–Whitney U test, so noise reads "no significant change". Spans are matched by path \
+            (handler › span › child, names normalised) and across added or removed wrappers.
+            Exit codes: 0 success, 1 --fail-if-slower found a significant slowdown, 2 usage error, \
             3 unreadable input.
             """)
 
@@ -29,12 +31,17 @@ struct DiffCommand: AsyncParsableCommand {
     var view = false
 
     @Option(name: .customLong("fail-if-slower"), help: ArgumentHelp(
-        "Exit with status 1 when B's wall time (or --span's) is more than PCT percent above A's.",
+        "Exit with status 1 when B is significantly slower than A by more than PCT percent (see --metric).",
         valueName: "PCT"))
     var failIfSlower: Double?
 
     @Option(help: ArgumentHelp(
-        "With --fail-if-slower: compare the total time of the spans with this name or path instead of the wall time.",
+        "With --fail-if-slower: what to compare: p50 (default), p90 or p99 of each route's requests, or wall (the run's wall time).",
+        valueName: "p50|p90|p99|wall"))
+    var metric: DiffGate.Metric?
+
+    @Option(help: ArgumentHelp(
+        "With --fail-if-slower: judge the occurrences of this route, span name or path instead of every route.",
         valueName: "NAME"))
     var span: String?
 
@@ -42,8 +49,11 @@ struct DiffCommand: AsyncParsableCommand {
         if let failIfSlower, !(failIfSlower.isFinite && failIfSlower >= 0) {
             throw ValidationError("--fail-if-slower takes a percentage ≥ 0, not \(failIfSlower).")
         }
-        if span != nil, failIfSlower == nil {
-            throw ValidationError("--span only applies with --fail-if-slower PCT.")
+        if span != nil || metric != nil, failIfSlower == nil {
+            throw ValidationError("--span and --metric only apply with --fail-if-slower PCT.")
+        }
+        if span != nil, metric == .wall {
+            throw ValidationError("--metric wall compares the runs' wall time; it cannot be combined with --span.")
         }
         if view, json || failIfSlower != nil {
             throw ValidationError("--view opens the viewer; it cannot be combined with --json or --fail-if-slower.")
@@ -60,32 +70,31 @@ struct DiffCommand: AsyncParsableCommand {
         let loadedB = try AnalysisCommandSupport.loadTrace(path: fileB)
         let diff = TraceDiff(a: loadedA.trace, b: loadedB.trace)
 
-        var gate: (name: String, change: TraceDiff.Change)?
-        if failIfSlower != nil {
-            if let span {
-                guard let change = diff.totalDuration(ofSpansNamed: span) else {
-                    throw ValidationError("No span named '\(DisplayText.escaped(span))' in either run.")
-                }
-                gate = (DisplayText.escaped(span), change)
-            } else {
-                gate = ("wall", diff.wall)
+        var gate: DiffGate?
+        if let failIfSlower {
+            do {
+                gate = try DiffGate(diff, metric: metric ?? .p50, span: span, thresholdPercent: failIfSlower)
+            } catch let unknown as DiffGate.UnknownSpan {
+                throw ValidationError("No route or span named '\(unknown.name)' in either run.")
             }
         }
+        func source(_ file: String, _ loaded: TraceLoadResult) -> ReportSource {
+            ReportSource(file: DisplayText.escaped(file), format: loaded.format.rawValue, warnings: loaded.warnings.map { DisplayText.escaped($0.message) })
+        }
+        let report = DiffReport(diff, sourceA: source(fileA, loadedA), sourceB: source(fileB, loadedB), gate: gate)
 
         if json {
-            var object = Self.jsonObject(diff)
-            object["a"] = ["file": fileA, "format": loadedA.format.rawValue] as [String: Any]
-            object["b"] = ["file": fileB, "format": loadedB.format.rawValue] as [String: Any]
-            try AnalysisCommandSupport.printJSON(object)
+            try AnalysisCommandSupport.printJSON(report)
         } else {
-            let lines = diff.lines(titleA: DisplayText.escaped(fileA), titleB: DisplayText.escaped(fileB))
-            print(lines.joined(separator: "\n"))
+            print(report.lines().joined(separator: "\n"))
         }
 
-        if let failIfSlower, let gate, Self.isSlower(gate.change, percent: failIfSlower) {
-            let change = DisplayText.percentChange(from: gate.change.a, to: gate.change.b)
+        if let gate, gate.failed {
+            let failing = gate.checks.filter(\.failed).map { check in
+                "\(check.subject) \(gate.metric.rawValue) \(DisplayText.duration(check.a.nanoseconds)) → \(DisplayText.duration(check.b.nanoseconds)) (+\(DisplayText.decimal(check.changePercent, digits: 0))%)"
+            }
             AnalysisCommandSupport.printError(
-                "lanes: \(DisplayText.escaped(fileB)): \(gate.name) \(DisplayText.duration(gate.change.a)) → \(DisplayText.duration(gate.change.b)) (\(change)), more than \(Self.percentText(failIfSlower))% slower than \(DisplayText.escaped(fileA))")
+                "lanes: \(DisplayText.escaped(fileB)) is significantly slower than \(DisplayText.escaped(fileA)), beyond --fail-if-slower \(Self.percentText(gate.thresholdPercent))%: \(failing.joined(separator: "; "))")
             throw ExitCode(1)
         }
     }
@@ -94,74 +103,6 @@ struct DiffCommand: AsyncParsableCommand {
     static func percentText(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
-
-    /// Whether B exceeds A by more than `percent` percent.
-    static func isSlower(_ change: TraceDiff.Change, percent: Double) -> Bool {
-        Double(change.b) > Double(change.a) * (1 + percent / 100)
-    }
-
-    static func jsonObject(_ diff: TraceDiff) -> [String: Any] {
-        let seconds = AnalysisCommandSupport.seconds
-        func change(_ value: TraceDiff.Change) -> [String: Any] {
-            ["a": seconds(value.a), "b": seconds(value.b), "delta": seconds(value.delta)]
-        }
-        func statistics(_ value: TraceDiff.DurationStatistics) -> [String: Any] {
-            ["count": value.count, "total_seconds": seconds(value.total),
-             "p50_seconds": seconds(value.median), "max_seconds": seconds(value.maximum)]
-        }
-        func finding(_ value: TraceDiff.FindingChange) -> [String: Any] {
-            var object: [String: Any] = [
-                "rule": value.rule.rawValue,
-                "span": value.path >= 0 ? diff.lastName(ofPath: value.path) as Any : NSNull(),
-                "path": value.path >= 0 ? diff.path(value.path) as Any : NSNull(),
-            ]
-            if value.findingA >= 0 {
-                object["seconds_a"] = seconds(value.costA)
-                object["message_a"] = diff.analysisA.findings[value.findingA].message
-            }
-            if value.findingB >= 0 {
-                object["seconds_b"] = seconds(value.costB)
-                object["message_b"] = diff.analysisB.findings[value.findingB].message
-            }
-            return object
-        }
-        func unmatched(_ value: TraceDiff.UnmatchedPath) -> [String: Any] {
-            ["path": diff.path(value.path), "count": value.count, "total_seconds": seconds(value.total)]
-        }
-        let wall = diff.wall
-        return [
-            "wall_seconds": change(wall),
-            "wall_change_percent": wall.a == 0 ? 0 : Double(wall.delta) / Double(wall.a) * 100,
-            "blocked_seconds": change(diff.blocked),
-            "queued_seconds": change(diff.queued),
-            "overlapped_seconds": change(diff.overlapped),
-            "max_overlap": ["a": diff.maxOverlap.a, "b": diff.maxOverlap.b, "delta": diff.maxOverlap.delta],
-            "unchanged": diff.isUnchanged,
-            "verdict": diff.verdict,
-            "findings": [
-                "resolved": diff.resolvedFindings.map(finding),
-                "new": diff.newFindings.map(finding),
-                "remaining": diff.remainingFindings.map(finding),
-            ],
-            "spans": diff.statistics.map { entry -> [String: Any] in
-                [
-                    "path": diff.path(entry.path),
-                    "a": statistics(entry.a),
-                    "b": statistics(entry.b),
-                    "delta": [
-                        "count": entry.b.count - entry.a.count,
-                        "total_seconds": seconds(entry.b.total &- entry.a.total),
-                        "p50_seconds": seconds(entry.b.median &- entry.a.median),
-                        "max_seconds": seconds(entry.b.maximum &- entry.a.maximum),
-                    ] as [String: Any],
-                ]
-            },
-            "only_in_a": diff.onlyInA.map(unmatched),
-            "only_in_b": diff.onlyInB.map(unmatched),
-            "not_compared_rules": diff.incomparableRules.map(\.rawValue),
-            "overlapping_in_b": diff.overlapGains.map {
-                ["path": diff.path($0.path), "factor_a": $0.factorA, "factor_b": $0.factorB] as [String: Any]
-            },
-        ]
-    }
 }
+
+extension DiffGate.Metric: ExpressibleByArgument {}

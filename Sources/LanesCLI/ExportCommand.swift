@@ -16,8 +16,8 @@ struct ExportCommand: AsyncParsableCommand {
     @Argument(help: "The trace to export (.lanes, Chrome JSON or OTLP JSON).")
     var file: String
 
-    @Option(help: "chrome or otlp.")
-    var format: TraceOutputFormat
+    @Option(help: "chrome (Perfetto, chrome://tracing, speedscope) or otlp (an OpenTelemetry collector).")
+    var format: ExportFormat
 
     @Option(name: .shortAndLong, help: "Write here instead of standard output.")
     var output: String?
@@ -30,6 +30,23 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try AnalysisCommandSupport.loadTrace(path: file)
-        try TraceOutput.write(format.encode(loaded.trace), to: output)
+        try TraceOutput.write(format.output.encode(loaded.trace), to: output)
+    }
+}
+
+/// The formats `lanes export` writes. `lanes` is understood (to point at `lanes convert`) but
+/// not offered, so `--help` lists only what export does.
+enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
+    case chrome, otlp, lanes
+
+    static var allValueStrings: [String] { ["chrome", "otlp"] }
+
+    /// The writer for this format.
+    var output: TraceOutputFormat {
+        switch self {
+        case .chrome: .chrome
+        case .otlp: .otlp
+        case .lanes: .lanes
+        }
     }
 }

@@ -7,6 +7,10 @@ struct LanesCommand: AsyncParsableCommand {
     /// Runs the command, mapping usage errors to exit code 2 (as getopt-based tools do) instead
     /// of the argument parser's 64, so the README's exit-code table holds.
     static func main() async {
+        if let unknown = CommandSuggestion.unknownCommand(in: Array(CommandLine.arguments.dropFirst())) {
+            FileHandle.standardError.write(Data((unknown + "\n").utf8))
+            Foundation.exit(2)
+        }
         do {
             var command = try parseAsRoot()
             if var asynchronous = command as? AsyncParsableCommand {

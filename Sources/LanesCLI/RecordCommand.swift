@@ -16,9 +16,11 @@ struct RecordCommand: AsyncParsableCommand {
             links Lanes and calls Lanes.bootstrapFromEnvironment() records itself, spans included. \
             A static binary, another Swift runtime, or a program that already replaced the global \
             executor runs unrecorded, with one line saying why. lanes record exits with the \
-            program's exit status (128 + N if signal N ended it). With --flight 30s the program \
-            keeps only its last 30 seconds in memory and writes a dump (FILE, then FILE.1, …) each \
-            time it receives SIGUSR1; lanes record passes on the SIGUSR1 it receives itself.
+            program's exit status (128 + N if signal N ended it), 4 when it succeeded but no \
+            trace was written (or the trace's folder is missing), 127 when it cannot be found. \
+            With --flight 30s the program keeps only its last 30 seconds in memory and writes a \
+            dump (FILE, then FILE.1, …) each time it receives SIGUSR1; lanes record passes on the \
+            SIGUSR1 it receives itself.
             """)
 
     @Option(name: [.short, .customLong("output")], help: "The .lanes file the program records into.")
@@ -42,7 +44,11 @@ struct RecordCommand: AsyncParsableCommand {
 
     func run() async throws {
         let path = URL(fileURLWithPath: output).standardizedFileURL.path
-        // Old dumps of the same name would be taken for this run's.
+        if let problem = Self.preflight(tracePath: path) {
+            FileHandle.standardError.write(Data((problem.message + "\n").utf8))
+            throw ExitCode(problem.code)
+        }
+        // An old trace or old dumps of the same name would be taken for this run's.
         for old in RecordCommand.dumps(of: path).reversed() { try? FileManager.default.removeItem(atPath: old) }
         let process = Process()
         guard let executable = Self.resolve(command[0]) else {
@@ -95,6 +101,8 @@ struct RecordCommand: AsyncParsableCommand {
             // The preload library said why on stderr (not a dynamically linked Swift program,
             // another runtime); a program that links Lanes records only if it starts a recording.
             DemoCommand.printError("\(path): no trace was written")
+            // The program may have succeeded, but the recording did not: say so in the status.
+            throw ExitCode(status == 0 ? 4 : status)
         }
         throw ExitCode(status)
     }

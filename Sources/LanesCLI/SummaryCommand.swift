@@ -53,14 +53,12 @@ struct SummaryCommand: AsyncParsableCommand {
         if let blockingThreshold { options.blockingCallThreshold = AnalysisCommandSupport.nanoseconds(milliseconds: blockingThreshold) }
         if let stallThreshold { options.stallThreshold = AnalysisCommandSupport.nanoseconds(milliseconds: stallThreshold) }
         let analysis = TraceAnalysis(trace: loaded.trace, options: options)
-        let summary = TraceSummary(analysis: analysis)
+        var summary = TraceSummary(analysis: analysis)
+        summary.source = ReportSource(file: DisplayText.escaped(file), format: loaded.format.rawValue,
+                                      warnings: loaded.warnings.map { DisplayText.escaped($0.message) })
 
         if json {
-            var object = Self.jsonObject(summary)
-            object["file"] = file
-            object["format"] = loaded.format.rawValue
-            object["warnings"] = loaded.warnings.map { DisplayText.escaped($0.message) }
-            try AnalysisCommandSupport.printJSON(object)
+            try AnalysisCommandSupport.printJSON(summary)
         } else {
             let title = "lanes summary  \(DisplayText.escaped(file))"
             print(summary.lines(title: title).joined(separator: "\n"))
@@ -92,76 +90,6 @@ struct SummaryCommand: AsyncParsableCommand {
         if rules.isEmpty { throw ValidationError("--fail-on needs at least one rule name.") }
         return rules
     }
-
-    /// The summary as JSON-ready values with stable snake_case keys.
-    static func jsonObject(_ summary: TraceSummary) -> [String: Any] {
-        let seconds = AnalysisCommandSupport.seconds
-        var object: [String: Any] = [
-            "wall_seconds": seconds(summary.wallNanoseconds),
-            "span_count": summary.spanCount,
-            "task_count": summary.taskCount,
-            "thread_count": summary.threadCount,
-            "executor_thread_count": summary.executorThreadCount,
-            "blocked_seconds": seconds(summary.blockedNanoseconds),
-            "queued_seconds": seconds(summary.queuedNanoseconds),
-            "overlapped_seconds": seconds(summary.overlappedNanoseconds),
-            "max_overlap": summary.maxOverlap,
-            "has_task_states": summary.hasTaskStates,
-        ]
-        object["job_source"] = summary.jobSource.name
-        // One entry per rule and site, largest total first: a site that blocked on every request
-        // is one entry with its occurrences, not thousands.
-        object["findings"] = summary.findingGroups.map { group -> [String: Any] in
-            let largest = group.largest
-            var entry: [String: Any] = [
-                "rule": group.rule.rawValue,
-                "span": largest.span >= 0 ? largest.spanName as Any : NSNull(),
-                "span_index": Int(largest.span),
-                "occurrences": group.count,
-                "seconds": seconds(group.totalCostNanoseconds),
-                "p50_seconds": seconds(group.medianCostNanoseconds),
-                "max_seconds": seconds(largest.costNanoseconds),
-                "waited_seconds": seconds(group.waitedNanoseconds),
-                "state": group.state?.rawValue as Any? ?? NSNull(),
-                "message": group.message,
-                "advice": group.advice,
-            ]
-            if let site = group.site {
-                entry["site"] = [
-                    "name": site.name,
-                    "function": site.function as Any? ?? NSNull(),
-                    "file": site.file as Any? ?? NSNull(),
-                    "line": site.line > 0 ? site.line as Any : NSNull(),
-                ] as [String: Any]
-            } else {
-                entry["site"] = NSNull()
-            }
-            return entry
-        }
-        var counts: [String: Int] = [:]
-        for rule in FindingRule.allCases { counts[rule.rawValue] = 0 }
-        for entry in summary.findingCounts { counts[entry.rule.rawValue] = entry.count }
-        object["finding_counts"] = counts
-        if let handler = summary.slowestHandler {
-            object["critical_path"] = [
-                "handler": handler.name,
-                "seconds": seconds(handler.wallNanoseconds),
-                "spans": summary.criticalPath.map { ["name": $0.name, "seconds": seconds($0.wallNanoseconds)] },
-            ] as [String: Any]
-        } else {
-            object["critical_path"] = NSNull()
-        }
-        object["top_self_time"] = summary.topSelfTime.map {
-            ["name": $0.name, "count": $0.count, "seconds": seconds($0.selfNanoseconds)] as [String: Any]
-        }
-        object["skipped_rules"] = summary.skippedRules.map { ["rule": $0.rule.rawValue, "reason": $0.reason] }
-        object["self_time_left_out"] = summary.selfTimeLeftOut
-        object["events_missing_before_seconds"] = summary.eventsMissingBeforeOffset.map { seconds($0) as Any } ?? NSNull()
-        object["producer_totals"] = summary.producerTotals.map {
-            ["name": $0.name, "count": $0.count, "seconds": seconds($0.nanoseconds)] as [String: Any]
-        }
-        return object
-    }
 }
 
 
@@ -190,15 +118,13 @@ enum AnalysisCommandSupport {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
-    /// Prints `object` as JSON with sorted keys, so the output is stable from run to run.
-    static func printJSON(_ object: [String: Any]) throws {
-        let data = try JSONSerialization.data(
-            withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-        print(String(decoding: data, as: UTF8.self))
+    /// Prints a report as JSON with sorted keys, so the output is stable from run to run.
+    static func printJSON(_ report: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        print(String(decoding: try encoder.encode(report), as: UTF8.self))
     }
-
-    /// Nanoseconds as seconds for JSON.
-    static func seconds(_ nanoseconds: Int64) -> Double { Double(nanoseconds) / 1e9 }
 
     /// A validated millisecond option as nanoseconds.
     static func nanoseconds(milliseconds: Double) -> Int64 { Int64((milliseconds * 1e6).rounded()) }

@@ -161,6 +161,8 @@ struct ViewCommand: AsyncParsableCommand {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let document = ViewerDocument(trace: result.trace, analysis: analysis, title: name)
         if showProgress { progress("") }
+        // Reading freed far more than the document keeps: give it back rather than stay at the peak.
+        FreedMemory.returnToSystem()
         return document
     }
 

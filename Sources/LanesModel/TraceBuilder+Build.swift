@@ -6,6 +6,7 @@ extension TraceBuilder {
     public func build() -> Trace {
         var taskIDs = self.taskIDs
         var taskNames = self.taskNames
+        var taskParents = self.taskParents
         var strings = self.strings
         var spans = self.spans
         // Every span needs a lane; spans whose task is unknown go to a lane of their own.
@@ -14,6 +15,7 @@ extension TraceBuilder {
             let orphanLane = Int32(laneCount)
             taskIDs.append(UInt64.max)
             taskNames.append(strings.intern("(no task)"))
+            taskParents.append(-1)
             for index in 0..<spans.count where spans.task(index) < 0 || spans.task(index) >= orphanLane {
                 spans.setTask(orphanLane, of: index)
             }
@@ -63,6 +65,8 @@ extension TraceBuilder {
         var startTime = min(columns.earliestBegin, earliestSlice, earliestSample)
         var endTime = max(columns.latestEnd, latestSlice, latestSample)
         if startTime > endTime { startTime = 0; endTime = 0 }
+
+        Self.breakParentCycles(&taskParents)
 
         var metadata = self.metadata
         metadata.hasTaskStates = metadata.hasTaskStates || !slices.isEmpty

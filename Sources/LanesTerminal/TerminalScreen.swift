@@ -102,6 +102,9 @@ public final class TerminalScreen {
         case .strip: return colour(6)
         case .faster: return colour(7, bold)
         case .slower: return colour(8, bold)
+        case .heatLow: return colour(1)
+        case .heatMedium: return colour(3)
+        case .heatHigh: return colour(2, bold)
         }
     }
 }

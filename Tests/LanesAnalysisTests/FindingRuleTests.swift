@@ -177,7 +177,7 @@ struct FindingRuleTests {
         fixture.span("evil\u{1B}[2Jname\u{7}", .sync, from: 0, to: 200, task: task, onExecutor: true)
         let message = TraceAnalysis(trace: fixture.build()).findings.first?.message ?? ""
         #expect(!message.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F })
-        #expect(message.contains("evil\\u{1B}[2Jname\\u{7}"))
+        #expect(message.contains("evil\\e[2Jname\\x07"))
     }
 
     @Test("imported traces without kinds or task states: metrics computed, rules skipped with reasons")

@@ -106,26 +106,38 @@ struct SeedAcceptanceTests {
         }
     }
 
-    @Test("diff naive → improved: handlers faster, moved blocking calls resolved, run-sync new, gather overlapping")
+    @Test("diff naive → improved: handlers faster, awaits paired across the gather, blocking calls resolved by site, run-sync new")
     func diff() async throws {
         let runs = try await SeedRecordings.runs()
         let diff = TraceDiff(a: runs.naive, b: runs.improved)
         #expect(diff.wall.b < diff.wall.a)
         // Handler labels (alice, bob, carol) are attributes, so the three messages are three
         // occurrences of one path, `on_message`.
-        let handlers = diff.statistics.filter { diff.path($0.path).hasPrefix("on_message") && !diff.path($0.path).contains("›") }
+        let handlers = diff.paths.filter { diff.path($0.path).hasPrefix("on_message") && !diff.path($0.path).contains("›") }
         #expect(handlers.count == 1)
-        #expect(handlers.first?.a.count == 3 && handlers.first?.b.count == 3)
-        let before = handlers.reduce(0) { $0 + $1.a.total }
-        let after = handlers.reduce(0) { $0 + $1.b.total }
+        #expect(handlers.first?.comparison.a.count == 3 && handlers.first?.comparison.b.count == 3)
+        let before = handlers.reduce(0) { $0 + $1.comparison.a.total }
+        let after = handlers.reduce(0) { $0 + $1.comparison.b.total }
         #expect(Double(after) <= Double(before) * 0.7, "handlers \(before) → \(after)")
-        #expect(handlers.allSatisfy { $0.b.total < $0.a.total })
+        #expect(handlers.allSatisfy { $0.comparison.b.total < $0.comparison.a.total })
 
-        let resolved = diff.resolvedFindings.filter { $0.rule == .blockingCall }.map { diff.lastName(ofPath: $0.path) }
-        #expect(resolved.filter { $0 == "wait_for(7)" }.count == 3)
-        #expect(diff.newFindings.filter { $0.rule == .runSyncInAsync }.count == 3)
-        #expect(diff.overlapGains.contains { diff.lastName(ofPath: $0.path) == "gather" })
-        #expect(diff.lines(titleA: "naive", titleB: "improved")[2].hasPrefix("B is faster"))
+        // The structural refactor: the naive await_for(4) pairs with the improved gather › await_for(4).
+        #expect(diff.movedPaths.contains {
+            diff.path($0.a) == "on_message › await_for(4)" && diff.path($0.b) == "on_message › gather › await_for(4)"
+        })
+        #expect(!diff.onlyInA.contains { diff.lastName(ofPath: $0.path) == "await_for(4)" })
+        #expect(!diff.onlyInB.contains { diff.lastName(ofPath: $0.path) == "await_for(4)" })
+        let overlap = try #require(diff.overlapChanges.first { $0.names == ["await_for(2)", "await_for(4)"] })
+        #expect(overlap.overlappedInB && overlap.count == 3)
+        #expect(overlap.extentB < overlap.extentA)
+
+        let resolved = diff.resolvedFindings.filter { $0.rule == .blockingCall }
+        #expect(resolved.first { $0.site == "wait_for(7)" }?.countA == 3)
+        #expect(diff.newFindings.first { $0.rule == .runSyncInAsync }?.countB == 3)
+        let lines = DiffReport(diff).lines()
+        #expect(lines[0].hasPrefix("B is faster"))
+        #expect(lines.contains { $0.hasPrefix("  await_for(2), await_for(4): one after another ") && $0.contains(" → overlapped ") })
+        #expect(lines.contains { $0.hasPrefix("  resolved: blocking-call at wait_for(7) ×3, ") })
     }
 
     @Test("diffing a recorded run with itself reports no change")

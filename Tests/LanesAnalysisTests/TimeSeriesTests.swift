@@ -88,7 +88,7 @@ struct TimeSeriesTests {
         builder.setParent(of: a, to: b)
         let trace = builder.build()
         let analysis = TraceAnalysis(trace: trace)
-        #expect(analysis.structure.topDown.count == trace.spanCount)
+        #expect(SpanStructure.parentsFirstOrder(trace).count == trace.spanCount)
         #expect(analysis.maxOverlap == 1)
     }
 }

@@ -33,12 +33,12 @@ struct TraceSummaryTests {
     @Test("the text report leads with wall time, totals and the finding counts, then advice")
     func text() {
         let lines = TraceSummary(analysis: TraceAnalysis(trace: sample())).lines(title: "t")
-        #expect(lines[0].hasPrefix("t   wall 0.50s   6 spans · 2 tasks"))
-        #expect(lines[1].hasPrefix("blocked 0.60s"))
+        #expect(lines[0].hasPrefix("t   wall 500ms   6 spans · 2 tasks"))
+        #expect(lines[1].hasPrefix("blocked 600ms   queued n/a (no task states)"))
         #expect(lines[2] == "jobs: no task states")
         #expect(lines[3].contains("blocking-call ×2"))
         #expect(lines.contains { $0.hasPrefix("     → ") })
-        #expect(lines.contains("critical path of the slowest handler, on_message \"bob\" (0.50s)"))
+        #expect(lines.contains("critical path of the slowest handler, on_message \"bob\" (500ms)"))
         #expect(!lines.contains("rules not run"), "kinds and executor threads are known: every rule runs")
     }
 
@@ -58,7 +58,7 @@ struct TraceSummaryTests {
         #expect(blocking.first?.totalCostNanoseconds == ms(100 + 200 + 300))
         #expect(blocking.first?.largest.costNanoseconds == ms(300))
         #expect(summary.lines(title: "t").contains {
-            $0.contains("blocking-call  0.60s  sleep held an executor thread 3× for 0.60s (p50 0.20s, max 0.30s)")
+            $0.contains("blocking-call  600ms  sleep held an executor thread 3× for 600ms (p50 200ms, max 300ms)")
         })
     }
 
@@ -73,7 +73,7 @@ struct TraceSummaryTests {
     @Test("durations print in the report's units")
     func durations() {
         #expect(DisplayText.duration(2_410_000_000) == "2.41s")
-        #expect(DisplayText.duration(300_000_000) == "0.30s")
+        #expect(DisplayText.duration(300_000_000) == "300ms")
         #expect(DisplayText.duration(42_500_000) == "42.5ms")
         #expect(DisplayText.duration(310_400) == "310µs")
         #expect(DisplayText.duration(12) == "12ns")

@@ -147,7 +147,7 @@ struct AsyncioScenario {
         let blocking = findings(analysis, .blockingCall)
         // One /report request per round, two rounds.
         #expect(blocking.count == 2)
-        #expect(blocking.allSatisfy { $0.message.hasPrefix("render_report at server.py:\(render) held the event loop for 0.2") })
+        #expect(blocking.allSatisfy { $0.message.hasPrefix("render_report at server.py:\(render) held the event loop for 2") && $0.message.contains("ms") })
         for finding in blocking {
             // Inside the connection's handler task, which served eight connections in all.
             var span = Int(finding.span)
@@ -177,10 +177,13 @@ struct AsyncioScenario {
         let diff = TraceDiff(a: naive, b: improved)
         #expect(improved.wallNanoseconds < naive.wallNanoseconds)
         #expect(diff.incomparableRules.isEmpty)
-        let resolved = diff.resolvedFindings.map(\.rule)
-        #expect(resolved.filter { $0 == .sequentialAwaits }.count == 2)
+        // Findings are compared by rule and site: fewer occurrences at a site count as resolved ones.
+        func resolved(_ rule: FindingRule) -> Int {
+            diff.findings.filter { $0.rule == rule }.reduce(0) { $0 + max(0, $1.countA - $1.countB) }
+        }
+        #expect(resolved(.sequentialAwaits) == 2)
         // wait_for(0.25) in each handler went to a worker thread.
-        #expect(resolved.filter { $0 == .blockingCall }.count >= 2)
+        #expect(resolved(.blockingCall) >= 2)
         #expect(diff.newFindings.filter { $0.rule == .blockingCall || $0.rule == .sequentialAwaits }.isEmpty)
         #expect(diff.analysisB.blockedNanoseconds < diff.analysisA.blockedNanoseconds)
     }

@@ -63,7 +63,7 @@ struct ConvertAndExportTests {
         (["export", "SAMPLE", "--format", "lanes"], Int32(2), "writes chrome or otlp"),
         (["export", "NOTATRACE", "--format", "chrome"], Int32(3), "not a trace"),
         (["summary", "EMPTY"], Int32(3), "the file is empty"),
-        (["frobnicate"], Int32(2), "Unexpected argument 'frobnicate'"),
+        (["frobnicate"], Int32(2), "lanes: 'frobnicate' is not a lanes command; the commands are demo, view, summary, diff"),
     ])
     func errors(arguments: [String], status: Int32, message: String) throws {
         let directory = try LanesProcess.temporaryDirectory()

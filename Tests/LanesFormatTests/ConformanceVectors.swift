@@ -59,7 +59,7 @@ enum ConformanceVectors {
         ("inline-strings", inlineStrings()), ("flight-window", flightWindow()), ("extensions", extensions()),
         ("rules", rules()), ("damaged-checksum", damagedChecksum()), ("cut-off", cutOff()),
         ("reserved-opcode", reservedOpcode()), ("strings-lost", stringsLost()), ("no-footer", noFooter()),
-        ("job-capture", jobCapture()),
+        ("job-capture", jobCapture()), ("watchdog", watchdog()), ("otlp-facts", openTelemetryFacts()),
     ]
 
     /// Only the preamble, the header and an empty footer.

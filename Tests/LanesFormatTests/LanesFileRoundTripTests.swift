@@ -35,6 +35,34 @@ struct LanesFileRoundTripTests {
         #expect(decoded == original)
     }
 
+    @Test("parent tasks round-trip; a task naming itself or a loop of parents does not")
+    func parentTasks() throws {
+        var builder = TraceBuilder(metadata: TraceMetadata(sourceFormat: "lanes"))
+        let main = builder.task(id: 1)
+        let child = builder.task(id: 40, name: "worker")
+        let grandchild = builder.task(id: 41)
+        let loopA = builder.task(id: 50)
+        let loopB = builder.task(id: 51)
+        builder.setParent(ofTask: child, to: main)
+        builder.setParent(ofTask: grandchild, to: child)
+        builder.setParent(ofTask: main, to: main)  // ignored
+        builder.setParent(ofTask: loopA, to: loopB)
+        builder.setParent(ofTask: loopB, to: loopA)
+        builder.addSlice(task: grandchild, thread: builder.thread(id: 7), enqueued: 10, started: 20, ended: 30)
+        let original = builder.build()
+        #expect(original.tasks.parent(ofTask: Int(child)) == Int(main))
+        #expect(original.tasks.parent(ofTask: Int(grandchild)) == Int(child))
+        #expect(original.tasks.parent(ofTask: Int(main)) == nil)
+        // One of the two looping tasks lost its parent, so every walk upwards ends.
+        #expect(original.tasks.parent(ofTask: Int(loopA)) == nil || original.tasks.parent(ofTask: Int(loopB)) == nil)
+        let (decoded, warnings) = try LanesFileReader.read(bytes: LanesTraceWriter.encode(original), path: "parents.lanes")
+        #expect(warnings.isEmpty)
+        #expect(decoded.tasks == original.tasks)
+        let decodedChild = try #require(decoded.tasks.firstIndex { $0.id == 40 })
+        let decodedMain = try #require(decoded.tasks.firstIndex { $0.id == 1 })
+        #expect(decoded.tasks.parent(ofTask: decodedChild) == decodedMain)
+    }
+
     @Test("an empty trace round-trips")
     func empty() throws {
         let bytes = LanesTraceWriter.encode(Trace.empty)

@@ -2,6 +2,7 @@ import BlockingScenario
 import Foundation
 import LanesAnalysis
 import LanesModel
+import LanesViewer
 import Testing
 
 /// The watchdog on a real program that blocks in the usual ways and knows nothing of it
@@ -56,5 +57,33 @@ import Testing
         #expect(functions[markers["semaphore"]!] == ["static Waiter.waitForSignal()"])
         #expect(functions[markers["read"]!] == ["static PipeReader.readSlowly()"])
         #expect(functions[markers["actor"]!] == ["Ledger.record()"])
+
+        // The viewer's findings list says what the summary says: every blocking site with its
+        // function, file:line and state, on the rows' details lines.
+        let analysis = TraceAnalysis(trace: trace)
+        let document = ViewerDocument(trace: trace, analysis: analysis, title: "run.lanes")
+        var view = ViewState(document: document, size: GridSize(width: 220, height: 50), theme: .utf8)
+        _ = view.update(.toggleFindings, document: document)
+        var details: [String] = []
+        for _ in view.rows.indices {
+            details.append(ViewRenderer.render(view, document, size: view.size).lines.suffix(3).joined(separator: "\n"))
+            _ = view.update(.moveDown, document: document)
+        }
+        let listed = details.joined(separator: "\n--\n")
+        let sited = TraceSummary(analysis: analysis).findingGroups.filter { $0.rule == .blockingCall && $0.site?.location != nil }
+        #expect(sited.count >= 3, "\(listed)")
+        for group in sited {
+            let site = group.site!.description
+            #expect(details.contains { text in text.contains(site) && (group.state.map { text.contains($0.rawValue) } ?? true) },
+                    "\(site) not in the viewer's findings:\n\(listed)")
+        }
+        // The semaphore and the CPU loop run in jobs of their own (a task-group child, an
+        // `async let`), so each is a site of its own with its line.
+        for kind in ["semaphore", "compute"] {
+            let line = markers[kind]!
+            let lines = kind == "compute" ? line...(line + 1) : line...line
+            #expect(details.contains { text in lines.contains { text.contains("BlockingScenario.swift:\($0)") } },
+                    "\(kind) at line \(line) not in the viewer's findings:\n\(listed)")
+        }
     }
 }

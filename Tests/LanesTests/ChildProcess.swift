@@ -23,9 +23,11 @@ struct ChildProcess {
     var outputHandle: FileHandle { output.fileHandleForReading }
     private let errors = Pipe()
 
-    /// Starts `executable` with `arguments` and extra `environment` variables.
-    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+    /// Starts `executable` with `arguments` and extra `environment` variables, in
+    /// `currentDirectory` when given.
+    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil) throws {
         process.executableURL = URL(fileURLWithPath: executable)
+        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
         process.arguments = arguments
         var combined = ProcessInfo.processInfo.environment
         combined.removeValue(forKey: "LANES_TRACE")

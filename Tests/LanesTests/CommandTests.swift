@@ -18,12 +18,13 @@ struct CommandTests {
         #expect(trace.spans(displayed: "on_message \"user1\"").count == 1)
     }
 
-    @Test("lanes record: a program that is not Swift runs unrecorded with one line saying why, and its exit status comes through", arguments: [0, 3])
-    func recordWithoutLanes(status: Int32) async throws {
+    @Test("lanes record: a program that is not Swift runs unrecorded with one line saying why; a failure comes through, a success becomes 4",
+          arguments: [(Int32(0), Int32(4)), (3, 3)])
+    func recordWithoutLanes(status: Int32, expected: Int32) async throws {
         let path = TraceFixtures.temporaryPath("none.lanes")
         let lanes = try ChildProcess.executable("lanes")
         let result = try await ChildProcess(lanes, ["record", "-o", path, "--", "sh", "-c", "exit \(status)"]).finish()
-        #expect(result.status == status)
+        #expect(result.status == expected)
         #expect(result.errors == """
             lanes: sh is not a dynamically linked Swift program (a static binary, or not Swift); it runs unrecorded
             lanes: \(path): no trace was written
@@ -31,11 +32,53 @@ struct CommandTests {
             """)
     }
 
+    @Test("lanes record names a missing program or output folder instead of blaming the program")
+    func recordPreflight() async throws {
+        let lanes = try ChildProcess.executable("lanes")
+        let path = TraceFixtures.temporaryPath("run.lanes")
+        let missing = try await ChildProcess(lanes, ["record", "-o", path, "--", "no-such-program-for-lanes"]).finish()
+        #expect(missing.status == 127)
+        #expect(missing.errors.contains("no-such-program-for-lanes: no such program"))
+        #expect(!missing.errors.contains("bootstrapFromEnvironment"))
+        let folder = TraceFixtures.temporaryPath("missing-folder")
+        let noFolder = try await ChildProcess(lanes, ["record", "-o", folder + "/run.lanes", "--", "true"]).finish()
+        #expect(noFolder.status == 4)
+        #expect(noFolder.errors == "lanes: \(folder)/run.lanes: the folder \(folder) does not exist; create it or choose another -o\n")
+        #expect(!noFolder.errors.contains("bootstrapFromEnvironment"))
+    }
+
+    @Test("a mistyped command gets a suggestion", arguments: [("summry", "summary"), ("viwe", "view"), ("dif", "diff"), ("recrod", "record")])
+    func didYouMean(typed: String, meant: String) async throws {
+        let result = try await ChildProcess(ChildProcess.executable("lanes"), [typed, "x.lanes"]).finish()
+        #expect(result.status == 2)
+        #expect(result.errors == "lanes: '\(typed)' is not a lanes command; did you mean '\(meant)'? (lanes --help lists them)\n")
+    }
+
+    @Test("lanes export --help offers only the formats export writes")
+    func exportHelp() async throws {
+        let result = try await ChildProcess(ChildProcess.executable("lanes"), ["export", "--help"]).finish()
+        #expect(result.output.contains("(values: chrome,\n") || result.output.contains("(values: chrome, otlp)"))
+        #expect(!result.output.contains("lanes, chrome"))
+    }
+
     @Test("lanes record without a program is a usage error")
     func recordWithoutProgram() async throws {
         let result = try await ChildProcess(ChildProcess.executable("lanes"), ["record", "-o", "x.lanes"]).finish()
         #expect(result.status == 2)
         #expect(result.errors.hasPrefix("Error: Please name the program to run after --"))
+    }
+
+    @Test("lanes demo without --out writes into a new temporary folder, not the current directory")
+    func demoTemporaryFolder() async throws {
+        let workingDirectory = TraceFixtures.temporaryPath("demo-cwd")
+        try FileManager.default.createDirectory(atPath: workingDirectory, withIntermediateDirectories: true)
+        let result = try await ChildProcess(ChildProcess.executable("lanes"), ["demo", "--scale", "0.01", "--no-view"],
+                                            currentDirectory: workingDirectory).finish()
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: workingDirectory).isEmpty)
+        let temporary = FileManager.default.temporaryDirectory.path
+        let line = result.output.split(separator: "\n").first { $0.hasPrefix("lanes demo: recording into ") }
+        #expect(line?.contains(temporary + "/lanes-demo-") == true)
     }
 
     @Test("lanes demo records the naive and improved runs into --out")

@@ -42,7 +42,7 @@ struct DiffViewTests {
             #expect(lines[alice + 1].contains("B 1.20s"))
         }
         #expect(lines.contains { $0.contains("only in B") })
-        #expect(lines.last?.contains("B is faster by 1.20s") == true)
+        #expect(lines.last?.contains("B is faster: wall 2.70s → 1.50s") == true)
     }
 
     @Test("a trace against itself changes nothing")

@@ -11,8 +11,9 @@ struct HostileInputTests {
         .moveDown, .moveUp, .pageDown, .pageUp, .moveToBottom, .moveToTop, .panLeft, .panRight,
         .zoomIn, .zoomIn, .zoomOut, .fitAll, .activate, .activate, .zoomToSelection, .expand, .collapse,
         .nextBlocking, .previousBlocking, .beginSearch, .searchInput("a"), .searchSubmit, .nextMatch,
-        .previousMatch, .toggleFindingsOnly, .cancel, .toggleMode, .moveDown, .activate, .toggleMode,
-        .toggleHelp, .cancel, .click(x: 3, y: 3), .scrollDown, .scrollUp,
+        .previousMatch, .toggleFindings, .moveDown, .activate, .toggleFindings, .activate, .cancel, .toggleMode,
+        .moveDown, .activate, .toggleMode, .toggleRoutes, .activate, .moveDown, .activate, .cycleMode, .cycleMode,
+        .widenNames, .widenNames, .narrowNames, .toggleHelp, .cancel, .click(x: 3, y: 3), .scrollDown, .scrollUp,
         .resize(GridSize(width: 20, height: 6)), .moveDown, .zoomIn, .resize(GridSize(width: 200, height: 60)),
     ]
 
@@ -72,7 +73,7 @@ struct HostileInputTests {
     func empty() {
         let viewer = ViewerHarness(Trace.empty, width: 80, height: 24)
         let lines = viewer.lines
-        #expect(lines[0].contains("0 spans"))
+        #expect(lines[0].contains("0 findings") && lines[0].contains("jobs: no task states"))
         #expect(lines[2].contains("(no spans)"))
         exercise(Trace.empty)
         exercise(Trace.empty, width: 20, height: 6)

@@ -1,3 +1,4 @@
+import LanesAnalysis
 import LanesViewer
 import Testing
 
@@ -42,7 +43,18 @@ struct SafeTextTests {
         (259_200_000_000_000, "3.00d"), (-2_000_000, "-2.00ms"),
     ])
     func durations(nanoseconds: Int64, text: String) {
-        #expect(TimeFormat.duration(nanoseconds) == text)
+        #expect(DisplayText.duration(nanoseconds) == text)
+    }
+
+    @Test("narrow names lose their middle and keep what tells them apart", arguments: [
+        ("wait_for(3)", 8, "wait…(3)"), ("wait_for(7)", 8, "wait…(7)"), ("on_message \"alice\"", 12, "on_m…\"alice\""),
+        ("GET /users/{id}/orders", 16, "GET /user…orders"), ("short", 8, "short"), ("abcdefgh", 4, "abc…"),
+        ("x", 0, ""),
+    ])
+    func cutMiddle(text: String, width: Int, expected: String) {
+        let cut = SafeText.cutMiddle(text, width: width)
+        #expect(cut == expected)
+        #expect(SafeText.width(cut) <= max(0, width))
     }
 
     @Test("the theme falls back to ASCII without a UTF-8 locale or on a dumb terminal")

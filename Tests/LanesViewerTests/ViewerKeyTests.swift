@@ -159,17 +159,74 @@ struct ViewerKeyTests {
         #expect(viewer.lines[1].hasPrefix(" task / span"))
     }
 
-    @Test("f lists only spans with findings; Escape shows everything again")
-    func findingsOnly() {
+    @Test("f lists the findings by rule and site, most costly first; Enter jumps to the span; Esc goes back")
+    func findingsList() {
         var viewer = harness()
-        viewer.press(.toggleFindingsOnly)
-        let spans = viewer.state.rows.compactMap(\.span)
-        #expect(!spans.isEmpty)
-        for span in spans { #expect(!viewer.document.analysis.findings(forSpan: Int(span)).isEmpty) }
-        #expect(viewer.lines[0].contains("findings only"))
+        viewer.press(.toggleFindings)
+        #expect(viewer.state.mode == .findings)
+        #expect(viewer.lines[0].contains("findings by cost"))
+        let groups = viewer.state.findingGroups
+        #expect(!groups.isEmpty)
+        #expect(groups.map(\.totalCostNanoseconds) == groups.map(\.totalCostNanoseconds).sorted(by: >))
+        // Each group is one rule at one site; the rows are the groups.
+        #expect(Set(groups.map { $0.rule.rawValue + " " + $0.site }).count == groups.count)
+        #expect(viewer.state.rows.count == groups.count)
+        // Unfold the first group of several and jump to its largest finding.
+        guard let index = viewer.state.rows.firstIndex(where: { if case .findingGroup = $0.content { return true } else { return false } }) else {
+            Issue.record("no group of several findings")
+            return
+        }
+        viewer.state.selectedRow = index
+        viewer.press(.activate)
+        #expect(viewer.state.rows.count > groups.count)
+        viewer.press(.moveDown)
+        guard case .finding(let finding) = viewer.state.selection?.content else {
+            Issue.record("the row under an unfolded group is not a finding")
+            return
+        }
+        let span = viewer.document.analysis.findings[Int(finding)].span
+        viewer.press(.activate)
+        #expect(viewer.state.mode == .tasks)
+        #expect(viewer.state.selection?.span == span)
+        // Back into the list, and out with Esc.
+        viewer.press(.toggleFindings)
+        #expect(viewer.state.mode == .findings)
         viewer.press(.cancel)
-        #expect(!viewer.state.findingsOnly)
-        #expect(!viewer.lines[0].contains("findings only"))
+        #expect(viewer.state.mode == .tasks)
+        #expect(!viewer.lines[0].contains("findings by cost"))
+    }
+
+    @Test("the bottom line belongs to the selected row")
+    func bottomLine() {
+        var viewer = harness()
+        // A handler row has no finding of its own: its bottom line says so instead of showing another span's.
+        viewer.press(.moveToTop)
+        let handler = viewer.state.selection?.span
+        #expect(handler.map { viewer.document.analysis.findings(forSpan: Int($0)).isEmpty } == true)
+        #expect(viewer.lines.last?.contains("no finding on this row") == true)
+        // wait_for(3) has a blocking-call finding: its own line shows it.
+        viewer.press(.moveDown)
+        #expect(viewer.lines.last?.contains("blocking-call") == true)
+        #expect(viewer.lines.last?.contains("wait_for(3)") == true)
+    }
+
+    @Test("< and > resize the name column; the default follows the terminal's width")
+    func nameColumn() {
+        var viewer = harness(width: 80, height: 24)
+        let initial = viewer.state.layout.labelWidth
+        // The default fits the names the viewer opens on (`on_message "carol"` and its duration).
+        #expect(viewer.lines.contains { $0.contains("on_message \"carol\"") })
+        #expect(initial <= 80 * 2 / 5)
+        viewer.press(.widenNames)
+        #expect(viewer.state.layout.labelWidth == initial + 4)
+        viewer.press(.narrowNames, .narrowNames)
+        #expect(viewer.state.layout.labelWidth == initial - 4)
+        for _ in 0..<40 { viewer.press(.narrowNames) }
+        #expect(viewer.state.layout.labelWidth == 8)
+        for _ in 0..<40 { viewer.press(.widenNames) }
+        #expect(viewer.state.layout.labelWidth == ViewLayout.maximumLabelWidth(forWidth: 80))
+        #expect(viewer.state.layout.timelineWidth >= 10)
+        #expect(ViewLayout.defaultLabelWidth(forWidth: 200) > ViewLayout.defaultLabelWidth(forWidth: 80))
     }
 
     @Test("a click selects the row under the mouse; the wheel scrolls")
@@ -220,7 +277,8 @@ struct ViewerKeyTests {
         (.character("-"), .zoomOut), (.character("0"), .fitAll), (.enter, .activate),
         (.character("/"), .beginSearch), (.character("n"), .nextMatch), (.character("N"), .previousMatch),
         (.character("b"), .nextBlocking), (.character("B"), .previousBlocking), (.character("?"), .toggleHelp),
-        (.character("q"), .quit), (.character("\u{3}"), .quit), (.tab, .toggleMode), (.character("f"), .toggleFindingsOnly),
+        (.character("q"), .quit), (.character("\u{3}"), .quit), (.tab, .cycleMode), (.character("f"), .toggleFindings),
+        (.character("t"), .toggleMode), (.character("r"), .toggleRoutes), (.character("<"), .narrowNames), (.character(">"), .widenNames),
     ])
     func keyMap(key: KeyPress, action: ViewAction) {
         #expect(KeyMap.action(for: key, input: .normal) == action)

@@ -14,4 +14,16 @@ static inline void lanes_set_current_thread_slot(void *slot) {
     lanes_thread_slot = slot;
 }
 
+/// The `WorkerPool` whose worker the calling thread is (unretained; the pool outlives its
+/// threads), NULL on any other thread. Set once when a worker starts.
+extern _Thread_local const void *lanes_thread_pool;
+
+static inline const void *lanes_current_thread_pool(void) {
+    return lanes_thread_pool;
+}
+
+static inline void lanes_set_current_thread_pool(const void *pool) {
+    lanes_thread_pool = pool;
+}
+
 #endif

@@ -1,16 +1,18 @@
 import LanesModel
 
-/// A comparison of two runs, A (before) and B (after): totals, spans matched by path, per-path
-/// duration statistics, and findings resolved, new and remaining.
+/// A comparison of two runs, A (before) and B (after), judged per occurrence.
 ///
-/// Spans are matched by their path (`handler › span › child`, each name normalised by removing
-/// addresses, UUIDs and long ids): the n-th occurrence of a path in A, in begin order, is paired
-/// with the n-th in B. A renamed or added span therefore shows up as only in A / only in B rather
-/// than as a wrong pair. Building is linear in spans plus a sort per path for medians.
+/// A load test of a server runs as many requests as the server answers, so totals grow with the
+/// number of requests and say nothing about whether a request got faster. The diff therefore
+/// compares distributions of occurrences: each route's requests (root spans grouped by handler or
+/// name), and each span path, by count, rate, p50/p90/p99 and a rank test (Mann–Whitney U), so
+/// that noise reads "no significant change" and a real change leads the report. Spans are matched
+/// by path and across added or removed wrappers (see `SpanMatching`); findings are compared by
+/// rule and site. Linear in spans plus a radix sort per path.
 public struct TraceDiff: Sendable {
     /// One span of A paired with its match in B, or a span found in only one run.
     public struct Row: Sendable, Equatable {
-        /// The path, an index for `path(_:)`.
+        /// The path, an index for `path(_:)` (A's path for a pair).
         public var path: Int32
         /// The span in A, or -1 when the span exists only in B.
         public var spanA: Int32
@@ -26,33 +28,17 @@ public struct TraceDiff: Sendable {
         public var isMatched: Bool { spanA >= 0 && spanB >= 0 }
     }
 
-    /// Count, total, median and maximum wall time of a path's spans in one run.
-    public struct DurationStatistics: Sendable, Equatable {
-        /// How many spans (or, for unmatched paths, how many without a partner).
-        public var count: Int
-        /// Σ wall time, in nanoseconds.
-        public var total: Int64
-        /// The median (p50) wall time, in nanoseconds.
-        public var median: Int64
-        /// The longest wall time, in nanoseconds.
-        public var maximum: Int64
-
-        /// No spans.
-        public static let none = DurationStatistics(count: 0, total: 0, median: 0, maximum: 0)
-    }
-
-    /// A path's statistics in both runs.
-    public struct PathStatistics: Sendable {
-        /// The path, an index for `TraceDiff.path(_:)`.
+    /// A path's occurrences in both runs (for a path found in both).
+    public struct PathComparison: Sendable {
+        /// The path in A, an index for `TraceDiff.path(_:)`.
         public var path: Int32
-        /// In run A.
-        public var a: DurationStatistics
-        /// In run B.
-        public var b: DurationStatistics
-        /// How much this path moved the total: |Δ total|, the sort key of `statistics`.
-        public var impact: Int64 {
-            let difference = b.total &- a.total
-            return difference == Int64.min ? Int64.max : abs(difference)
+        /// The path in B when the spans moved under a wrapper (or out of one); else `path`.
+        public var pathB: Int32
+        /// The occurrences and their test.
+        public var comparison: OccurrenceComparison
+        /// How much the typical occurrence moved, weighted by how many there are: the sort key.
+        public var impact: Double {
+            abs(Double(comparison.b.p50) - Double(comparison.a.p50)) * Double(comparison.a.count + comparison.b.count) / 2
         }
     }
 
@@ -66,40 +52,24 @@ public struct TraceDiff: Sendable {
         public var delta: Int64 { b &- a }
     }
 
-    /// A finding of A, of B, or one in both, matched by rule and span path.
-    public struct FindingChange: Sendable {
-        /// The rule.
-        public var rule: FindingRule
-        /// The path of the finding's span, or -1 for a finding without a span.
-        public var path: Int32
-        /// Index into `analysisA.findings`, or -1.
-        public var findingA: Int
-        /// Index into `analysisB.findings`, or -1.
-        public var findingB: Int
-        /// Cost in A (0 when absent).
-        public var costA: Int64
-        /// Cost in B (0 when absent).
-        public var costB: Int64
+    /// A value in both runs that one run may not have (queued time without task states).
+    public struct OptionalChange: Sendable, Equatable {
+        /// In run A, nil when A cannot tell.
+        public var a: Int64?
+        /// In run B, nil when B cannot tell.
+        public var b: Int64?
+        /// `b − a` when both are known.
+        public var delta: Int64? { a.flatMap { a in b.map { $0 &- a } } }
     }
 
     /// Spans of one path that have no partner in the other run.
     public struct UnmatchedPath: Sendable {
         /// The path, an index for `TraceDiff.path(_:)`.
         public var path: Int32
-        /// How many spans (or, for unmatched paths, how many without a partner).
+        /// How many spans without a partner.
         public var count: Int
         /// Σ wall time, in nanoseconds.
         public var total: Int64
-    }
-
-    /// A parent whose children overlap in B more than in A (e.g. awaits turned into a gather).
-    public struct OverlapGain: Sendable {
-        /// The path, an index for `TraceDiff.path(_:)`.
-        public var path: Int32
-        /// The best overlap factor among the path's spans in A (0 when absent from A).
-        public var factorA: Double
-        /// The best overlap factor among the path's spans in B.
-        public var factorB: Double
     }
 
     /// The analysis of run A.
@@ -112,23 +82,29 @@ public struct TraceDiff: Sendable {
     public let rowOfSpanA: [Int32]
     /// `rowOfSpanB[span]` is the row of B's span `span`.
     public let rowOfSpanB: [Int32]
-    /// Per-path statistics for paths present in both runs, largest |Δ total| first.
-    public let statistics: [PathStatistics]
-    /// Spans only in A, by path, largest total first.
+    /// Routes found in both runs, the most changed (significant first) first.
+    public let routes: [RouteComparison]
+    /// Routes found in only one run: name, count and total time.
+    public let routesOnlyInA: [(route: String, count: Int, total: Int64)]
+    /// See `routesOnlyInA`.
+    public let routesOnlyInB: [(route: String, count: Int, total: Int64)]
+    /// Every root span of A against every root span of B (all requests, whatever their route).
+    public let allRoots: OccurrenceComparison
+    /// Paths found in both runs (or matched across wrappers), largest per-occurrence impact first.
+    public let paths: [PathComparison]
+    /// Spans of paths that B lacks (and that did not match across a wrapper), largest total first.
     public let onlyInA: [UnmatchedPath]
-    /// Spans only in B, by path, largest total first.
+    /// Spans of paths that A lacks, largest total first.
     public let onlyInB: [UnmatchedPath]
-    /// Findings of A with no counterpart in B.
-    public let resolvedFindings: [FindingChange]
-    /// Findings of B with no counterpart in A.
-    public let newFindings: [FindingChange]
-    /// Findings present in both.
-    public let remainingFindings: [FindingChange]
+    /// Spans matched across wrappers: (path in A, path in B, how many), most first.
+    public let movedPaths: [(a: Int32, b: Int32, count: Int)]
+    /// Spans that ran one after another in one run and overlapped in the other.
+    public let overlapChanges: [OverlapChange]
+    /// Findings by rule and site in both runs: resolved, new and remaining groups.
+    public let findings: [FindingGroupChange]
     /// Rules that could not run on one of the runs (e.g. an imported trace without span kinds):
     /// their findings are neither resolved nor new, only remaining where both runs have them.
     public let incomparableRules: [FindingRule]
-    /// Parents whose children overlap clearly more in B than in A.
-    public let overlapGains: [OverlapGain]
     /// B's first root begin minus A's: add it to an A time to align it with B (the diff view
     /// aligns the runs at the start of their first root span).
     public let alignmentOffset: Int64
@@ -142,25 +118,16 @@ public struct TraceDiff: Sendable {
         let traceA = analysisA.trace
         let traceB = analysisB.trace
         var table = SpanPathTable()
-        let pathsA = table.paths(of: traceA, order: analysisA.structure.topDown)
-        let pathsB = table.paths(of: traceB, order: analysisB.structure.topDown)
+        let pathsA = table.paths(of: traceA, order: SpanStructure.parentsFirstOrder(traceA))
+        let pathsB = table.paths(of: traceB, order: SpanStructure.parentsFirstOrder(traceB))
         pathTable = table
         let pathCount = table.count
 
         let groupsA = OccurrenceGroups(paths: pathsA, pathCount: pathCount, begins: traceA.spanBegin, origin: traceA.startTime)
         let groupsB = OccurrenceGroups(paths: pathsB, pathCount: pathCount, begins: traceB.spanBegin, origin: traceB.startTime)
-
-        // Pair the n-th occurrence with the n-th.
-        var partnerOfA = [Int32](repeating: -1, count: traceA.spanCount)
-        var partnerOfB = [Int32](repeating: -1, count: traceB.spanCount)
-        for path in 0..<pathCount {
-            let spansA = groupsA.spans(ofPath: path)
-            let spansB = groupsB.spans(ofPath: path)
-            for (spanA, spanB) in zip(spansA, spansB) {
-                partnerOfA[Int(spanA)] = spanB
-                partnerOfB[Int(spanB)] = spanA
-            }
-        }
+        let matching = SpanMatching(traceA: traceA, pathsA: pathsA, groupsA: groupsA, traceB: traceB, pathsB: pathsB, groupsB: groupsB, table: table)
+        let partnerOfA = matching.partnerOfA
+        let partnerOfB = matching.partnerOfB
 
         var rows: [Row] = []
         rows.reserveCapacity(traceA.spanCount + traceB.spanCount / 8)
@@ -172,68 +139,93 @@ public struct TraceDiff: Sendable {
             if spanB >= 0 { rowOfSpanB[Int(spanB)] = Int32(rows.count) }
             rows.append(Row(
                 path: pathsA[spanA], spanA: Int32(spanA), spanB: spanB,
-                durationA: traceA.spanEnd[spanA] &- traceA.spanBegin[spanA],
-                durationB: spanB >= 0 ? traceB.spanEnd[Int(spanB)] &- traceB.spanBegin[Int(spanB)] : 0))
+                durationA: traceA.duration(ofSpan: spanA),
+                durationB: spanB >= 0 ? traceB.duration(ofSpan: Int(spanB)) : 0))
         }
         for spanB in 0..<traceB.spanCount where partnerOfB[spanB] < 0 {
             rowOfSpanB[spanB] = Int32(rows.count)
-            rows.append(Row(
-                path: pathsB[spanB], spanA: -1, spanB: Int32(spanB), durationA: 0,
-                durationB: traceB.spanEnd[spanB] &- traceB.spanBegin[spanB]))
+            rows.append(Row(path: pathsB[spanB], spanA: -1, spanB: Int32(spanB), durationA: 0, durationB: traceB.duration(ofSpan: spanB)))
         }
         self.rows = rows
         self.rowOfSpanA = rowOfSpanA
         self.rowOfSpanB = rowOfSpanB
 
-        var statistics: [PathStatistics] = []
+        // Paths in both runs: every occurrence on each side (not only the paired ones).
+        var paths: [PathComparison] = []
         var onlyInA: [UnmatchedPath] = []
         var onlyInB: [UnmatchedPath] = []
-        var gains: [OverlapGain] = []
-        var scratch: [UInt64] = []
+        var sortedA: [UInt64] = []
+        var sortedB: [UInt64] = []
         for path in 0..<pathCount {
             let spansA = groupsA.spans(ofPath: path)
             let spansB = groupsB.spans(ofPath: path)
-            let statsA = Self.statistics(spansA, traceA, &scratch)
-            let statsB = Self.statistics(spansB, traceB, &scratch)
             if !spansA.isEmpty, !spansB.isEmpty {
-                statistics.append(PathStatistics(path: Int32(path), a: statsA, b: statsB))
+                paths.append(PathComparison(path: Int32(path), pathB: Int32(path),
+                                            comparison: Self.compare(spansA, traceA, spansB, traceB, &sortedA, &sortedB)))
             }
-            if spansA.count > spansB.count {
-                let extra = spansA.dropFirst(spansB.count)
-                onlyInA.append(UnmatchedPath(path: Int32(path), count: extra.count,
-                                             total: extra.reduce(0) { $0 &+ (traceA.spanEnd[Int($1)] &- traceA.spanBegin[Int($1)]) }))
-            } else if spansB.count > spansA.count {
-                let extra = spansB.dropFirst(spansA.count)
-                onlyInB.append(UnmatchedPath(path: Int32(path), count: extra.count,
-                                             total: extra.reduce(0) { $0 &+ (traceB.spanEnd[Int($1)] &- traceB.spanBegin[Int($1)]) }))
+            // A path in both runs is compared above (its counts may differ); "only in" lists
+            // paths the other run lacks, less what was matched across wrappers.
+            let leftA = spansB.isEmpty ? spansA.filter { partnerOfA[Int($0)] < 0 } : []
+            let leftB = spansA.isEmpty ? spansB.filter { partnerOfB[Int($0)] < 0 } : []
+            if !leftA.isEmpty {
+                onlyInA.append(UnmatchedPath(path: Int32(path), count: leftA.count, total: leftA.reduce(0) { $0 &+ traceA.duration(ofSpan: Int($1)) }))
             }
-            if !spansB.isEmpty {
-                let factorB = spansB.reduce(0.0) { max($0, analysisB.overlapFactor(ofSpan: Int($1))) }
-                if factorB >= 1.2 {
-                    let factorA = spansA.reduce(0.0) { max($0, analysisA.overlapFactor(ofSpan: Int($1))) }
-                    if factorB >= factorA + 0.2 {
-                        gains.append(OverlapGain(path: Int32(path), factorA: factorA, factorB: factorB))
-                    }
-                }
+            if !leftB.isEmpty {
+                onlyInB.append(UnmatchedPath(path: Int32(path), count: leftB.count, total: leftB.reduce(0) { $0 &+ traceB.duration(ofSpan: Int($1)) }))
             }
         }
-        statistics.sort { ($0.impact, -$0.path) > ($1.impact, -$1.path) }
+        // Spans matched across wrappers, grouped by their two paths.
+        var movedIndex: [UInt64: Int] = [:]
+        var moved: [(a: Int32, b: Int32, spansA: [Int32], spansB: [Int32])] = []
+        for pair in matching.acrossWrappers {
+            let key = UInt64(UInt32(bitPattern: pathsA[Int(pair.a)])) << 32 | UInt64(UInt32(bitPattern: pathsB[Int(pair.b)]))
+            if let index = movedIndex[key] {
+                moved[index].spansA.append(pair.a)
+                moved[index].spansB.append(pair.b)
+            } else {
+                movedIndex[key] = moved.count
+                moved.append((pathsA[Int(pair.a)], pathsB[Int(pair.b)], [pair.a], [pair.b]))
+            }
+        }
+        for entry in moved {
+            paths.append(PathComparison(path: entry.a, pathB: entry.b,
+                                        comparison: Self.compare(entry.spansA[...], traceA, entry.spansB[...], traceB, &sortedA, &sortedB)))
+        }
+        paths.sort { ($0.impact, -$0.path) > ($1.impact, -$1.path) }
         onlyInA.sort { ($0.total, -$0.path) > ($1.total, -$1.path) }
         onlyInB.sort { ($0.total, -$0.path) > ($1.total, -$1.path) }
-        gains.sort { ($0.factorB - $0.factorA, -Int($0.path)) > ($1.factorB - $1.factorA, -Int($1.path)) }
-        self.statistics = statistics
+        self.paths = paths
         self.onlyInA = onlyInA
         self.onlyInB = onlyInB
-        overlapGains = gains
+        movedPaths = moved.map { ($0.a, $0.b, $0.spansA.count) }.sorted { ($0.count, -$0.a) > ($1.count, -$1.a) }
+
+        // Routes and all requests.
+        let routesA = RouteGroups(trace: traceA)
+        let routesB = RouteGroups(trace: traceB)
+        var routes: [RouteComparison] = []
+        var onlyRoutesA: [(route: String, count: Int, total: Int64)] = []
+        for route in 0..<routesA.count {
+            guard let other = routesB.names.firstIndex(of: routesA.names[route]) else {
+                onlyRoutesA.append((routesA.names[route], routesA.statistics[route].count, routesA.statistics[route].total))
+                continue
+            }
+            routes.append(RouteComparison(route: routesA.names[route], comparison: Self.compare(
+                routesA.roots(ofRoute: route), traceA, routesB.roots(ofRoute: other), traceB, &sortedA, &sortedB)))
+        }
+        routes.sort { Self.routeOrder($0.comparison, $1.comparison) }
+        self.routes = routes
+        routesOnlyInA = onlyRoutesA
+        routesOnlyInB = routesB.names.indices.filter { !routesA.names.contains(routesB.names[$0]) }
+            .map { (routesB.names[$0], routesB.statistics[$0].count, routesB.statistics[$0].total) }
+        allRoots = Self.compare(traceA.roots[...], traceA, traceB.roots[...], traceB, &sortedA, &sortedB)
+
+        overlapChanges = Self.overlapChanges(analysisA, partnerOfA, analysisB, partnerOfB)
 
         let incomparable = FindingRule.allCases.filter { rule in
             analysisA.skippedRules.contains { $0.rule == rule } || analysisB.skippedRules.contains { $0.rule == rule }
         }
         incomparableRules = incomparable
-        let findingMatch = Self.matchFindings(analysisA, pathsA, analysisB, pathsB)
-        resolvedFindings = findingMatch.resolved.filter { !incomparable.contains($0.rule) }
-        newFindings = findingMatch.new.filter { !incomparable.contains($0.rule) }
-        remainingFindings = findingMatch.remaining
+        findings = Self.findingChanges(analysisA, analysisB).filter { $0.status == .remaining || !incomparable.contains($0.rule) }
 
         let firstRootA = traceA.roots.first.map { traceA.spanBegin[Int($0)] } ?? traceA.startTime
         let firstRootB = traceB.roots.first.map { traceB.spanBegin[Int($0)] } ?? traceB.startTime
@@ -264,95 +256,127 @@ public struct TraceDiff: Sendable {
     }
 
     /// Wall time of each run.
-    public var wall: Change { Change(a: analysisA.trace.endTime &- analysisA.trace.startTime, b: analysisB.trace.endTime &- analysisB.trace.startTime) }
-    /// Blocked time of each run.
-    public var blocked: Change { Change(a: analysisA.blockedNanoseconds, b: analysisB.blockedNanoseconds) }
-    /// Queued time of each run.
-    public var queued: Change { Change(a: analysisA.queuedNanoseconds, b: analysisB.queuedNanoseconds) }
+    public var wall: Change { Change(a: analysisA.trace.wallNanoseconds, b: analysisB.trace.wallNanoseconds) }
+    /// Blocked time of each run; nil for a run without span kinds (nothing can be called blocking).
+    public var blocked: OptionalChange {
+        func value(_ analysis: TraceAnalysis) -> Int64? {
+            analysis.skippedRules.contains { $0.rule == .blockingCall } ? nil : analysis.blockedNanoseconds
+        }
+        return OptionalChange(a: value(analysisA), b: value(analysisB))
+    }
+    /// Queued time of each run; nil for a run without task states (it cannot tell, it is not 0).
+    public var queued: OptionalChange {
+        OptionalChange(a: analysisA.trace.slices.isEmpty ? nil : analysisA.queuedNanoseconds,
+                       b: analysisB.trace.slices.isEmpty ? nil : analysisB.queuedNanoseconds)
+    }
     /// Overlapped time of each run.
     public var overlapped: Change { Change(a: analysisA.overlappedNanoseconds, b: analysisB.overlappedNanoseconds) }
     /// Largest overlap of each run.
     public var maxOverlap: Change { Change(a: Int64(analysisA.maxOverlap), b: Int64(analysisB.maxOverlap)) }
 
+    /// The answer: faster, slower, mixed or no significant change, and what it rests on.
+    public var verdict: DiffVerdict { DiffVerdict(self) }
+
+    /// Resolved finding groups (in A, not in B), costliest first.
+    public var resolvedFindings: [FindingGroupChange] { findings.filter { $0.status == .resolved } }
+    /// New finding groups (in B, not in A), costliest first.
+    public var newFindings: [FindingGroupChange] { findings.filter { $0.status == .new } }
+    /// Finding groups in both runs, costliest first.
+    public var remainingFindings: [FindingGroupChange] { findings.filter { $0.status == .remaining } }
+
     /// Whether the runs match span for span with equal durations, equal totals and the same
     /// findings (diffing a trace with itself).
     public var isUnchanged: Bool {
-        wall.delta == 0 && blocked.delta == 0 && queued.delta == 0 && overlapped.delta == 0
-            && onlyInA.isEmpty && onlyInB.isEmpty && resolvedFindings.isEmpty && newFindings.isEmpty
-            && statistics.allSatisfy { $0.a == $0.b }
+        wall.delta == 0 && blocked.a == blocked.b && queued.a == queued.b && overlapped.delta == 0 && onlyInA.isEmpty && onlyInB.isEmpty
+            && findings.allSatisfy { $0.countA == $0.countB && $0.costA == $0.costB }
+            && rows.allSatisfy { $0.isMatched && $0.delta == 0 }
     }
 
-    /// Total wall time of the spans whose path, or last path component, equals `name` after
-    /// normalisation, in A and in B; nil when no span of either run has that name.
-    public func totalDuration(ofSpansNamed name: String) -> Change? {
-        let wanted = SpanPathNormalizer.normalize(name)
-        var change = Change(a: 0, b: 0)
-        var found = false
-        for row in rows where pathTable.lastName(ofPath: row.path) == wanted || pathTable.text(ofPath: row.path) == wanted {
-            found = true
-            change.a &+= row.durationA
-            change.b &+= row.durationB
-        }
-        return found ? change : nil
+    // MARK: Building blocks
+
+    /// Statistics and the rank test of two sets of spans; the scratch arrays are reused.
+    static func compare(_ spansA: ArraySlice<Int32>, _ traceA: Trace, _ spansB: ArraySlice<Int32>, _ traceB: Trace,
+                        _ sortedA: inout [UInt64], _ sortedB: inout [UInt64]) -> OccurrenceComparison {
+        LatencyStatistics.sortedDurations(spansA, in: traceA, into: &sortedA)
+        LatencyStatistics.sortedDurations(spansB, in: traceB, into: &sortedB)
+        return OccurrenceComparison(a: LatencyStatistics(sortedDurations: sortedA), b: LatencyStatistics(sortedDurations: sortedB),
+                                    test: RankTest.compare(sortedA, sortedB))
     }
 
-    static func statistics(_ spans: ArraySlice<Int32>, _ trace: Trace, _ scratch: inout [UInt64]) -> DurationStatistics {
-        guard !spans.isEmpty else { return .none }
-        scratch.removeAll(keepingCapacity: true)
-        var total: Int64 = 0
-        for span in spans {
-            let duration = max(0, trace.spanEnd[Int(span)] &- trace.spanBegin[Int(span)])
-            scratch.append(UInt64(duration))
-            total &+= duration
+    /// Significant changes first, then tested ones, then the rest; within each, the larger
+    /// relative change of the median first, then more requests.
+    static func routeOrder(_ left: OccurrenceComparison, _ right: OccurrenceComparison) -> Bool {
+        func rank(_ comparison: OccurrenceComparison) -> Int {
+            comparison.direction != .unchanged ? 0 : (comparison.isTested ? 1 : 2)
         }
-        RadixSort.sort(&scratch)
-        return DurationStatistics(
-            count: spans.count, total: total,
-            median: Int64(scratch[(scratch.count - 1) / 2]), maximum: Int64(scratch[scratch.count - 1]))
+        if rank(left) != rank(right) { return rank(left) < rank(right) }
+        if abs(left.p50Change) != abs(right.p50Change) { return abs(left.p50Change) > abs(right.p50Change) }
+        return left.a.count + left.b.count > right.a.count + right.b.count
     }
 
-    static func matchFindings(
-        _ analysisA: TraceAnalysis, _ pathsA: [Int32], _ analysisB: TraceAnalysis, _ pathsB: [Int32]
-    ) -> (resolved: [FindingChange], new: [FindingChange], remaining: [FindingChange]) {
-        func grouped(_ analysis: TraceAnalysis, _ paths: [Int32]) -> [String: [Int]] {
-            var groups: [String: [Int]] = [:]
-            for (index, finding) in analysis.findings.enumerated() {
-                let path = finding.span >= 0 ? paths[Int(finding.span)] : -1
-                groups["\(finding.rule.rawValue) \(path)", default: []].append(index)
-            }
-            for key in groups.keys {
-                groups[key]!.sort { (analysis.findings[$0].begin, $0) < (analysis.findings[$1].begin, $1) }
-            }
-            return groups
+    /// Findings grouped by rule and site in each run (as the summary groups them), matched group
+    /// to group by rule and the site's name (`FindingSite.matchName`): a site's line moves when
+    /// code above it changes, its name does not. Groups of one key are paired costliest with
+    /// costliest. The costliest changes first.
+    static func findingChanges(_ analysisA: TraceAnalysis, _ analysisB: TraceAnalysis) -> [FindingGroupChange] {
+        func key(_ group: TraceSummary.FindingGroup) -> String { group.rule.rawValue + "\u{0}" + FindingSite.matchName(of: group) }
+        func site(_ group: TraceSummary.FindingGroup) -> String { group.site?.description ?? group.spanName }
+        let groupsA = TraceSummary.findingGroups(of: analysisA)
+        let groupsB = TraceSummary.findingGroups(of: analysisB)
+        var pendingB: [String: [Int]] = [:]  // largest first, as the groups come
+        for (index, group) in groupsB.enumerated() { pendingB[key(group), default: []].append(index) }
+        var changes: [FindingGroupChange] = []
+        for group in groupsA {
+            let other = pendingB[key(group)]?.first
+            if other != nil { pendingB[key(group)]!.removeFirst() }
+            let partner = other.map { groupsB[$0] }
+            changes.append(FindingGroupChange(rule: group.rule, site: partner.map(site) ?? site(group), a: group, b: partner))
         }
-        let groupsA = grouped(analysisA, pathsA)
-        let groupsB = grouped(analysisB, pathsB)
-        var resolved: [FindingChange] = []
-        var new: [FindingChange] = []
-        var remaining: [FindingChange] = []
-        func change(_ a: Int, _ b: Int) -> FindingChange {
-            let finding = a >= 0 ? analysisA.findings[a] : analysisB.findings[b]
-            let path: Int32 = a >= 0
-                ? (finding.span >= 0 ? pathsA[Int(finding.span)] : -1)
-                : (finding.span >= 0 ? pathsB[Int(finding.span)] : -1)
-            return FindingChange(
-                rule: finding.rule, path: path, findingA: a, findingB: b,
-                costA: a >= 0 ? analysisA.findings[a].costNanoseconds : 0,
-                costB: b >= 0 ? analysisB.findings[b].costNanoseconds : 0)
-        }
-        for (key, listA) in groupsA {
-            let listB = groupsB[key] ?? []
-            for (offset, a) in listA.enumerated() {
-                if offset < listB.count { remaining.append(change(a, listB[offset])) } else { resolved.append(change(a, -1)) }
+        for indexes in pendingB.values {
+            for index in indexes {
+                changes.append(FindingGroupChange(rule: groupsB[index].rule, site: site(groupsB[index]), a: nil, b: groupsB[index]))
             }
         }
-        for (key, listB) in groupsB {
-            let countA = groupsA[key]?.count ?? 0
-            for b in listB.dropFirst(countA) { new.append(change(-1, b)) }
+        return changes.sorted { (max($0.costA, $0.costB), $0.rule.rawValue, $0.site) > (max($1.costA, $1.costB), $1.rule.rawValue, $1.site) }
+    }
+
+    /// Awaits that ran one after another in one run (its sequential-awaits findings) and whose
+    /// partners overlapped in the other, grouped by their names.
+    static func overlapChanges(_ analysisA: TraceAnalysis, _ partnerOfA: [Int32], _ analysisB: TraceAnalysis, _ partnerOfB: [Int32]) -> [OverlapChange] {
+        var changes: [OverlapChange] = []
+        var indexByKey: [String: Int] = [:]
+        func collect(_ from: TraceAnalysis, _ partners: [Int32], _ to: TraceAnalysis, overlappedInB: Bool) {
+            for finding in from.findings where finding.rule == .sequentialAwaits && finding.relatedSpans.count >= 2 {
+                let spans = finding.relatedSpans
+                let others = spans.map { partners[Int($0)] }
+                guard others.allSatisfy({ $0 >= 0 }) else { continue }
+                func extent(_ trace: Trace, _ spans: [Int32]) -> (Int64, Int64) {
+                    (spans.map { trace.spanBegin[Int($0)] }.min() ?? 0, spans.map { trace.spanEnd[Int($0)] }.max() ?? 0)
+                }
+                let (firstOther, lastOther) = extent(to.trace, others)
+                let sumOther = others.reduce(Int64(0)) { $0 &+ to.trace.duration(ofSpan: Int($1)) }
+                // The partners overlapped: together they took clearly less than one after another.
+                guard lastOther &- firstOther < sumOther * 9 / 10 else { continue }
+                let (first, last) = extent(from.trace, spans)
+                let names = (overlappedInB ? spans : others).map { DisplayText.escaped(overlappedInB ? from.trace.name(ofSpan: Int($0)) : to.trace.name(ofSpan: Int($0))) }
+                let key = (overlappedInB ? "b" : "a") + names.joined(separator: "\u{0}")
+                let extentSequential = last &- first
+                let extentOverlapped = lastOther &- firstOther
+                let (extentA, extentB) = overlappedInB ? (extentSequential, extentOverlapped) : (extentOverlapped, extentSequential)
+                if let index = indexByKey[key] {
+                    changes[index].count += 1
+                    changes[index].extentsA.append(extentA)
+                    changes[index].extentsB.append(extentB)
+                } else {
+                    indexByKey[key] = changes.count
+                    changes.append(OverlapChange(names: names, count: 1, overlappedInB: overlappedInB, extentsA: [extentA], extentsB: [extentB]))
+                }
+            }
         }
-        resolved.sort { ($0.costA, -$0.findingA) > ($1.costA, -$1.findingA) }
-        new.sort { ($0.costB, -$0.findingB) > ($1.costB, -$1.findingB) }
-        remaining.sort { (max($0.costA, $0.costB), -$0.findingA) > (max($1.costA, $1.costB), -$1.findingA) }
-        return (resolved, new, remaining)
+        collect(analysisA, partnerOfA, analysisB, overlappedInB: true)
+        collect(analysisB, partnerOfB, analysisA, overlappedInB: false)
+        return changes.sorted {
+            (abs($0.extentA &- $0.extentB), $0.names.joined(separator: ",")) > (abs($1.extentA &- $1.extentB), $1.names.joined(separator: ","))
+        }
     }
 }

@@ -1,8 +1,9 @@
 /// The summary as the lines `lanes summary` prints.
 extension TraceSummary {
-    /// The report, one string per line, with at most `findingLimit` findings spelled out.
-    public func lines(title: String, findingLimit: Int = 10) -> [String] {
-        let duration = DisplayText.duration
+    /// The report, one string per line, with at most `findingLimit` finding groups and
+    /// `routeLimit` routes spelled out.
+    public func lines(title: String, findingLimit: Int = 10, routeLimit: Int = 10) -> [String] {
+        let duration = { (nanoseconds: Int64) in DisplayText.duration(nanoseconds) }
         var lines: [String] = []
         let threads = executorThreadCount > 0
             ? "\(threadCount) threads (\(executorThreadCount) executor)" : "\(threadCount) threads"
@@ -31,6 +32,19 @@ extension TraceSummary {
                 let rest = findingGroups.dropFirst(findingLimit).reduce(0) { $0 + $1.count }
                 lines.append("  … and \(rest) more (--json lists all)")
             }
+        }
+
+        // Routes matter when requests repeat; a handful of one-off roots is not a server.
+        if routes.contains(where: { $0.requests.statistics.count > 1 }) {
+            lines.append("")
+            lines.append("routes (count, rate, p50, p90, p99, max)")
+            let width = min(40, routes.prefix(routeLimit).map { $0.route.count }.max() ?? 0)
+            for route in routes.prefix(max(0, routeLimit)) {
+                let statistics = route.requests.statistics
+                let name = route.route.count >= width ? route.route : route.route + String(repeating: " ", count: width - route.route.count)
+                lines.append("  \(name)  ×\(DisplayText.count(statistics.count))  \(route.requests.rateText)  p50 \(duration(statistics.p50))  p90 \(duration(statistics.p90))  p99 \(duration(statistics.p99))  max \(duration(statistics.maximum))")
+            }
+            if routes.count > routeLimit { lines.append("  … and \(routes.count - routeLimit) more routes (--json lists all)") }
         }
 
         if let handler = slowestHandler {

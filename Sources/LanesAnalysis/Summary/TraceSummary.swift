@@ -1,9 +1,10 @@
 import LanesModel
 
 /// The ten-second report on one trace that `lanes summary` prints: totals, the costliest
-/// findings with advice, the critical path of the slowest handler, and where self time went.
-/// A plain value (no formatting decisions beyond names), so text and JSON say the same thing.
-public struct TraceSummary: Sendable {
+/// findings with advice, routes, the critical path of the slowest handler, and where self time
+/// went. A plain `Encodable` value (no formatting decisions beyond names): the text (`lines`) and
+/// the JSON (its encoding, snake_case keys) are the same value, so they say the same thing.
+public struct TraceSummary: Sendable, Encodable {
     /// One finding as the report shows it.
     public struct FindingEntry: Sendable {
         /// The rule.
@@ -24,6 +25,19 @@ public struct TraceSummary: Sendable {
         public var state: BlockingState?
         /// For `blocking-call`: job-nanoseconds ready jobs waited meanwhile.
         public var waitedNanoseconds: Int64 = 0
+
+        /// The entry of `finding`, a finding of `trace`.
+        init(_ finding: Finding, in trace: Trace) {
+            rule = finding.rule
+            span = finding.span
+            spanName = finding.span >= 0 && Int(finding.span) < trace.spanCount ? DisplayText.name(ofSpan: Int(finding.span), in: trace) : ""
+            costNanoseconds = finding.costNanoseconds
+            message = finding.message
+            advice = finding.advice
+            site = finding.site
+            state = finding.state
+            waitedNanoseconds = finding.waitedNanoseconds
+        }
     }
 
     /// One step of a critical path.
@@ -38,7 +52,7 @@ public struct TraceSummary: Sendable {
 
     /// Findings of one rule at one site (e.g. the three `wait_for(7)` blocking calls, or every
     /// request whose `legacy_db` call blocked), so the report names each problem once.
-    public struct FindingGroup: Sendable {
+    public struct FindingGroup: Sendable, Encodable {
         /// The rule.
         public var rule: FindingRule
         /// The escaped span name shared by the group, or empty for findings without a span.
@@ -62,12 +76,50 @@ public struct TraceSummary: Sendable {
         /// What the group's findings held: "an executor thread", "the event loop".
         public var heldWhat: String
 
+        enum CodingKeys: String, CodingKey {
+            case rule, span
+            case spanIndex = "span_index"
+            case occurrences, seconds
+            case p50 = "p50_seconds"
+            case maximum = "max_seconds"
+            case waited = "waited_seconds"
+            case state, message, advice, site
+        }
+
+        enum SiteKeys: String, CodingKey { case name, function, file, line }
+
+        /// The one encoding of findings in reports: `lanes summary --json` lists these, and
+        /// `lanes diff --json` shows each run's side of a group with it.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(rule.rawValue, forKey: .rule)
+            try container.encode(largest.span >= 0 ? largest.spanName : nil, forKey: .span)
+            try container.encode(Int(largest.span), forKey: .spanIndex)
+            try container.encode(count, forKey: .occurrences)
+            try container.encode(Seconds(totalCostNanoseconds), forKey: .seconds)
+            try container.encode(Seconds(medianCostNanoseconds), forKey: .p50)
+            try container.encode(Seconds(largest.costNanoseconds), forKey: .maximum)
+            try container.encode(Seconds(waitedNanoseconds), forKey: .waited)
+            try container.encode(state?.rawValue, forKey: .state)
+            try container.encode(message, forKey: .message)
+            try container.encode(advice, forKey: .advice)
+            if let site {
+                var nested = container.nestedContainer(keyedBy: SiteKeys.self, forKey: .site)
+                try nested.encode(site.name, forKey: .name)
+                try nested.encode(site.function, forKey: .function)
+                try nested.encode(site.file, forKey: .file)
+                try nested.encode(site.line > 0 ? site.line : nil, forKey: .line)
+            } else {
+                try container.encodeNil(forKey: .site)
+            }
+        }
+
         /// The group in one line: the finding itself when alone, else the site with count,
         /// total, median, largest, state and effect.
         public var message: String {
             guard count > 1 else { return largest.message }
             guard rule == .blockingCall, let site else { return "×\(count), largest: \(largest.message)" }
-            let duration = DisplayText.duration
+            let duration = { (nanoseconds: Int64) in DisplayText.duration(nanoseconds) }
             var text = "\(site.description) held \(heldWhat) \(count)× for \(duration(totalCostNanoseconds))"
             text += " (p50 \(duration(medianCostNanoseconds)), max \(duration(largest.costNanoseconds)))"
             if let state { text += ", \(state.rawValue)" }
@@ -86,6 +138,8 @@ public struct TraceSummary: Sendable {
         public var selfNanoseconds: Int64
     }
 
+    /// Where the trace came from (set by the command that loaded it).
+    public var source: ReportSource?
     /// Wall time, in nanoseconds.
     public var wallNanoseconds: Int64
     /// Spans in the trace.
@@ -114,6 +168,8 @@ public struct TraceSummary: Sendable {
     public var findingGroups: [FindingGroup]
     /// How many findings each rule produced, in `FindingRule.allCases` order, zero counts left out.
     public var findingCounts: [(rule: FindingRule, count: Int, costNanoseconds: Int64)]
+    /// Routes (kinds of root span: handlers, HTTP routes), most requests first.
+    public var routes: [RouteReport]
     /// The slowest handler (or, without handler spans, the slowest root), if any.
     public var slowestHandler: PathStep?
     /// The critical path of `slowestHandler`, in time order.
@@ -134,7 +190,7 @@ public struct TraceSummary: Sendable {
     /// Summarises `analysis`, keeping the `selfTimeLimit` names with the most self time.
     public init(analysis: TraceAnalysis, selfTimeLimit: Int = 5) {
         let trace = analysis.trace
-        wallNanoseconds = trace.endTime &- trace.startTime
+        wallNanoseconds = trace.wallNanoseconds
         spanCount = trace.spanCount
         taskCount = trace.tasks.count
         threadCount = trace.threads.count
@@ -145,20 +201,18 @@ public struct TraceSummary: Sendable {
         maxOverlap = analysis.maxOverlap
         hasTaskStates = !trace.slices.isEmpty
         jobSource = JobSource(trace: trace)
-        findings = analysis.findings.map { finding in
-            FindingEntry(
-                rule: finding.rule, span: finding.span,
-                spanName: finding.span >= 0 ? DisplayText.name(ofSpan: Int(finding.span), in: trace) : "",
-                costNanoseconds: finding.costNanoseconds, message: finding.message, advice: finding.advice,
-                site: finding.site, state: finding.state, waitedNanoseconds: finding.waitedNanoseconds)
-        }
-        findingGroups = Self.groups(findings, heldWhat: RuntimeWords(runtime: trace.metadata.runtime).anExecutor)
+        findings = analysis.findings.map { FindingEntry($0, in: trace) }
+        findingGroups = Self.groups(findings, analysis: analysis, heldWhat: RuntimeWords(runtime: trace.metadata.runtime).anExecutor)
         findingCounts = FindingRule.allCases.compactMap { rule in
             let matching = analysis.findings.filter { $0.rule == rule }
             guard !matching.isEmpty else { return nil }
             return (rule, matching.count, matching.reduce(0) { $0 &+ $1.costNanoseconds })
         }
         skippedRules = analysis.skippedRules
+        let routeGroups = RouteGroups(trace: trace)
+        routes = routeGroups.names.indices.map {
+            RouteReport(route: routeGroups.names[$0], requests: OccurrenceReport(routeGroups.statistics[$0], wallNanoseconds: trace.wallNanoseconds))
+        }
 
         let handler = Self.slowestHandler(trace)
         if let handler {
@@ -180,33 +234,120 @@ public struct TraceSummary: Sendable {
             .map { ProducerTotal(name: DisplayText.escaped($0.element.name), nanoseconds: $0.element.nanoseconds, count: $0.element.count) }
     }
 
-    static func groups(_ findings: [FindingEntry], heldWhat: String) -> [FindingGroup] {
-        var members: [[FindingEntry]] = []
-        var indexByKey: [String: Int] = [:]
-        for finding in findings {  // largest cost first, so each group's first is its largest
-            let key = finding.rule.rawValue + "\u{0}" + (finding.site?.description ?? finding.spanName)
-            if let index = indexByKey[key] {
-                members[index].append(finding)
-            } else {
-                indexByKey[key] = members.count
-                members.append([finding])
+    /// The findings of `analysis` grouped by rule and site, as the summary lists them (the diff
+    /// compares these between runs).
+    public static func findingGroups(of analysis: TraceAnalysis) -> [FindingGroup] {
+        let trace = analysis.trace
+        return groups(analysis.findings.map { FindingEntry($0, in: trace) }, analysis: analysis,
+                      heldWhat: RuntimeWords(runtime: trace.metadata.runtime).anExecutor)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case file, format, warnings
+        case wall = "wall_seconds"
+        case spanCount = "span_count"
+        case taskCount = "task_count"
+        case threadCount = "thread_count"
+        case executorThreadCount = "executor_thread_count"
+        case blocked = "blocked_seconds"
+        case queued = "queued_seconds"
+        case overlapped = "overlapped_seconds"
+        case maxOverlap = "max_overlap"
+        case hasTaskStates = "has_task_states"
+        case jobSource = "job_source"
+        case findings
+        case findingCounts = "finding_counts"
+        case routes
+        case criticalPath = "critical_path"
+        case topSelfTime = "top_self_time"
+        case skippedRules = "skipped_rules"
+        case selfTimeLeftOut = "self_time_left_out"
+        case eventsMissingBefore = "events_missing_before_seconds"
+        case producerTotals = "producer_totals"
+    }
+
+    enum PathKeys: String, CodingKey { case handler, seconds, spans, name }
+    enum CountKeys: String, CodingKey { case name, count, seconds, rule, reason }
+
+    /// The summary's JSON: `null` where the trace cannot tell (blocked time without span kinds,
+    /// queued time without task states), never 0.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(source?.file, forKey: .file)
+        try container.encode(source?.format, forKey: .format)
+        try container.encode(source?.warnings ?? [], forKey: .warnings)
+        try container.encode(Seconds(wallNanoseconds), forKey: .wall)
+        try container.encode(spanCount, forKey: .spanCount)
+        try container.encode(taskCount, forKey: .taskCount)
+        try container.encode(threadCount, forKey: .threadCount)
+        try container.encode(executorThreadCount, forKey: .executorThreadCount)
+        let kindsUnknown = skippedRules.contains { $0.rule == .blockingCall }
+        try container.encode(kindsUnknown ? nil : Seconds(blockedNanoseconds), forKey: .blocked)
+        try container.encode(hasTaskStates ? Seconds(queuedNanoseconds) : nil, forKey: .queued)
+        try container.encode(Seconds(overlappedNanoseconds), forKey: .overlapped)
+        try container.encode(maxOverlap, forKey: .maxOverlap)
+        try container.encode(hasTaskStates, forKey: .hasTaskStates)
+        try container.encode(jobSource.name, forKey: .jobSource)
+        // One entry per rule and site, largest total first: a site that blocked on every request
+        // is one entry with its occurrences, not thousands.
+        try container.encode(findingGroups, forKey: .findings)
+        var counts: [String: Int] = [:]
+        for rule in FindingRule.allCases { counts[rule.rawValue] = 0 }
+        for entry in findingCounts { counts[entry.rule.rawValue] = entry.count }
+        try container.encode(counts, forKey: .findingCounts)
+        try container.encode(routes, forKey: .routes)
+        if let handler = slowestHandler {
+            var path = container.nestedContainer(keyedBy: PathKeys.self, forKey: .criticalPath)
+            try path.encode(handler.name, forKey: .handler)
+            try path.encode(Seconds(handler.wallNanoseconds), forKey: .seconds)
+            var spans = path.nestedUnkeyedContainer(forKey: .spans)
+            for step in criticalPath {
+                var entry = spans.nestedContainer(keyedBy: PathKeys.self)
+                try entry.encode(step.name, forKey: .name)
+                try entry.encode(Seconds(step.wallNanoseconds), forKey: .seconds)
             }
+        } else {
+            try container.encodeNil(forKey: .criticalPath)
         }
-        let groups = members.map { group -> FindingGroup in
+        try Self.encodeCounted(topSelfTime.map { ($0.name, $0.count, $0.selfNanoseconds) }, in: &container, forKey: .topSelfTime)
+        var skipped = container.nestedUnkeyedContainer(forKey: .skippedRules)
+        for entry in skippedRules {
+            var item = skipped.nestedContainer(keyedBy: CountKeys.self)
+            try item.encode(entry.rule.rawValue, forKey: .rule)
+            try item.encode(entry.reason, forKey: .reason)
+        }
+        try container.encode(selfTimeLeftOut, forKey: .selfTimeLeftOut)
+        try container.encode(eventsMissingBeforeOffset.map { Seconds($0) }, forKey: .eventsMissingBefore)
+        try Self.encodeCounted(producerTotals.map { ($0.name, $0.count, $0.nanoseconds) }, in: &container, forKey: .producerTotals)
+    }
+
+    /// Named, counted times as `[{name, count, seconds}]` (self time by name, producer totals).
+    static func encodeCounted(
+        _ entries: [(name: String, count: Int, nanoseconds: Int64)],
+        in container: inout KeyedEncodingContainer<CodingKeys>, forKey key: CodingKeys
+    ) throws {
+        var list = container.nestedUnkeyedContainer(forKey: key)
+        for entry in entries {
+            var item = list.nestedContainer(keyedBy: CountKeys.self)
+            try item.encode(entry.name, forKey: .name)
+            try item.encode(entry.count, forKey: .count)
+            try item.encode(Seconds(entry.nanoseconds), forKey: .seconds)
+        }
+    }
+
+    /// The findings grouped by rule and site (`FindingSite.groups`), each with its count, total,
+    /// median, largest, state and effect; largest total first.
+    static func groups(_ findings: [FindingEntry], analysis: TraceAnalysis, heldWhat: String) -> [FindingGroup] {
+        FindingSite.groups(analysis.findings, in: analysis.trace).map { site -> FindingGroup in
+            let group = site.findings.map { findings[$0] }
             let largest = group[0]
             let costs = group.map(\.costNanoseconds).sorted()
-            var timeByState: [BlockingState: Int64] = [:]
-            for member in group { if let state = member.state { timeByState[state, default: 0] &+= member.costNanoseconds } }
-            let state = timeByState.max { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }?.key
             return FindingGroup(
                 rule: largest.rule, spanName: largest.spanName, site: largest.site, count: group.count,
-                totalCostNanoseconds: costs.reduce(0, &+), medianCostNanoseconds: costs[(costs.count - 1) / 2],
-                largest: largest, waitedNanoseconds: group.reduce(0) { $0 &+ $1.waitedNanoseconds },
-                state: state, advice: group.first { $0.state == state }?.advice ?? largest.advice, heldWhat: heldWhat)
+                totalCostNanoseconds: site.totalCostNanoseconds, medianCostNanoseconds: costs[(costs.count - 1) / 2],
+                largest: largest, waitedNanoseconds: site.waitedNanoseconds,
+                state: site.state, advice: group.first { $0.state == site.state }?.advice ?? largest.advice, heldWhat: heldWhat)
         }
-        return groups.enumerated().sorted {
-            ($0.element.totalCostNanoseconds, -$0.offset) > ($1.element.totalCostNanoseconds, -$1.offset)
-        }.map(\.element)
     }
 
     /// The root `handler` span with the longest wall time, else the longest root.

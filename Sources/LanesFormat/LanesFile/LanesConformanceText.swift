@@ -23,20 +23,23 @@ package enum LanesConformanceText {
         if let capture = metadata.jobCapture {
             lines.append(capture.isCapturing ? "jobs captured \(capture.width)" : "jobs not-captured \(quoted(capture.note))")
         }
+        lines += watchdogLines(trace)
         for index in trace.tasks.indices.sorted(by: { trace.tasks.id(ofTask: $0) < trace.tasks.id(ofTask: $1) }) {
             let task = trace.tasks[index]
             let parent = trace.tasks.parent(ofTask: index).map { " parent \(trace.tasks.id(ofTask: $0))" } ?? ""
             lines.append("task \(task.id) \(quoted(task.name))\(parent)")
         }
+        lines += resourceAndScopeLines(trace)
         let order = spanOrder(trace)
         var number = [Int](repeating: 0, count: trace.spanCount)
         for (position, span) in order.enumerated() { number[span] = position }
         for (position, span) in order.enumerated() {
             let parent = trace.parent(ofSpan: span).map { "#\(number[$0])" } ?? "-"
             lines.append("span #\(position) \(fields(of: span, in: trace)) parent \(parent) \(quoted(trace.name(ofSpan: span)))")
-            for attribute in trace.attributes(ofSpan: span) {
-                lines.append("  attr \(quoted(attribute.key)) \(quoted(attribute.value))")
+            for attribute in trace.typedAttributes(ofSpan: span) {
+                lines.append("  attr \(quoted(attribute.key)) \(valueText(attribute.value))")
             }
+            lines += telemetryLines(ofSpan: span, trace)
         }
         let slices = trace.slices.sorted {
             ($0.started, trace.tasks[Int($0.task)].id, threadID($0.thread, trace))
@@ -46,6 +49,7 @@ package enum LanesConformanceText {
             let thread = slice.thread >= 0 ? "\(trace.threads[Int(slice.thread)].id)" : "-"
             lines.append("slice task \(trace.tasks[Int(slice.task)].id) thread \(thread) \(slice.enqueued) \(slice.started) \(slice.ended)")
         }
+        lines += sampleLines(trace)
         for loss in losses {
             lines.append("loss \(loss.kind) \(loss.count < 0 ? "unknown" : String(loss.count))")
         }
@@ -60,7 +64,8 @@ package enum LanesConformanceText {
     }
 
     /// Span indexes in canonical order: (begin, end, name's UTF-8, kind, status, flags, CPU,
-    /// task id, thread id, attributes).
+    /// task id, thread id, attributes as `KEY=TEXT` joined by U+001F, where TEXT is a string
+    /// value itself and any other value its canonical text).
     private static func spanOrder(_ trace: Trace) -> [Int] {
         struct Key {
             var begin: Int64, end: Int64, name: [UInt8], kind: UInt8, status: UInt8, flags: String, cpu: Int64
@@ -72,7 +77,7 @@ package enum LanesConformanceText {
                 kind: trace.spanKind[span].rawValue, status: trace.spanStatus[span].rawValue,
                 flags: flagsText(trace.spanFlags[span]), cpu: trace.cpuNanoseconds(ofSpan: span) ?? -1,
                 task: trace.tasks[Int(trace.spanTask[span])].id, thread: threadID(trace.spanThread[span], trace),
-                attributes: Array(trace.attributes(ofSpan: span).map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}").utf8))
+                attributes: Array(trace.typedAttributes(ofSpan: span).map { "\($0.key)=\(sortText($0.value))" }.joined(separator: "\u{1F}").utf8))
         }
         return (0..<trace.spanCount).sorted { a, b in
             let x = keys[a], y = keys[b]

@@ -190,6 +190,8 @@ extension LanesFileDecoder {
                 if let enqueuer = body.readVarint() {
                     noteEnqueuer(EnqueuerCode.decode(enqueuer, task: task), ofJobOf: task, startOffset: startOffset, queued: queued, state)
                 }
+            } else {
+                undecodableExtensions += 1
             }
         case LanesOpcode.sample:
             guard let length = cursor.readVarint(), length <= UInt64(cursor.remaining) else { return false }

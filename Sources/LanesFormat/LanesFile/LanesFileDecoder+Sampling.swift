@@ -91,7 +91,7 @@ extension LanesFileDecoder {
         guard let threadID = body.readVarint(), let taskID = body.readVarint(), let offset = body.readSignedVarint(),
               let sinceJobStart = body.readVarint(), let letter = body.readByte(), let flags = body.readByte(),
               let cpu = body.readVarint(), let runQueue = body.readVarint(), let stackID = body.readVarint()
-        else { return noteUndecodable() }
+        else { undecodableExtensions += 1; return }
         let time = state.time &+ offset
         let stack = stackID > 0 && stackID < UInt64(fileStacks.count) ? fileStacks[Int(stackID)] : -1
         if stackID > 0 && stack < 0 { missingStacks += 1 }

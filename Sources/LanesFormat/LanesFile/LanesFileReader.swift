@@ -381,8 +381,9 @@ struct LanesFileDecoder: ~Copyable {
         let all: [(String, Int)] = [
             ("damaged-records", damagedRecords), ("cut-off-at", truncatedAt >= 0 ? truncatedAt : 0),
             ("lost-events", lostEventsKnown ? lostEvents : -1), ("undecodable", undecodableChunks),
-            ("unknown-records", unknownRecords), ("undecodable-extensions", undecodableExtensions),
+            ("unknown-records", unknownRecords), ("undecodable-extensions", undecodableExtensions + telemetry.undecodable),
             ("missing-strings", missingStrings), ("unresolved-ends", pendingEnds.count), ("orphans", parentsLost),
+            ("missing-stacks", missingStacks), ("unknown-scopes", telemetry.unknownScopes),
         ]
         return all.filter { $0.1 != 0 }.map { (kind: $0.0, count: $0.1) }
     }

@@ -76,9 +76,9 @@ public enum DiffRenderer {
         let facts = (context.grid.width >= 100 ? ["diff"] : []) + [
             "A " + state.a.title, "B " + state.b.title,
             "wall " + context.duration(diff.wall.a) + arrow + context.duration(diff.wall.b)
-                + " (" + TimeFormat.percentChange(from: diff.wall.a, to: diff.wall.b, ascii: ascii) + ")",
-            "blocked " + context.duration(diff.blocked.a) + arrow + context.duration(diff.blocked.b),
-            "\(diff.resolvedFindings.count) findings resolved, \(diff.newFindings.count) new",
+                + " (" + DisplayText.percentChange(from: diff.wall.a, to: diff.wall.b, ascii: ascii) + ")",
+            "blocked " + (diff.blocked.a.map(context.duration) ?? "n/a") + arrow + (diff.blocked.b.map(context.duration) ?? "n/a"),
+            "\(diff.resolvedFindings.count) finding groups resolved, \(diff.newFindings.count) new",
         ]
         _ = context.writeFacts(facts, x: 1, y: y, limit: context.grid.width - 2 - helpWidth, style: .header)
         if helpWidth > 0 { context.grid.write(help, x: context.grid.width - helpWidth, y: y, style: .header) }
@@ -93,7 +93,7 @@ public enum DiffRenderer {
         if delta == 0 { return (ascii ? "+-0" : "±0", .dim) }
         let magnitude = context.duration(delta == .min ? .max : abs(delta))
         let sign = delta < 0 ? (ascii ? "-" : "−") : "+"
-        return (sign + magnitude + " " + TimeFormat.percentChange(from: row.durationA, to: row.durationB, ascii: ascii),
+        return (sign + magnitude + " " + DisplayText.percentChange(from: row.durationA, to: row.durationB, ascii: ascii),
                 delta < 0 ? .faster : .slower)
     }
 
@@ -128,7 +128,7 @@ public enum DiffRenderer {
         let durationB = "B " + (row.spanB >= 0 ? context.duration(row.durationB) : "-")
         let showDurations = width >= 20
         let room = width - x - (showDurations ? SafeText.width(durationA) + 2 : 0)
-        context.grid.write(SafeText.cut(name, width: max(0, room), ellipsis: theme.ellipsis), x: x, y: y,
+        context.grid.write(SafeText.cutMiddle(name, width: max(0, room), ellipsis: theme.ellipsis), x: x, y: y,
                            style: selected ? .selection : (viewRow.depth == 0 ? .bold : .plain), limit: max(0, width - x))
         if showDurations {
             context.grid.write(durationA, x: width - 1 - SafeText.width(durationA), y: y, style: selected ? .selection : .dim)
@@ -159,14 +159,19 @@ public enum DiffRenderer {
         }
         _ = context.writeFacts(facts, x: 1, y: y, limit: context.grid.width - 1, style: .plain)
         guard layout.detailYs.count > 1 else { return }
-        let resolved = diff.resolvedFindings.filter { $0.path == row.path }
-        let added = diff.newFindings.filter { $0.path == row.path }
-        let remaining = diff.remainingFindings.filter { $0.path == row.path }
+        // Findings at this row's site (its span's name), in either run.
+        let site = row.spanA >= 0 ? DisplayText.name(ofSpan: Int(row.spanA), in: state.a.trace)
+            : DisplayText.name(ofSpan: Int(row.spanB), in: state.b.trace)
         var findings: [String] = []
-        for change in resolved.prefix(3) { findings.append("resolved " + change.rule.rawValue) }
-        for change in added.prefix(3) { findings.append("new " + change.rule.rawValue) }
-        for change in remaining.prefix(3) { findings.append("still " + change.rule.rawValue) }
-        if findings.isEmpty { findings = ["no findings on this path in either run"] }
+        for change in diff.findings.filter({ $0.site == site }).prefix(4) {
+            let counts = "×\(change.countA) → ×\(change.countB)"
+            switch change.status {
+            case .resolved: findings.append("resolved " + change.rule.rawValue + " " + counts)
+            case .new: findings.append("new " + change.rule.rawValue + " " + counts)
+            case .remaining: findings.append("still " + change.rule.rawValue + " " + counts)
+            }
+        }
+        if findings.isEmpty { findings = ["no findings at this site in either run"] }
         _ = context.writeFacts(findings, x: 1, y: layout.detailYs[1], limit: context.grid.width - 1, style: .dim)
     }
 
@@ -177,7 +182,7 @@ public enum DiffRenderer {
             context.grid.put("_", x: width, y: y, style: .selection)
             return
         }
-        let text = state.message ?? (SafeText.sanitize(state.diff.verdict, asciiOnly: !context.theme.isUTF8)
+        let text = state.message ?? (SafeText.sanitize(state.diff.verdict.headline, asciiOnly: !context.theme.isUTF8)
             + "   s: sort by " + (state.sortByDelta ? "time" : "change"))
         context.grid.write(SafeText.cut(SafeText.sanitize(text, asciiOnly: !context.theme.isUTF8), width: context.grid.width, ellipsis: context.theme.ellipsis),
                            x: 0, y: y, style: state.message == nil ? .warning : .bold)

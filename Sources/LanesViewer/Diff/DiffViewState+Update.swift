@@ -54,8 +54,11 @@ extension DiffViewState {
         case .beginSearch: input = .search("")
         case .nextMatch, .previousMatch: jumpToMatch(forward: action == .nextMatch)
         case .toggleHelp: input = .help
-        case .toggleMode, .toggleFindingsOnly:
-            message = "the diff view shows tasks; open one run alone for threads and findings"
+        case .toggleMode, .toggleFindings, .toggleRoutes, .cycleMode:
+            message = "the diff view shows tasks; open one run alone for threads, routes and findings"
+        case .widenNames, .narrowNames:
+            let widest = ViewLayout.maximumLabelWidth(forWidth: size.width)
+            chosenLabelWidth = max(8, min(widest, layout.labelWidth + (action == .widenNames ? 4 : -4)))
         case .click(let x, let y):
             _ = x
             let layout = self.layout

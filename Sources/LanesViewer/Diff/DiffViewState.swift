@@ -87,8 +87,11 @@ public struct DiffViewState: Sendable {
     /// The end of the window.
     public var windowEnd: Int64 { TimeMath.add(windowStart, windowDuration) }
 
+    /// The width of the name column chosen with `<` and `>`; nil for the default.
+    public var chosenLabelWidth: Int?
+
     /// The layout: the same as the normal view's.
-    public var layout: ViewLayout { ViewLayout(size: size) }
+    public var layout: ViewLayout { ViewLayout(size: size, labelWidth: chosenLabelWidth) }
 
     /// Entries visible at once (each takes two lines).
     var visibleEntries: Int { max(1, layout.rowsHeight / 2) }

@@ -27,6 +27,12 @@ public enum CellStyle: UInt8, Sendable, CaseIterable {
     case faster
     /// A diff row that got slower (B longer than A).
     case slower
+    /// A latency heat cell in the lower part of the scale (green).
+    case heatLow
+    /// A latency heat cell in the middle of the scale (yellow).
+    case heatMedium
+    /// A latency heat cell at the top of the scale (red).
+    case heatHigh
 }
 
 /// One character cell of the screen: a single-width Unicode scalar and its style.

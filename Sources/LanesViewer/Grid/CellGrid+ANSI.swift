@@ -39,6 +39,9 @@ extension CellGrid {
         case .strip: "\u{1B}[34m"
         case .faster: "\u{1B}[32m"
         case .slower: "\u{1B}[31m"
+        case .heatLow: "\u{1B}[32m"
+        case .heatMedium: "\u{1B}[33m"
+        case .heatHigh: "\u{1B}[1;31m"
         }
     }
 }

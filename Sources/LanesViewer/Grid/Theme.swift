@@ -13,6 +13,9 @@ public struct Theme: Sendable, Equatable {
     public let queued: Unicode.Scalar
     /// A task awaiting, holding no thread.
     public let suspended: Unicode.Scalar
+    /// An open span whose task's state was not recorded (a trace without task states): it may
+    /// have been running or suspended, so it is drawn as neither.
+    public let unrecorded: Unicode.Scalar
     /// A span of zero length.
     public let instant: Unicode.Scalar
     /// Left-aligned partial blocks, 1/8 … 7/8 of a cell (empty in ASCII).
@@ -43,30 +46,40 @@ public struct Theme: Sendable, Equatable {
     public let arrow: String
     /// A tick mark on the ruler.
     public let tick: Unicode.Scalar
-    /// Frame corners and edges of the help overlay: horizontal, vertical, corner.
-    public let frame: (horizontal: Unicode.Scalar, vertical: Unicode.Scalar, corner: Unicode.Scalar)
+    /// Frame edges and corners of the help overlay.
+    public let frame: Frame
     /// The mark of a selected row.
     public let pointer: Unicode.Scalar
+
+    /// The glyphs of a box.
+    public struct Frame: Sendable {
+        /// Top and bottom edges.
+        public let horizontal: Unicode.Scalar
+        /// Left and right edges.
+        public let vertical: Unicode.Scalar
+        /// The four corners.
+        public let corners: (topLeft: Unicode.Scalar, topRight: Unicode.Scalar, bottomLeft: Unicode.Scalar, bottomRight: Unicode.Scalar)
+    }
 
     public static func == (left: Theme, right: Theme) -> Bool { left.isUTF8 == right.isUTF8 }
 
     /// Box-drawing and block glyphs.
     public static let utf8 = Theme(
-        isUTF8: true, running: "█", blocking: "▓", queued: "▒", suspended: "░", instant: "▏",
+        isUTF8: true, running: "█", blocking: "▓", queued: "▒", suspended: "░", unrecorded: "━", instant: "▏",
         eighths: ["▏", "▎", "▍", "▌", "▋", "▊", "▉"], rightHalf: "▐",
         levels: [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],
         collapsed: "▸", expanded: "▾", branch: "├", lastBranch: "└", vertical: "│", separator: "│",
         warning: "⚠", ellipsis: "…", dot: " · ", arrow: " → ", tick: "╵",
-        frame: ("─", "│", "┼"), pointer: "›")
+        frame: Frame(horizontal: "─", vertical: "│", corners: ("┌", "┐", "└", "┘")), pointer: "›")
 
     /// Plain ASCII, for terminals without UTF-8.
     public static let ascii = Theme(
-        isUTF8: false, running: "#", blocking: "X", queued: "+", suspended: ".", instant: "|",
+        isUTF8: false, running: "#", blocking: "X", queued: "+", suspended: ".", unrecorded: "=", instant: "|",
         eighths: [], rightHalf: nil,
         levels: [" ", ".", ".", ":", ":", "=", "=", "#", "#"],
         collapsed: ">", expanded: "v", branch: "|", lastBranch: "`", vertical: "|", separator: "|",
         warning: "!", ellipsis: "~", dot: " - ", arrow: " -> ", tick: "'",
-        frame: ("-", "|", "+"), pointer: ">")
+        frame: Frame(horizontal: "-", vertical: "|", corners: ("+", "+", "+", "+")), pointer: ">")
 
     /// The theme for an environment: ASCII when `TERM` is `dumb` or the locale
     /// (`LC_ALL`, else `LC_CTYPE`, else `LANG`) does not name UTF-8.

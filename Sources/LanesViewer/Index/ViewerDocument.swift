@@ -1,12 +1,13 @@
 import LanesAnalysis
 import LanesModel
 
-/// A trace prepared for viewing: the trace, its analysis, and the per-lane and per-thread
-/// indexes the renderer queries once per cell.
+/// A trace prepared for viewing: the trace, its analysis, and the indexes the renderer queries
+/// once per cell.
 ///
 /// Building a document is linear in the number of spans (plus sorting what is not already
 /// sorted) and happens once per load; after that every frame costs O(cells × log n), however
-/// many spans the trace holds.
+/// many spans the trace holds. The indexes refer into the trace's own columns wherever they can
+/// (a busy server trace has a task for every two spans), so they add little to its memory.
 public final class ViewerDocument: Sendable {
     /// The trace.
     public let trace: Trace
@@ -14,38 +15,35 @@ public final class ViewerDocument: Sendable {
     public let analysis: TraceAnalysis
     /// The file name shown in the header, sanitised.
     public let title: String
-    /// Lanes (task indexes): those with spans by first activity, then those with only jobs.
-    public let laneOrder: [Int32]
-    /// Per lane: the union of its spans.
-    let activeByLane: IntervalTable
+    /// Which tasks get rows, and where the others are drawn.
+    let taskRows: TaskRows
+    /// When each row's tasks ran and waited.
+    let laneStates: LaneStates
     /// Per lane: the union of its blocking spans.
     let blockingByLane: IntervalTable
-    /// Per lane: when the task ran on a thread (from task-state slices).
-    let runningByLane: IntervalTable
-    /// Per lane: when the task was ready but waited for a thread.
-    let queuedByLane: IntervalTable
+    /// Per lane, in a trace without task states: when a span that holds its thread was open
+    /// (see `holdsThread`), the only time the lane is known to have been running. Empty (no
+    /// keys) when the trace has task states.
+    let heldByLane: IntervalTable
+    /// Where the trace's executor jobs came from, as the header says.
+    public let jobSource: JobSource
     /// Per lane: root spans in begin order (`laneRoots[laneRootStart[l] ..< laneRootStart[l+1]]`).
     let laneRoots: [Int32]
     /// See `laneRoots`.
     let laneRootStart: [Int32]
-    /// Begin of each entry of `laneRoots`.
-    let laneRootBegins: [Int64]
-    /// Latest end among the lane's roots up to each entry of `laneRoots`.
-    let laneRootMaxEnd: [Int64]
-    /// Per lane: first and last instant of activity (spans and slices).
-    let laneExtent: [ClosedRange<Int64>?]
+    /// For lanes with several roots: the latest end among the roots up to each one, from
+    /// `multiRootOffset[lane]` on (parallel to the lane's part of `laneRoots`).
+    let multiRootMaxEnd: [Int64]
+    /// See `multiRootMaxEnd`.
+    let multiRootOffset: [Int32: Int32]
+    /// Extents of rows into which other tasks fold (their jobs widen the row).
+    let foldedExtents: [Int32: ClosedRange<Int64>]
     /// Outermost blocking spans of the whole trace, ordered by (begin, index): `b` / `B` walk these.
     public let blockingSpans: [Int32]
-    /// Threads with any activity, executor threads first.
-    public let threadOrder: [Int32]
-    /// Per thread: when it was busy (task jobs, or spans without task states).
-    let busyByThread: IntervalTable
-    /// Per thread: when it was held by blocking spans.
-    let blockingByThread: IntervalTable
-    /// Per thread: its jobs in begin order, as (begin, end, task), for labels and details.
-    let threadJobs: JobTable
-    /// Per thread: total busy and blocked time.
-    let threadTotals: [(busy: Int64, blocked: Int64, jobs: Int)]
+    /// The by-thread view's index.
+    let threads: ThreadIndex
+    /// The route view's index: root spans grouped by route.
+    public let routes: RouteIndex
     /// The trace's counter series, ready to draw as strips.
     public let counterStrips: [CounterStrip]
 
@@ -56,68 +54,6 @@ public final class ViewerDocument: Sendable {
         self.title = SafeText.sanitize(title)
         counterStrips = trace.counters.map(CounterStrip.init)
         let laneCount = trace.tasks.count
-        let spanCount = trace.spanCount
-
-        var active = IntervalTable()
-        var blocking = IntervalTable()
-        var running = IntervalTable()
-        var queued = IntervalTable()
-        var extents: [ClosedRange<Int64>?] = []
-        var firstActivity: [(lane: Int32, time: Int64)] = []
-        var blockingList: [Int32] = []
-        var isBlocking = [Bool](repeating: false, count: spanCount)
-        var buffer: [(begin: Int64, end: Int64)] = []
-        var blockingBuffer: [(begin: Int64, end: Int64)] = []
-        extents.reserveCapacity(laneCount)
-        for lane in 0..<laneCount {
-            let range = trace.laneRanges[lane]
-            buffer.removeAll(keepingCapacity: true)
-            blockingBuffer.removeAll(keepingCapacity: true)
-            var outermostEnd = Int64.min
-            var low = Int64.max
-            var high = Int64.min
-            for span in Int(range.lowerBound)..<Int(range.upperBound) {
-                let begin = trace.spanBegin[span]
-                let end = trace.spanEnd[span]
-                buffer.append((begin, end))
-                low = min(low, begin)
-                high = max(high, end)
-                if analysis.isBlocking(span: span) {
-                    isBlocking[span] = true
-                    blockingBuffer.append((begin, end))
-                    if begin >= outermostEnd { blockingList.append(Int32(span)) }
-                    outermostEnd = max(outermostEnd, end)
-                }
-            }
-            active.appendKey(&buffer)
-            blocking.appendKey(&blockingBuffer)
-            buffer.removeAll(keepingCapacity: true)
-            blockingBuffer.removeAll(keepingCapacity: true)
-            for slice in trace.slices(ofTask: lane) {
-                buffer.append((slice.started, slice.ended))
-                if slice.started > slice.enqueued { blockingBuffer.append((slice.enqueued, slice.started)) }
-                low = min(low, slice.enqueued)
-                high = max(high, slice.ended)
-            }
-            running.appendKey(&buffer)
-            queued.appendKey(&blockingBuffer)
-            extents.append(low <= high ? low...high : nil)
-            firstActivity.append((Int32(lane), low))
-        }
-        activeByLane = active
-        blockingByLane = blocking
-        runningByLane = running
-        queuedByLane = queued
-        laneExtent = extents
-        // Lanes with spans first (a task that only ran jobs, such as a driver, says little), each
-        // group by first activity.
-        laneOrder = firstActivity.sorted { left, right in
-            let leftEmpty = trace.laneRanges[Int(left.lane)].isEmpty
-            let rightEmpty = trace.laneRanges[Int(right.lane)].isEmpty
-            return (leftEmpty ? 1 : 0, left.time, left.lane) < (rightEmpty ? 1 : 0, right.time, right.lane)
-        }.map(\.lane)
-        blockingList.sort { (trace.spanBegin[Int($0)], $0) < (trace.spanBegin[Int($1)], $1) }
-        blockingSpans = blockingList
 
         // Roots per lane: trace.roots is in begin order, a stable counting sort keeps it so.
         var rootStart = [Int32](repeating: 0, count: laneCount + 1)
@@ -132,26 +68,133 @@ public final class ViewerDocument: Sendable {
         }
         laneRoots = roots
         laneRootStart = rootStart
-        laneRootBegins = roots.map { trace.spanBegin[Int($0)] }
-        var rootMaxEnd = [Int64](repeating: 0, count: roots.count)
-        for lane in 0..<laneCount {
+        var maxEnds: [Int64] = []
+        var offsets: [Int32: Int32] = [:]
+        for lane in 0..<laneCount where rootStart[lane + 1] - rootStart[lane] >= 2 {
+            offsets[Int32(lane)] = Int32(maxEnds.count)
             var latest = Int64.min
             for position in Int(rootStart[lane])..<Int(rootStart[lane + 1]) {
                 latest = max(latest, trace.spanEnd[Int(roots[position])])
-                rootMaxEnd[position] = latest
+                maxEnds.append(latest)
             }
         }
-        laneRootMaxEnd = rootMaxEnd
+        multiRootMaxEnd = maxEnds
+        multiRootOffset = offsets
 
-        let threads = Self.threadIndex(trace: trace, isBlocking: isBlocking)
-        threadOrder = threads.order
-        busyByThread = threads.busy
-        blockingByThread = threads.blocking
-        threadJobs = threads.jobs
-        threadTotals = (0..<trace.threads.count).map { thread in
-            (threads.busy.totalLength(key: thread), threads.blocking.totalLength(key: thread),
-             Int(threads.jobs.start[thread + 1] - threads.jobs.start[thread]))
+        var blocking = IntervalTable()
+        var held = IntervalTable()
+        let withoutStates = trace.slices.isEmpty
+        var blockingList: [Int32] = []
+        var buffer: [(begin: Int64, end: Int64)] = []
+        var heldBuffer: [(begin: Int64, end: Int64)] = []
+        for lane in 0..<laneCount {
+            let range = trace.laneRanges[lane]
+            buffer.removeAll(keepingCapacity: true)
+            heldBuffer.removeAll(keepingCapacity: true)
+            var outermostEnd = Int64.min
+            let onOneThread = withoutStates && Self.isOnOneThread(trace, range)
+            for span in Int(range.lowerBound)..<Int(range.upperBound) {
+                let begin = trace.spanBegin[span]
+                let end = trace.spanEnd[span]
+                if analysis.isBlocking(span: span) {
+                    buffer.append((begin, end))
+                    if begin >= outermostEnd { blockingList.append(Int32(span)) }
+                    outermostEnd = max(outermostEnd, end)
+                }
+                if withoutStates, Self.holdsThread(trace.spanKind[span], laneOnOneThread: onOneThread) {
+                    heldBuffer.append((begin, end))
+                }
+            }
+            blocking.appendKey(&buffer)
+            if withoutStates { held.appendKey(&heldBuffer) }
         }
+        blockingByLane = blocking
+        heldByLane = held
+        jobSource = JobSource(trace: trace)
+        blockingList.sort { (trace.spanBegin[Int($0)], $0) < (trace.spanBegin[Int($1)], $1) }
+        blockingSpans = blockingList
+
+        let rows = TaskRows(trace: trace, laneRootStart: rootStart) { lane in
+            Self.firstActivity(trace, lane)
+        }
+        taskRows = rows
+        laneStates = LaneStates(trace: trace, rows: rows)
+        var folded: [Int32: ClosedRange<Int64>] = [:]
+        for lane in 0..<laneCount {
+            let owner = rows.owner[lane]
+            guard owner != Int32(lane), let first = Self.firstActivity(trace, lane) else { continue }
+            let extent = first...max(first, Self.lastActivity(trace, lane, rootStart: rootStart, roots: roots, maxEnds: maxEnds, offsets: offsets))
+            if let known = folded[owner] {
+                folded[owner] = min(known.lowerBound, extent.lowerBound)...max(known.upperBound, extent.upperBound)
+            } else {
+                folded[owner] = extent
+            }
+        }
+        foldedExtents = folded
+        threads = ThreadIndex(trace: trace) { analysis.isBlocking(span: $0) }
+        routes = RouteIndex(trace: trace)
+    }
+
+    /// Whether a span of `kind` holds its thread while open, so that without task states its
+    /// lane is known to be running then: synchronous work (`sync`, `runSync`), and spans of
+    /// unknown kind in a lane imported from one thread (a Chrome thread's slices). An `async`
+    /// span, a handler or a `gather` may be suspended at any moment of it: not running.
+    static func holdsThread(_ kind: SpanKind, laneOnOneThread: Bool) -> Bool {
+        switch kind {
+        case .sync, .runSync: true
+        case .unknown: laneOnOneThread
+        case .handler, .async, .makeAsync, .gather, .poolWait: false
+        }
+    }
+
+    /// Whether every span in `range` ran on one and the same known thread.
+    static func isOnOneThread(_ trace: Trace, _ range: Range<Int32>) -> Bool {
+        guard !range.isEmpty else { return false }
+        let thread = trace.spanThread[Int(range.lowerBound)]
+        guard thread >= 0 else { return false }
+        for span in Int(range.lowerBound)..<Int(range.upperBound) where trace.spanThread[span] != thread { return false }
+        return true
+    }
+
+    /// The first instant lane `lane` did anything: its first span or its first enqueue.
+    static func firstActivity(_ trace: Trace, _ lane: Int) -> Int64? {
+        let range = trace.laneRanges[lane]
+        let firstSpan = range.isEmpty ? nil : trace.spanBegin[Int(range.lowerBound)]
+        let firstJob = trace.slices(ofTask: lane).first?.enqueued
+        switch (firstSpan, firstJob) {
+        case let (span?, job?): return min(span, job)
+        case let (span?, nil): return span
+        case let (nil, job?): return job
+        case (nil, nil): return nil
+        }
+    }
+
+    /// Whether any of lane `lane`'s roots (`roots`, in begin order) is active during `[from, to)`:
+    /// a binary search over begins and the running maximum of ends.
+    func rootsCover(lane: Int32, roots: ArraySlice<Int32>, from: Int64, to: Int64) -> Bool {
+        guard !roots.isEmpty else { return false }
+        let began = roots.partitioningIndex { trace.spanBegin[Int($0)] >= to } - roots.startIndex
+        guard began > 0 else { return false }
+        if let offset = multiRootOffset[lane] {
+            return multiRootMaxEnd[Int(offset) + began - 1] >= from
+        }
+        return trace.spanEnd[Int(roots[roots.startIndex])] >= from
+    }
+
+    /// The last instant lane `lane` did anything: its last job's end, or its roots' latest end
+    /// (a task's spans lie within its roots), or for a task without roots its spans' latest end.
+    static func lastActivity(_ trace: Trace, _ lane: Int, rootStart: [Int32], roots: [Int32], maxEnds: [Int64], offsets: [Int32: Int32]) -> Int64 {
+        var latest = trace.slices(ofTask: lane).last?.ended ?? .min
+        let rootCount = Int(rootStart[lane + 1] - rootStart[lane])
+        if let offset = offsets[Int32(lane)] {
+            latest = max(latest, maxEnds[Int(offset) + rootCount - 1])
+        } else if rootCount == 1 {
+            latest = max(latest, trace.spanEnd[Int(roots[Int(rootStart[lane])])])
+        } else {
+            let range = trace.laneRanges[lane]
+            for span in Int(range.lowerBound)..<Int(range.upperBound) { latest = max(latest, trace.spanEnd[span]) }
+        }
+        return latest
     }
 
     /// Root spans of lane `lane`, in begin order.
@@ -159,12 +202,73 @@ public final class ViewerDocument: Sendable {
         laneRoots[Int(laneRootStart[lane])..<Int(laneRootStart[lane + 1])]
     }
 
-    /// A readable name for lane `lane`: the task's name, else its first root span's name
-    /// (`on_message "alice"`), else "task ID". Not sanitised.
-    public func name(ofLane lane: Int) -> String {
-        if !trace.tasks[lane].name.isEmpty { return trace.tasks[lane].name }
-        if let root = roots(ofLane: lane).first { return trace.displayName(ofSpan: Int(root)) }
-        return trace.name(ofTask: lane)
+    /// The time a row stands for: a lane's life, from its first enqueue or span to its last
+    /// job or span end (widened by the tasks folded into it); "other tasks" covers their jobs.
+    func extent(ofLane lane: Int32) -> ClosedRange<Int64>? {
+        var result: ClosedRange<Int64>?
+        if lane >= 0, let first = Self.firstActivity(trace, Int(lane)) {
+            let last = Self.lastActivity(trace, Int(lane), rootStart: laneRootStart, roots: laneRoots, maxEnds: multiRootMaxEnd, offsets: multiRootOffset)
+            result = first...max(first, last)
+        }
+        if let folded = foldedExtents[lane] {
+            result = result.map { min($0.lowerBound, folded.lowerBound)...max($0.upperBound, folded.upperBound) } ?? folded
+        }
+        return result
+    }
+
+    /// A readable name for lane `lane`: the task's name, `main` for the process's main task, its
+    /// first root span's name (`on_message "alice"`), its first span's; "other tasks" for the
+    /// row of tasks without names, spans or known parents. Not sanitised.
+    public func name(ofLane lane: Int32) -> String {
+        guard lane >= 0 else { return "other tasks" }
+        let info = trace.tasks[Int(lane)]
+        if !info.name.isEmpty { return info.name }
+        if lane == taskRows.mainTask { return "main" }
+        if let root = roots(ofLane: Int(lane)).first { return trace.displayName(ofSpan: Int(root)) }
+        let range = trace.laneRanges[Int(lane)]
+        if !range.isEmpty { return trace.displayName(ofSpan: Int(range.lowerBound)) }
+        return trace.name(ofTask: Int(lane))
+    }
+
+    /// The name of a span's row, not sanitised: its display name; for a task's own row (the
+    /// task's only root, `isTaskRow`) of a named task, `task › span` when the names differ, so
+    /// the task's name is never lost.
+    public func label(ofSpan span: Int, isTaskRow: Bool) -> String {
+        let name = trace.displayName(ofSpan: span)
+        guard isTaskRow else { return name }
+        let task = trace.tasks[Int(trace.spanTask[span])].name
+        return task.isEmpty || task == name ? name : task + " › " + name
+    }
+
+    /// The name of the row that shows lane `lane`'s jobs (its own, or the row it folds into).
+    public func rowName(ofLane lane: Int32) -> String {
+        guard lane >= 0, Int(lane) < taskRows.owner.count else { return "other tasks" }
+        return name(ofLane: taskRows.owner[Int(lane)])
+    }
+
+    /// Whether span `span` is the first of a task drawn inside another task's row (a child task's
+    /// first span) or the root of a task's own row: its row starts at the task's first enqueue.
+    func startsTask(span: Int) -> Bool {
+        let lane = Int(trace.spanTask[span])
+        guard Int(trace.laneRanges[lane].lowerBound) == span else { return false }
+        let parent = Int(trace.spanParent[span])
+        return parent < 0 || Int(trace.spanTask[parent]) != lane
+    }
+
+    /// The time a span's row covers. A task's own row (`isTaskRow`: the task's only root, at the
+    /// top of the tree) covers the task's whole life; the first span of a task covers the task's
+    /// wait from its first enqueue; any other span covers itself.
+    func barExtent(ofSpan span: Int, isTaskRow: Bool) -> ClosedRange<Int64> {
+        let begin = trace.spanBegin[span]
+        let end = max(begin, trace.spanEnd[span])
+        let lane = trace.spanTask[span]
+        if isTaskRow, let life = extent(ofLane: lane) {
+            return min(begin, life.lowerBound)...max(end, life.upperBound)
+        }
+        if startsTask(span: span), let first = Self.firstActivity(trace, Int(lane)) {
+            return min(begin, first)...end
+        }
+        return begin...end
     }
 
     /// Whether the trace has task states (running / queued / suspended) from the tracing executor.
@@ -178,72 +282,5 @@ public final class ViewerDocument: Sendable {
     /// The time extent of the whole trace as a window start and a duration (≥ 1 ns).
     public var fullWindow: (start: Int64, duration: Int64) {
         (trace.startTime, TimeMath.distance(from: trace.startTime, to: trace.endTime))
-    }
-}
-
-/// Per-thread jobs: (begin, end, task) in begin order, keys in compressed rows.
-struct JobTable: Sendable {
-    var begins: [Int64] = []
-    var ends: [Int64] = []
-    var tasks: [Int32] = []
-    var start: [Int32] = [0]
-
-    /// The index of the job of key `key` that covers `time`, if any (jobs of a thread do not overlap).
-    func job(key: Int, at time: Int64) -> Int? {
-        guard key >= 0, key + 1 < start.count else { return nil }
-        let lower = Int(start[key])
-        let upper = Int(start[key + 1])
-        let position = begins[lower..<upper].partitioningIndex { $0 > time } - 1
-        guard position >= lower, ends[position] > time || begins[position] == time else { return nil }
-        return position
-    }
-}
-
-extension ViewerDocument {
-    /// Builds the by-thread view's tables: busy and blocking intervals and the jobs of each thread.
-    static func threadIndex(trace: Trace, isBlocking: [Bool])
-        -> (order: [Int32], busy: IntervalTable, blocking: IntervalTable, jobs: JobTable)
-    {
-        let threadCount = trace.threads.count
-        var jobsByThread = [[(begin: Int64, end: Int64, task: Int32)]](repeating: [], count: threadCount)
-        var blockingByThread = [[(begin: Int64, end: Int64)]](repeating: [], count: threadCount)
-        if !trace.slices.isEmpty {
-            for index in trace.slicesByThread {
-                let slice = trace.slices[Int(index)]
-                guard slice.thread >= 0, Int(slice.thread) < threadCount else { continue }
-                jobsByThread[Int(slice.thread)].append((slice.started, slice.ended, slice.task))
-            }
-        }
-        for span in 0..<trace.spanCount {
-            let thread = Int(trace.spanThread[span])
-            guard thread >= 0, thread < threadCount else { continue }
-            if isBlocking[span] { blockingByThread[thread].append((trace.spanBegin[span], trace.spanEnd[span])) }
-            if trace.slices.isEmpty {
-                let parent = Int(trace.spanParent[span])
-                if parent < 0 || Int(trace.spanThread[parent]) != thread {
-                    jobsByThread[thread].append((trace.spanBegin[span], trace.spanEnd[span], trace.spanTask[span]))
-                }
-            }
-        }
-        var busy = IntervalTable()
-        var blocking = IntervalTable()
-        var jobs = JobTable()
-        var intervals: [(begin: Int64, end: Int64)] = []
-        for thread in 0..<threadCount {
-            var list = jobsByThread[thread]
-            if !list.isEmpty { list.sort { ($0.begin, $0.end) < ($1.begin, $1.end) } }
-            intervals = list.map { ($0.begin, $0.end) }
-            busy.appendKey(&intervals)
-            blocking.appendKey(&blockingByThread[thread])
-            for job in list {
-                jobs.begins.append(job.begin)
-                jobs.ends.append(job.end)
-                jobs.tasks.append(job.task)
-            }
-            jobs.start.append(Int32(jobs.begins.count))
-        }
-        let active = (0..<threadCount).filter { !jobsByThread[$0].isEmpty || !blockingByThread[$0].isEmpty }
-        let order = active.filter { trace.threads[$0].isExecutor } + active.filter { !trace.threads[$0].isExecutor }
-        return (order.map { Int32($0) }, busy, blocking, jobs)
     }
 }

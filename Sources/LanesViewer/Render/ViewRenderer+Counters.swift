@@ -9,7 +9,7 @@ extension RenderContext {
         let levels = theme.levels.count - 1
         for (strip, y) in zip(document.counterStrips, rows) {
             let ceiling = strip.ceiling == strip.ceiling.rounded() && abs(strip.ceiling) < 1e15
-                ? String(Int64(strip.ceiling)) : TimeFormat.significant(strip.ceiling)
+                ? String(Int64(strip.ceiling)) : DurationText.significant(strip.ceiling)
             let label = safe(strip.label) + " " + ceiling
             grid.write(SafeText.cut(label, width: layout.labelWidth - 1, ellipsis: theme.ellipsis), x: 1, y: y, style: .dim)
             grid.put(theme.separator, x: layout.labelWidth, y: y, style: .dim)

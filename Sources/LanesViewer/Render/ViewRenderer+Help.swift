@@ -12,8 +12,11 @@ extension RenderContext {
             ("z", "zoom to the selected span"),
             ("/ n N", "search names; next / previous match"),
             ("b B", "next / previous blocking span"),
-            ("f", "findings only (Esc: all spans)"),
-            ("t Tab", "by task / by thread"),
+            ("f", "findings by cost; Enter shows one"),
+            ("t", "by task / by thread"),
+            ("r", "by route: latency over time"),
+            ("Tab", "next view"),
+            ("< >", "narrow / widen the names"),
             ("s", "diff view: sort by change / by time"),
             ("a", "diff view: align the runs at this span"),
             ("? q", "help; quit"),
@@ -25,8 +28,9 @@ extension RenderContext {
         }
         return ["Lanes keys (any key closes this)", ""] + keyLines + [
             "",
-            "\(String(theme.running)) running  \(String(theme.blocking)) blocking  \(String(theme.queued)) queued  \(String(theme.suspended)) suspended",
+            "\(String(theme.running)) running  \(String(theme.blocking)) blocking  \(String(theme.queued)) queued  \(String(theme.suspended)) suspended  \(String(theme.unrecorded)) no task states",
             "2-9 + spans merged in one cell   \(String(theme.warning)) has findings",
+            "route heat: p90 latency of the requests begun in a cell",
         ]
     }
 
@@ -46,8 +50,10 @@ extension RenderContext {
             grid.put(theme.frame.vertical, x: left, y: y, style: .bold)
             grid.put(theme.frame.vertical, x: left + boxWidth - 1, y: y, style: .bold)
         }
-        for (x, y) in [(left, top), (left + boxWidth - 1, top), (left, top + boxHeight - 1), (left + boxWidth - 1, top + boxHeight - 1)] {
-            grid.put(theme.frame.corner, x: x, y: y, style: .bold)
+        let corners = theme.frame.corners
+        for (x, y, corner) in [(left, top, corners.topLeft), (left + boxWidth - 1, top, corners.topRight),
+                               (left, top + boxHeight - 1, corners.bottomLeft), (left + boxWidth - 1, top + boxHeight - 1, corners.bottomRight)] {
+            grid.put(corner, x: x, y: y, style: .bold)
         }
         for (index, line) in lines.prefix(max(0, boxHeight - 2)).enumerated() {
             grid.write(SafeText.cut(line, width: max(0, boxWidth - 4), ellipsis: theme.ellipsis),

@@ -1,8 +1,10 @@
+import LanesAnalysis
 import LanesModel
 
 /// What a lane was doing during one cell's time.
 enum CellState {
-    case blocking, running, queued, suspended
+    /// `unrecorded`: open, but the trace has no task states to say whether it ran or waited.
+    case blocking, running, queued, suspended, unrecorded
 
     var style: CellStyle {
         switch self {
@@ -10,6 +12,7 @@ enum CellState {
         case .running: .running
         case .queued: .queued
         case .suspended: .suspended
+        case .unrecorded: .plain
         }
     }
 }
@@ -17,6 +20,7 @@ enum CellState {
 extension RenderContext {
     mutating func drawRows() {
         let separatorX = layout.labelWidth
+        var histogram = [UInt32](repeating: 0, count: RouteIndex.binCount)
         for line in 0..<layout.rowsHeight {
             let y = layout.rowsY + line
             grid.put(theme.separator, x: separatorX, y: y, style: .dim)
@@ -24,27 +28,36 @@ extension RenderContext {
             guard index < state.rows.count else { continue }
             let row = state.rows[index]
             drawLabel(row, y: y, selected: index == state.selectedRow)
-            drawBar(row, y: y)
+            if case .route(let route) = row.content {
+                drawRouteFigures(Int(route), y: y)
+                drawHeat(Int(route), y: y, histogram: &histogram)
+            } else {
+                drawBar(row, y: y)
+            }
         }
         if state.rows.isEmpty, layout.rowsHeight > 0 {
-            let text = state.mode == .threads ? "(no thread information)" : (state.findingsOnly ? "(no findings)" : "(no spans)")
-            grid.write(SafeText.cut(text, width: layout.labelWidth - 1, ellipsis: theme.ellipsis), x: 1, y: layout.rowsY, style: .dim)
+            grid.write(SafeText.cut(state.mode.emptyText, width: layout.labelWidth - 1, ellipsis: theme.ellipsis), x: 1, y: layout.rowsY, style: .dim)
         }
     }
 
     // MARK: Labels
 
-    /// The name, duration and finding mark of a row.
+    /// The name and duration of a row.
     func labelParts(_ row: ViewRow) -> (name: String, duration: String) {
         switch row.content {
         case .span(let span):
-            return (safe(trace.displayName(ofSpan: Int(span))), duration(trace.duration(ofSpan: Int(span))))
+            let isTaskRow = row.depth == 0 && state.mode == .tasks
+            let extent = document.barExtent(ofSpan: Int(span), isTaskRow: isTaskRow)
+            let length = isTaskRow ? TimeMath.distance(from: extent.lowerBound, to: extent.upperBound) : trace.duration(ofSpan: Int(span))
+            return (safe(document.label(ofSpan: Int(span), isTaskRow: isTaskRow)), duration(length))
         case .lane(let lane):
-            let extent = document.laneExtent[Int(lane)]
+            let extent = document.extent(ofLane: lane)
             let length = extent.map { $0.upperBound == $0.lowerBound ? 0 : TimeMath.distance(from: $0.lowerBound, to: $0.upperBound) } ?? 0
-            return (safe(document.name(ofLane: Int(lane))), duration(length))
+            let name = lane >= 0 ? safe(document.name(ofLane: lane))
+                : "other tasks" + (theme.isUTF8 ? " ×" : " x") + grouped(document.taskRows.otherTaskCount)
+            return (name, duration(length))
         case .group(let index):
-            let group = state.groups[index]
+            let group = state.groups[Int(index)]
             let times = theme.isUTF8 ? " ×" : " x"
             let first = group.memberBegins.first ?? 0
             let last = group.runningMaxEnd.last ?? first
@@ -54,9 +67,20 @@ extension RenderContext {
             let info = trace.threads[Int(thread)]
             var name = safe(trace.name(ofThread: Int(thread)))
             if info.isExecutor, !name.lowercased().contains("executor") { name += " (executor)" }
-            return (name, duration(document.threadTotals[Int(thread)].busy))
+            return (name, duration(document.threads.totals[Int(thread)].busy))
         case .more(let count):
-            return ("\(theme.ellipsis) \(grouped(count)) more", "")
+            return ("\(theme.ellipsis) \(grouped(Int(count))) more", "")
+        case .route(let route):
+            return (safe(document.routes.groups.names[Int(route)]), "")
+        case .finding(let index):
+            let finding = analysis.findings[Int(index)]
+            let site = FindingSite.key(of: finding, in: trace)
+            return (finding.rule.rawValue + (site.isEmpty ? "" : " " + safe(site)), duration(finding.costNanoseconds))
+        case .findingGroup(let index):
+            let group = state.findingGroups[Int(index)]
+            let times = theme.isUTF8 ? " ×" : " x"
+            return (group.rule.rawValue + (group.site.isEmpty ? "" : " " + safe(group.site)) + times + grouped(group.findings.count),
+                    duration(group.totalCostNanoseconds))
         }
     }
 
@@ -71,10 +95,11 @@ extension RenderContext {
         var x = 1
         // On a narrow screen the tree lines give way to the names: one space per level.
         let compact = width < 16
+        let prefix = row.treePrefix(theme)
         if compact, row.depth > 0 {
             x += min(row.depth, 2)
-        } else if !row.prefix.isEmpty {
-            x += grid.write(row.prefix, x: x, y: y, style: selected ? .selection : .dim, limit: width - x)
+        } else if !prefix.isEmpty {
+            x += grid.write(prefix, x: x, y: y, style: selected ? .selection : .dim, limit: width - x)
             x += 1
         }
         if row.isExpandable {
@@ -85,16 +110,16 @@ extension RenderContext {
         }
         let parts = labelParts(row)
         let durationWidth = width >= 20 ? SafeText.width(parts.duration) : 0
-        let markWidth = row.hasFinding && !compact ? 2 : 0
+        let markWidth = row.hasFinding && !compact && !isFindingRow(row) ? 2 : 0
         let room = width - x - markWidth - (durationWidth > 0 ? durationWidth + 2 : 0)
         let name: String
         if case .thread = row.content {
             name = SafeText.cutKeepingEnd(parts.name, width: max(0, room), ellipsis: theme.ellipsis)
         } else {
-            name = SafeText.cut(parts.name, width: max(0, room), ellipsis: theme.ellipsis)
+            name = SafeText.cutMiddle(parts.name, width: max(0, room), ellipsis: theme.ellipsis)
         }
         x += grid.write(name, x: x, y: y, style: selected ? .selection : (row.depth == 0 ? .bold : .plain), limit: max(0, width - x))
-        if row.hasFinding, !compact, x + 1 < width {
+        if markWidth > 0, x + 1 < width {
             grid.put(theme.warning, x: x + 1, y: y, style: selected ? .selection : .warning)
         }
         if durationWidth > 0, width - 1 - durationWidth > x + markWidth {
@@ -102,15 +127,27 @@ extension RenderContext {
         }
     }
 
+    func isFindingRow(_ row: ViewRow) -> Bool {
+        switch row.content {
+        case .finding, .findingGroup: true
+        default: false
+        }
+    }
+
     // MARK: Bars
 
-    /// The lane's state during `[from, to)`, assuming it was active then.
+    /// Row `lane`'s state during `[from, to)` (a lane, or `TaskRows.otherTasks`), assuming it
+    /// was active then. Without task states a lane is running only where a span that holds its
+    /// thread was open; elsewhere an await may have been suspended, so it is `unrecorded`.
     @inline(__always)
     func laneState(_ lane: Int, from: Int64, to: Int64) -> CellState {
-        if document.blockingByLane.overlaps(key: lane, from: from, to: to) { return .blocking }
-        guard document.hasTaskStates else { return .running }
-        if document.runningByLane.overlaps(key: lane, from: from, to: to) { return .running }
-        if document.queuedByLane.overlaps(key: lane, from: from, to: to) { return .queued }
+        if lane >= 0, document.blockingByLane.overlaps(key: lane, from: from, to: to) { return .blocking }
+        guard document.hasTaskStates else {
+            return lane >= 0 && document.heldByLane.overlaps(key: lane, from: from, to: to) ? .running : .unrecorded
+        }
+        let owner = Int32(lane)
+        if document.laneStates.isRunning(owner, from: from, to: to, in: trace) { return .running }
+        if document.laneStates.isQueued(owner, from: from, to: to, in: trace) { return .queued }
         return .suspended
     }
 
@@ -120,6 +157,7 @@ extension RenderContext {
         case .running: theme.running
         case .queued: theme.queued
         case .suspended: theme.suspended
+        case .unrecorded: theme.unrecorded
         }
     }
 
@@ -130,22 +168,44 @@ extension RenderContext {
 
     mutating func drawBar(_ row: ViewRow, y: Int) {
         switch row.content {
-        case .span(let span): drawSpanBar(Int(span), y: y)
+        case .span(let span):
+            let extent = document.barExtent(ofSpan: Int(span), isTaskRow: row.depth == 0 && state.mode == .tasks)
+            drawSpanBar(Int(span), from: extent.lowerBound, to: extent.upperBound, y: y)
         case .group(let index):
-            let group = state.groups[index]
-            drawMembersBar(lane: Int(group.lane), begins: group.memberBegins[...], maxEnds: group.runningMaxEnd[...], y: y, slicesToo: false)
-        case .lane(let lane):
-            let range = Int(document.laneRootStart[Int(lane)])..<Int(document.laneRootStart[Int(lane) + 1])
-            drawMembersBar(lane: Int(lane), begins: document.laneRootBegins[range], maxEnds: document.laneRootMaxEnd[range], y: y, slicesToo: true)
+            let group = state.groups[Int(index)]
+            drawMembersBar(lane: Int(group.lane), begins: group.memberBegins[...], maxEnds: group.runningMaxEnd[...], y: y)
+        case .lane(let lane): drawLaneBar(lane, y: y)
         case .thread(let thread): drawThreadBar(Int(thread), y: y)
-        case .more: break
+        case .finding(let index):
+            let finding = analysis.findings[Int(index)]
+            if finding.span >= 0, Int(finding.span) < trace.spanCount {
+                drawSpanBar(Int(finding.span), y: y)
+            } else {
+                drawInterval(finding.begin, finding.end, y: y, style: .warning)
+            }
+        case .findingGroup(let index):
+            for finding in state.findingGroups[Int(index)].findings.prefix(2_000) {
+                drawInterval(analysis.findings[finding].begin, analysis.findings[finding].end, y: y, style: .warning)
+            }
+        case .more, .route: break
         }
     }
 
-    /// One span: its extent, each cell coloured by what its task was doing, with partial-cell edges.
-    mutating func drawSpanBar(_ span: Int, y: Int) {
-        let begin = trace.spanBegin[span]
-        let end = trace.spanEnd[span]
+    /// Marks the cells of `[begin, end]` with the blocking glyph in `style`.
+    mutating func drawInterval(_ begin: Int64, _ end: Int64, y: Int, style: CellStyle) {
+        guard end >= state.windowStart, begin <= state.windowEnd else { return }
+        let first = max(0, layout.column(ofTime: begin, start: state.windowStart, duration: state.windowDuration))
+        let last = min(layout.timelineWidth - 1, layout.column(ofTime: end, start: state.windowStart, duration: state.windowDuration))
+        guard first <= last else { return }
+        for column in first...last { grid.put(theme.blocking, x: layout.timelineX + column, y: y, style: style) }
+    }
+
+    /// One span: its extent, each cell coloured by what its task was doing, with partial-cell
+    /// edges. `from` and `to` widen the bar beyond the span (a task's wait before its first span,
+    /// its life after its root span).
+    mutating func drawSpanBar(_ span: Int, from: Int64? = nil, to: Int64? = nil, y: Int) {
+        let begin = from ?? trace.spanBegin[span]
+        let end = to ?? trace.spanEnd[span]
         guard end >= state.windowStart, begin < state.windowEnd || (begin == end && begin == state.windowEnd) else { return }
         let lane = Int(trace.spanTask[span])
         let first = max(0, layout.column(ofTime: begin, start: state.windowStart, duration: state.windowDuration))
@@ -180,11 +240,36 @@ extension RenderContext {
         }
     }
 
-    /// Many spans in one row (a group, or the roots of a lane): cells where two or more begin
-    /// show how many; other covered cells show the lane's state.
-    mutating func drawMembersBar(
-        lane: Int, begins: ArraySlice<Int64>, maxEnds: ArraySlice<Int64>, y: Int, slicesToo: Bool
-    ) {
+    /// A task drawn as a whole: over its life, what it (and the tasks folded into it) was doing.
+    /// Without task states, where its root spans were active. "Other tasks" shows only where one
+    /// of them ran or waited.
+    mutating func drawLaneBar(_ lane: Int32, y: Int) {
+        guard let extent = document.extent(ofLane: lane) else { return }
+        let hasStates = document.hasTaskStates && document.laneStates.hasJobs(lane, in: trace)
+        let roots = lane >= 0 ? document.roots(ofLane: Int(lane)) : []
+        for column in 0..<layout.timelineWidth {
+            let cellStart = columnTimes[column]
+            let cellEnd = columnTimes[column + 1]
+            guard cellEnd > extent.lowerBound || (column == 0 && cellStart == extent.lowerBound),
+                  cellStart <= extent.upperBound else { continue }
+            let from = max(cellStart, extent.lowerBound)
+            let to = max(from, min(cellEnd, extent.upperBound))
+            var covered: Bool
+            if hasStates {
+                covered = lane >= 0 || document.laneStates.isRunning(lane, from: from, to: to, in: trace)
+                    || document.laneStates.isQueued(lane, from: from, to: to, in: trace)
+            } else {
+                covered = document.rootsCover(lane: lane, roots: roots, from: cellStart, to: cellEnd)
+            }
+            guard covered else { continue }
+            let cellState = laneState(Int(lane), from: from, to: to)
+            grid.put(glyph(cellState), x: layout.timelineX + column, y: y, style: cellState.style)
+        }
+    }
+
+    /// Many same-named siblings in one row: cells where two or more begin show how many; other
+    /// covered cells show the lane's state.
+    mutating func drawMembersBar(lane: Int, begins: ArraySlice<Int64>, maxEnds: ArraySlice<Int64>, y: Int) {
         let base = begins.startIndex
         var beganBefore = begins.partitioningIndex { $0 >= columnTimes[0] } - base
         for column in 0..<layout.timelineWidth {
@@ -192,11 +277,7 @@ extension RenderContext {
             let cellEnd = columnTimes[column + 1]
             let beganByEnd = begins[(base + beganBefore)...].partitioningIndex { $0 >= cellEnd } - base
             let startingHere = beganByEnd - beganBefore
-            var covered = startingHere > 0 || (beganByEnd > 0 && maxEnds[base + beganByEnd - 1] > cellStart)
-            if !covered, slicesToo, document.hasTaskStates {
-                covered = document.runningByLane.overlaps(key: lane, from: cellStart, to: cellEnd)
-                    || document.queuedByLane.overlaps(key: lane, from: cellStart, to: cellEnd)
-            }
+            let covered = startingHere > 0 || (beganByEnd > 0 && maxEnds[base + beganByEnd - 1] > cellStart)
             beganBefore = beganByEnd
             guard covered else { continue }
             let cellState = laneState(lane, from: cellStart, to: cellEnd)
@@ -206,33 +287,34 @@ extension RenderContext {
     }
 
     /// A thread: busy where it ran a job, blocking where blocking work held it, and the name of
-    /// the task that held it written into jobs wide enough to carry it.
+    /// the row whose task held it written into jobs wide enough to carry it.
     mutating func drawThreadBar(_ thread: Int, y: Int) {
+        let threads = document.threads
         for column in 0..<layout.timelineWidth {
             let cellStart = columnTimes[column]
             let cellEnd = columnTimes[column + 1]
-            let blocked = document.blockingByThread.overlaps(key: thread, from: cellStart, to: cellEnd)
-            let busy = blocked || document.busyByThread.overlaps(key: thread, from: cellStart, to: cellEnd)
+            let blocked = threads.blocking.overlaps(key: thread, from: cellStart, to: cellEnd)
+            let busy = blocked || threads.isBusy(thread, from: cellStart, to: cellEnd, in: trace)
             guard busy else { continue }
             let cellState: CellState = blocked ? .blocking : .running
             grid.put(glyph(cellState), x: layout.timelineX + column, y: y, style: cellState.style)
         }
-        // Write the holding task's name into jobs at least ten cells wide.
+        // Write the holding task's row name into jobs at least ten cells wide.
         var column = 0
         while column < layout.timelineWidth {
-            guard let job = document.threadJobs.job(key: thread, at: columnTimes[column]) else {
+            guard let position = threads.job(ofThread: thread, at: columnTimes[column], in: trace) else {
                 column += 1
                 continue
             }
-            let jobEnd = document.threadJobs.ends[job]
-            let lastColumn = min(layout.timelineWidth - 1, layout.column(ofTime: jobEnd, start: state.windowStart, duration: state.windowDuration))
+            let job = threads.job(position, in: trace)
+            let lastColumn = min(layout.timelineWidth - 1, layout.column(ofTime: job.end, start: state.windowStart, duration: state.windowDuration))
             let cells = lastColumn - column
             if cells >= 9 {
-                let name = safe(document.name(ofLane: Int(document.threadJobs.tasks[job])))
-                let text = SafeText.cut(name, width: cells - 1, ellipsis: theme.ellipsis)
+                let name = safe(document.rowName(ofLane: job.task))
+                let text = SafeText.cutMiddle(name, width: cells - 1, ellipsis: theme.ellipsis)
                 var x = column + 1
                 for scalar in text.unicodeScalars {
-                    let held = document.blockingByThread.overlaps(key: thread, from: columnTimes[x], to: columnTimes[x + 1])
+                    let held = threads.blocking.overlaps(key: thread, from: columnTimes[x], to: columnTimes[x + 1])
                     grid.put(scalar, x: layout.timelineX + x, y: y, style: held ? .blocking : .running)
                     x += 1
                 }

@@ -1,3 +1,5 @@
+import LanesAnalysis
+
 extension RenderContext {
     /// The steps the ruler may use between ticks, in nanoseconds: 1-2-5 up to ten seconds,
     /// then clock-like steps (15 s, 1 min, 1 h, 1 d, …).
@@ -42,7 +44,7 @@ extension RenderContext {
             scaled = scaled.multipliedReportingOverflow(by: 10).overflow ? unit.size : scaled * 10
             decimals += 1
         }
-        return TimeFormat.fixed(Double(offset) / Double(unit.size), decimals: decimals) + name
+        return DisplayText.decimal(Double(offset) / Double(unit.size), digits: decimals) + name
     }
 
     /// Whole minutes as days, hours and minutes: "45m", "6h", "1h30m", "2d", "2d06h".
@@ -62,8 +64,10 @@ extension RenderContext {
 
     mutating func drawRuler() {
         guard let y = layout.rulerY else { return }
-        let title = state.mode == .threads ? "thread" : (state.findingsOnly ? "task / finding" : "task / span")
-        grid.write(SafeText.cut(title, width: layout.labelWidth - 1, ellipsis: theme.ellipsis), x: 1, y: y, style: .dim)
+        grid.write(SafeText.cut(state.mode.columnTitle, width: layout.labelWidth - 1, ellipsis: theme.ellipsis), x: 1, y: y, style: .dim)
+        if layout.statsWidth > 0 {
+            grid.write(SafeText.cut(routeFigureTitles, width: layout.statsWidth, ellipsis: theme.ellipsis), x: layout.labelWidth + 1, y: y, style: .dim)
+        }
         let origin = trace.startTime
         let windowEndOffset = Double(state.windowEnd) - Double(origin)
         let unit = Self.labelUnit(forOffset: TimeMath.clamp(windowEndOffset))

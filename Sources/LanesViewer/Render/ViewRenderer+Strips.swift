@@ -4,8 +4,13 @@ extension RenderContext {
     /// The strips under the lanes: executor threads held by blocking work (red where the pool ran
     /// out), then concurrency. Each cell shows the series' maximum over the cell's time.
     mutating func drawStrips() {
-        let strips = layout.stripYs
+        var strips = layout.stripYs
         guard !strips.isEmpty else { return }
+        if state.mode == .routes {
+            // The heat scale first: the route rows' shades mean nothing without it.
+            drawHeatScale(y: strips.removeFirst())
+            guard !strips.isEmpty else { return }
+        }
         let executorThreads = analysis.executorThreadCount
         let held = analysis.executorThreadsHeld
         let windowHeld = held.maximum(from: state.windowStart, to: state.windowEnd)

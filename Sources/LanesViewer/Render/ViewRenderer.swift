@@ -59,18 +59,10 @@ struct RenderContext {
     func safe(_ text: String) -> String { SafeText.sanitize(text, asciiOnly: ascii) }
 
     /// A duration as text in the theme's alphabet.
-    func duration(_ nanoseconds: Int64) -> String { TimeFormat.duration(nanoseconds, ascii: ascii) }
+    func duration(_ nanoseconds: Int64) -> String { DisplayText.duration(nanoseconds, ascii: ascii) }
 
     /// `count` with thousands separators.
-    func grouped(_ count: Int) -> String {
-        let digits = String(count)
-        var result = ""
-        for (position, character) in digits.reversed().enumerated() {
-            if position > 0, position % 3 == 0 { result.append(",") }
-            result.append(character)
-        }
-        return String(result.reversed())
-    }
+    func grouped(_ count: Int) -> String { DisplayText.count(count) }
 
     /// Writes facts left to right separated by two spaces, leaving out any that would not fit
     /// (the first is cut to fit instead).
@@ -88,25 +80,53 @@ struct RenderContext {
         return column - x
     }
 
+    /// Writes the most important of `facts` (lower `priority` first) that fit in `limit`
+    /// columns, in their given order, separated by two spaces. The first that does not fit
+    /// ends the choice, so a narrower terminal only ever loses the least important facts.
+    mutating func writeFacts(_ facts: [(text: String, priority: Int)], x: Int, y: Int, limit: Int, style: CellStyle) {
+        var kept = [Bool](repeating: false, count: facts.count)
+        var used = 0
+        for index in facts.indices.sorted(by: { (facts[$0].priority, $0) < (facts[$1].priority, $1) }) {
+            let width = SafeText.width(facts[index].text) + (used == 0 ? 0 : 2)
+            guard used + width <= limit else { break }
+            kept[index] = true
+            used += width
+        }
+        let shown = facts.indices.filter { kept[$0] }.map { facts[$0].text }
+        if shown.isEmpty, let top = facts.min(by: { $0.priority < $1.priority }) {
+            _ = writeFacts([top.text], x: x, y: y, limit: limit, style: style)  // cut to fit
+        } else {
+            _ = writeFacts(shown, x: x, y: y, limit: limit, style: style)
+        }
+    }
+
     // MARK: Header and status
 
+    /// The header: the file, the view, and the trace's totals; on a narrow terminal the less
+    /// important facts give way (the file, wall time and findings stay longest).
     mutating func drawHeader() {
         guard let y = layout.headerY else { return }
         grid.fill(x: 0, y: y, width: grid.width, height: 1, style: .header)
         let help = "? help "
         let helpWidth = grid.width >= 40 ? SafeText.width(help) : 0
-        var facts = grid.width >= 100 ? ["lanes", document.title] : [document.title]
-        if state.mode == .threads { facts.append("by thread") }
-        if state.findingsOnly { facts.append("findings only") }
-        facts.append("wall " + duration(document.wallNanoseconds))
-        facts.append("\(grouped(trace.tasks.count)) tasks\(theme.dot)\(grouped(trace.spanCount)) spans")
+        var facts: [(text: String, priority: Int)] = grid.width >= 100 ? [("lanes", 9), (document.title, 0)] : [(document.title, 0)]
+        switch state.mode {
+        case .threads: facts.append(("by thread", 1))
+        case .routes: facts.append(("by route", 1))
+        case .findings: facts.append(("findings by cost", 1))
+        case .tasks: break
+        }
+        facts.append(("wall " + duration(document.wallNanoseconds), 2))
+        facts.append(("\(grouped(trace.tasks.count)) tasks\(theme.dot)\(grouped(trace.spanCount)) spans", 7))
         // Without span kinds (an imported trace) nothing can be called blocking: say so, not 0s.
         let kindsUnknown = analysis.skippedRules.contains { $0.rule == .blockingCall }
-        facts.append(kindsUnknown ? "blocked n/a" : "blocked " + duration(analysis.blockedNanoseconds))
-        if document.hasTaskStates { facts.append("queued " + duration(analysis.queuedNanoseconds)) }
-        facts.append("\(grouped(analysis.findings.count)) finding" + (analysis.findings.count == 1 ? "" : "s"))
-        facts.append("overlap max \(analysis.maxOverlap)")
-        _ = writeFacts(facts, x: 1, y: y, limit: grid.width - 1 - helpWidth - 1, style: .header)
+        facts.append((kindsUnknown ? "blocked n/a" : "blocked " + duration(analysis.blockedNanoseconds), 4))
+        // Without task states queued time is not known: the job source says so instead.
+        if document.hasTaskStates { facts.append(("queued " + duration(analysis.queuedNanoseconds), 5)) }
+        facts.append(("jobs: " + document.jobSource.name, 6))
+        facts.append(("\(grouped(analysis.findings.count)) finding" + (analysis.findings.count == 1 ? "" : "s"), 3))
+        facts.append(("overlap max \(analysis.maxOverlap)", 8))
+        writeFacts(facts, x: 1, y: y, limit: grid.width - 1 - helpWidth - 1, style: .header)
         if helpWidth > 0 { grid.write(help, x: grid.width - helpWidth, y: y, style: .header) }
     }
 
@@ -123,27 +143,47 @@ struct RenderContext {
             grid.write(SafeText.cut(safe(message), width: grid.width, ellipsis: theme.ellipsis), x: 0, y: y, style: .bold)
             return
         }
-        if let finding = selectedFinding() ?? analysis.findings.first {
+        // The bottom line belongs to the selected row: its costliest finding, or what it can do.
+        if let finding = selectedFinding() {
             let text = String(theme.warning) + " " + finding.rule.rawValue + ": " + safe(finding.message)
                 + (finding.advice.isEmpty ? "" : (theme.isUTF8 ? " — " : " - ") + safe(finding.advice))
             grid.write(SafeText.cut(text, width: grid.width, ellipsis: theme.ellipsis), x: 0, y: y, style: .warning)
             return
         }
-        let hint = "no findings   arrows/hjkl move   +/- zoom   0 fit   Enter fold   / search   t threads   ? help   q quit"
-        grid.write(SafeText.cut(hint, width: grid.width, ellipsis: theme.ellipsis), x: 0, y: y, style: .dim)
+        grid.write(SafeText.cut(statusHint(), width: grid.width, ellipsis: theme.ellipsis), x: 0, y: y, style: .dim)
     }
 
-    /// The most costly finding of the selected span (or group), if any.
+    /// The status line when the selected row has no finding: what the keys do here.
+    func statusHint() -> String {
+        let count = analysis.findings.count
+        let findings = count == 0 ? "no findings" : "no finding on this row" + theme.dot + "f lists all \(grouped(count))"
+        switch state.mode {
+        case .routes:
+            return "Enter: slowest requests of a route" + theme.dot + "t tasks" + theme.dot + findings + theme.dot + "< > names" + theme.dot + "? help"
+        case .findings:
+            return "Enter: show the span" + theme.dot + "f or Esc: back" + theme.dot + "? help"
+        case .threads:
+            return "t tasks" + theme.dot + "r routes" + theme.dot + findings + theme.dot + "? help"
+        case .tasks:
+            return findings + theme.dot + "Enter fold" + theme.dot + "/ search" + theme.dot + "r routes" + theme.dot + "< > names" + theme.dot + "? help"
+        }
+    }
+
+    /// The most costly finding of the selected row (a span, a group of spans, a finding), if any.
     func selectedFinding() -> Finding? {
         guard let row = state.selection else { return nil }
         switch row.content {
         case .span(let span):
             return analysis.findings(forSpan: Int(span)).first.map { analysis.findings[$0] }
         case .group(let index):
-            for member in state.groups[index].members.prefix(10_000) {
+            for member in state.groups[Int(index)].members.prefix(10_000) {
                 if let first = analysis.findings(forSpan: Int(member)).first { return analysis.findings[first] }
             }
             return nil
+        case .finding(let index):
+            return analysis.findings[Int(index)]
+        case .findingGroup(let index):
+            return state.findingGroups[Int(index)].findings.first.map { analysis.findings[$0] }
         default:
             return nil
         }

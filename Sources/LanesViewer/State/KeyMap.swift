@@ -35,7 +35,7 @@ public enum KeyMap {
         case .end: return .moveToBottom
         case .enter: return .activate
         case .backspace: return .collapse
-        case .tab, .backTab: return .toggleMode
+        case .tab, .backTab: return .cycleMode
         case .escape: return .cancel
         case .character(let character):
             switch character {
@@ -54,8 +54,12 @@ public enum KeyMap {
             case "/": return .beginSearch
             case "n": return .nextMatch
             case "N": return .previousMatch
-            case "f": return .toggleFindingsOnly
-            case "t", "\t": return .toggleMode
+            case "f": return .toggleFindings
+            case "t": return .toggleMode
+            case "\t": return .cycleMode
+            case "r": return .toggleRoutes
+            case ">": return .widenNames
+            case "<": return .narrowNames
             case "s": return .toggleSort
             case "a": return .alignAtSelection
             case "?": return .toggleHelp

@@ -26,10 +26,16 @@ public enum ViewAction: Sendable, Equatable {
     case searchInput(Character), searchBackspace, searchSubmit, searchCancel
     /// Jump to the next / previous search match.
     case nextMatch, previousMatch
-    /// Show only spans with findings (toggle).
-    case toggleFindingsOnly
+    /// Open or close the findings list.
+    case toggleFindings
     /// Switch between the by-task and by-thread views.
     case toggleMode
+    /// Open or close the route view.
+    case toggleRoutes
+    /// Go to the next view (tasks, routes, threads).
+    case cycleMode
+    /// Make the name column wider / narrower.
+    case widenNames, narrowNames
     /// Diff view: sort rows by how much they changed (toggle).
     case toggleSort
     /// Diff view: align the two runs at the selected span.

@@ -26,14 +26,48 @@ public struct ViewLayout: Sendable, Equatable {
     /// Row of the status line (findings, search prompt, messages), or nil.
     public var statusY: Int?
 
-    /// The layout for `size`, with rows for up to `counterStrips` counter strips where the lanes
-    /// keep room (see `counterStripRows`).
-    public init(size: GridSize, counterStrips: Int = 0) {
+    /// Columns between the label column and the timeline for per-row figures (the route view's
+    /// count, rate and percentiles); 0 in the other views.
+    public var statsWidth: Int
+
+    /// The name column's width when the user has not chosen one: a third of the terminal,
+    /// between 24 and 48 columns (half of a terminal narrower than 60).
+    public static func defaultLabelWidth(forWidth width: Int) -> Int {
+        width >= 60 ? min(48, max(24, width / 3)) : max(1, width / 2)
+    }
+
+    /// The name column's width when the user has not chosen one and the rows need `natural`
+    /// columns: that, between 16 columns and two fifths of the terminal (at least the plain
+    /// default when that is smaller).
+    public static func defaultLabelWidth(forWidth width: Int, natural: Int) -> Int {
+        let plain = defaultLabelWidth(forWidth: width)
+        guard width >= 60 else { return plain }
+        return max(min(plain, 16), min(max(natural, 16), max(plain, width * 2 / 5)))
+    }
+
+    /// The widest the name column may be made: the timeline keeps at least a quarter of the
+    /// screen (and 10 columns).
+    public static func maximumLabelWidth(forWidth width: Int) -> Int {
+        max(1, min(width - 10, width * 3 / 4))
+    }
+
+    /// The route view's figures for a terminal `width` wide: count, rate, p50 and p99 when there
+    /// is room, p50 and p99 on narrower screens, none below 60 columns.
+    public static func routeStatsWidth(_ width: Int) -> Int {
+        width >= 110 ? 34 : (width >= 60 ? 16 : 0)
+    }
+
+    /// The layout for `size`, with the name column `labelWidth` wide (nil: the default for the
+    /// width), `statsWidth` columns of figures before the timeline, and rows for up to
+    /// `counterStrips` counter strips where the lanes keep room (see `counterStripRows`).
+    public init(size: GridSize, labelWidth chosen: Int? = nil, statsWidth: Int = 0, counterStrips: Int = 0) {
         self.size = size
         let width = size.width
         let height = size.height
-        labelWidth = width >= 60 ? min(40, max(24, width / 4)) : max(1, width / 2)
-        timelineX = min(width - 1, labelWidth + 1)
+        let requested = chosen ?? Self.defaultLabelWidth(forWidth: width)
+        labelWidth = max(1, min(requested, Self.maximumLabelWidth(forWidth: width)))
+        self.statsWidth = max(0, min(statsWidth, width - labelWidth - 11))
+        timelineX = min(width - 1, labelWidth + 1 + self.statsWidth)
         timelineWidth = max(1, width - timelineX)
 
         var top = 0

@@ -1,9 +1,34 @@
 /// Which picture the viewer draws.
 public enum ViewMode: Sendable, Equatable {
-    /// Tasks and their spans (the default).
+    /// Tasks and their spans (the default for most traces).
     case tasks
     /// Threads, showing which task held which thread and where the executor ran out.
     case threads
+    /// One row per route (kind of root span) with its latency over time (the default for traces
+    /// with many similar roots: requests, messages).
+    case routes
+    /// The findings, grouped by rule and site, most costly first.
+    case findings
+
+    /// The heading of the name column.
+    var columnTitle: String {
+        switch self {
+        case .threads: "thread"
+        case .routes: "route"
+        case .findings: "finding (by cost)"
+        case .tasks: "task / span"
+        }
+    }
+
+    /// What the view shows when it has no rows.
+    var emptyText: String {
+        switch self {
+        case .threads: "(no thread information)"
+        case .findings: "(no findings)"
+        case .routes: "(no root spans)"
+        case .tasks: "(no spans)"
+        }
+    }
 }
 
 /// What the keyboard is currently typed into.

@@ -5,8 +5,10 @@ extension ViewState {
     public func carriedOver(to newer: ViewerDocument, from older: ViewerDocument) -> ViewState {
         var state = ViewState(document: newer, size: size, theme: theme)
         state.mode = mode
-        state.findingsOnly = findingsOnly
+        state.previousMode = previousMode
+        state.chosenLabelWidth = chosenLabelWidth
         state.expandedLanes.formUnion(expandedLanes)
+        state.expandedRoutes = expandedRoutes
         let oldFull = older.fullWindow
         if !(windowStart == oldFull.start && windowDuration == oldFull.duration) {
             state.windowStart = windowStart

@@ -30,7 +30,13 @@ extension ViewState {
             windowStart = window.start
             windowDuration = window.duration
         case .activate:
-            if let row = selection, row.isExpandable { toggleFold(row, document: document) } else { zoomToSelection(document) }
+            if let row = selection, row.isExpandable {
+                toggleFold(row, document: document)
+            } else if let row = selection, case .finding(let finding) = row.content {
+                jumpToFinding(Int(finding), document: document)
+            } else {
+                zoomToSelection(document)
+            }
         case .zoomToSelection: zoomToSelection(document)
         case .expand:
             if let row = selection, row.isExpandable, !row.isExpanded { toggleFold(row, document: document) }
@@ -42,21 +48,32 @@ extension ViewState {
         case .beginSearch: input = .search("")
         case .nextMatch: jumpToMatch(forward: true, document: document)
         case .previousMatch: jumpToMatch(forward: false, document: document)
-        case .toggleFindingsOnly:
-            findingsOnly.toggle()
-            if findingsOnly, document.analysis.findings.isEmpty { message = "no findings in this trace" }
-            rebuildRows(document)
+        case .toggleFindings:
+            if mode == .findings {
+                switchMode(to: previousMode, document: document)
+            } else if document.analysis.findings.isEmpty {
+                message = "no findings in this trace"
+            } else {
+                switchMode(to: .findings, document: document)
+                message = "\(document.analysis.findings.count) findings by cost: Enter jumps to the span, f or Esc goes back"
+            }
         case .toggleMode:
-            mode = mode == .tasks ? .threads : .tasks
-            selectedRow = 0
-            firstRow = 0
-            rebuildRows(document)
-            if mode == .threads, rows.isEmpty { message = "no thread information in this trace" }
+            switchMode(to: mode == .threads ? .tasks : .threads, document: document)
+        case .toggleRoutes:
+            switchMode(to: mode == .routes ? .tasks : .routes, document: document)
+        case .cycleMode:
+            switch mode {
+            case .tasks: switchMode(to: .routes, document: document)
+            case .routes: switchMode(to: .threads, document: document)
+            case .threads, .findings: switchMode(to: .tasks, document: document)
+            }
+        case .widenNames: resizeNames(by: 4)
+        case .narrowNames: resizeNames(by: -4)
         case .toggleHelp: input = .help
         case .toggleSort: message = "s sorts rows by change in the diff view (lanes view A --diff B)"
         case .alignAtSelection: message = "a aligns the two runs at a span in the diff view (lanes view A --diff B)"
         case .cancel:
-            if findingsOnly { findingsOnly = false; rebuildRows(document) }
+            if mode == .findings { switchMode(to: previousMode, document: document) }
         case .click(let x, let y): click(x: x, y: y)
         case .resize(let newSize): size = newSize
         case .searchInput, .searchBackspace, .searchSubmit, .searchCancel: break
@@ -73,6 +90,51 @@ extension ViewState {
             if let submitted = input.editSearch(query, with: action) { runSearch(submitted, document: document) }
         }
         return .none
+    }
+
+    /// Switches to view `newMode` with the first row selected (the findings list remembers the
+    /// view it was opened from).
+    mutating func switchMode(to newMode: ViewMode, document: ViewerDocument) {
+        guard newMode != mode else { return }
+        if newMode == .findings { previousMode = mode }
+        mode = newMode
+        selectedRow = 0
+        firstRow = 0
+        rebuildRows(document)
+        if rows.isEmpty {
+            switch newMode {
+            case .threads: message = "no thread information in this trace"
+            case .routes: message = "no root spans to group into routes"
+            default: break
+            }
+        }
+    }
+
+    /// Widens (or narrows, for a negative `change`) the name column, within what the screen allows.
+    mutating func resizeNames(by change: Int) {
+        let current = layout.labelWidth
+        let widest = ViewLayout.maximumLabelWidth(forWidth: size.width)
+        let target = max(8, min(widest, current + change))
+        chosenLabelWidth = target
+        if target == current { message = change > 0 ? "the name column is as wide as it gets" : "the name column is as narrow as it gets" }
+    }
+
+    /// Leaves the findings list for the view it came from and shows finding `index`'s span, or
+    /// its interval when it has none.
+    mutating func jumpToFinding(_ index: Int, document: ViewerDocument) {
+        let findings = document.analysis.findings
+        guard findings.indices.contains(index) else { return }
+        let finding = findings[index]
+        if finding.span >= 0, Int(finding.span) < document.trace.spanCount {
+            reveal(finding.span, document: document)
+        } else {
+            let length = TimeMath.distance(from: finding.begin, to: finding.end)
+            windowDuration = max(Int64(layout.timelineWidth), min(document.fullWindow.duration, TimeMath.add(length, max(1, length / 10))))
+            windowStart = TimeMath.clamp(Double(finding.begin) / 2 + Double(finding.end) / 2 - Double(windowDuration) / 2)
+            clampWindow(document)
+            switchMode(to: .tasks, document: document)
+        }
+        message = finding.rule.rawValue + ": " + finding.message
     }
 
     // MARK: Time window
@@ -127,18 +189,26 @@ extension ViewState {
         guard let row = selection else { return nil }
         let trace = document.trace
         switch row.content {
-        case .span(let span): return trace.spanBegin[Int(span)]...trace.spanEnd[Int(span)]
-        case .lane(let lane): return document.laneExtent[Int(lane)]
+        case .span(let span):
+            return document.barExtent(ofSpan: Int(span), isTaskRow: row.depth == 0 && mode == .tasks)
+        case .lane(let lane): return document.extent(ofLane: lane)
+        case .route(let route):
+            let roots = document.routes.groups.roots(ofRoute: Int(route))
+            guard let first = roots.first, let last = roots.last else { return nil }
+            return trace.spanBegin[Int(first)]...max(trace.spanBegin[Int(first)], trace.spanEnd[Int(last)])
+        case .finding(let index):
+            let finding = document.analysis.findings[Int(index)]
+            return finding.begin...max(finding.begin, finding.end)
+        case .findingGroup(let index):
+            let members = findingGroups[Int(index)].findings.map { document.analysis.findings[$0] }
+            guard let begin = members.map(\.begin).min(), let end = members.map(\.end).max() else { return nil }
+            return begin...max(begin, end)
         case .group(let index):
-            let group = groups[index]
+            let group = groups[Int(index)]
             guard let first = group.memberBegins.first, let last = group.runningMaxEnd.last else { return nil }
             return first...max(first, last)
         case .thread(let thread):
-            let jobs = document.threadJobs
-            let lower = Int(jobs.start[Int(thread)])
-            let upper = Int(jobs.start[Int(thread) + 1])
-            guard lower < upper else { return nil }
-            return jobs.begins[lower]...max(jobs.begins[lower], jobs.ends[lower..<upper].max() ?? jobs.begins[lower])
+            return document.threads.extent(ofThread: Int(thread), in: trace)
         case .more: return nil
         }
     }
@@ -151,6 +221,10 @@ extension ViewState {
             if expandedLanes.contains(lane) { expandedLanes.remove(lane) } else { expandedLanes.insert(lane) }
         case .span(let span):
             if expandedSpans.contains(span) { expandedSpans.remove(span) } else { expandedSpans.insert(span) }
+        case .route(let route):
+            if expandedRoutes.contains(route) { expandedRoutes.remove(route) } else { expandedRoutes.insert(route) }
+        case .findingGroup(let group):
+            if expandedFindingGroups.contains(group) { expandedFindingGroups.remove(group) } else { expandedFindingGroups.insert(group) }
         default: return
         }
         rebuildRows(document)
@@ -168,24 +242,30 @@ extension ViewState {
     /// the time window.
     mutating func reveal(_ span: Int32, document: ViewerDocument) {
         let trace = document.trace
-        if mode != .tasks || findingsOnly {
-            mode = .tasks
-            findingsOnly = false
-        }
-        let lane = trace.spanTask[Int(span)]
-        expandedLanes.insert(lane)
+        mode = .tasks
         var ancestor = trace.spanParent[Int(span)]
+        var top = span
         var guardCount = 0
         while ancestor >= 0, guardCount < 10_000 {
             expandedSpans.insert(ancestor)
+            top = ancestor
             ancestor = trace.spanParent[Int(ancestor)]
+            guardCount += 1
+        }
+        // The task whose row holds the span, and the tasks above it drawn as rows.
+        var lane = trace.spanTask[Int(top)]
+        guardCount = 0
+        while lane >= 0, guardCount < 10_000 {
+            expandedLanes.insert(lane)
+            guard let parent = trace.tasks.parent(ofTask: Int(lane)) else { break }
+            lane = Int32(parent)
             guardCount += 1
         }
         rebuildRows(document)
         if let index = rows.firstIndex(where: { $0.content == .span(span) }) {
             selectedRow = index
         } else if let index = rows.firstIndex(where: { row in
-            if case .group(let group) = row.content { return groups[group].members.contains(span) }
+            if case .group(let group) = row.content { return groups[Int(group)].members.contains(span) }
             return false
         }) {
             selectedRow = index

@@ -12,14 +12,16 @@ enum SeedLikeTrace {
 
     enum Variant { case naive, improved }
 
-    static func build(_ variant: Variant = .naive) -> Trace {
+    /// The trace; without `taskStates` it has no jobs (as a trace recorded without job capture
+    /// or `withTaskStates`), only spans.
+    static func build(_ variant: Variant = .naive, taskStates: Bool = true) -> Trace {
         var builder = TraceBuilder(metadata: TraceMetadata(processName: "seed-demo", processID: 42, sourceFormat: "test"))
         let executor = [builder.thread(id: 101, name: "executor 1", isExecutor: true),
                         builder.thread(id: 102, name: "executor 2", isExecutor: true)]
         let pool = builder.thread(id: 201, name: "blocking pool")
         switch variant {
-        case .naive: naive(&builder, executor: executor)
-        case .improved: improved(&builder, executor: executor, pool: pool)
+        case .naive: naive(&builder, executor: executor, states: taskStates)
+        case .improved: improved(&builder, executor: executor, pool: pool, states: taskStates)
         }
         return builder.build()
     }
@@ -37,12 +39,13 @@ enum SeedLikeTrace {
         return index
     }
 
-    static func slice(_ builder: inout TraceBuilder, task: Int32, thread: Int32, _ enqueued: Int64, _ started: Int64, _ ended: Int64) {
+    static func slice(_ builder: inout TraceBuilder, states: Bool, task: Int32, thread: Int32, _ enqueued: Int64, _ started: Int64, _ ended: Int64) {
+        guard states else { return }
         builder.addSlice(task: task, thread: thread, enqueued: enqueued * millisecond,
                          started: started * millisecond, ended: ended * millisecond)
     }
 
-    static func naive(_ builder: inout TraceBuilder, executor: [Int32]) {
+    static func naive(_ builder: inout TraceBuilder, executor: [Int32], states: Bool) {
         // alice and bob take both threads at once; carol queues until alice first suspends.
         for (offset, name) in ["alice", "bob"].enumerated() {
             let task = builder.task(id: UInt64(1 + offset), name: "")
@@ -54,9 +57,9 @@ enum SeedLikeTrace {
             span(&builder, "await_for(4)", .async, 500, 900, parent: root, task: task, thread: thread)
             span(&builder, "wait_for(7)", .sync, 900, 1600, parent: root, task: task, thread: thread, blocking: true)
             span(&builder, "wait_for(2)", .sync, 1600, 1800, parent: root, task: task, thread: thread, blocking: true)
-            slice(&builder, task: task, thread: thread, 0, 0, 300)
-            slice(&builder, task: task, thread: thread, 500, 500, 501)
-            slice(&builder, task: task, thread: thread, 900, 900, 1800)
+            slice(&builder, states: states, task: task, thread: thread, 0, 0, 300)
+            slice(&builder, states: states, task: task, thread: thread, 500, 500, 501)
+            slice(&builder, states: states, task: task, thread: thread, 900, 900, 1800)
         }
         let carol = builder.task(id: 3, name: "")
         let thread = executor[0]
@@ -67,13 +70,13 @@ enum SeedLikeTrace {
         span(&builder, "await_for(4)", .async, 800, 1200, parent: root, task: carol, thread: thread)
         span(&builder, "wait_for(7)", .sync, 1800, 2500, parent: root, task: carol, thread: thread, blocking: true)
         span(&builder, "wait_for(2)", .sync, 2500, 2700, parent: root, task: carol, thread: thread, blocking: true)
-        slice(&builder, task: carol, thread: thread, 0, 300, 600)
-        slice(&builder, task: carol, thread: thread, 800, 800, 801)
-        slice(&builder, task: carol, thread: thread, 1200, 1800, 2700)
-        heartbeat(&builder, thread: executor[1], end: 2700, busy: [(0, 300), (900, 1800)])
+        slice(&builder, states: states, task: carol, thread: thread, 0, 300, 600)
+        slice(&builder, states: states, task: carol, thread: thread, 800, 800, 801)
+        slice(&builder, states: states, task: carol, thread: thread, 1200, 1800, 2700)
+        heartbeat(&builder, thread: executor[1], end: 2700, busy: [(0, 300), (900, 1800)], states: states)
     }
 
-    static func improved(_ builder: inout TraceBuilder, executor: [Int32], pool: Int32) {
+    static func improved(_ builder: inout TraceBuilder, executor: [Int32], pool: Int32, states: Bool) {
         for (offset, name) in ["alice", "bob", "carol"].enumerated() {
             let task = builder.task(id: UInt64(1 + offset), name: "")
             let thread = executor[offset % 2]
@@ -87,25 +90,25 @@ enum SeedLikeTrace {
             let bridge = span(&builder, "makeAsync", .makeAsync, delay + 300, delay + 1000, parent: gather, task: task, thread: pool)
             span(&builder, "wait_for(7)", .sync, delay + 300, delay + 1000, parent: bridge, task: task, thread: pool)
             span(&builder, "run_sync", .runSync, delay + 1000, delay + 1200, parent: root, task: task, thread: thread, blocking: true)
-            slice(&builder, task: task, thread: thread, 0, delay, delay + 300)
-            slice(&builder, task: task, thread: thread, delay + 1000, delay + 1000, delay + 1200)
+            slice(&builder, states: states, task: task, thread: thread, 0, delay, delay + 300)
+            slice(&builder, states: states, task: task, thread: thread, delay + 1000, delay + 1000, delay + 1200)
         }
-        heartbeat(&builder, thread: executor[1], end: 1500, busy: [(0, 300)])
+        heartbeat(&builder, thread: executor[1], end: 1500, busy: [(0, 300)], states: states)
     }
 
     /// A heartbeat task ticking every 100 ms; a tick due while `busy` holds its thread waits.
-    static func heartbeat(_ builder: inout TraceBuilder, thread: Int32, end: Int64, busy: [(Int64, Int64)]) {
+    static func heartbeat(_ builder: inout TraceBuilder, thread: Int32, end: Int64, busy: [(Int64, Int64)], states: Bool) {
         let task = builder.task(id: 9, name: "heartbeat")
         let root = span(&builder, "heartbeat", .async, 0, end, task: task, thread: thread)
         var due: Int64 = 0
         while due < end - 50 {
             if let period = busy.first(where: { due >= $0.0 && due < $0.1 }) {
                 span(&builder, "tick", .async, period.1, period.1 + 2, parent: root, task: task, thread: thread)
-                slice(&builder, task: task, thread: thread, due, period.1, period.1 + 2)
+                slice(&builder, states: states, task: task, thread: thread, due, period.1, period.1 + 2)
                 due = period.1 + 100
             } else {
                 span(&builder, "tick", .async, due, due + 2, parent: root, task: task, thread: thread)
-                slice(&builder, task: task, thread: thread, due, due, due + 2)
+                slice(&builder, states: states, task: task, thread: thread, due, due, due + 2)
                 due += 100
             }
         }
