@@ -27,6 +27,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        // `lanes collect` only (the LanesCollector target): the OTLP/HTTP server, gzip request
+        // bodies and protobuf decoding. The Lanes library an app links depends on none of them.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // The in-memory trace: spans, task-state slices, threads, tasks, strings.
@@ -64,12 +69,23 @@ let package = Package(
             "Lanes", "LanesModel",
             .product(name: "Tracing", package: "swift-distributed-tracing"),
         ]),
+        // `lanes collect`: an OTLP/HTTP receiver (SwiftNIO, swift-protobuf) writing `.lanes` files.
+        // The protobuf code in Generated/ was generated once and is committed (no build plugin).
+        .target(name: "LanesCollector", dependencies: [
+            "LanesFormat", "LanesModel", "LanesWriter",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ], exclude: ["Generated/README.md", "Generated/rpc_status.proto"]),
         // Symbolication of the watchdog's stacks with llvm-symbolizer (CLI side only: the app's
         // library never runs external tools).
         .target(name: "LanesSymbols", dependencies: ["LanesModel", "LanesFormat", "LanesWriter"]),
         .executableTarget(name: "LanesCLI", dependencies: [
             "LanesModel", "LanesFormat", "LanesWriter", "Lanes", "LanesSeed", "LanesAnalysis",
-            "LanesViewer", "LanesTerminal", "LanesSymbols",
+            "LanesViewer", "LanesTerminal", "LanesSymbols", "LanesCollector",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // A small instrumented app, compiled by every build so the README's example cannot rot.
@@ -92,7 +108,7 @@ let package = Package(
         // `swift run -c release LanesBenchmarks NAME`: the numbers in the README.
         .executableTarget(name: "LanesBenchmarks", dependencies: [
             "CLanesRuntime", "LanesModel", "LanesWriter", "LanesFormat", "Lanes", "LanesAnalysis", "LanesViewer", "LanesTracing",
-            "LanesSynthetic", "LanesWorstCases",
+            "LanesSynthetic", "LanesWorstCases", "LanesCollector",
             .product(name: "Tracing", package: "swift-distributed-tracing"),
             .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
         ]),
@@ -111,6 +127,11 @@ let package = Package(
             "LanesSynthetic",
         ], exclude: ["Golden"]),  // golden screens are read from the source tree, not bundled
         .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel", "LanesSynthetic"]),
+        // The receiver driven by real OpenTelemetry exporters (Python SDK), curl-style posts and SIGKILL.
+        .testTarget(name: "LanesCollectorTests", dependencies: [
+            "LanesCollector", "LanesFormat", "LanesModel", "LanesWriter",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ], exclude: ["otlp_export.py", "Fixtures"]),
         // Python asyncio traces from the real viztracer (the programs and fixtures under Python/ and Fixtures/).
         .testTarget(name: "LanesAsyncioTests", dependencies: [
             "LanesFormat", "LanesModel", "LanesAnalysis", "LanesViewer", "LanesWriter",

@@ -96,14 +96,14 @@ final class WorkerPool: @unchecked Sendable {
     /// Queues a Swift job that became ready at `enqueued`, enqueued by task `enqueuer`.
     ///
     /// When the job is the enqueuing task's own and it is enqueued from one of this pool's
-    /// threads, that thread is running the task's current job, which ends as soon as the task
-    /// suspends (a task cannot run in two places, so its new job could not start earlier anyway):
-    /// waking a sleeper or starting a thread would only move the task to another thread at the
-    /// cost of a wake-up.
+    /// threads while that thread runs the task's own job (not an actor's drain job, which may go
+    /// on to run other tasks), that job ends as soon as the task suspends (a task cannot run in
+    /// two places, so its new job could not start earlier anyway): waking a sleeper or starting
+    /// a thread would only move the task to another thread at the cost of a wake-up.
     @inline(__always)
     func submit(job: UnownedJob, enqueued: Int64, enqueuer: UInt64) {
-        let ownJobFromOwnThread = enqueuer != 0 && lanes_current_thread_pool() == poolIdentity
-            && TaskIdentity.taskID(of: job) == enqueuer
+        let ownJobFromOwnThread = enqueuer != 0 && lanes_current_running_task() == enqueuer
+            && lanes_current_thread_pool() == poolIdentity && TaskIdentity.taskID(of: job) == enqueuer
         submit(
             Work(body: .job(job), enqueued: enqueued, enqueuer: enqueuer), priority: job.priority.rawValue,
             wakes: !ownJobFromOwnThread)
@@ -237,12 +237,14 @@ final class WorkerPool: @unchecked Sendable {
         }
         let started = max(previousEnd ?? MonotonicClock.now(), work.enqueued)
         lanes_worker_slot_begin_job(slot, task, started)
+        lanes_set_current_running_task(task)
         switch runner {
         case .genericExecutor:
             lanes_run_job_on_generic_executor(pointer)
         case .taskExecutor(let executor):
             job.runSynchronously(on: executor)
         }
+        lanes_set_current_running_task(0)
         let ended = MonotonicClock.now()
         lanes_worker_slot_end_job(slot)
         if configuration.recordsJobs {

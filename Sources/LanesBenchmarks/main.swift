@@ -12,6 +12,7 @@ let benchmarks: [(name: String, summary: String, run: ([String]) async throws ->
     ("diff", "lanes diff cost (two loads, analyses, match, report) on two 1M-span traces", DiffBenchmark.run),
     ("tracing", "ns per withSpan: LanesTracer vs InMemoryTracer, side by side [SPANS] [RUNS] [SHAPE]", TracingBenchmark.run),
     ("follow", "[SPANS] [LANES-BINARY]: lanes view --follow on a changing file in tmux: key latency, CPU share", FollowBenchmark.run),
+    ("collect", "[BODY] [SECONDS] [RUNS] [CONNECTIONS]: lanes collect spans/s from a replayed real exporter body, and its stages alone", CollectBenchmark.run),
     ("viewer", "[SPANS] [RUNS]: lanes view first frame (load included) and frame times at 200x60", ViewerBenchmark.run),
     ("routes", "[REQUESTS] [RUNS] [CHILDREN]: lanes view's route view: first frame (load included) and frame times at 200x60", RouteViewBenchmark.run),
     ("memory", "[SPANS] [LANES-BINARY]: resident memory of lanes view on a server-shaped trace (bytes/span)", ViewerMemoryBenchmark.run),

@@ -35,7 +35,7 @@ struct LanesCommand: AsyncParsableCommand {
         discussion: """
             Every command reads .lanes files, Chrome Trace Event JSON and OTLP JSON, detected by content.
             Exit codes: 0 success, 1 a check failed (--fail-on, --fail-if-slower), \
-            2 usage error, 3 unreadable input, 4 could not write output.
+            2 usage error, 3 unreadable input, 4 could not write output, 5 could not listen (collect).
             """,
         version: "0.1.0",
         subcommands: [
@@ -46,6 +46,7 @@ struct LanesCommand: AsyncParsableCommand {
             ConvertCommand.self,
             ExportCommand.self,
             RecordCommand.self,
+            CollectCommand.self,
         ]
     )
 }

@@ -106,10 +106,7 @@ struct ViewCommand: AsyncParsableCommand {
             if let diffDocument {
                 try TerminalViewer.runDiff(a: document, b: diffDocument, theme: theme, alignAt: align)
             } else if follow {
-                // Re-read on a thread of its own, so keys are answered while a big file loads.
-                let followed = FollowedFile(path: file) { path in try? Self.loadDocument(path: path, quiet: true) }
-                defer { followed.stop() }
-                try TerminalViewer.run(document: document, theme: theme, reload: followed.takeNewest)
+                try Self.follow(path: file, document: document, theme: theme)
             } else {
                 try TerminalViewer.run(document: document, theme: theme)
             }
@@ -117,6 +114,15 @@ struct ViewCommand: AsyncParsableCommand {
             Self.printError("lanes: \(error.description)")
             throw ExitCode(1)
         }
+    }
+
+    /// Runs the interactive viewer on `document`, read from `path`, and keeps re-reading the
+    /// file as it grows (`--follow`, and `lanes collect --view`).
+    static func follow(path: String, document: ViewerDocument, theme: Theme) throws {
+        // Re-read on a thread of its own, so keys are answered while a big file loads.
+        let followed = FollowedFile(path: path) { path in try? Self.loadDocument(path: path, quiet: true) }
+        defer { followed.stop() }
+        try TerminalViewer.run(document: document, theme: theme, reload: followed.takeNewest)
     }
 
     /// Reads, analyses and indexes the trace at `path`, with progress on stderr for big files.

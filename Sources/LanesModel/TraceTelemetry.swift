@@ -125,6 +125,16 @@ public struct SpanTelemetry: Sendable, Hashable {
 
     /// Whether the span has W3C ids (a trace id and a span id, neither zero).
     public var hasIdentity: Bool { spanID != 0 && !traceID.isZero }
+
+    /// OTLP span flags bits 8 and 9: "whether the parent is remote is known" and "it is".
+    public static let remoteParentFlags: UInt32 = 0x300
+
+    /// Whether the producer said the parent is remote (another process's span, which the trace
+    /// may not hold).
+    public var parentIsRemote: Bool { Self.parentIsRemote(flags: flags) }
+
+    /// Whether OTLP span flags `flags` say the parent is remote.
+    public static func parentIsRemote(flags: UInt32) -> Bool { flags & remoteParentFlags == remoteParentFlags }
 }
 
 /// A key and a typed value, the key an index into the trace's strings.

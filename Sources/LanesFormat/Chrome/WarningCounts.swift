@@ -1,5 +1,5 @@
 /// `1204` → `"1,204"`: counts in warnings read like the rest of Lanes' messages.
-func groupedCount(_ value: Int) -> String {
+package func groupedCount(_ value: Int) -> String {
     let digits = String(value.magnitude)
     var result = ""
     for (offset, character) in digits.enumerated() {
@@ -10,6 +10,6 @@ func groupedCount(_ value: Int) -> String {
 }
 
 /// `counted(1, "event")` → `"1 event"`, `counted(1204, "event")` → `"1,204 events"`.
-func counted(_ value: Int, _ noun: String) -> String {
+package func counted(_ value: Int, _ noun: String) -> String {
     "\(groupedCount(value)) \(noun)\(value == 1 ? "" : "s")"
 }

@@ -422,7 +422,8 @@ struct LanesFileDecoder: ~Copyable {
         for entry in unresolvedParents {
             if let parent = spanIndex(ofID: entry.parentID) {
                 builder.setParent(of: entry.span, to: parent)
-            } else {
+            } else if builder.telemetry(ofSpan: entry.span)?.parentIsRemote != true {
+                // A parent OpenTelemetry says is remote may never have been sent (lanes collect).
                 parentsLost += 1
             }
         }

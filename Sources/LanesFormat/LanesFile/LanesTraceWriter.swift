@@ -26,8 +26,10 @@ public enum LanesTraceWriter {
         for task in trace.tasks where !task.name.isEmpty { addExtra(task.name) }
         for value in trace.telemetry.values { value.forEachString(addExtra) }
         output.append(contentsOf: RecordFraming.strings(firstID: 1, strings.dropFirst()))
-        let telemetry = TelemetryWriting(trace: trace, extraStringIDs: extraStringIDs)
-        output.append(contentsOf: telemetry.resourceAndScopeRecords())
+        let writing = TraceEventWriting(trace: trace) { text in
+            trace.strings.index(of: text) ?? UInt32(extraStringIDs[text] ?? 0)
+        }
+        output.append(contentsOf: writing.resourceAndScopeRecords())
         // Threads: writer w + 1 is thread w; the writer after the last holds spans of unknown thread.
         for (index, thread) in trace.threads.enumerated() {
             output.append(contentsOf: RecordFraming.thread(
@@ -80,8 +82,7 @@ public enum LanesTraceWriter {
             var events: [(time: Int64, order: UInt8, item: Int32)] = []
             events.reserveCapacity(spans.count * 2 + slices.count)
             for span in spans {
-                let instantOnly = trace.spanFlags[Int(span)] == .instant && trace.spanKind[Int(span)] == .unknown
-                    && trace.spanStatus[Int(span)] == .ok && trace.duration(ofSpan: Int(span)) == 0
+                let instantOnly = writing.isInstantOnly(Int(span))
                 events.append((trace.spanBegin[Int(span)], instantOnly ? 2 : 0, span))
                 if !instantOnly { events.append((trace.spanEnd[Int(span)], 3, span)) }
             }
@@ -103,33 +104,11 @@ public enum LanesTraceWriter {
                 switch event.order {
                 case 0, 2:
                     let parent = trace.spanParent[item]
-                    let parentID = parent >= 0 ? fileID[Int(parent)] : 0
-                    let task = trace.tasks[Int(trace.spanTask[item])].id
-                    if event.order == 2 {
-                        encoder.instant(span: fileID[item], parent: parentID, name: trace.spanName[item], task: task, time: event.time)
-                    } else {
-                        encoder.begin(
-                            span: fileID[item], parent: parentID, kind: trace.spanKind[item], name: trace.spanName[item],
-                            task: task, onExecutor: trace.spanFlags[item].contains(.onExecutor), time: event.time)
-                        if trace.spanFlags[item].contains(.instant) { encoder.setFlags(span: fileID[item], flags: .instant) }
-                    }
-                    var position = trace.attributes.partitioningIndex { $0.span >= Int32(item) }
-                    while position < trace.attributes.count, trace.attributes[position].span == Int32(item) {
-                        let attribute = trace.attributes[position]
-                        encoder.attribute(span: fileID[item], key: attribute.key, value: telemetry.fileValue(attribute.value))
-                        position += 1
-                    }
-                    telemetry.writeFacts(ofSpan: item, as: fileID[item], to: &encoder)
+                    writing.writeStart(
+                        ofSpan: item, as: fileID[item], parent: parent >= 0 ? fileID[Int(parent)] : 0,
+                        task: trace.tasks[Int(trace.spanTask[item])].id, time: event.time, to: &encoder)
                 case 3:
-                    if trace.spanStatus[item] != .ok {
-                        encoder.end(
-                            span: fileID[item], time: event.time, status: trace.spanStatus[item],
-                            cpuNanoseconds: trace.cpuNanoseconds(ofSpan: item))
-                    } else if let cpu = trace.cpuNanoseconds(ofSpan: item) {
-                        encoder.end(span: fileID[item], time: event.time, cpuNanoseconds: cpu)
-                    } else {
-                        encoder.end(span: fileID[item], time: event.time)
-                    }
+                    writing.writeEnd(ofSpan: item, as: fileID[item], time: event.time, to: &encoder)
                 default:
                     let slice = trace.slices[item]
                     encoder.job(task: trace.tasks[Int(slice.task)].id, enqueued: slice.enqueued, started: slice.started, ended: slice.ended)

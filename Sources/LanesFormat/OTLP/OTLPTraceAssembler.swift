@@ -74,8 +74,15 @@ public struct OTLPTraceAssembler {
             unixAtClock: builder.intern(LanesArgumentKey.unixNanosecondsAtClock))
     }
 
-    /// OTLP span flags bits 8 and 9: "whether the parent is remote is known" and "it is".
-    static let remoteParentFlags: UInt32 = 0x300
+    /// Set in the id of every lane the assembler makes for a service and trace (the lower bits
+    /// number the lanes); Lanes' own task ids are far below it.
+    public static let serviceLaneBit: UInt64 = 1 << 62
+
+    /// Whether `taskID` is a lane the assembler made for a service and trace (not a task of
+    /// Lanes' own scope).
+    public static func isServiceLane(_ taskID: UInt64) -> Bool {
+        taskID & serviceLaneBit != 0 && taskID != UInt64.max
+    }
 
     /// The number of valid spans added so far.
     public var spanCount: Int { spans.count }
@@ -177,7 +184,7 @@ public struct OTLPTraceAssembler {
         }
         spans.append(AddedSpan(
             trace: span.traceID, span: span.spanID, parent: span.parentSpanID,
-            parentIsRemote: span.flags & Self.remoteParentFlags == Self.remoteParentFlags, scope: scope, hasTask: task >= 0,
+            parentIsRemote: SpanTelemetry.parentIsRemote(flags: span.flags), scope: scope, hasTask: task >= 0,
             inLanesScope: inLanesScope))
     }
 
@@ -278,7 +285,7 @@ public struct OTLPTraceAssembler {
                 lastLane = lane
                 return lane
             }
-            let lane = builder.addNewTask(id: UInt64(1) << 62 | UInt64(laneKeys.count))
+            let lane = builder.addNewTask(id: Self.serviceLaneBit | UInt64(laneKeys.count))
             laneOf[key] = lane
             laneKeys.append(key)
             laneRoot.append((-1, false))
