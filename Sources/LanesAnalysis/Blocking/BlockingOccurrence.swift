@@ -96,19 +96,13 @@ struct BlockingOccurrenceFinder {
         // Jobs that ran at least the threshold without suspending, minus the spans above.
         var spansByThread: ThreadSpanIndex?
         for (index, slice) in trace.slices.enumerated() where slice.ended &- slice.started >= threshold {
-            var held = slice.ended &- slice.started
-            if let spans = syncSpansByThread[slice.thread] {
-                // Outermost blocking spans of one thread do not overlap: sorted by begin, they are
-                // sorted by end too.
-                var position = spans.partitioningIndex { trace.spanEnd[Int($0)] > slice.started }
-                while position < spans.count, trace.spanBegin[Int(spans[position])] < slice.ended {
-                    let span = Int(spans[position])
-                    held &-= max(0, min(slice.ended, trace.spanEnd[span]) &- max(slice.started, trace.spanBegin[span]))
-                    position += 1
-                }
-            }
+            let held = heldTime(thread: slice.thread, from: slice.started, to: slice.ended, syncSpansByThread)
             guard held >= threshold else { continue }
-            occurrences.append(jobOccurrence(Int32(index), slice, held: held, spansByThread: &spansByThread))
+            let pieces = requestPieces(of: slice) { heldTime(thread: slice.thread, from: $0, to: $1, syncSpansByThread) }
+            for piece in pieces {
+                let pieceHeld = pieces.count == 1 ? held : heldTime(thread: slice.thread, from: piece.started, to: piece.ended, syncSpansByThread)
+                occurrences.append(jobOccurrence(Int32(index), piece, held: pieceHeld, spansByThread: &spansByThread))
+            }
         }
         occurrences.sort { ($0.begin, $0.thread) < ($1.begin, $1.thread) }
         WanderingSites(trace: trace).gather(&occurrences)
@@ -116,6 +110,53 @@ struct BlockingOccurrenceFinder {
     }
 
     private func wall(_ span: Int) -> Int64 { trace.spanEnd[span] &- trace.spanBegin[span] }
+
+    /// How long `thread` was held over `[from, to)` outside the blocking synchronous spans on it
+    /// (`syncSpansByThread`, sorted by begin), which are occurrences of their own.
+    private func heldTime(thread: Int32, from: Int64, to: Int64, _ syncSpansByThread: [Int32: [Int32]]) -> Int64 {
+        var held = to &- from
+        guard let spans = syncSpansByThread[thread] else { return held }
+        // Outermost blocking spans of one thread do not overlap: sorted by begin, they are sorted
+        // by end too.
+        var position = spans.partitioningIndex { trace.spanEnd[Int($0)] > from }
+        while position < spans.count, trace.spanBegin[Int(spans[position])] < to {
+            let span = Int(spans[position])
+            held &-= max(0, min(to, trace.spanEnd[span]) &- max(from, trace.spanBegin[span]))
+            position += 1
+        }
+        return held
+    }
+
+    /// A job that ran several spans of its task one after another without suspending (a
+    /// connection's task serving requests that were already waiting) held the thread for each of
+    /// them: it is cut at the end of each such outermost span, one piece per span, when every
+    /// piece held the thread (`held(from, to)`) for at least the threshold; otherwise it stays
+    /// whole. The pieces cover the job, so held time is counted the same either way.
+    private func requestPieces(of slice: TaskStateSlice, held: (Int64, Int64) -> Int64) -> [TaskStateSlice] {
+        let task = Int(slice.task)
+        guard task >= 0, task < trace.tasks.count, trace.tasks.id(ofTask: task) != 0 else { return [slice] }
+        let candidates = trace.spans(inLane: task, overlapping: slice.started, slice.ended)
+        guard candidates.count >= 2 else { return [slice] }
+        let candidateSet = Set(candidates)
+        let outermost = candidates.filter { !candidateSet.contains(trace.spanParent[Int($0)]) }
+            .sorted { (trace.spanBegin[Int($0)], $0) < (trace.spanBegin[Int($1)], $1) }
+        guard outermost.count >= 2 else { return [slice] }
+        var pieces: [TaskStateSlice] = []
+        var start = slice.started
+        for (position, span) in outermost.enumerated() {
+            var end = slice.ended
+            if position + 1 < outermost.count {
+                end = trace.spanEnd[Int(span)]
+                // Spans that overlap, or end outside the job, are not one request after another.
+                guard end > start, end < slice.ended, end <= trace.spanBegin[Int(outermost[position + 1])] else { return [slice] }
+            }
+            guard held(start, end) >= threshold else { return [slice] }
+            pieces.append(TaskStateSlice(task: slice.task, thread: slice.thread, enqueued: start, started: start, ended: end))
+            start = end
+        }
+        pieces[0].enqueued = slice.enqueued
+        return pieces
+    }
 
     /// The state that made an occurrence of `held` nanoseconds reach the threshold. Pre-emption is
     /// the machine's doing, so it names the occurrence only when the time the thread was not
