@@ -15,8 +15,8 @@ struct AsyncioTraceTests {
     }
 
     @Test("the programs traced now by the installed viztracer")
-    func live() throws {
-        let probe = try run(["python3", "-c", "import viztracer"])
+    func live() async throws {
+        let probe = try await run(["python3", "-c", "import viztracer"])
         guard probe == 0 else {
             if ProcessInfo.processInfo.environment["CI"] != nil {
                 Issue.record("viztracer is not installed (pip install viztracer); CI must run this test")
@@ -27,7 +27,7 @@ struct AsyncioTraceTests {
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lanes-asyncio-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let status = try run(["python3", AsyncioScenario.pythonDirectory + "/make_traces.py", directory])
+        let status = try await run(["python3", AsyncioScenario.pythonDirectory + "/make_traces.py", directory])
         #expect(status == 0)
         guard status == 0 else { return }
         try AsyncioScenario.check(directory: directory)
@@ -70,15 +70,21 @@ struct AsyncioTraceTests {
         #expect(AsyncioTraceConverter.convert(seed).isNotAsyncio)
     }
 
-    /// Runs `arguments` and returns its exit status (standard output goes to the test log).
-    private func run(_ arguments: [String]) throws -> Int32 {
+    /// Runs `arguments` and returns its exit status (standard output goes to the test log). The
+    /// child is waited for on a thread of its own: tracing the programs takes a minute or two,
+    /// which would otherwise hold one of the two cooperative threads every other suite runs on.
+    private func run(_ arguments: [String]) async throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
         process.standardError = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        return await withCheckedContinuation { continuation in
+            Thread {
+                process.waitUntilExit()
+                continuation.resume(returning: process.terminationStatus)
+            }.start()
+        }
     }
 }
 

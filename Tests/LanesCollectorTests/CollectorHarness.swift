@@ -34,18 +34,26 @@ enum CollectorHarness {
     }
 
     /// Runs `otlp_export.py ARGUMENTS…` and waits for it.
-    static func runScript(_ arguments: [String]) throws -> ScriptResult {
-        let result = try python([script] + arguments)
+    static func runScript(_ arguments: [String]) async throws -> ScriptResult {
+        let result = try await python([script] + arguments)
         return ScriptResult(status: result.status, lines: jsonLines(result.output), errors: result.errors)
     }
 
     /// Runs `python3 ARGUMENTS…` and waits for it: its status and what it printed (both streams).
-    static func runPython(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let result = try python(arguments)
+    static func runPython(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let result = try await python(arguments)
         return (result.status, String(decoding: result.output, as: UTF8.self) + result.errors)
     }
 
-    private static func python(_ arguments: [String]) throws -> (status: Int32, output: Data, errors: String) {
+    /// Runs python on a thread of its own and suspends meanwhile: waiting for a child on a
+    /// cooperative thread would hold one of the few the other suites' tasks run on.
+    private static func python(_ arguments: [String]) async throws -> (status: Int32, output: Data, errors: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try pythonBlocking(arguments) }) }.start()
+        }
+    }
+
+    private static func pythonBlocking(_ arguments: [String]) throws -> (status: Int32, output: Data, errors: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3"] + arguments
@@ -72,8 +80,8 @@ enum CollectorHarness {
     /// Whether the OpenTelemetry Python SDK and its OTLP/HTTP exporter are installed. Missing
     /// them skips the test with a note, except on CI (`CI` set), where it fails: `.ci/run`
     /// installs them.
-    static func sdkAvailable() throws -> Bool {
-        guard let probe = sdkProbe else { throw HarnessError(description: "python3 could not be started") }
+    static func sdkAvailable() async throws -> Bool {
+        guard let probe = await sdkProbe.value else { throw HarnessError(description: "python3 could not be started") }
         if probe.status == 0 { return true }
         let note = "skipped: python3 with opentelemetry-sdk and opentelemetry-exporter-otlp-proto-http is missing "
             + "(pip install opentelemetry-sdk opentelemetry-exporter-otlp-proto-http): \(probe.output)"
@@ -86,20 +94,21 @@ enum CollectorHarness {
     }
 
     /// One run of the script that needs the SDK, made once per test process.
-    private static let sdkProbe: (status: Int32, output: String)? = (try? runScript(["capture", "/dev/null", "--traces", "1"]))
-        .map { ($0.status, "\($0.lines) \($0.errors)") }
+    private static let sdkProbe = Task<(status: Int32, output: String)?, Never> {
+        (try? await runScript(["capture", "/dev/null", "--traces", "1"])).map { ($0.status, "\($0.lines) \($0.errors)") }
+    }
 
     /// One raw request through the script: status, lower-cased headers, body.
     static func post(
         _ url: String, body: [UInt8], contentType: String, gzip: Bool = false, method: String = "POST",
         encoding: String? = nil
-    ) throws -> (status: Int, headers: [String: String], body: [UInt8]) {
+    ) async throws -> (status: Int, headers: [String: String], body: [UInt8]) {
         let file = try temporaryFile("body.bin")
         try Data(body).write(to: URL(fileURLWithPath: file))
         var arguments = ["post", url, "--content-type", contentType, "--body-file", file, "--method", method]
         if gzip { arguments.append("--gzip") }
         if let encoding { arguments += ["--encoding", encoding] }
-        let result = try runScript(arguments)
+        let result = try await runScript(arguments)
         guard result.status == 0, let line = result.lines.first, let status = line["status"] as? Int,
               let headers = line["headers"] as? [String: String], let hex = line["body"] as? String
         else {

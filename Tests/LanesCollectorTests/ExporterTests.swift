@@ -59,11 +59,11 @@ struct ExporterTests {
 
     @Test("the SDK's exporter, batched, protobuf", arguments: [false, true])
     func batchedExport(gzip: Bool) async throws {
-        guard try CollectorHarness.sdkAvailable() else { return }
+        guard try await CollectorHarness.sdkAvailable() else { return }
         let (collector, path, url) = try await CollectorHarness.start()
         var arguments = ["export", url, "--traces", "40", "--processor", "batch"]
         if gzip { arguments.append("--gzip") }
-        let result = try CollectorHarness.runScript(arguments)
+        let result = try await CollectorHarness.runScript(arguments)
         let failure = await collector.stop()
         #expect(failure == nil)
         #expect(result.status == 0, "\(result.errors)")
@@ -78,9 +78,9 @@ struct ExporterTests {
 
     @Test("the SDK's exporter span by span: children arrive before their parents, in other requests")
     func spanBySpanExport() async throws {
-        guard try CollectorHarness.sdkAvailable() else { return }
+        guard try await CollectorHarness.sdkAvailable() else { return }
         let (collector, path, url) = try await CollectorHarness.start()
-        let result = try CollectorHarness.runScript(["export", url, "--traces", "10", "--processor", "simple"])
+        let result = try await CollectorHarness.runScript(["export", url, "--traces", "10", "--processor", "simple"])
         _ = await collector.stop()
         #expect(result.status == 0, "\(result.errors)")
         #expect(collector.statistics.acceptedRequests == 30, "one request per span")
@@ -91,11 +91,11 @@ struct ExporterTests {
 
     @Test("the OTLP JSON encoding of the SDK's spans, plain and gzip", arguments: [false, true])
     func jsonBodies(gzip: Bool) async throws {
-        guard try CollectorHarness.sdkAvailable() else { return }
+        guard try await CollectorHarness.sdkAvailable() else { return }
         let (collector, path, url) = try await CollectorHarness.start()
         var arguments = ["json", url, "--traces", "15"]
         if gzip { arguments.append("--gzip") }
-        let result = try CollectorHarness.runScript(arguments)
+        let result = try await CollectorHarness.runScript(arguments)
         _ = await collector.stop()
         let line = try #require(result.lines.first, "\(result.errors)")
         #expect(line["status"] as? Int == 200)
@@ -107,10 +107,10 @@ struct ExporterTests {
 
     @Test("two services sending the same trace ids get lanes of their own")
     func twoServices() async throws {
-        guard try CollectorHarness.sdkAvailable() else { return }
+        guard try await CollectorHarness.sdkAvailable() else { return }
         let (collector, path, url) = try await CollectorHarness.start()
         for service in ["checkout", "inventory"] {
-            let result = try CollectorHarness.runScript(["export", url, "--traces", "3", "--service", service])
+            let result = try await CollectorHarness.runScript(["export", url, "--traces", "3", "--service", service])
             #expect(result.status == 0)
         }
         _ = await collector.stop()

@@ -17,13 +17,13 @@ struct LosslessTests {
 
     @Test("the SDK's spans, collected, export as the SDK encoded them", arguments: ["protobuf", "json", "protobuf+gzip"])
     func collectedEqualsSDK(_ encoding: String) async throws {
-        guard try CollectorHarness.sdkAvailable() else { return }
+        guard try await CollectorHarness.sdkAvailable() else { return }
         let (collector, path, url) = try await CollectorHarness.start()
         let expected = try CollectorHarness.temporaryFile("sdk.jsonl")
         var arguments = ["lossless", url, "--expected", expected]
         if encoding == "json" { arguments.append("--json") }
         if encoding.hasSuffix("gzip") { arguments.append("--gzip") }
-        let sent = try CollectorHarness.runScript(arguments)
+        let sent = try await CollectorHarness.runScript(arguments)
         let failure = await collector.stop()
         #expect(failure == nil)
         let line = try #require(sent.lines.first, "the script said nothing: \(sent.errors)")
@@ -48,7 +48,7 @@ struct LosslessTests {
         // The OTLP export of the collected file, against the SDK's own encoding.
         let exported = try CollectorHarness.temporaryFile("collected.otlp.json")
         try Data(OTLPTraceExporter.export(collected.trace)).write(to: URL(fileURLWithPath: exported))
-        let check = try CollectorHarness.runPython([Self.schemaCheck, exported, "--same-as", expected])
+        let check = try await CollectorHarness.runPython([Self.schemaCheck, exported, "--same-as", expected])
         if check.status == 3 {
             let note = "schema comparison skipped: opentelemetry-proto is missing (pip install opentelemetry-proto)"
             if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record(Comment(rawValue: note)) } else { print(note) }
@@ -106,7 +106,7 @@ struct LanesExportCollectTests {
         let recorded = try TraceLoader.load(path: source).trace
         #expect(recorded.spanCount > 10)
         let (collector, path, url) = try await CollectorHarness.start()
-        let response = try CollectorHarness.post(url, body: OTLPTraceExporter.export(recorded), contentType: "application/json")
+        let response = try await CollectorHarness.post(url, body: OTLPTraceExporter.export(recorded), contentType: "application/json")
         _ = await collector.stop()
         #expect(response.status == 200)
         let collected = try CollectorHarness.read(path)

@@ -30,9 +30,9 @@ struct ResponseTests {
 
     @Test("partial success: spans with bad ids are rejected and counted, the rest written (JSON)")
     func partialSuccessJSON() async throws {
-        guard try CollectorHarness.sdkAvailable() else { return }
+        guard try await CollectorHarness.sdkAvailable() else { return }
         let (collector, path, url) = try await CollectorHarness.start()
-        let response = try CollectorHarness.post(url, body: Self.jsonRequest(good: 3, bad: 2), contentType: "application/json")
+        let response = try await CollectorHarness.post(url, body: Self.jsonRequest(good: 3, bad: 2), contentType: "application/json")
         _ = await collector.stop()
         #expect(response.status == 200)
         #expect(response.headers["content-type"] == "application/json")
@@ -47,7 +47,7 @@ struct ResponseTests {
 
     @Test("partial success in protobuf: a span id of 5 bytes is rejected")
     func partialSuccessProtobuf() async throws {
-        guard try CollectorHarness.sdkAvailable() else { return }
+        guard try await CollectorHarness.sdkAvailable() else { return }
         let (collector, path, url) = try await CollectorHarness.start()
         var request = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest()
         var resourceSpans = Opentelemetry_Proto_Trace_V1_ResourceSpans()
@@ -63,7 +63,7 @@ struct ResponseTests {
         }
         resourceSpans.scopeSpans = [scopeSpans]
         request.resourceSpans = [resourceSpans]
-        let response = try CollectorHarness.post(url, body: try request.serializedBytes(), contentType: "application/x-protobuf")
+        let response = try await CollectorHarness.post(url, body: try request.serializedBytes(), contentType: "application/x-protobuf")
         _ = await collector.stop()
         #expect(response.status == 200)
         #expect(response.headers["content-type"] == "application/x-protobuf")
@@ -114,14 +114,14 @@ struct ResponseTests {
 
     @Test("bad requests get the status the spec gives and a Status body", arguments: refusals)
     func refused(_ refusal: Refusal) async throws {
-        guard try CollectorHarness.sdkAvailable() else { return }
+        guard try await CollectorHarness.sdkAvailable() else { return }
         let (collector, path, url) = try await CollectorHarness.start(maximumBodyBytes: 256 << 10)
         let target = url.replacingOccurrences(of: "/v1/traces", with: refusal.path)
-        let response = try CollectorHarness.post(
+        let response = try await CollectorHarness.post(
             target, body: refusal.body, contentType: refusal.contentType, gzip: refusal.gzip, method: refusal.method,
             encoding: refusal.encoding)
         // The receiver keeps serving after a refusal.
-        let after = try CollectorHarness.post(url, body: Self.jsonRequest(good: 1, bad: 0), contentType: "application/json")
+        let after = try await CollectorHarness.post(url, body: Self.jsonRequest(good: 1, bad: 0), contentType: "application/json")
         _ = await collector.stop()
         #expect(response.status == refusal.status)
         let status: Google_Rpc_Status
@@ -140,9 +140,9 @@ struct ResponseTests {
 
     @Test("an empty request succeeds and writes nothing")
     func emptyRequest() async throws {
-        guard try CollectorHarness.sdkAvailable() else { return }
+        guard try await CollectorHarness.sdkAvailable() else { return }
         let (collector, path, url) = try await CollectorHarness.start()
-        let response = try CollectorHarness.post(url, body: [], contentType: "application/x-protobuf")
+        let response = try await CollectorHarness.post(url, body: [], contentType: "application/x-protobuf")
         _ = await collector.stop()
         #expect(response.status == 200)
         #expect(response.body.isEmpty, "an ExportTraceServiceResponse with nothing set")

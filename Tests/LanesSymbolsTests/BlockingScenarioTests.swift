@@ -13,8 +13,8 @@ import Testing
     static let scenarioSource = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Sources/BlockingScenario/BlockingScenario.swift").path
 
-    @Test func everyBlockingSiteIsFoundWithItsLineAndState() throws {
-        let (trace, errors) = try ScenarioRecording.record("blocking-scenario-lanes")
+    @Test func everyBlockingSiteIsFoundWithItsLineAndState() async throws {
+        let (trace, errors) = try await ScenarioRecording.record("blocking-scenario-lanes")
         let symbols = try #require(trace.sampling.symbols, "lanes record did not append symbols: \(errors)")
         #expect(symbols.notes.isEmpty, "\(symbols.notes)")
         #expect(trace.metadata.watchdog?.isOn == true)

@@ -18,7 +18,7 @@ enum ScenarioRecording {
 
     /// Runs `lanes record -o FILE -- PROGRAM ARGUMENTS…` (optionally under `prefix`, e.g.
     /// `taskset -c 0`) and returns the trace read back and what `lanes record` printed on stderr.
-    static func record(_ program: String, _ arguments: [String] = [], prefix: [String] = [], environment: [String: String] = [:]) throws
+    static func record(_ program: String, _ arguments: [String] = [], prefix: [String] = [], environment: [String: String] = [:]) async throws
         -> (trace: Trace, errors: String)
     {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lanes-symbols-\(UUID().uuidString)")
@@ -36,8 +36,14 @@ enum ScenarioRecording {
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        // Waited for on a thread of its own, not on one of the cooperative threads other suites need.
+        let errorText = await withCheckedContinuation { continuation in
+            Thread {
+                let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                continuation.resume(returning: text)
+            }.start()
+        }
         #expect(process.terminationStatus == 0, "lanes record failed: \(errorText)")
         let loaded = try TraceLoader.load(path: file)
         return (loaded.trace, errorText)

@@ -7,8 +7,8 @@ import Testing
 /// Symbolication of a real recording: which frames are the app's, and the one-line notes when a
 /// file changed since the recording or llvm-symbolizer is missing (nothing fails then).
 @Suite struct SymbolicationTests {
-    @Test func appCodeAndNotes() throws {
-        let (trace, _) = try ScenarioRecording.record("blocking-scenario-lanes")
+    @Test func appCodeAndNotes() async throws {
+        let (trace, _) = try await ScenarioRecording.record("blocking-scenario-lanes")
         let sampling = trace.sampling
         let symbols = try #require(sampling.symbols)
         #expect(symbols.notes.isEmpty)
