@@ -15,7 +15,7 @@ struct ThirdPartyQuirkTests {
 
     /// Fixtures made now by `regenerate.sh` into a temporary folder, or nil (with a note, or a
     /// failure on CI) when viztracer or clang is missing.
-    static let fresh: String? = {
+    static let fresh = Task<String?, Never> {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lanes-third-party-\(UUID().uuidString)").path
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let process = Process()
@@ -25,25 +25,33 @@ struct ThirdPartyQuirkTests {
         process.standardOutput = pipe
         process.standardError = pipe
         guard (try? process.run()) != nil else { return nil }
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        // Waited for on a thread of its own: the tools take a while, and a test blocked here
+        // (every test of this suite waits for the one making them) would hold a cooperative
+        // thread the other suites need.
+        let output = await withCheckedContinuation { continuation in
+            Thread {
+                let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                continuation.resume(returning: text)
+            }.start()
+        }
         guard process.terminationStatus == 0 else {
             let note = "viztracer or clang unavailable, fresh third-party fixtures not made: \(output.suffix(300))"
             if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record(Comment(rawValue: note)) } else { print(note) }
             return nil
         }
         return folder
-    }()
+    }
 
-    static func folders() -> [String] { [committed] + (fresh.map { [$0] } ?? []) }
+    static func folders() async -> [String] { [committed] + ((await fresh.value).map { [$0] } ?? []) }
 
     static func load(_ name: String, in folder: String) throws -> TraceLoadResult {
         try TraceLoader.load(path: folder + "/" + name)
     }
 
     @Test("viztracer's wrapped buffer is reported in one line and kept out of the self-time table")
-    func viztracerOverflow() throws {
-        for folder in Self.folders() {
+    func viztracerOverflow() async throws {
+        for folder in await Self.folders() {
             let result = try Self.load("viztracer-overflow.json", in: folder)
             let trace = result.trace
             let missingBefore = try #require(trace.metadata.eventsMissingBefore, "\(folder)")
@@ -72,8 +80,8 @@ struct ThirdPartyQuirkTests {
     }
 
     @Test("a viztracer trace whose buffer did not wrap says nothing about it")
-    func viztracerWhole() throws {
-        for folder in Self.folders() {
+    func viztracerWhole() async throws {
+        for folder in await Self.folders() {
             let result = try Self.load("viztracer-counters.json", in: folder)
             #expect(result.trace.metadata.eventsMissingBefore == nil)
             #expect(!result.warnings.contains { $0.message.contains("wrapped") })
@@ -82,8 +90,8 @@ struct ThirdPartyQuirkTests {
     }
 
     @Test("viztracer counters become counter series, every sample in time order")
-    func viztracerCounters() throws {
-        for folder in Self.folders() {
+    func viztracerCounters() async throws {
+        for folder in await Self.folders() {
             let path = folder + "/viztracer-counters.json"
             let trace = try TraceLoader.load(path: path).trace
             // The file's own counter events, read with Foundation's parser.
@@ -100,8 +108,8 @@ struct ThirdPartyQuirkTests {
     }
 
     @Test("clang's Total events are totals: listed in the summary, kept out of lanes and overlap")
-    func clangTotals() throws {
-        for folder in Self.folders() {
+    func clangTotals() async throws {
+        for folder in await Self.folders() {
             let path = folder + "/clang-time-trace.json"
             let trace = try TraceLoader.load(path: path).trace
             let text = try String(contentsOfFile: path, encoding: .utf8)
