@@ -73,7 +73,6 @@ struct SpanTreeTests {
     func gatherFailure() async throws {
         struct Refused: Error {}
         let path = TraceFixtures.temporaryPath("gather-error.lanes")
-        let start = ContinuousClock.now
         await #expect(throws: Refused.self) {
             try await Lanes.record(to: path) {
                 _ = try await Lanes.gather(
@@ -82,10 +81,8 @@ struct SpanTreeTests {
             }
         }
         // Uncancelled, the long operation would sleep its minute and end without error; cancelled,
-        // it ends with CancellationError (checked below). The wall-clock bound only catches a
-        // cancellation that came far too late, with room for a test process whose threads other
-        // tests held for a while.
-        #expect(ContinuousClock.now - start < .seconds(55), "the long operation was not cancelled in time")
+        // it ends with CancellationError (checked below). No wall-clock bound: the suites' CPU-bound
+        // tests can hold both cooperative threads for a minute on a two-core machine.
         let trace = try TraceFixtures.load(path)
         let long = trace.span(named: "long")
         #expect(trace.spanStatus[long] == .error)
