@@ -171,12 +171,15 @@ def main():
     for start in range(0, len(spans), BATCH):
         message = encode_spans(spans[start:start + BATCH])
         requests.append(hex_ids(json_format.MessageToDict(message, use_integers_for_enums=True)))
+    # The exception events' stack traces name this script: keep its path relative to the
+    # repository, not the machine that made the fixtures.
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) + os.sep
     with open(os.path.join(folder, "otlp-sdk.jsonl"), "w", encoding="utf-8") as lines:
         for request in requests:
-            lines.write(json.dumps(request, separators=(",", ":")) + "\n")
+            lines.write(json.dumps(request, separators=(",", ":")).replace(root, "") + "\n")
     merged = {"resourceSpans": [resource for request in requests for resource in request["resourceSpans"]]}
     with open(os.path.join(folder, "otlp-sdk-object.json"), "w", encoding="utf-8") as whole:
-        whole.write(json.dumps(merged, indent=1) + "\n")
+        whole.write(json.dumps(merged, indent=1).replace(root, "") + "\n")
     events = sum(len(span.events) for span in spans)
     links = sum(len(span.links) for span in spans)
     traces = len({span.context.trace_id for span in spans})
