@@ -48,34 +48,41 @@ public final class TraceAnalysis: Sendable {
 
     /// Analyses `trace` with `options`; `evidence` (the trace's watchdog samples, when it has
     /// them) says what blocked threads were doing and where.
-    public init(trace: Trace, options: AnalysisOptions = .init(), evidence: (any BlockingEvidence)? = nil) {
+    public convenience init(trace: Trace, options: AnalysisOptions = .init(), evidence: (any BlockingEvidence)? = nil) {
+        self.init(trace: trace, options: options, evidence: evidence, parallelFrom: Self.parallelThreshold)
+    }
+
+    /// The analysis, built on two threads when the trace has at least `parallelFrom` spans plus
+    /// jobs (tests compare both ways).
+    init(trace: Trace, options: AnalysisOptions, evidence: (any BlockingEvidence)?, parallelFrom threshold: Int) {
         self.trace = trace
         self.options = options
-        let structure = SpanStructure(trace: trace)
+        // The concurrency series reads only the spans and nothing below needs it: on a large
+        // trace it is built on the other core while this one does the rest. Both halves are pure
+        // functions of the trace, so the result is the same either way (`ParallelAnalysisTests`).
+        let parallel = trace.spanCount + trace.slices.count >= threshold
+        let ((concurrency, executorThreadCount), rest) = parallel
+            ? concurrently({ (Self.concurrencySeries(trace), Self.countExecutorThreads(trace)) }, {
+                Self.blockingAndQueued(trace, options: options, evidence: evidence)
+            })
+            : ((Self.concurrencySeries(trace), Self.countExecutorThreads(trace)),
+               Self.blockingAndQueued(trace, options: options, evidence: evidence))
+        let structure = rest.structure
+        let sliceTotals = rest.sliceTotals
+        let tasksQueued = rest.tasksQueued
+        let occurrences = rest.occurrences
         self.structure = structure
-        let sliceTotals = SliceTotals(trace: trace)
         self.sliceTotals = sliceTotals
-        threadHoldingSpans = ThreadHoldingSpans(trace: trace, threshold: options.blockingCallThreshold)
-
-        let (tasksQueued, queued) = Self.queuedSeries(trace)
-        queuedNanoseconds = queued
-
-        let occurrences = BlockingOccurrenceFinder(
-            trace: trace, structure: structure, threshold: options.blockingCallThreshold,
-            queued: StepIntegral(tasksQueued), evidence: evidence ?? SampleEvidence(trace: trace)
-        ).find()
+        threadHoldingSpans = rest.threadHolding
+        queuedNanoseconds = rest.queued
         blockingOccurrences = occurrences
-        let held = HeldIntervals(trace: trace, structure: structure, occurrences: occurrences)
-        blockedNanoseconds = held.totalNanoseconds
-        let executorThreadsHeld = held.series()
+        blockedNanoseconds = rest.held.totalNanoseconds
+        let executorThreadsHeld = rest.held.series
         self.executorThreadsHeld = executorThreadsHeld
 
-        let concurrency = Self.concurrencySeries(trace)
         self.concurrency = concurrency
         maxOverlap = Int(concurrency.overallMaximum)
         overlappedNanoseconds = Self.timeAtOrAbove(2, in: concurrency)
-
-        let executorThreadCount = Self.countExecutorThreads(trace)
         self.executorThreadCount = executorThreadCount
 
         let context = RuleContext(
@@ -166,6 +173,30 @@ public final class TraceAnalysis: Sendable {
             horizon = childBegin
         }
         return path.reversed()
+    }
+
+    /// Spans plus jobs from which an analysis builds its concurrency series on a second thread
+    /// (below it, starting the thread costs more than it saves).
+    static let parallelThreshold = 200_000
+
+    /// The part of an analysis that depends on the task states and the blocking threshold: span
+    /// structure, per-span state totals, thread-holding spans, the queued series and its total,
+    /// the blocking occurrences and the intervals they held threads.
+    private static func blockingAndQueued(_ trace: Trace, options: AnalysisOptions, evidence: (any BlockingEvidence)?) -> (
+        structure: SpanStructure, sliceTotals: SliceTotals, tasksQueued: StepSeries,
+        occurrences: [BlockingOccurrence], held: (totalNanoseconds: Int64, series: StepSeries),
+        threadHolding: ThreadHoldingSpans, queued: Int64
+    ) {
+        let structure = SpanStructure(trace: trace)
+        let sliceTotals = SliceTotals(trace: trace)
+        let threadHolding = ThreadHoldingSpans(trace: trace, threshold: options.blockingCallThreshold)
+        let (tasksQueued, queued) = queuedSeries(trace)
+        let occurrences = BlockingOccurrenceFinder(
+            trace: trace, structure: structure, threshold: options.blockingCallThreshold,
+            queued: StepIntegral(tasksQueued), evidence: evidence ?? SampleEvidence(trace: trace)
+        ).find()
+        let held = HeldIntervals(trace: trace, structure: structure, occurrences: occurrences)
+        return (structure, sliceTotals, tasksQueued, occurrences, (held.totalNanoseconds, held.series()), threadHolding, queued)
     }
 
     /// How many jobs waited for a thread at each instant, and their total wait.

@@ -66,8 +66,7 @@ struct DiffCommand: AsyncParsableCommand {
             try await viewer.run()
             return
         }
-        let loadedA = try AnalysisCommandSupport.loadTrace(path: fileA)
-        let loadedB = try AnalysisCommandSupport.loadTrace(path: fileB)
+        let (loadedA, loadedB) = try AnalysisCommandSupport.loadTraces(pathA: fileA, pathB: fileB)
         let diff = TraceDiff(a: loadedA.trace, b: loadedB.trace)
 
         var gate: DiffGate?

@@ -99,9 +99,21 @@ enum AnalysisCommandSupport {
     /// Loads `path`; on failure prints the one-line reason to stderr and exits with status 3.
     /// Warnings about recovered damage go to stderr, one line each.
     static func loadTrace(path: String) throws -> TraceLoadResult {
+        try finishLoading(Result { try TraceLoader.load(path: path) }, path: path)
+    }
+
+    /// Loads two traces at once (`lanes diff`), then reports errors and warnings of A before B's.
+    static func loadTraces(pathA: String, pathB: String) throws -> (a: TraceLoadResult, b: TraceLoadResult) {
+        let (a, b) = TraceLoader.load(pathA: pathA, pathB: pathB)
+        let loadedA = try finishLoading(a, path: pathA)
+        return (loadedA, try finishLoading(b, path: pathB))
+    }
+
+    /// Reports a load's error (exit code 3) or warnings, and symbolicates the trace.
+    private static func finishLoading(_ loaded: Result<TraceLoadResult, any Error>, path: String) throws -> TraceLoadResult {
         var result: TraceLoadResult
         do {
-            result = try TraceLoader.load(path: path)
+            result = try loaded.get()
         } catch let error as TraceFileError {
             printError(DisplayText.escaped(error.description))
             throw ExitCode(3)

@@ -155,11 +155,9 @@ struct ViewCommand: AsyncParsableCommand {
             for warning in result.warnings { printError("lanes: \(path): \(warning.message)") }
         }
         TraceSymbolication.symbolicateIfNeeded(&result.trace) { if !quiet { printError("lanes: \($0)") } }
-        if showProgress { progress("lanes: analysing \(result.trace.spanCount) spans \(bar(0.45)) 45%") }
-        let analysis = TraceAnalysis(trace: result.trace)
-        if showProgress { progress("lanes: indexing lanes \(bar(0.75)) 75%") }
+        if showProgress { progress("lanes: analysing and indexing \(result.trace.spanCount) spans \(bar(0.45)) 45%") }
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        let document = ViewerDocument(trace: result.trace, analysis: analysis, title: name)
+        let document = ViewerDocument(analysing: result.trace, title: name)
         if showProgress { progress("") }
         // Reading freed far more than the document keeps: give it back rather than stay at the peak.
         FreedMemory.returnToSystem()

@@ -24,6 +24,13 @@ public enum TraceLoader {
         return try load(bytes: bytes, path: path, progress: progress)
     }
 
+    /// Reads two files at once, the second on another thread (`lanes diff`'s two runs): each
+    /// result as `load(path:)` gives it, its error included, so the caller reports them in order.
+    public static func load(pathA: String, pathB: String) -> (a: Result<TraceLoadResult, any Error>, b: Result<TraceLoadResult, any Error>) {
+        let (b, a) = concurrently({ Result { try load(path: pathB) } }, { Result { try load(path: pathA) } })
+        return (a, b)
+    }
+
     /// Parses `bytes` (the contents of `path`, which is used only in messages).
     public static func load(bytes: [UInt8], path: String, progress: ((Double) -> Void)? = nil) throws -> TraceLoadResult {
         guard !bytes.isEmpty else {

@@ -5,8 +5,10 @@ import Dispatch
 ///
 /// `TraceBuilder.build()` uses it to sort a large trace's task-state slices while it moves the
 /// spans into lanes; the two share no data, and on a machine with a second core the slices then
-/// cost almost nothing to the time a reader waits.
-func concurrently<Background: Sendable, Foreground>(
+/// cost almost nothing to the time a reader waits. The analysis, the viewer and `lanes diff` use
+/// it the same way (the concurrency series beside the rest of an analysis, an analysis beside the
+/// viewer's indexes, the two sides of a diff). This is the one place Lanes' readers go parallel.
+package func concurrently<Background: Sendable, Foreground>(
     _ background: @escaping @Sendable () -> Background, _ foreground: () -> Foreground
 ) -> (Background, Foreground) {
     let result = ResultBox<Background>()

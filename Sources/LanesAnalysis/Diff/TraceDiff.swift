@@ -232,9 +232,11 @@ public struct TraceDiff: Sendable {
         alignmentOffset = firstRootB &- firstRootA
     }
 
-    /// Analyses and compares two traces with the same options.
+    /// Analyses and compares two traces with the same options; the two analyses run at once (B's
+    /// on another thread), since neither reads the other.
     public init(a: Trace, b: Trace, options: AnalysisOptions = .init()) {
-        self.init(a: TraceAnalysis(trace: a, options: options), b: TraceAnalysis(trace: b, options: options))
+        let (analysisB, analysisA) = concurrently({ TraceAnalysis(trace: b, options: options) }, { TraceAnalysis(trace: a, options: options) })
+        self.init(a: analysisA, b: analysisB)
     }
 
     /// The path `path` as text: normalised names joined by ` › `, escaped for display.

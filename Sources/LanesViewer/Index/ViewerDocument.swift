@@ -47,39 +47,109 @@ public final class ViewerDocument: Sendable {
     /// The trace's counter series, ready to draw as strips.
     public let counterStrips: [CounterStrip]
 
-    /// Prepares `trace` for viewing. `title` is the file name to show (sanitised here).
-    public init(trace: Trace, analysis: TraceAnalysis, title: String) {
+    /// Prepares `trace` for viewing with an analysis already made. `title` is the file name to
+    /// show (sanitised here).
+    public convenience init(trace: Trace, analysis: TraceAnalysis, title: String) {
+        self.init(trace: trace, title: title, analysis: .given(analysis))
+    }
+
+    /// Analyses `trace` with `options` and prepares it for viewing: the analysis runs on another
+    /// thread while this one builds the indexes that do not need it (task rows and their states,
+    /// routes, roots per lane), so on two cores the first frame waits for the longer of the two,
+    /// not their sum. The document is the same as `init(trace:analysis:title:)`'s.
+    public convenience init(analysing trace: Trace, options: AnalysisOptions = .init(), title: String) {
+        self.init(trace: trace, title: title, analysis: .build(options))
+    }
+
+    /// Where the document's analysis comes from.
+    private enum AnalysisSource {
+        case given(TraceAnalysis)
+        case build(AnalysisOptions)
+    }
+
+    /// The indexes that read only the trace.
+    private struct TraceIndexes {
+        var laneRoots: [Int32]
+        var laneRootStart: [Int32]
+        var multiRootMaxEnd: [Int64]
+        var multiRootOffset: [Int32: Int32]
+        var taskRows: TaskRows
+        var laneStates: LaneStates
+        var foldedExtents: [Int32: ClosedRange<Int64>]
+        var routes: RouteIndex
+
+        init(trace: Trace) {
+            let laneCount = trace.tasks.count
+            // Roots per lane: trace.roots is in begin order, a stable counting sort keeps it so.
+            var rootStart = [Int32](repeating: 0, count: laneCount + 1)
+            for root in trace.roots { rootStart[Int(trace.spanTask[Int(root)]) + 1] += 1 }
+            for lane in 0..<laneCount { rootStart[lane + 1] += rootStart[lane] }
+            var next = rootStart
+            var roots = [Int32](repeating: 0, count: trace.roots.count)
+            for root in trace.roots {
+                let lane = Int(trace.spanTask[Int(root)])
+                roots[Int(next[lane])] = root
+                next[lane] += 1
+            }
+            laneRoots = roots
+            laneRootStart = rootStart
+            var maxEnds: [Int64] = []
+            var offsets: [Int32: Int32] = [:]
+            for lane in 0..<laneCount where rootStart[lane + 1] - rootStart[lane] >= 2 {
+                offsets[Int32(lane)] = Int32(maxEnds.count)
+                var latest = Int64.min
+                for position in Int(rootStart[lane])..<Int(rootStart[lane + 1]) {
+                    latest = max(latest, trace.spanEnd[Int(roots[position])])
+                    maxEnds.append(latest)
+                }
+            }
+            multiRootMaxEnd = maxEnds
+            multiRootOffset = offsets
+
+            let rows = TaskRows(trace: trace, laneRootStart: rootStart) { lane in
+                ViewerDocument.firstActivity(trace, lane)
+            }
+            taskRows = rows
+            laneStates = LaneStates(trace: trace, rows: rows)
+            var folded: [Int32: ClosedRange<Int64>] = [:]
+            for lane in 0..<laneCount {
+                let owner = rows.owner[lane]
+                guard owner != Int32(lane), let first = ViewerDocument.firstActivity(trace, lane) else { continue }
+                let extent = first...max(first, ViewerDocument.lastActivity(trace, lane, rootStart: rootStart, roots: roots, maxEnds: maxEnds, offsets: offsets))
+                if let known = folded[owner] {
+                    folded[owner] = min(known.lowerBound, extent.lowerBound)...max(known.upperBound, extent.upperBound)
+                } else {
+                    folded[owner] = extent
+                }
+            }
+            foldedExtents = folded
+            routes = RouteIndex(trace: trace)
+        }
+    }
+
+    private init(trace: Trace, title: String, analysis source: AnalysisSource) {
+        let analysis: TraceAnalysis
+        let indexes: TraceIndexes
+        switch source {
+        case .given(let given):
+            analysis = given
+            indexes = TraceIndexes(trace: trace)
+        case .build(let options):
+            (analysis, indexes) = concurrently({ TraceAnalysis(trace: trace, options: options) }, { TraceIndexes(trace: trace) })
+        }
         self.trace = trace
         self.analysis = analysis
         self.title = SafeText.sanitize(title)
         counterStrips = trace.counters.map(CounterStrip.init)
+        laneRoots = indexes.laneRoots
+        laneRootStart = indexes.laneRootStart
+        multiRootMaxEnd = indexes.multiRootMaxEnd
+        multiRootOffset = indexes.multiRootOffset
+        taskRows = indexes.taskRows
+        laneStates = indexes.laneStates
+        foldedExtents = indexes.foldedExtents
+        routes = indexes.routes
         let laneCount = trace.tasks.count
-
-        // Roots per lane: trace.roots is in begin order, a stable counting sort keeps it so.
-        var rootStart = [Int32](repeating: 0, count: laneCount + 1)
-        for root in trace.roots { rootStart[Int(trace.spanTask[Int(root)]) + 1] += 1 }
-        for lane in 0..<laneCount { rootStart[lane + 1] += rootStart[lane] }
-        var next = rootStart
-        var roots = [Int32](repeating: 0, count: trace.roots.count)
-        for root in trace.roots {
-            let lane = Int(trace.spanTask[Int(root)])
-            roots[Int(next[lane])] = root
-            next[lane] += 1
-        }
-        laneRoots = roots
-        laneRootStart = rootStart
-        var maxEnds: [Int64] = []
-        var offsets: [Int32: Int32] = [:]
-        for lane in 0..<laneCount where rootStart[lane + 1] - rootStart[lane] >= 2 {
-            offsets[Int32(lane)] = Int32(maxEnds.count)
-            var latest = Int64.min
-            for position in Int(rootStart[lane])..<Int(rootStart[lane + 1]) {
-                latest = max(latest, trace.spanEnd[Int(roots[position])])
-                maxEnds.append(latest)
-            }
-        }
-        multiRootMaxEnd = maxEnds
-        multiRootOffset = offsets
 
         var blocking = IntervalTable()
         var held = IntervalTable()
@@ -113,26 +183,7 @@ public final class ViewerDocument: Sendable {
         jobSource = JobSource(trace: trace)
         blockingList.sort { (trace.spanBegin[Int($0)], $0) < (trace.spanBegin[Int($1)], $1) }
         blockingSpans = blockingList
-
-        let rows = TaskRows(trace: trace, laneRootStart: rootStart) { lane in
-            Self.firstActivity(trace, lane)
-        }
-        taskRows = rows
-        laneStates = LaneStates(trace: trace, rows: rows)
-        var folded: [Int32: ClosedRange<Int64>] = [:]
-        for lane in 0..<laneCount {
-            let owner = rows.owner[lane]
-            guard owner != Int32(lane), let first = Self.firstActivity(trace, lane) else { continue }
-            let extent = first...max(first, Self.lastActivity(trace, lane, rootStart: rootStart, roots: roots, maxEnds: maxEnds, offsets: offsets))
-            if let known = folded[owner] {
-                folded[owner] = min(known.lowerBound, extent.lowerBound)...max(known.upperBound, extent.upperBound)
-            } else {
-                folded[owner] = extent
-            }
-        }
-        foldedExtents = folded
         threads = ThreadIndex(trace: trace) { analysis.isBlocking(span: $0) }
-        routes = RouteIndex(trace: trace)
     }
 
     /// Whether a span of `kind` holds its thread while open, so that without task states its
