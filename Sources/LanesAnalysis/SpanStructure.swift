@@ -7,15 +7,12 @@ struct SpanStructure: Sendable {
     /// Blocking spans that count towards blocked time: those without a blocking ancestor on the
     /// same thread (a blocking span inside another holds no extra thread). In parents-first order.
     let outermostBlocking: [Int32]
-    /// `isOutermostBlocking[span]` says whether `span` is in `outermostBlocking`.
-    let isOutermostBlocking: [Bool]
 
     init(trace: Trace) {
         let count = trace.spanCount
         let topDown = Self.parentsFirstOrder(trace)
         var nearestBlockingAncestor = [Int32](repeating: -1, count: count)
         var outermost: [Int32] = []
-        var isOutermost = [Bool](repeating: false, count: count)
         for span32 in topDown {
             let span = Int(span32)
             let parent = Int(trace.spanParent[span])
@@ -27,11 +24,9 @@ struct SpanStructure: Sendable {
             let ancestor = Int(nearestBlockingAncestor[span])
             if ancestor < 0 || trace.spanThread[ancestor] != trace.spanThread[span] {
                 outermost.append(span32)
-                isOutermost[span] = true
             }
         }
         outermostBlocking = outermost
-        isOutermostBlocking = isOutermost
     }
 
     /// Whether span `span` began on an executor thread: the recorder saw a Swift task current, or

@@ -19,22 +19,44 @@ struct StepEvents {
     /// The series the events add up to.
     consuming func series() -> StepSeries {
         RadixSort.sort(&keys)
-        var times: [Int64] = []
-        var values: [Int32] = []
-        var current: Int32 = 0
+        let origin = origin
+        return keys.withUnsafeBufferPointer { sorted in
+            // First count the instants at which the value changes, so that the two columns are
+            // allocated once at their final size (a server trace has millions of them).
+            var changes = 0
+            Self.forEachChange(sorted) { _, _ in changes += 1 }
+            var values = [Int32](repeating: 0, count: changes)
+            let times = [Int64](unsafeUninitializedCapacity: changes) { times, initialized in
+                values.withUnsafeMutableBufferPointer { values in
+                    var current: Int32 = 0
+                    var index = 0
+                    Self.forEachChange(sorted) { time, delta in
+                        current &+= delta
+                        times[index] = Int64(bitPattern: time) &+ origin
+                        values[index] = current
+                        index += 1
+                    }
+                }
+                initialized = changes
+            }
+            return StepSeries(times: times, values: values)
+        }
+    }
+
+    /// Calls `body` with each instant (as an offset from the origin) at which the sorted events
+    /// change the value, and by how much; instants whose events cancel out are skipped.
+    @inline(__always)
+    private static func forEachChange(_ sorted: UnsafeBufferPointer<UInt64>, _ body: (UInt64, Int32) -> Void) {
         var index = 0
-        while index < keys.count {
-            let time = keys[index] >> 1
+        let count = sorted.count
+        while index < count {
+            let time = sorted[index] >> 1
             var delta: Int32 = 0
-            while index < keys.count, keys[index] >> 1 == time {
-                delta += keys[index] & 1 == 1 ? 1 : -1
+            while index < count, sorted[index] >> 1 == time {
+                delta &+= sorted[index] & 1 == 1 ? 1 : -1
                 index += 1
             }
-            guard delta != 0 else { continue }
-            current += delta
-            times.append(Int64(bitPattern: time) &+ origin)
-            values.append(current)
+            if delta != 0 { body(time, delta) }
         }
-        return StepSeries(times: times, values: values)
     }
 }

@@ -183,17 +183,18 @@ public final class TraceAnalysis: Sendable {
     /// structure, per-span state totals, thread-holding spans, the queued series and its total,
     /// the blocking occurrences and the intervals they held threads.
     private static func blockingAndQueued(_ trace: Trace, options: AnalysisOptions, evidence: (any BlockingEvidence)?) -> (
-        structure: SpanStructure, sliceTotals: SliceTotals, tasksQueued: StepSeries,
+        structure: SpanStructure, sliceTotals: SliceTotals, tasksQueued: QueuedJobs,
         occurrences: [BlockingOccurrence], held: (totalNanoseconds: Int64, series: StepSeries),
         threadHolding: ThreadHoldingSpans, queued: Int64
     ) {
         let structure = SpanStructure(trace: trace)
         let sliceTotals = SliceTotals(trace: trace)
         let threadHolding = ThreadHoldingSpans(trace: trace, threshold: options.blockingCallThreshold)
-        let (tasksQueued, queued) = queuedSeries(trace)
+        let tasksQueued = QueuedJobs(trace: trace)
+        let queued = QueuedJobs.totalWait(trace)
         let occurrences = BlockingOccurrenceFinder(
             trace: trace, structure: structure, threshold: options.blockingCallThreshold,
-            queued: StepIntegral(tasksQueued), evidence: evidence ?? SampleEvidence(trace: trace)
+            queued: tasksQueued, evidence: evidence ?? SampleEvidence(trace: trace)
         ).find()
         let held = HeldIntervals(trace: trace, structure: structure, occurrences: occurrences)
         return (structure, sliceTotals, tasksQueued, occurrences, (held.totalNanoseconds, held.series()), threadHolding, queued)

@@ -64,6 +64,31 @@ struct ParallelAnalysisTests {
         }
     }
 
+    @Test("the queued series built on first use gives the waits an eagerly built one gives")
+    func lazyQueuedSeries() async throws {
+        let runs = try await SeedRecordings.runs()
+        let trace = runs.naive
+        let analysis = TraceAnalysis(trace: trace)
+        let occurrences = analysis.blockingOccurrences
+        #expect(occurrences.contains { $0.waitedNanoseconds > 0 })
+        let eager = TraceAnalysis.queuedSeries(trace)
+        #expect(analysis.queuedNanoseconds == eager.total)
+        #expect(analysis.tasksQueued.times == eager.series.times)
+        let integral = StepIntegral(eager.series)
+        for occurrence in occurrences {
+            #expect(occurrence.waitedNanoseconds == integral.area(from: occurrence.begin, to: occurrence.end))
+        }
+        // A healthy server trace (nothing blocks, no job waits for the stall threshold) never builds it.
+        let server = Self.serverTrace(seed: 9)
+        let queued = QueuedJobs(trace: server)
+        _ = BlockingOccurrenceFinder(trace: server, structure: SpanStructure(trace: server), threshold: AnalysisOptions().blockingCallThreshold,
+                                     queued: queued, evidence: nil).find()
+        #expect(!queued.isBuilt)
+        #expect(QueuedJobs.totalWait(server) == TraceAnalysis.queuedSeries(server).total)
+        #expect(queued.series.times == TraceAnalysis.queuedSeries(server).series.times)
+        #expect(queued.isBuilt)
+    }
+
     @Test("a diff whose two analyses ran at once reports what one of analyses made in turn reports")
     func diffSameEitherWay() throws {
         let a = Self.serverTrace(seed: 1)

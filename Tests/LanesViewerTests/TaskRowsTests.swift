@@ -73,4 +73,15 @@ struct TaskRowsTests {
         // The request itself was queued 200–900.
         #expect(document.laneStates.isQueued(trace.spanTask[Int(handler)], from: 300, to: 400, in: trace))
     }
+
+    @Test("a row of the tree is 12 bytes and keeps what it was given")
+    func rowIsTwelveBytes() {
+        #expect(MemoryLayout<ViewRow>.stride == 12)
+        let row = ViewRow(content: .span(123_456), depth: 3, ancestorsLast: [true, false], isLast: false,
+                          isExpandable: true, isExpanded: false, hasFinding: true)
+        #expect(row.content == .span(123_456))
+        #expect(row.depth == 3)
+        #expect(row.ancestorsLast == [true, false])
+        #expect(!row.isLast && row.isExpandable && !row.isExpanded && row.hasFinding)
+    }
 }

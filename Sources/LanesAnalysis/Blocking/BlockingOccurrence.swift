@@ -70,7 +70,7 @@ struct BlockingOccurrenceFinder {
     let trace: Trace
     let structure: SpanStructure
     let threshold: Int64
-    let queued: StepIntegral
+    let queued: QueuedJobs
     let evidence: (any BlockingEvidence)?
 
     /// Occurrences in begin order.
@@ -183,7 +183,7 @@ struct BlockingOccurrenceFinder {
             begin: begin, end: end, heldNanoseconds: end &- begin, thread: thread, task: task,
             span: Int32(span), slice: -1,
             site: site(name: DisplayText.name(ofSpan: span, in: trace), span: span, evidence: found),
-            state: state, waitedNanoseconds: queued.area(from: begin, to: end), stack: found?.stack ?? -1)
+            state: state, waitedNanoseconds: queued.integral.area(from: begin, to: end), stack: found?.stack ?? -1)
     }
 
     private func jobOccurrence(
@@ -217,7 +217,7 @@ struct BlockingOccurrenceFinder {
             span: span, slice: index,
             site: site(name: name, span: Int(span), evidence: found),
             state: state(of: found, held: slice.ended &- slice.started),
-            waitedNanoseconds: queued.area(from: slice.started, to: slice.ended), stack: found?.stack ?? -1)
+            waitedNanoseconds: queued.integral.area(from: slice.started, to: slice.ended), stack: found?.stack ?? -1)
     }
 
     /// The site: `name`, with the app's code location from stack samples, else from the span's

@@ -72,7 +72,7 @@ extension RuleContext {
             if occurrence.span >= 0, related.count < 16 { related.append(occurrence.span) }
         }
         let culprit = heldBySite.max { ($0.value.time, $1.key.description) < ($1.value.time, $0.key.description) }
-        let waiting = Int(tasksQueued.maximum(from: stall.begin, to: stall.end))
+        let waiting = Int(tasksQueued.series.maximum(from: stall.begin, to: stall.end))
         var message = "\(words.executor) stalled for \(DisplayText.duration(length))"
         if let culprit { message += " (mostly \(culprit.key.description))" }
         if executorThreadCount > 0 {

@@ -7,7 +7,7 @@ struct RuleContext {
     let structure: SpanStructure
     let sliceTotals: SliceTotals
     let executorThreadsHeld: StepSeries
-    let tasksQueued: StepSeries
+    let tasksQueued: QueuedJobs
     let executorThreadCount: Int
     let blockingOccurrences: [BlockingOccurrence]
 
