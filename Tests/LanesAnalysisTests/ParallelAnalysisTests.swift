@@ -89,6 +89,27 @@ struct ParallelAnalysisTests {
         #expect(queued.isBuilt)
     }
 
+    @Test("waits over many intervals, computed from the jobs directly, equal the queued series' areas")
+    func directWaits() {
+        let trace = Self.serverTrace(seed: 11)
+        let integral = StepIntegral(TraceAnalysis.queuedSeries(trace).series)
+        var random = SystemRandomNumberGenerator()
+        let span = trace.endTime - trace.startTime
+        var intervals: [(begin: Int64, end: Int64)] = []
+        for _ in 0..<500 {
+            let begin = trace.startTime + Int64.random(in: -span / 10...span, using: &random)
+            intervals.append((begin, begin + Int64.random(in: -1_000_000...(span / 5), using: &random)))
+        }
+        intervals.append((trace.startTime, trace.endTime))
+        intervals.append((trace.slices[0].enqueued, trace.slices[0].started))
+        intervals.append((trace.slices[0].started, trace.slices[0].started))
+        let queued = QueuedJobs(trace: trace)
+        let waits = queued.waits(during: intervals)
+        #expect(!queued.isBuilt)
+        #expect(waits == intervals.map { integral.area(from: $0.begin, to: $0.end) })
+        #expect(waits.contains { $0 > 0 })
+    }
+
     @Test("a diff whose two analyses ran at once reports what one of analyses made in turn reports")
     func diffSameEitherWay() throws {
         let a = Self.serverTrace(seed: 1)

@@ -104,6 +104,9 @@ struct BlockingOccurrenceFinder {
                 occurrences.append(jobOccurrence(Int32(index), piece, held: pieceHeld, spansByThread: &spansByThread))
             }
         }
+        // How long ready jobs waited meanwhile, for all occurrences at once (see `QueuedJobs`).
+        let waits = queued.waits(during: occurrences.map { ($0.begin, $0.end) })
+        for index in occurrences.indices { occurrences[index].waitedNanoseconds = waits[index] }
         occurrences.sort { ($0.begin, $0.thread) < ($1.begin, $1.thread) }
         WanderingSites(trace: trace).gather(&occurrences)
         return occurrences
@@ -183,7 +186,7 @@ struct BlockingOccurrenceFinder {
             begin: begin, end: end, heldNanoseconds: end &- begin, thread: thread, task: task,
             span: Int32(span), slice: -1,
             site: site(name: DisplayText.name(ofSpan: span, in: trace), span: span, evidence: found),
-            state: state, waitedNanoseconds: queued.integral.area(from: begin, to: end), stack: found?.stack ?? -1)
+            state: state, waitedNanoseconds: 0, stack: found?.stack ?? -1)
     }
 
     private func jobOccurrence(
@@ -217,7 +220,7 @@ struct BlockingOccurrenceFinder {
             span: span, slice: index,
             site: site(name: name, span: Int(span), evidence: found),
             state: state(of: found, held: slice.ended &- slice.started),
-            waitedNanoseconds: queued.integral.area(from: slice.started, to: slice.ended), stack: found?.stack ?? -1)
+            waitedNanoseconds: 0, stack: found?.stack ?? -1)
     }
 
     /// The site: `name`, with the app's code location from stack samples, else from the span's
