@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LanesViewer
 
 /// The `lanes` command: record, view, summarise, compare and convert traces of Swift concurrency.
 @main
@@ -7,6 +8,12 @@ struct LanesCommand: AsyncParsableCommand {
     /// Runs the command, mapping usage errors to exit code 2 (as getopt-based tools do) instead
     /// of the argument parser's 64, so the README's exit-code table holds.
     static func main() async {
+        // The viewer keeps what it loads while it runs: its loading threads share one allocator
+        // arena, so that what they free goes back to the system (see `FreedMemory.useOneArena`).
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "view" || (arguments.first == "diff" && arguments.contains("--view")) {
+            FreedMemory.useOneArena()
+        }
         if let unknown = CommandSuggestion.unknownCommand(in: Array(CommandLine.arguments.dropFirst())) {
             FileHandle.standardError.write(Data((unknown + "\n").utf8))
             Foundation.exit(2)
