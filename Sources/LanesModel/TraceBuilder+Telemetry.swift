@@ -56,7 +56,7 @@ extension TraceBuilder {
 
     /// Adds an event named `name` (a string index) at `time` to span `span`.
     public mutating func addEvent(
-        to span: Int32, name: UInt32, time: Int64, attributes: some Collection<TelemetryAttribute>,
+        to span: Int32, name: UInt32, time: Int64, attributes: [TelemetryAttribute],
         droppedAttributes: UInt32 = 0
     ) {
         let start = telemetry.append(attributes)
@@ -79,7 +79,7 @@ extension TraceBuilder {
     /// Adds a link from span `span` to span `spanID` of trace `traceID`.
     public mutating func addLink(
         to span: Int32, traceID: TraceID, spanID: UInt64, traceState: UInt32 = 0, flags: UInt32 = 0,
-        attributes: some Collection<TelemetryAttribute>, droppedAttributes: UInt32 = 0
+        attributes: [TelemetryAttribute], droppedAttributes: UInt32 = 0
     ) {
         let start = telemetry.append(attributes)
         telemetry.links.append(TelemetryLink(
@@ -135,7 +135,9 @@ struct TelemetryBuilder: Sendable {
     }
 
     /// Appends `list` to the shared attribute list; returns where it starts.
-    mutating func append(_ list: some Collection<TelemetryAttribute>) -> Int32 {
+    /// (An array, not any collection: readers in other modules call it for every event and link,
+    /// and a generic call across modules is not specialised.)
+    mutating func append(_ list: [TelemetryAttribute]) -> Int32 {
         let start = Int32(attributes.count)
         attributes.append(contentsOf: list)
         return start
