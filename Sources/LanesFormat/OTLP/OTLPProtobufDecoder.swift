@@ -472,16 +472,18 @@ extension OTLPConvertedRequest {
     /// Reads one request in the binary protobuf encoding (`OTLPProtobufDecoder`). Throws a
     /// one-line reason when the bytes are not such a request: a request body is all or nothing.
     public init(protobufRequest bytes: [UInt8]) throws(OTLPRequestError) {
-        let decoded: Result<OTLPTraceAssembler, OTLPRequestError> = bytes.withUnsafeBytes { raw in
-            var decoder = OTLPProtobufDecoder(byteCount: raw.count)
-            do throws(OTLPRequestError) {
-                try decoder.readRequest(raw)
-            } catch {
-                return .failure(error)
-            }
-            return .success(decoder.assembler)
+        let decoded = bytes.withUnsafeBytes { raw in
+            Result { () throws(OTLPRequestError) in try OTLPConvertedRequest(protobufRequest: raw) }
         }
-        self.init(try decoded.get())
+        self = try decoded.get()
+    }
+
+    /// Reads one request in the binary protobuf encoding from borrowed bytes (a receiver's
+    /// buffer, without copying it).
+    public init(protobufRequest bytes: UnsafeRawBufferPointer) throws(OTLPRequestError) {
+        var decoder = OTLPProtobufDecoder(byteCount: bytes.count)
+        try decoder.readRequest(bytes)
+        self.init(decoder.assembler)
     }
 
     /// Decodes a binary request into `OTLPSpanData` without converting its spans, and counts
