@@ -18,9 +18,9 @@ extension Lanes {
             do throws(Failure) { return .success(try await body()) } catch { return .failure(error) }
         }
         // Leave the executor, so that the job that ran the end of `body` returns and is recorded,
-        // then wait for the threads to record their last jobs and exit.
+        // then wait, suspended, for the threads to record their last jobs and exit.
         await Task.yield()
-        executor.shutdownAndWait()
+        await executor.shutdownAndWait()
         return try outcome.get()
     }
 }

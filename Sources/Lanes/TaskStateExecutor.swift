@@ -43,8 +43,15 @@ public final class TaskStateExecutor: TaskExecutor, Sendable {
     }
 
     /// `shutdown()`, then waits until every thread has recorded its last job and exited. Must
-    /// not be called from a job of this executor.
+    /// not be called from a job of this executor. Blocks the calling thread: for sync code.
     public func shutdownAndWait() {
         pool.shutdownAndWait()
+    }
+
+    /// `shutdown()`, then suspends until every thread has recorded its last job and exited,
+    /// holding no thread meanwhile (a cooperative thread blocked here could be the one the
+    /// program needs to finish). Must not be awaited from a job of this executor.
+    public func shutdownAndWait() async {
+        await pool.shutdownAndWait()
     }
 }

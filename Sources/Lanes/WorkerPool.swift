@@ -69,6 +69,10 @@ final class WorkerPool: @unchecked Sendable {
         /// Threads waiting on `available` that no one has signalled yet.
         var idle = 0
         var stopping = false
+        /// Threads that have finished their last work and returned.
+        var exitedThreads = 0
+        /// Tasks suspended in `shutdownAndWait() async` until every thread has exited.
+        var exitWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     init(_ configuration: Configuration, scopedRecorder: Recorder? = nil) {
@@ -157,11 +161,37 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     /// `shutdown()`, then waits until every thread has finished its last work and exited. Must
-    /// not be called from one of the pool's threads.
+    /// not be called from one of the pool's threads. Blocks the calling thread: for sync code.
     func shutdownAndWait() {
         shutdown()
         let started = state.withLock { $0.threads }
         for _ in 0..<started { exited.wait() }
+    }
+
+    /// `shutdown()`, then suspends (holding no thread) until every thread has finished its last
+    /// work and exited. Must not be awaited from a job of this pool.
+    func shutdownAndWait() async {
+        shutdown()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let allExited = state.withLock { state -> Bool in
+                guard state.exitedThreads < state.threads else { return true }
+                state.exitWaiters.append(continuation)
+                return false
+            }
+            if allExited { continuation.resume() }
+        }
+    }
+
+    /// Counts a thread out; the last one resumes the tasks waiting for all of them.
+    private func threadExited() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.exitedThreads += 1
+            guard state.exitedThreads == state.threads else { return [] }
+            defer { state.exitWaiters = [] }
+            return state.exitWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+        exited.signal()
     }
 
     // MARK: Threads
@@ -200,7 +230,7 @@ final class WorkerPool: @unchecked Sendable {
         Watchdog.workerStarted(slot: slot, recorder: scopedRecorder)
         defer {
             lanes_worker_slot_release(slot)
-            exited.signal()
+            threadExited()
         }
         // When jobs run back to back, one's end is the next one's start: one clock read per job
         // instead of two (the clock is most of the pool's own cost per job).

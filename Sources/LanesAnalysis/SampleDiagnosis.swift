@@ -168,4 +168,68 @@ public struct SampleEvidence: BlockingEvidence {
         summary.stack = diagnosis.stack ?? -1
         return summary
     }
+
+    /// Runs of consecutive samples whose first app frame is the same function are one place; a
+    /// place's time reaches from halfway after the previous place's last sample to halfway after
+    /// its own last one. Places shorter than `minimum` (a stray sample in a helper, a loop that
+    /// alternates between two functions) are folded into a neighbour, shortest first, until
+    /// every place lasts at least `minimum`; the boundaries between what is left are returned.
+    public func siteBoundaries(thread: Int32, from: Int64, to: Int64, minimum: Int64) -> [Int64] {
+        let samples = trace.sampling.samples
+        var places: [SampledPlace] = []
+        for index in trace.sampling.samples(onThread: thread, from: from, to: to) {
+            let sample = samples[index]
+            guard sample.stack >= 0, let site = SampleDiagnosis.firstAppFrame(ofStack: Int(sample.stack), in: trace) else {
+                continue
+            }
+            let key = SampledPlace.Key(function: site.function, file: site.filePath)
+            if places.last?.key == key {
+                places[places.count - 1].lastSample = sample.time
+            } else {
+                places.append(SampledPlace(key: key, firstSample: sample.time, lastSample: sample.time))
+            }
+        }
+        guard places.count >= 2 else { return [] }
+        func boundaries() -> [Int64] {
+            zip(places, places.dropFirst()).map { ($0.lastSample + $1.firstSample) / 2 }
+        }
+        while places.count >= 2 {
+            let cuts = [from] + boundaries() + [to]
+            let lengths = places.indices.map { cuts[$0 + 1] - cuts[$0] }
+            guard let shortest = lengths.indices.min(by: { lengths[$0] < lengths[$1] }), lengths[shortest] < minimum else { break }
+            // Into the neighbour it splits (then the two sides join), else the longer neighbour.
+            let before = shortest > 0 ? shortest - 1 : nil
+            let after = shortest + 1 < places.count ? shortest + 1 : nil
+            let into: Int
+            if let before, let after {
+                into = places[before].key == places[after].key || lengths[before] >= lengths[after] ? before : after
+            } else {
+                into = before ?? after!
+            }
+            places[into].firstSample = min(places[into].firstSample, places[shortest].firstSample)
+            places[into].lastSample = max(places[into].lastSample, places[shortest].lastSample)
+            places.remove(at: shortest)
+            var merged: [SampledPlace] = []
+            for place in places {
+                if merged.last?.key == place.key {
+                    merged[merged.count - 1].lastSample = place.lastSample
+                } else {
+                    merged.append(place)
+                }
+            }
+            places = merged
+        }
+        return places.count >= 2 ? boundaries() : []
+    }
+
+    /// A run of samples at one function of the app's code.
+    private struct SampledPlace {
+        struct Key: Equatable {
+            var function: String
+            var file: String
+        }
+        var key: Key
+        var firstSample: Int64
+        var lastSample: Int64
+    }
 }

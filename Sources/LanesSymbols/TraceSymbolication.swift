@@ -122,8 +122,19 @@ public enum TraceSymbolication {
 
     /// `symbolize`, then for each address whose innermost location has line 0 (code the
     /// compiler attributes to no line, such as spills between statements), the line of the
-    /// closest instruction before it in the same function, as a debugger shows it.
+    /// closest instruction before it in the same function, as a debugger shows it. A location
+    /// left without a line keeps no file either: for an image built without debug information
+    /// llvm-symbolizer names whatever unit has some (`crtstuff.c`), not the function's source.
     static func symbolizeWithLines(_ addresses: [UInt64], in path: String, with symbolizer: String) -> [[SymbolizedLocation]]? {
+        guard var found = symbolizeFillingLines(addresses, in: path, with: symbolizer) else { return nil }
+        for index in found.indices {
+            for frame in found[index].indices where found[index][frame].line == 0 { found[index][frame].file = "" }
+        }
+        return found
+    }
+
+    /// `symbolize`, then the line-0 search of `symbolizeWithLines`.
+    private static func symbolizeFillingLines(_ addresses: [UInt64], in path: String, with symbolizer: String) -> [[SymbolizedLocation]]? {
         guard var found = symbolize(addresses, in: path, with: symbolizer) else { return nil }
         let lineless = found.indices.filter { found[$0].first.map { $0.line == 0 && !$0.function.isEmpty } ?? false }
         guard !lineless.isEmpty else { return found }

@@ -86,4 +86,28 @@ import Testing
                     "\(kind) at line \(line) not in the viewer's findings:\n\(listed)")
         }
     }
+
+    /// A job that blocks in two places one after the other (the actor's sleep, then, once the
+    /// main task is back on the same thread without suspending, the next round's `Thread.sleep`)
+    /// is two occurrences, each at its own line for its own time, not one at the first line.
+    @Test func eachPlaceInOneJobIsAnOccurrenceOfItsOwn() async throws {
+        let (trace, errors) = try await ScenarioRecording.record("blocking-scenario")
+        #expect(trace.sampling.symbols != nil, "lanes record did not append symbols: \(errors)")
+        let markers = try ScenarioRecording.markedLines(in: Self.scenarioSource)
+        let analysis = TraceAnalysis(trace: trace, evidence: SampleEvidence(trace: trace))
+        let block = Int64(BlockingScenario.blockMilliseconds) * 1_000_000
+        var byLine: [Int: [BlockingOccurrence]] = [:]
+        for occurrence in analysis.blockingOccurrences where occurrence.site.file?.hasSuffix("BlockingScenario.swift") == true {
+            byLine[occurrence.site.line, default: []].append(occurrence)
+        }
+        let described = byLine.sorted { $0.key < $1.key }
+            .map { "line \($0.key): \($0.value.map { ($0.end - $0.begin) / 1_000_000 }) ms" }.joined(separator: "; ")
+        for (kind, line) in markers {
+            let lines = kind == "compute" ? line...(line + 1) : line...line
+            let found = lines.flatMap { byLine[$0] ?? [] }
+            #expect(found.count == BlockingScenario.rounds, "\(kind) at line \(line): \(described)")
+            // Each one block long: never two blocks counted at one line.
+            #expect(found.allSatisfy { $0.end - $0.begin < block * 3 / 2 }, "\(kind) at line \(line): \(described)")
+        }
+    }
 }

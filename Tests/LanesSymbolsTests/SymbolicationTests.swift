@@ -105,3 +105,34 @@ import Testing
         #expect(AppCodeClassifier.isCheckedOutDependency(file))
     }
 }
+
+/// An image built without debug information: the function is named, but no file is made up.
+@Suite struct SymbolicationWithoutDebugInfoTests {
+    @Test("a function of an image without debug information gets its name and no file")
+    func noFileWithoutLine() throws {
+        let tools = SymbolizerTools.find()
+        let symbolizer = try #require(tools.symbolizer, "llvm-symbolizer is part of the toolchain")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lanes-nodebug-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let source = folder.appendingPathComponent("work.c")
+        try "int lanes_test_work(int n) { int x = 0; for (int i = 0; i < n; i++) x += i * 31; return x; }\nint main(int c, char **v) { return lanes_test_work(c); }\n"
+            .write(to: source, atomically: true, encoding: .utf8)
+        let binary = folder.appendingPathComponent("work").path
+        let clang = Process()
+        clang.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        clang.arguments = ["clang", "-O1", "-g0", source.path, "-o", binary]
+        try clang.run()
+        clang.waitUntilExit()
+        try #require(clang.terminationStatus == 0, "clang builds the program")
+        let symbols = try #require(SymbolizerTools.run("/usr/bin/env", arguments: ["nm", binary], input: ""))
+        let line = try #require(symbols.split(separator: "\n").first { $0.hasSuffix(" lanes_test_work") })
+        let address = try #require(UInt64(line.split(separator: " ")[0], radix: 16))
+
+        let located = try #require(TraceSymbolication.symbolizeWithLines([address + 4], in: binary, with: symbolizer))
+        let innermost = try #require(located.first?.first)
+        #expect(innermost.function == "lanes_test_work")
+        #expect(innermost.line == 0)
+        #expect(innermost.file.isEmpty, "no line, so no file: got \(innermost.file)")
+    }
+}

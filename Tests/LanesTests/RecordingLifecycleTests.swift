@@ -118,7 +118,7 @@ extension RecorderTests {
 
     @Test("a server inside withTaskStates stops on SIGINT, run after run")
     func serverStopsOnSIGINT() async throws {
-        for run in 0..<8 {
+        for run in 0..<30 {
             let path = TraceFixtures.temporaryPath("server-\(run).lanes")
             let server = try ChildProcess(
                 ChildProcess.executable("LanesExampleApp"), ["--serve"], environment: ["LANES_TRACE": path])

@@ -36,6 +36,15 @@ public protocol BlockingEvidence: Sendable {
     /// What thread `thread` did during `[from, to)` while running task `task` (-1: any), or nil
     /// when there is no evidence.
     func evidence(thread: Int32, task: Int32, from: Int64, to: Int64) -> BlockingEvidenceSummary?
+
+    /// Times within `(from, to)` where what held `thread` moved from one place in the app's code
+    /// to another, each place having held it for at least `minimum` nanoseconds; empty when the
+    /// evidence does not tell (one place, or none known).
+    func siteBoundaries(thread: Int32, from: Int64, to: Int64, minimum: Int64) -> [Int64]
+}
+
+extension BlockingEvidence {
+    public func siteBoundaries(thread: Int32, from: Int64, to: Int64, minimum: Int64) -> [Int64] { [] }
 }
 
 /// What evidence says about one occurrence.
@@ -98,9 +107,10 @@ struct BlockingOccurrenceFinder {
         for (index, slice) in trace.slices.enumerated() where slice.ended &- slice.started >= threshold {
             let held = heldTime(thread: slice.thread, from: slice.started, to: slice.ended, syncSpansByThread)
             guard held >= threshold else { continue }
-            let pieces = requestPieces(of: slice) { heldTime(thread: slice.thread, from: $0, to: $1, syncSpansByThread) }
+            let heldIn = { heldTime(thread: slice.thread, from: $0, to: $1, syncSpansByThread) }
+            let pieces = requestPieces(of: slice, held: heldIn).flatMap { sitePieces(of: $0, held: heldIn) }
             for piece in pieces {
-                let pieceHeld = pieces.count == 1 ? held : heldTime(thread: slice.thread, from: piece.started, to: piece.ended, syncSpansByThread)
+                let pieceHeld = pieces.count == 1 ? held : heldIn(piece.started, piece.ended)
                 occurrences.append(jobOccurrence(Int32(index), piece, held: pieceHeld, spansByThread: &spansByThread))
             }
         }
@@ -151,6 +161,27 @@ struct BlockingOccurrenceFinder {
                 guard end > start, end < slice.ended, end <= trace.spanBegin[Int(outermost[position + 1])] else { return [slice] }
             }
             guard held(start, end) >= threshold else { return [slice] }
+            pieces.append(TaskStateSlice(task: slice.task, thread: slice.thread, enqueued: start, started: start, ended: end))
+            start = end
+        }
+        pieces[0].enqueued = slice.enqueued
+        return pieces
+    }
+
+    /// A job (or a request's piece of one) that held the thread in several places of the app's
+    /// code one after another, each for at least the threshold (an actor's blocking read, then a
+    /// semaphore wait, then a long computation), is cut where the samples moved from one to the
+    /// next, one piece per place, when every piece held the thread (`held(from, to)`) for at least
+    /// the threshold; otherwise it stays whole. So each line that held a thread is a finding of its
+    /// own with its own time, not hidden behind the first. The pieces cover the job.
+    private func sitePieces(of slice: TaskStateSlice, held: (Int64, Int64) -> Int64) -> [TaskStateSlice] {
+        guard let evidence else { return [slice] }
+        let boundaries = evidence.siteBoundaries(thread: slice.thread, from: slice.started, to: slice.ended, minimum: threshold)
+        guard !boundaries.isEmpty else { return [slice] }
+        var pieces: [TaskStateSlice] = []
+        var start = slice.started
+        for end in boundaries + [slice.ended] {
+            guard end > start, held(start, end) >= threshold else { return [slice] }
             pieces.append(TaskStateSlice(task: slice.task, thread: slice.thread, enqueued: start, started: start, ended: end))
             start = end
         }
