@@ -63,12 +63,26 @@ struct OTLPProtobufDecoder {
         guard depthBudget >= 0 else { throw Reader.tooDeep() }
     }
 
+    /// Starts reading the message whose body is `body` (one nesting level more); returns what
+    /// `leave` needs to go back to the message that holds it.
+    @inline(__always)
+    private mutating func enter(_ reader: inout Reader, _ body: Body) throws(OTLPRequestError) -> (position: Int, end: Int) {
+        try enterMessage()
+        return reader.enter(start: body.start, count: body.count)
+    }
+
+    /// Back to the message that holds the one `enter` began.
+    @inline(__always)
+    private mutating func leave(_ reader: inout Reader, _ saved: (position: Int, end: Int)) {
+        reader.leave(saved)
+        depthBudget += 1
+    }
+
     // MARK: Resources and scopes
 
     /// `ResourceSpans`: its resource and schema URL first, then its scopes.
     private mutating func readResourceSpans(_ reader: inout Reader, _ body: Body) throws(OTLPRequestError) {
-        try enterMessage()
-        let saved = reader.enter(start: body.start, count: body.count)
+        let saved = try enter(&reader, body)
         var resource = TelemetryResource()
         var schemaURL: Body?
         while let tag = try reader.nextTag() {
@@ -89,14 +103,12 @@ struct OTLPProtobufDecoder {
                 try reader.skip(tag: tag, depthBudget: &depthBudget)
             }
         }
-        reader.leave(saved)
-        depthBudget += 1
+        leave(&reader, saved)
     }
 
     /// `Resource` (merged into `resource` when a request repeats the field).
     private mutating func readResource(_ reader: inout Reader, _ body: Body, into resource: inout TelemetryResource) throws(OTLPRequestError) {
-        try enterMessage()
-        let saved = reader.enter(start: body.start, count: body.count)
+        let saved = try enter(&reader, body)
         while let tag = try reader.nextTag() {
             switch tag {
             case Reader.tag(1, Reader.lengthDelimited): resource.attributes.append(try readKeyValue(&reader, try reader.lengthDelimited()))
@@ -105,15 +117,13 @@ struct OTLPProtobufDecoder {
             default: try reader.skip(tag: tag, depthBudget: &depthBudget)
             }
         }
-        reader.leave(saved)
-        depthBudget += 1
+        leave(&reader, saved)
     }
 
     /// `EntityRef` (a resource's entity references): not kept, but checked as swift-protobuf
     /// checks them (its strings must be UTF-8).
     private mutating func checkEntityRef(_ reader: inout Reader, _ body: Body) throws(OTLPRequestError) {
-        try enterMessage()
-        let saved = reader.enter(start: body.start, count: body.count)
+        let saved = try enter(&reader, body)
         while let tag = try reader.nextTag() {
             switch tag {
             case Reader.tag(1, Reader.lengthDelimited), Reader.tag(2, Reader.lengthDelimited),
@@ -122,14 +132,12 @@ struct OTLPProtobufDecoder {
             default: try reader.skip(tag: tag, depthBudget: &depthBudget)
             }
         }
-        reader.leave(saved)
-        depthBudget += 1
+        leave(&reader, saved)
     }
 
     /// `ScopeSpans`: its scope and schema URL first, then its spans.
     private mutating func readScopeSpans(_ reader: inout Reader, _ body: Body, resource: Int32) throws(OTLPRequestError) {
-        try enterMessage()
-        let saved = reader.enter(start: body.start, count: body.count)
+        let saved = try enter(&reader, body)
         var name: Body?
         var version: Body?
         var attributes: [TelemetryAttribute] = []
@@ -139,8 +147,7 @@ struct OTLPProtobufDecoder {
             switch tag {
             case Reader.tag(1, Reader.lengthDelimited):
                 let scope = try reader.lengthDelimited()
-                try enterMessage()
-                let outer = reader.enter(start: scope.start, count: scope.count)
+                let outer = try enter(&reader, scope)
                 while let tag = try reader.nextTag() {
                     switch tag {
                     case Reader.tag(1, Reader.lengthDelimited): name = try validString(&reader)
@@ -150,8 +157,7 @@ struct OTLPProtobufDecoder {
                     default: try reader.skip(tag: tag, depthBudget: &depthBudget)
                     }
                 }
-                reader.leave(outer)
-                depthBudget += 1
+                leave(&reader, outer)
             case Reader.tag(3, Reader.lengthDelimited): schemaURL = try validString(&reader)
             default: try reader.skip(tag: tag, depthBudget: &depthBudget)
             }
@@ -169,16 +175,14 @@ struct OTLPProtobufDecoder {
                 try reader.skip(tag: tag, depthBudget: &depthBudget)
             }
         }
-        reader.leave(saved)
-        depthBudget += 1
+        leave(&reader, saved)
     }
 
     // MARK: Spans
 
     /// `Span` into `span`.
     private mutating func readSpan(_ reader: inout Reader, _ body: Body) throws(OTLPRequestError) {
-        try enterMessage()
-        let saved = reader.enter(start: body.start, count: body.count)
+        let saved = try enter(&reader, body)
         span.reset()
         var name: Body?
         var traceState: Body?
@@ -187,17 +191,10 @@ struct OTLPProtobufDecoder {
         var statusCode: Int32 = 0
         while let tag = try reader.nextTag() {
             switch tag {
-            case Reader.tag(1, Reader.lengthDelimited):
-                let id = try reader.lengthDelimited()
-                let bits = reader.traceID(start: id.start, count: id.count)
-                span.traceID = TraceID(high: bits.high, low: bits.low)
-            case Reader.tag(2, Reader.lengthDelimited):
-                let id = try reader.lengthDelimited()
-                span.spanID = reader.spanID(start: id.start, count: id.count)
+            case Reader.tag(1, Reader.lengthDelimited): span.traceID = try reader.traceIDField()
+            case Reader.tag(2, Reader.lengthDelimited): span.spanID = try reader.spanIDField()
             case Reader.tag(3, Reader.lengthDelimited): traceState = try validString(&reader)
-            case Reader.tag(4, Reader.lengthDelimited):
-                let id = try reader.lengthDelimited()
-                span.parentSpanID = reader.spanID(start: id.start, count: id.count)
+            case Reader.tag(4, Reader.lengthDelimited): span.parentSpanID = try reader.spanIDField()
             case Reader.tag(5, Reader.lengthDelimited): name = try validString(&reader)
             case Reader.tag(6, Reader.varint):
                 span.kind = Self.kind(Int32(truncatingIfNeeded: try reader.varint()))
@@ -212,8 +209,7 @@ struct OTLPProtobufDecoder {
             case Reader.tag(15, Reader.lengthDelimited):
                 hasStatus = true
                 let status = try reader.lengthDelimited()
-                try enterMessage()
-                let outer = reader.enter(start: status.start, count: status.count)
+                let outer = try enter(&reader, status)
                 while let tag = try reader.nextTag() {
                     switch tag {
                     case Reader.tag(2, Reader.lengthDelimited): statusMessage = try validString(&reader)
@@ -221,8 +217,7 @@ struct OTLPProtobufDecoder {
                     default: try reader.skip(tag: tag, depthBudget: &depthBudget)
                     }
                 }
-                reader.leave(outer)
-                depthBudget += 1
+                leave(&reader, outer)
             case Reader.tag(16, Reader.fixed32): span.flags = try reader.fixed32()
             default: try reader.skip(tag: tag, depthBudget: &depthBudget)
             }
@@ -233,8 +228,7 @@ struct OTLPProtobufDecoder {
             span.statusCode = OpenTelemetryStatusCode(rawValue: UInt8(clamping: statusCode)) ?? .unset
             span.statusMessage = intern(reader, statusMessage)
         }
-        reader.leave(saved)
-        depthBudget += 1
+        leave(&reader, saved)
     }
 
     /// An enum's number as the span kind (numbers OTLP does not define: unspecified).
@@ -244,8 +238,7 @@ struct OTLPProtobufDecoder {
 
     /// `Span.Event`.
     private mutating func readEvent(_ reader: inout Reader, _ body: Body) throws(OTLPRequestError) -> OTLPEventData {
-        try enterMessage()
-        let saved = reader.enter(start: body.start, count: body.count)
+        let saved = try enter(&reader, body)
         var event = OTLPEventData()
         var name: Body?
         while let tag = try reader.nextTag() {
@@ -258,26 +251,19 @@ struct OTLPProtobufDecoder {
             }
         }
         event.name = intern(reader, name)
-        reader.leave(saved)
-        depthBudget += 1
+        leave(&reader, saved)
         return event
     }
 
     /// `Span.Link`.
     private mutating func readLink(_ reader: inout Reader, _ body: Body) throws(OTLPRequestError) -> OTLPLinkData {
-        try enterMessage()
-        let saved = reader.enter(start: body.start, count: body.count)
+        let saved = try enter(&reader, body)
         var link = OTLPLinkData()
         var traceState: Body?
         while let tag = try reader.nextTag() {
             switch tag {
-            case Reader.tag(1, Reader.lengthDelimited):
-                let id = try reader.lengthDelimited()
-                let bits = reader.traceID(start: id.start, count: id.count)
-                link.traceID = TraceID(high: bits.high, low: bits.low)
-            case Reader.tag(2, Reader.lengthDelimited):
-                let id = try reader.lengthDelimited()
-                link.spanID = reader.spanID(start: id.start, count: id.count)
+            case Reader.tag(1, Reader.lengthDelimited): link.traceID = try reader.traceIDField()
+            case Reader.tag(2, Reader.lengthDelimited): link.spanID = try reader.spanIDField()
             case Reader.tag(3, Reader.lengthDelimited): traceState = try validString(&reader)
             case Reader.tag(4, Reader.lengthDelimited): link.attributes.append(try readKeyValue(&reader, try reader.lengthDelimited()))
             case Reader.tag(5, Reader.varint): link.droppedAttributesCount = UInt32(truncatingIfNeeded: try reader.varint())
@@ -286,8 +272,7 @@ struct OTLPProtobufDecoder {
             }
         }
         link.traceState = intern(reader, traceState)
-        reader.leave(saved)
-        depthBudget += 1
+        leave(&reader, saved)
         return link
     }
 
@@ -309,8 +294,23 @@ struct OTLPProtobufDecoder {
     /// A `KeyValue` of a span, event, link, resource or scope: its key interned, its value
     /// stored (a string interned; anything else through `OTLPTraceAssembler.store`).
     private mutating func readKeyValue(_ reader: inout Reader, _ body: Body) throws(OTLPRequestError) -> TelemetryAttribute {
-        try enterMessage()
-        let saved = reader.enter(start: body.start, count: body.count)
+        let (key, value) = try readKeyValueFields(&reader, body)
+        let keyIndex = intern(reader, key)
+        if case .string(let text) = value {
+            return TelemetryAttribute(key: keyIndex, value: .string(intern(reader, text)))
+        }
+        return TelemetryAttribute(key: keyIndex, value: assembler.store(Self.attributeValue(value, reader)))
+    }
+
+    /// A `KeyValue` inside a key-value list value.
+    private mutating func readNestedKeyValue(_ reader: inout Reader, _ body: Body) throws(OTLPRequestError) -> AttributeKeyValue {
+        let (key, value) = try readKeyValueFields(&reader, body)
+        return AttributeKeyValue(key: key.map { Self.string(reader, $0) } ?? "", value: Self.attributeValue(value, reader))
+    }
+
+    /// A `KeyValue`'s key (the last given) and value (merged) as read.
+    private mutating func readKeyValueFields(_ reader: inout Reader, _ body: Body) throws(OTLPRequestError) -> (key: Body?, value: ValueState) {
+        let saved = try enter(&reader, body)
         var key: Body?
         var value = ValueState.empty
         while let tag = try reader.nextTag() {
@@ -321,43 +321,14 @@ struct OTLPProtobufDecoder {
             default: try reader.skip(tag: tag, depthBudget: &depthBudget)
             }
         }
-        let attribute: TelemetryAttribute
-        let keyIndex = intern(reader, key)
-        if case .string(let text) = value {
-            attribute = TelemetryAttribute(key: keyIndex, value: .string(intern(reader, text)))
-        } else {
-            attribute = TelemetryAttribute(key: keyIndex, value: assembler.store(Self.attributeValue(value, reader)))
-        }
-        reader.leave(saved)
-        depthBudget += 1
-        return attribute
-    }
-
-    /// A `KeyValue` inside a key-value list value.
-    private mutating func readNestedKeyValue(_ reader: inout Reader, _ body: Body) throws(OTLPRequestError) -> AttributeKeyValue {
-        try enterMessage()
-        let saved = reader.enter(start: body.start, count: body.count)
-        var key: Body?
-        var value = ValueState.empty
-        while let tag = try reader.nextTag() {
-            switch tag {
-            case Reader.tag(1, Reader.lengthDelimited): key = try validString(&reader)
-            case Reader.tag(2, Reader.lengthDelimited): try readAnyValue(&reader, try reader.lengthDelimited(), into: &value)
-            case Reader.tag(3, Reader.varint): _ = try reader.varint()
-            default: try reader.skip(tag: tag, depthBudget: &depthBudget)
-            }
-        }
-        let pair = AttributeKeyValue(key: key.map { Self.string(reader, $0) } ?? "", value: Self.attributeValue(value, reader))
-        reader.leave(saved)
-        depthBudget += 1
-        return pair
+        leave(&reader, saved)
+        return (key, value)
     }
 
     /// `AnyValue` merged into `value` (the last field of its `oneof` wins; an array or list
     /// given again grows).
     private mutating func readAnyValue(_ reader: inout Reader, _ body: Body, into value: inout ValueState) throws(OTLPRequestError) {
-        try enterMessage()
-        let saved = reader.enter(start: body.start, count: body.count)
+        let saved = try enter(&reader, body)
         while let tag = try reader.nextTag() {
             switch tag {
             case Reader.tag(1, Reader.lengthDelimited): value = .string(try validString(&reader))
@@ -369,8 +340,7 @@ struct OTLPProtobufDecoder {
                 if case .array(let earlier) = value { values = earlier }
                 value = .empty  // `values` is then the only reference to the storage
                 let array = try reader.lengthDelimited()
-                try enterMessage()
-                let outer = reader.enter(start: array.start, count: array.count)
+                let outer = try enter(&reader, array)
                 while let tag = try reader.nextTag() {
                     if tag == Reader.tag(1, Reader.lengthDelimited) {
                         var element = ValueState.empty
@@ -380,16 +350,14 @@ struct OTLPProtobufDecoder {
                         try reader.skip(tag: tag, depthBudget: &depthBudget)
                     }
                 }
-                reader.leave(outer)
-                depthBudget += 1
+                leave(&reader, outer)
                 value = .array(values)
             case Reader.tag(6, Reader.lengthDelimited):
                 var pairs: [AttributeKeyValue] = []
                 if case .keyValueList(let earlier) = value { pairs = earlier }
                 value = .empty
                 let list = try reader.lengthDelimited()
-                try enterMessage()
-                let outer = reader.enter(start: list.start, count: list.count)
+                let outer = try enter(&reader, list)
                 while let tag = try reader.nextTag() {
                     if tag == Reader.tag(1, Reader.lengthDelimited) {
                         pairs.append(try readNestedKeyValue(&reader, try reader.lengthDelimited()))
@@ -397,8 +365,7 @@ struct OTLPProtobufDecoder {
                         try reader.skip(tag: tag, depthBudget: &depthBudget)
                     }
                 }
-                reader.leave(outer)
-                depthBudget += 1
+                leave(&reader, outer)
                 value = .keyValueList(pairs)
             case Reader.tag(7, Reader.lengthDelimited): value = .bytes(try reader.lengthDelimited())
             // `string_value_strindex` refers to a dictionary trace requests do not have.
@@ -408,8 +375,7 @@ struct OTLPProtobufDecoder {
             default: try reader.skip(tag: tag, depthBudget: &depthBudget)
             }
         }
-        reader.leave(saved)
-        depthBudget += 1
+        leave(&reader, saved)
     }
 
     private static func attributeValue(_ value: ValueState, _ reader: Reader) -> AttributeValue {

@@ -1,3 +1,5 @@
+import LanesModel
+
 /// A bounds-checked reader of the protobuf wire format (varints, fixed64/fixed32 and
 /// length-delimited fields), for `OTLPProtobufDecoder`.
 ///
@@ -193,26 +195,23 @@ struct ProtobufWireReader {
         return UnsafeBufferPointer(start: base + start, count: count)
     }
 
-    /// A 16-byte id's two halves, big-endian; zero unless the body is exactly 16 bytes.
-    func traceID(start: Int, count: Int) -> TraceIDBits {
-        guard count == 16 else { return TraceIDBits(high: 0, low: 0) }
-        precondition(start >= 0 && start + 16 <= self.count)
-        let raw = UnsafeRawPointer(base + start)
-        return TraceIDBits(
+    /// A trace id field (bytes), big-endian; zero unless the body is exactly 16 bytes.
+    mutating func traceIDField() throws(OTLPRequestError) -> TraceID {
+        let body = try lengthDelimited()
+        guard body.count == 16 else { return .zero }
+        precondition(body.start >= 0 && body.start + 16 <= count)
+        let raw = UnsafeRawPointer(base + body.start)
+        return TraceID(
             high: UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)),
             low: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
     }
 
-    /// An 8-byte id, big-endian; zero unless the body is exactly 8 bytes.
-    func spanID(start: Int, count: Int) -> UInt64 {
-        guard count == 8 else { return 0 }
-        precondition(start >= 0 && start + 8 <= self.count)
-        return UInt64(bigEndian: UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self))
-    }
-
-    struct TraceIDBits {
-        var high: UInt64
-        var low: UInt64
+    /// A span id field (bytes), big-endian; zero unless the body is exactly 8 bytes.
+    mutating func spanIDField() throws(OTLPRequestError) -> UInt64 {
+        let body = try lengthDelimited()
+        guard body.count == 8 else { return 0 }
+        precondition(body.start >= 0 && body.start + 8 <= count)
+        return UInt64(bigEndian: UnsafeRawPointer(base + body.start).loadUnaligned(as: UInt64.self))
     }
 
     // MARK: Skipping
