@@ -116,9 +116,15 @@ struct AsyncioScenario {
         // The first wait_for and the run_sync-like one stay on the loop; the 0.25 s one went to a
         // worker thread and is not a blocking call.
         let waitFor = try definitionLine(of: "wait_for", in: "improved.py")
-        let blocking = findings(analysis, .blockingCall)
-        #expect(blocking.count == 4)
-        #expect(blocking.allSatisfy { $0.message.hasPrefix("wait_for at improved.py:\(waitFor) held the event loop") })
+        let all = findings(analysis, .blockingCall)
+        let blocking = all.filter { $0.message.hasPrefix("wait_for at improved.py:\(waitFor) held the event loop") }
+        #expect(blocking.count == 4, "\(all.map(\.message))")
+        // Besides, only the loop starting run_in_executor's worker thread, which a loaded machine
+        // can stretch past the 20 ms threshold (Thread.start waits for the new thread to run).
+        #expect(all.count - blocking.count <= 1, "\(all.map(\.message))")
+        #expect(all.filter { !blocking.map(\.message).contains($0.message) }
+            .allSatisfy { $0.message.hasPrefix("Thread.start at threading.py") && $0.costNanoseconds < 100_000_000 },
+            "\(all.map(\.message))")
         // Each is one 0.1 s sleep, not the 0.25 s one that went to a worker (a loaded machine can
         // stretch a 0.1 s sleep, so the bound sits just under 0.25 s).
         #expect(blocking.allSatisfy { $0.costNanoseconds < 245_000_000 }, "\(blocking.map(\.costNanoseconds))")
@@ -184,7 +190,8 @@ struct AsyncioScenario {
         #expect(resolved(.sequentialAwaits) == 2)
         // wait_for(0.25) in each handler went to a worker thread.
         #expect(resolved(.blockingCall) >= 2)
-        #expect(diff.newFindings.filter { $0.rule == .blockingCall || $0.rule == .sequentialAwaits }.isEmpty)
+        // Nothing new but, on a loaded machine, the loop starting run_in_executor's worker thread.
+        #expect(diff.newFindings.filter { ($0.rule == .blockingCall && !$0.site.hasPrefix("Thread.start at threading.py")) || $0.rule == .sequentialAwaits }.isEmpty)
         #expect(diff.analysisB.blockedNanoseconds < diff.analysisA.blockedNanoseconds)
     }
 }
