@@ -13,9 +13,10 @@ import Glibc
 /// answered (as exporters do). A run lasts SECONDS and counts until everything sent is in the file
 /// (the receiver stopped and the file finished), then reads the file back to check the count.
 ///
-/// In the same run, the stages alone on one thread, as a baseline: swift-protobuf decoding of the
-/// body, decoding plus conversion (`OTLPConvertedRequest`: the importer's `OTLPTraceAssembler`),
-/// and those plus encoding into a file (`OTLPStreamWriter`).
+/// In the same run, the stages alone on one thread, as a baseline: decoding of the body by
+/// swift-protobuf's generated messages and by Lanes' decoder (`OTLPProtobufDecoder`, the
+/// receiver's), each plus conversion (`OTLPConvertedRequest`: the importer's
+/// `OTLPTraceAssembler`), and Lanes' plus encoding into a file (`OTLPStreamWriter`).
 enum CollectBenchmark {
     static func run(arguments: [String]) async throws {
         let bodyPath = arguments.first ?? "Tests/LanesCollectorTests/Fixtures/python-sdk-batch.pb"
@@ -30,21 +31,30 @@ enum CollectBenchmark {
         print("collect benchmark: \(bodyPath), \(body.count) bytes, \(spansPerBody) spans a request; "
               + "\(connections) connections, \(runs) runs of \(seconds) s; load average \(loadAverage())")
 
-        // Baselines: the stages alone, one thread.
+        // Baselines: the stages alone, one thread, each timed on this thread's CPU clock (what
+        // it costs, whatever else the machine runs): decoding alone, by swift-protobuf's messages
+        // and by Lanes' decoder (`OTLPProtobufDecoder`, the receiver's); decoding and conversion,
+        // both ways; and Lanes' decoding, conversion and encoding into a file, what one request
+        // costs the receiver.
+        var swiftDecode: [Double] = []
+        var swiftConverted: [Double] = []
         var decodeOnly: [Double] = []
         var converted: [Double] = []
         var encoded: [Double] = []
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lanes-collect-benchmark-\(getpid()).lanes").path
         defer { unlink(scratch) }
-        // Each stage is timed on this thread's CPU clock (what it costs, whatever else the machine
-        // runs), and the stages add up to what one request costs the receiver.
         for _ in 0..<runs {
             let repeats = 200
             let spans = Double(repeats * spansPerBody)
+            func rate(_ body: () throws -> Void) rethrows -> Double {
+                let start = threadCPUSeconds()
+                try body()
+                return spans / (threadCPUSeconds() - start)
+            }
+            swiftDecode.append(try rate { for _ in 0..<repeats { _ = try OTLPConvertedRequest.decodedSpanCount(ofSwiftProtobufRequest: body) } })
+            swiftConverted.append(try rate { for _ in 0..<repeats { _ = try OTLPConvertedRequest(swiftProtobufRequest: body) } })
+            decodeOnly.append(try rate { for _ in 0..<repeats { _ = try OTLPConvertedRequest.decodedSpanCount(ofProtobufRequest: body) } })
             var start = threadCPUSeconds()
-            for _ in 0..<repeats { _ = try OTLPConvertedRequest.decodedSpanCount(ofProtobufRequest: body) }
-            decodeOnly.append(spans / (threadCPUSeconds() - start))
-            start = threadCPUSeconds()
             var batches: [OTLPConvertedRequest] = []
             for _ in 0..<repeats { batches.append(try OTLPConvertedRequest(protobufRequest: body)) }
             let convertSeconds = threadCPUSeconds() - start
@@ -93,9 +103,15 @@ enum CollectBenchmark {
         }
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         func range(_ values: [Double]) -> String { String(format: "%.0f–%.0f k", values.min()! / 1000, values.max()! / 1000) }
-        print(String(format: "per CPU-second of one thread: swift-protobuf decode alone %.0f k spans (%@), + conversion %.0f k (%@), + file encoding %.0f k (%@)",
-                     median(decodeOnly) / 1000, range(decodeOnly), median(converted) / 1000, range(converted), median(encoded) / 1000, range(encoded)))
-        print(String(format: "the whole process per CPU-second (server, writer and clients): %.0f k spans (%@)", median(perCPU) / 1000, range(perCPU)))
+        func perSpan(_ values: [Double]) -> String { String(format: "%.2f µs/span", 1e6 / median(values)) }
+        print(String(format: "per CPU-second of one thread, decoding alone: swift-protobuf's messages %.0f k spans (%@; %@), Lanes' decoder %.0f k (%@; %@): %.1f×",
+                     median(swiftDecode) / 1000, range(swiftDecode), perSpan(swiftDecode), median(decodeOnly) / 1000, range(decodeOnly), perSpan(decodeOnly),
+                     median(decodeOnly) / median(swiftDecode)))
+        print(String(format: "  + conversion: through swift-protobuf %.0f k (%@; %@), through Lanes' decoder %.0f k (%@; %@)",
+                     median(swiftConverted) / 1000, range(swiftConverted), perSpan(swiftConverted), median(converted) / 1000, range(converted), perSpan(converted)))
+        print(String(format: "  + file encoding (Lanes' decoder, what the receiver does): %.0f k (%@; %@)",
+                     median(encoded) / 1000, range(encoded), perSpan(encoded)))
+        print(String(format: "the whole process per CPU-second (server, writer and clients): %.0f k spans (%@; %@)", median(perCPU) / 1000, range(perCPU), perSpan(perCPU)))
         print(String(format: "lanes collect over loopback HTTP, into the file: %.0f k spans/s median (%@): %.2f× the 500 k target",
                      median(received) / 1000, range(received), median(received) / 500_000))
         print("load average after: \(loadAverage())")

@@ -106,7 +106,11 @@ final class OTLPHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let converted: OTLPConvertedRequest
         do throws(OTLPRequestError) {
             switch request.encoding {
-            case .protobuf: converted = try OTLPConvertedRequest(protobufRequest: Array(body.readableBytesView))
+            case .protobuf:
+                // Decoded in place, from the connection's buffer.
+                converted = try body.withUnsafeReadableBytes { raw in
+                    Result { () throws(OTLPRequestError) in try OTLPConvertedRequest(protobufRequest: raw) }
+                }.get()
             case .json: converted = try OTLPConvertedRequest(jsonRequest: Array(body.readableBytesView))
             }
         } catch {

@@ -103,6 +103,11 @@ struct SpanColumns {
     private mutating func sortLanes(position: inout [Int32]) {
         // The insertion index of each final slot, to break ties; built when first needed.
         var original: [Int32] = []
+        var permutation: [Int] = []
+        var scratch64: [Int64] = []
+        var scratch32: [UInt32] = []
+        var scratchSigned32: [Int32] = []
+        var scratch8: [UInt8] = []
         for lane in laneRanges.indices {
             let range = Int(laneRanges[lane].lowerBound)..<Int(laneRanges[lane].upperBound)
             var sorted = true
@@ -119,18 +124,41 @@ struct SpanColumns {
                 original = [Int32](repeating: 0, count: position.count)
                 for index in position.indices { original[Int(position[index])] = Int32(index) }
             }
-            let permutation = range.sorted { (begin[$0], thread[$0], original[$0]) < (begin[$1], thread[$1], original[$1]) }
-            func reorder<T>(_ column: inout [T]) {
-                let values = permutation.map { column[$0] }
-                for (offset, slot) in range.enumerated() { column[slot] = values[offset] }
+            // Many small lanes are out of order in traces whose producer writes a span when it
+            // ends (children first, as OpenTelemetry SDKs do): one permutation buffer and one
+            // scratch column per type serve them all, and short lanes sort by insertion.
+            permutation.removeAll(keepingCapacity: true)
+            permutation.append(contentsOf: range)
+            do {  // The comparison's copies of the columns end here, before the columns change.
+                let precedes = { [begin, thread, original] (a: Int, b: Int) -> Bool in
+                    (begin[a], thread[a], original[a]) < (begin[b], thread[b], original[b])
+                }
+                if range.count <= 16 {
+                    for next in 1..<permutation.count {
+                        let item = permutation[next]
+                        var slot = next
+                        while slot > 0 && precedes(item, permutation[slot - 1]) {
+                            permutation[slot] = permutation[slot - 1]
+                            slot -= 1
+                        }
+                        permutation[slot] = item
+                    }
+                } else {
+                    permutation.sort(by: precedes)
+                }
             }
-            reorder(&begin)
-            reorder(&end)
-            reorder(&name)
-            reorder(&task)
-            reorder(&thread)
-            reorder(&traits)
-            reorder(&original)
+            func reorder<T>(_ column: inout [T], _ scratch: inout [T]) {
+                scratch.removeAll(keepingCapacity: true)
+                for slot in permutation { scratch.append(column[slot]) }
+                for (offset, slot) in range.enumerated() { column[slot] = scratch[offset] }
+            }
+            reorder(&begin, &scratch64)
+            reorder(&end, &scratch64)
+            reorder(&name, &scratch32)
+            reorder(&task, &scratchSigned32)
+            reorder(&thread, &scratchSigned32)
+            reorder(&traits, &scratch8)
+            reorder(&original, &scratchSigned32)
             for slot in range { position[Int(original[slot])] = Int32(slot) }
         }
     }

@@ -54,9 +54,12 @@ extension TraceBuilder {
         var attributes = attributeList.map {
             SpanAttribute(span: newIndexOfOld[Int($0.span)], key: $0.key, value: $0.value)
         }
-        attributes = attributes.enumerated().sorted {
-            ($0.element.span, $0.offset) < ($1.element.span, $1.offset)
-        }.map(\.element)
+        // Readers add a span's attributes with the span, so they are usually in order already.
+        if zip(attributes, attributes.dropFirst()).contains(where: { $0.span > $1.span }) {
+            attributes = attributes.enumerated().sorted {
+                ($0.element.span, $0.offset) < ($1.element.span, $1.offset)
+            }.map(\.element)
+        }
         let telemetry = self.telemetry.build(newIndexOfOld: newIndexOfOld)
 
         let counters = Self.sortedCounters(counterList)

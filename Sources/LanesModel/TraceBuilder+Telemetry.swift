@@ -56,7 +56,7 @@ extension TraceBuilder {
 
     /// Adds an event named `name` (a string index) at `time` to span `span`.
     public mutating func addEvent(
-        to span: Int32, name: UInt32, time: Int64, attributes: some Collection<TelemetryAttribute>,
+        to span: Int32, name: UInt32, time: Int64, attributes: [TelemetryAttribute],
         droppedAttributes: UInt32 = 0
     ) {
         let start = telemetry.append(attributes)
@@ -79,7 +79,7 @@ extension TraceBuilder {
     /// Adds a link from span `span` to span `spanID` of trace `traceID`.
     public mutating func addLink(
         to span: Int32, traceID: TraceID, spanID: UInt64, traceState: UInt32 = 0, flags: UInt32 = 0,
-        attributes: some Collection<TelemetryAttribute>, droppedAttributes: UInt32 = 0
+        attributes: [TelemetryAttribute], droppedAttributes: UInt32 = 0
     ) {
         let start = telemetry.append(attributes)
         telemetry.links.append(TelemetryLink(
@@ -135,7 +135,9 @@ struct TelemetryBuilder: Sendable {
     }
 
     /// Appends `list` to the shared attribute list; returns where it starts.
-    mutating func append(_ list: some Collection<TelemetryAttribute>) -> Int32 {
+    /// (An array, not any collection: readers in other modules call it for every event and link,
+    /// and a generic call across modules is not specialised.)
+    mutating func append(_ list: [TelemetryAttribute]) -> Int32 {
         let start = Int32(attributes.count)
         attributes.append(contentsOf: list)
         return start
@@ -164,26 +166,38 @@ struct TelemetryBuilder: Sendable {
             result.spans.append(Int32(span))
             result.spanFacts.append(facts[Int(position)].facts)
         }
-        result.events = Self.movedStably(events, moved: moved, span: \.span)
-        result.links = Self.movedStably(links, moved: moved, span: \.span)
+        result.events = Self.movedStably(events, moved: moved)
+        result.links = Self.movedStably(links, moved: moved)
         return result
     }
 
     /// `items` with their span moved, those of vanished spans dropped, sorted by span, stable.
-    private static func movedStably<Item>(
-        _ items: [Item], moved: (Int32) -> Int32, span: WritableKeyPath<Item, Int32>
-    ) -> [Item] {
-        var kept: [(position: Int, item: Item)] = []
+    /// Items usually arrive in span order and stay in it (a reader adds spans as it meets them):
+    /// then nothing is sorted.
+    private static func movedStably<Item: BelongsToSpan>(_ items: [Item], moved: (Int32) -> Int32) -> [Item] {
+        var kept: [Item] = []
         kept.reserveCapacity(items.count)
-        for (position, item) in items.enumerated() {
-            var copy = item
-            copy[keyPath: span] = moved(item[keyPath: span])
-            if copy[keyPath: span] >= 0 { kept.append((position, copy)) }
+        var inOrder = true
+        for var item in items {
+            item.span = moved(item.span)
+            guard item.span >= 0 else { continue }
+            if let last = kept.last, last.span > item.span { inOrder = false }
+            kept.append(item)
         }
-        kept.sort { ($0.item[keyPath: span], $0.position) < ($1.item[keyPath: span], $1.position) }
-        return kept.map(\.item)
+        if inOrder { return kept }
+        var positioned = kept.enumerated().map { (position: $0.offset, item: $0.element) }
+        positioned.sort { ($0.item.span, $0.position) < ($1.item.span, $1.position) }
+        return positioned.map(\.item)
     }
 }
+
+/// Span events and links: items that belong to a span, by index.
+protocol BelongsToSpan {
+    var span: Int32 { get set }
+}
+
+extension TelemetryEvent: BelongsToSpan {}
+extension TelemetryLink: BelongsToSpan {}
 
 /// Distinct elements in the order they were first added, each with a stable index.
 struct UniqueList<Element: Hashable & Sendable>: Sendable {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses (Tests/Fuzz/Harnesses) with -sanitize=fuzzer,address and runs
 # each for SECONDS (default 60) on its seed corpus and dictionary:
-#   [FUZZ_OPT=-Onone] bash Tests/Fuzz/fuzz.sh [SECONDS] [HARNESS…]   HARNESS: lanes chrome otlp json loader
+#   [FUZZ_OPT=-Onone] bash Tests/Fuzz/fuzz.sh [SECONDS] [HARNESS…]   HARNESS: lanes chrome otlp json loader protobuf
 # Corpora grow in .build/fuzz/corpus/HARNESS; a crash, a leak or a slow input (over 10 s) stops
 # that harness, leaves the input in .build/fuzz/artifacts/ and makes the script exit non-zero.
 # Replay one: .build/fuzz/fuzz-HARNESS .build/fuzz/artifacts/crash-…
@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 seconds="${1:-60}"
 shift || true
 harnesses=("$@")
-[ "${#harnesses[@]}" -gt 0 ] || harnesses=(lanes chrome otlp json loader)
+[ "${#harnesses[@]}" -gt 0 ] || harnesses=(lanes chrome otlp json loader protobuf)
 
 out=.build/fuzz
 mkdir -p "$out/modules" "$out/artifacts"
@@ -45,10 +45,11 @@ build_module LanesFormat
 build_module LanesAnalysis
 
 declare -A harness_file=(
-    [lanes]=FuzzLanesFile [chrome]=FuzzChromeJSON [otlp]=FuzzOTLPJSON [json]=FuzzJSONReader [loader]=FuzzTraceLoader)
+    [lanes]=FuzzLanesFile [chrome]=FuzzChromeJSON [otlp]=FuzzOTLPJSON [json]=FuzzJSONReader [loader]=FuzzTraceLoader
+    [protobuf]=FuzzOTLPProtobuf)  # protobuf: lanes collect's request bodies (OTLPProtobufDecoder)
 status=0
 for harness in "${harnesses[@]}"; do
-    file="${harness_file[$harness]:?unknown harness $harness (lanes chrome otlp json loader)}"
+    file="${harness_file[$harness]:?unknown harness $harness (lanes chrome otlp json loader protobuf)}"
     echo "fuzz: building fuzz-$harness"
     # (The linker's notes about the sanitizer's local symbols go to the log, not the screen.)
     if ! swiftc "${flags[@]}" -module-name "Fuzz$harness" "Tests/Fuzz/Harnesses/$file.swift" \

@@ -13,6 +13,10 @@ Modes (all print one JSON object per line on stdout):
   capture PATH --traces T
       Runs the exporter (batched, 512 spans a request: the SDK's default) against a throwaway
       local HTTP server and writes the first request body it sent to PATH.
+  fixture PATH
+      The spans of ../LanesFormatTests/make_otlp_fixtures.py (see `lossless`) as one protobuf
+      request body, encoded by the SDK's own encoder: the rich fixture of the differential tests
+      of Lanes' protobuf decoder (Fixtures/python-sdk-rich.pb).
   post URL --content-type TYPE --body-file FILE [--gzip] [--method M] [--encoding E]
       One raw request; prints status, headers and the body as hex.
   lossless URL --expected PATH [--json] [--gzip]
@@ -169,6 +173,28 @@ def send_fixture_spans(url, expected_path, as_json, use_gzip):
             "events": sum(len(span.events) for span in spans), "links": sum(len(span.links) for span in spans)}
 
 
+def fixture_body():
+    """The `fixture` mode: the fixture script's spans as one binary ExportTraceServiceRequest."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "LanesFormatTests"))
+    import make_otlp_fixtures
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    logging.disable(logging.WARNING)
+    recorded = InMemorySpanExporter()
+    make_otlp_fixtures.record(recorded)
+    request = encode_spans(recorded.get_finished_spans())
+    # The exception events' stack traces name the script: relative to the repository, as the
+    # fixture script writes them, not this machine's checkout.
+    root = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")) + os.sep
+    for resource_spans in request.resource_spans:
+        for scope_spans in resource_spans.scope_spans:
+            for span in scope_spans.spans:
+                for event in span.events:
+                    for pair in event.attributes:
+                        if pair.value.HasField("string_value"):
+                            pair.value.string_value = pair.value.string_value.replace(root, "")
+    return request.SerializeToString()
+
+
 def post(url, body, content_type, use_gzip=False, method="POST", encoding=None):
     headers = {"Content-Type": content_type}
     if use_gzip:
@@ -186,7 +212,7 @@ def post(url, body, content_type, use_gzip=False, method="POST", encoding=None):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["export", "stream", "json", "capture", "post", "lossless"])
+    parser.add_argument("mode", choices=["export", "stream", "json", "capture", "post", "lossless", "fixture"])
     parser.add_argument("target")
     parser.add_argument("--traces", type=int, default=10)
     parser.add_argument("--batches", type=int, default=20)
@@ -231,6 +257,11 @@ def main():
         print(json.dumps({"status": status, "content_type": headers.get("Content-Type"), "body": body.decode()}))
     elif arguments.mode == "lossless":
         print(json.dumps(send_fixture_spans(arguments.target, arguments.expected, arguments.json, arguments.gzip)))
+    elif arguments.mode == "fixture":
+        body = fixture_body()
+        with open(arguments.target, "wb") as file:
+            file.write(body)
+        print(json.dumps({"bytes": len(body)}))
     elif arguments.mode == "capture":
         body = capture_first_body(arguments.traces, arguments.service)
         with open(arguments.target, "wb") as file:

@@ -23,10 +23,19 @@ struct RawStringInterner {
     /// Longer strings are not worth remembering (values such as SQL statements rarely repeat).
     static let maximumLength = 256
 
-    private var slots = [Slot](repeating: Slot(), count: 2 * RawStringInterner.maximumEntries)
+    private var slots: [Slot]
     private var arena: [UInt8] = []
     private var entries = 0
+    /// At most `maximumEntries` (a power of two): smaller tables for small inputs (a request).
+    private let capacity: Int
     private let seed = UInt64.random(in: 1...UInt64.max)
+
+    /// A table of at most `maximumEntries` strings (rounded up to a power of two, at most the default).
+    init(maximumEntries: Int = RawStringInterner.maximumEntries) {
+        let wanted = min(Self.maximumEntries, max(16, maximumEntries))
+        capacity = 1 << (Int.bitWidth - (wanted - 1).leadingZeroBitCount)  // the power of two at or above
+        slots = [Slot](repeating: Slot(), count: 2 * capacity)
+    }
 
     /// The index of the string whose unescaped UTF-8 bytes are `bytes`, interning it with
     /// `intern` when it is new to this table.
@@ -52,7 +61,7 @@ struct RawStringInterner {
     }
 
     private mutating func remember(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64, index: UInt32, at slot: Int) {
-        guard entries < Self.maximumEntries, arena.count + bytes.count <= Self.maximumArenaBytes, index < UInt32.max else { return }
+        guard entries < capacity, arena.count + bytes.count <= Self.maximumArenaBytes, index < UInt32.max else { return }
         slots[slot] = Slot(hash: hash, offset: UInt32(arena.count), length: UInt32(bytes.count), indexPlusOne: index + 1)
         arena.append(contentsOf: bytes)
         entries += 1

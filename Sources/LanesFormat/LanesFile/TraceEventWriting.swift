@@ -20,6 +20,9 @@ struct TraceEventWriting {
     var fileScopes: [UInt32]?
     /// Added to the trace's times to give the file's.
     var timeOffset: Int64
+    /// Where each span's attributes, facts, events and links are (one pass over the trace here
+    /// instead of a binary search per span and list while writing).
+    private let lists: SpanListIndex
 
     init(
         trace: Trace, fileStrings: [UInt32]? = nil, fileScopes: [UInt32]? = nil, timeOffset: Int64 = 0,
@@ -30,6 +33,7 @@ struct TraceEventWriting {
         self.fileScopes = fileScopes
         self.timeOffset = timeOffset
         self.stringID = stringID
+        self.lists = SpanListIndex(trace)
     }
 
     /// The file id of the trace's string `index`.
@@ -110,11 +114,9 @@ struct TraceEventWriting {
                 task: task, onExecutor: trace.spanFlags[span].contains(.onExecutor), time: time)
             if trace.spanFlags[span].contains(.instant) { encoder.setFlags(span: fileID, flags: .instant) }
         }
-        var position = trace.attributes.partitioningIndex { $0.span >= Int32(span) }
-        while position < trace.attributes.count, trace.attributes[position].span == Int32(span) {
+        for position in lists.attributes(ofSpan: span) {
             let attribute = trace.attributes[position]
             encoder.attribute(span: fileID, key: fileString(attribute.key), value: fileValue(attribute.value))
-            position += 1
         }
         writeFacts(ofSpan: span, as: fileID, to: &encoder)
     }
@@ -132,7 +134,9 @@ struct TraceEventWriting {
 
     /// Span `span`'s identity, status, events and links, as file span `fileID`.
     func writeFacts(ofSpan span: Int, as fileID: UInt64, to encoder: inout LanesChunkEncoder) {
-        if let facts = trace.telemetry(ofSpan: span) {
+        let telemetry = trace.telemetry
+        if let position = lists.facts(ofSpan: span) {
+            let facts = telemetry.spanFacts[position]
             if facts.hasIdentity || facts.scope >= 0 || facts.kind != .unspecified || facts.parentSpanID != 0
                 || facts.flags != 0 || facts.traceState != 0 {
                 encoder.spanIdentity(
@@ -148,18 +152,73 @@ struct TraceEventWriting {
                     droppedLinks: facts.droppedLinks)
             }
         }
-        for event in trace.events(ofSpan: span) {
+        for position in lists.events(ofSpan: span) {
+            let event = telemetry.events[position]
             encoder.spanEvent(
                 span: fileID, time: event.time &+ timeOffset, name: fileString(event.name),
                 attributes: fileAttributes(trace.attributes(start: event.attributeStart, count: event.attributeCount)),
                 droppedAttributes: event.droppedAttributes)
         }
-        for link in trace.links(ofSpan: span) {
+        for position in lists.links(ofSpan: span) {
+            let link = telemetry.links[position]
             encoder.spanLink(
                 span: fileID, traceID: link.traceID, spanID: link.spanID, traceState: fileString(link.traceState), flags: link.flags,
                 attributes: fileAttributes(trace.attributes(start: link.attributeStart, count: link.attributeCount)),
                 droppedAttributes: link.droppedAttributes)
         }
+    }
+}
+
+/// Where each span's items are in a trace's span-sorted lists (attributes, OpenTelemetry facts,
+/// events, links): ranges from one counting pass, for writers that visit spans in another order.
+struct SpanListIndex {
+    private let attributeBounds: [Int32]
+    private let eventBounds: [Int32]
+    private let linkBounds: [Int32]
+    /// The position of each span's facts in `telemetry.spanFacts`, or -1.
+    private let factsPosition: [Int32]
+
+    init(_ trace: Trace) {
+        let count = trace.spanCount
+        attributeBounds = Self.bounds(count: count, trace.attributes.lazy.map { $0.span })
+        eventBounds = Self.bounds(count: count, trace.telemetry.events.lazy.map { $0.span })
+        linkBounds = Self.bounds(count: count, trace.telemetry.links.lazy.map { $0.span })
+        var facts = [Int32](repeating: -1, count: count)
+        for (position, span) in trace.telemetry.spans.enumerated() where span >= 0 && Int(span) < count {
+            facts[Int(span)] = Int32(position)
+        }
+        factsPosition = facts
+    }
+
+    /// `bounds[s]..<bounds[s + 1]` holds span `s`'s items, for a list sorted by span (items of
+    /// spans out of range, first or last in the list, are never visited).
+    private static func bounds(count: Int, _ spans: some Sequence<Int32>) -> [Int32] {
+        var bounds = [Int32](repeating: 0, count: count + 1)
+        var before: Int32 = 0
+        for span in spans {
+            if span < 0 {
+                before += 1
+            } else if Int(span) < count {
+                bounds[Int(span) + 1] += 1
+            }
+        }
+        bounds[0] = before
+        for span in 0..<count { bounds[span + 1] += bounds[span] }
+        return bounds
+    }
+
+    private func range(_ bounds: [Int32], _ span: Int) -> Range<Int> {
+        guard span >= 0, span + 1 < bounds.count else { return 0..<0 }
+        return Int(bounds[span])..<Int(bounds[span + 1])
+    }
+
+    func attributes(ofSpan span: Int) -> Range<Int> { range(attributeBounds, span) }
+    func events(ofSpan span: Int) -> Range<Int> { range(eventBounds, span) }
+    func links(ofSpan span: Int) -> Range<Int> { range(linkBounds, span) }
+
+    func facts(ofSpan span: Int) -> Int? {
+        guard span >= 0, span < factsPosition.count, factsPosition[span] >= 0 else { return nil }
+        return Int(factsPosition[span])
     }
 }
 

@@ -114,6 +114,8 @@ package final class OTLPStreamWriter {
         var taskOf = [UInt64](repeating: 0, count: count)
         var laneOf = [LaneKey?](repeating: nil, count: count)
         var taskNamesToDefine: [UInt64: UInt32] = [:]
+        // A request's spans of one trace mostly come together: the last lane found is tried first.
+        var lastLane: (key: LaneKey, task: UInt64)?
         for span in 0..<count {
             let localTask = Int(trace.spanTask[span])
             let localTaskID = trace.tasks.id(ofTask: localTask)
@@ -121,7 +123,9 @@ package final class OTLPStreamWriter {
                 let scope = Int(facts[span].scope)
                 let key = LaneKey(
                     resource: resourceOfScope.indices.contains(scope) ? resourceOfScope[scope] : 0, trace: facts[span].traceID)
-                if let lane = lanes[key] {
+                if let lastLane, lastLane.key == key {
+                    taskOf[span] = lastLane.task
+                } else if let lane = lanes[key] {
                     taskOf[span] = lane.task
                 } else {
                     let lane = Lane(task: OTLPTraceAssembler.serviceLaneBit | nextLane)
@@ -129,6 +133,7 @@ package final class OTLPStreamWriter {
                     lanes[key] = lane
                     taskOf[span] = lane.task
                 }
+                lastLane = (key, taskOf[span])
                 laneOf[span] = key
             } else {
                 taskOf[span] = localTaskID
@@ -139,12 +144,13 @@ package final class OTLPStreamWriter {
                 }
             }
             let key = SpanKey(trace: facts[span].traceID, span: facts[span].spanID)
-            if facts[span].hasIdentity, let known = spans[key], known.task == 0 {
+            let known = facts[span].hasIdentity ? spans[key] : nil
+            if let known, known.task == 0 {
                 fileID[span] = known.fileID
             } else {
                 // New, or a second span with ids seen before: it gets an id of its own.
                 fileID[span] = takeSpanID()
-                if facts[span].hasIdentity && spans[key] != nil { continue }
+                if known != nil { continue }
             }
             if facts[span].hasIdentity { spans[key] = KnownSpan(fileID: fileID[span], task: taskOf[span]) }
         }
@@ -156,7 +162,23 @@ package final class OTLPStreamWriter {
             var order: UInt8
             var span: Int32
         }
-        var eventsOfWriter: [UInt32: [Event]] = [:]
+        // Each writer's events; spans without threads (most SDKs') all go to one writer.
+        var writers: [UInt32] = []
+        var eventsOfWriter: [[Event]] = []
+        var positionOfWriter: [UInt32: Int] = [:]
+        var lastWriter: (writer: UInt32, position: Int)?
+        func events(of writer: UInt32) -> Int {
+            if let lastWriter, lastWriter.writer == writer { return lastWriter.position }
+            let position = positionOfWriter[writer] ?? {
+                writers.append(writer)
+                eventsOfWriter.append([])
+                eventsOfWriter[eventsOfWriter.count - 1].reserveCapacity(2 * count)
+                positionOfWriter[writer] = writers.count - 1
+                return writers.count - 1
+            }()
+            lastWriter = (writer, position)
+            return position
+        }
         var parentID = [UInt64](repeating: 0, count: count)
         var latest = Int64.min
         for span in 0..<count {
@@ -185,12 +207,13 @@ package final class OTLPStreamWriter {
             let thread = trace.spanThread[span]
             let writer = thread >= 0 && Int(thread) < trace.threads.count
                 ? try writerID(of: trace.threads[Int(thread)]) : Self.unknownThreadWriter
+            let position = events(of: writer)
             if writing.isInstantOnly(span) {
-                eventsOfWriter[writer, default: []].append(Event(time: begin, order: 1, span: Int32(span)))
+                eventsOfWriter[position].append(Event(time: begin, order: 1, span: Int32(span)))
             } else {
                 let end = trace.spanEnd[span] &+ timeOffset
-                eventsOfWriter[writer, default: []].append(Event(time: begin, order: 0, span: Int32(span)))
-                eventsOfWriter[writer, default: []].append(Event(time: end, order: 2, span: Int32(span)))
+                eventsOfWriter[position].append(Event(time: begin, order: 0, span: Int32(span)))
+                eventsOfWriter[position].append(Event(time: end, order: 2, span: Int32(span)))
                 latest = max(latest, end)
             }
             latest = max(latest, begin)
@@ -202,8 +225,9 @@ package final class OTLPStreamWriter {
             try file.defineTasks(taskNamesToDefine.sorted { $0.key < $1.key }.map { ($0.key, $0.value, 0) })
         }
 
-        for (writer, unsorted) in eventsOfWriter.sorted(by: { $0.key < $1.key }) {
-            let events = unsorted.sorted { ($0.time, $0.order, $0.span) < ($1.time, $1.order, $1.span) }
+        for position in writers.indices.sorted(by: { writers[$0] < writers[$1] }) {
+            let writer = writers[position]
+            let events = eventsOfWriter[position].sorted { ($0.time, $0.order, $0.span) < ($1.time, $1.order, $1.span) }
             var encoder = LanesChunkEncoder(writerID: writer, sequence: chunkSequence[writer] ?? 0, baseTime: events[0].time)
             for event in events {
                 let span = Int(event.span)
@@ -332,7 +356,10 @@ struct RecentMap<Key: Hashable, Value> {
     init(capacity: Int = 1 << 20) { self.capacity = capacity }
 
     subscript(key: Key) -> Value? {
-        get { newer[key] ?? older[key] }
+        get {
+            if let value = newer[key] { return value }
+            return older.isEmpty ? nil : older[key]
+        }
         set {
             if newer.count >= capacity {
                 older = newer
