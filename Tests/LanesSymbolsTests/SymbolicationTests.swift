@@ -119,12 +119,8 @@ import Testing
         try "int lanes_test_work(int n) { int x = 0; for (int i = 0; i < n; i++) x += i * 31; return x; }\nint main(int c, char **v) { return lanes_test_work(c); }\n"
             .write(to: source, atomically: true, encoding: .utf8)
         let binary = folder.appendingPathComponent("work").path
-        let clang = Process()
-        clang.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        clang.arguments = ["clang", "-O1", "-g0", source.path, "-o", binary]
-        try clang.run()
-        clang.waitUntilExit()
-        try #require(clang.terminationStatus == 0, "clang builds the program")
+        let built = SymbolizerTools.run("/usr/bin/env", arguments: ["clang", "-O1", "-g0", source.path, "-o", binary], input: "")
+        try #require(built != nil, "clang builds the program")
         let symbols = try #require(SymbolizerTools.run("/usr/bin/env", arguments: ["nm", binary], input: ""))
         let line = try #require(symbols.split(separator: "\n").first { $0.hasSuffix(" lanes_test_work") })
         let address = try #require(UInt64(line.split(separator: " ")[0], radix: 16))
