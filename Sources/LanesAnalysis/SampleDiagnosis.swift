@@ -174,6 +174,9 @@ public struct SampleEvidence: BlockingEvidence {
     /// its own last one. Places shorter than `minimum` (a stray sample in a helper, a loop that
     /// alternates between two functions) are folded into a neighbour, shortest first, until
     /// every place lasts at least `minimum`; the boundaries between what is left are returned.
+    /// When what is left comes back to a function it left (a loop that calls a helper, sampled
+    /// long enough in each by chance, or on a busy machine), the job was not in one place after
+    /// another: it is one place, and no boundary is returned.
     public func siteBoundaries(thread: Int32, from: Int64, to: Int64, minimum: Int64) -> [Int64] {
         let samples = trace.sampling.samples
         var places: [SampledPlace] = []
@@ -219,12 +222,13 @@ public struct SampleEvidence: BlockingEvidence {
             }
             places = merged
         }
-        return places.count >= 2 ? boundaries() : []
+        guard places.count >= 2, Set(places.map(\.key)).count == places.count else { return [] }
+        return boundaries()
     }
 
     /// A run of samples at one function of the app's code.
     private struct SampledPlace {
-        struct Key: Equatable {
+        struct Key: Hashable {
             var function: String
             var file: String
         }

@@ -145,6 +145,9 @@ def check_jobs(checks, report, driven):
                   f"job_source {report.get('job_source')!r}, expected 'global executor'")
     wait_line = source_line("LegacyDatabase.swift", r"scenario-site: legacy database wait")
     blocking = findings_of(report, "blocking-call", span=lambda span: span == "legacy database")
+    if len(blocking) != 1:
+        for finding in blocking:
+            scenario.say(f"scenario: /block finding: {finding.get('message')} ({finding.get('occurrences')} occurrences)")
     if checks.expect("/block finding", len(blocking) == 1,
                      f"{len(blocking)} blocking-call findings for span 'legacy database' (expected one, grouped by site)"):
         check_site(checks, "/block finding", blocking[0], "LegacyDatabase.swift", [wait_line], "fetchUser",
@@ -154,6 +157,9 @@ def check_jobs(checks, report, driven):
     loop = range(source_line("PriceCalculation.swift", r"repeat \{"),
                  source_line("PriceCalculation.swift", r"\} while") + 1)
     computing = findings_of(report, "blocking-call", span=lambda span: span == "/compute")
+    if len(computing) != 1:
+        for finding in computing:
+            scenario.say(f"scenario: /compute finding: {finding.get('message')} ({finding.get('occurrences')} occurrences)")
     if checks.expect("/compute finding", len(computing) == 1,
                      f"{len(computing)} blocking-call findings for span '/compute' (expected one)"):
         check_site(checks, "/compute finding", computing[0], "PriceCalculation.swift", list(loop), "price",

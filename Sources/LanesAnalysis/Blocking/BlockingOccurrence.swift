@@ -119,7 +119,7 @@ struct BlockingOccurrenceFinder {
         for index in occurrences.indices { occurrences[index].waitedNanoseconds = waits[index] }
         occurrences.sort { ($0.begin, $0.thread) < ($1.begin, $1.thread) }
         WanderingSites(trace: trace).gather(&occurrences)
-        return occurrences
+        return RejoinedPieces(evidence: evidence) { state(of: $0, held: $1) }.rejoin(occurrences)
     }
 
     private func wall(_ span: Int) -> Int64 { trace.spanEnd[span] &- trace.spanBegin[span] }
