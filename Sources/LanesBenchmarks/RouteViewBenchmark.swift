@@ -7,7 +7,8 @@ import LanesViewer
 
 /// `LanesBenchmarks routes [REQUESTS] [RUNS] [CHILDREN]`: the route view of a server trace of
 /// REQUESTS requests of three routes (each with CHILDREN child spans, default 1, and two executor
-/// jobs): the first frame after start, load included, and later frames at 200×60.
+/// jobs): the first frame after start, load included, and later frames at 200×60. With
+/// LANES_BENCHMARK_KEEP=PATH the trace is also written to PATH.
 enum RouteViewBenchmark {
     static func run(arguments: [String]) async throws {
         let requests = arguments.first.flatMap { Int($0) } ?? 1_000_000
@@ -21,6 +22,10 @@ enum RouteViewBenchmark {
         defer { unlink(path) }
         let generated = ServerTrace.build(load)
         try ViewerBenchmark.write(LanesTraceWriter.encode(generated), to: path)
+        // To profile `lanes view` or `lanes diff` on the same trace: LANES_BENCHMARK_KEEP=out.lanes.
+        if let keep = ProcessInfo.processInfo.environment["LANES_BENCHMARK_KEEP"] {
+            try ViewerBenchmark.write(LanesTraceWriter.encode(generated), to: keep)
+        }
         print("route view benchmark: \(requests) requests of 3 routes, \(generated.spanCount) spans, \(generated.slices.count) jobs, \(size.width)×\(size.height), medians of \(runs) runs (release build)")
 
         let (document, firstFrame) = try ViewerBenchmark.measureFirstFrame(path: path, runs: runs) { state in
