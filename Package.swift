@@ -114,37 +114,42 @@ let package = Package(
         ]),
 
         .testTarget(name: "LanesModelTests", dependencies: ["LanesModel"]),
-        .testTarget(name: "LanesFormatTests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel", "LanesWorstCases"],
+        .testTarget(name: "LanesFormatTests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel", "LanesWorstCases", "LanesTestSupport"],
                     // Fixtures and the Python helpers: the OTLP schema check and the SDK fixture writer.
                     exclude: ["Fixtures", "otlp_schema_check.py", "make_otlp_fixtures.py"]),
-        .testTarget(name: "LanesTests", dependencies: ["Lanes", "LanesSeed", "LanesFormat", "LanesModel"]),
+        .testTarget(name: "LanesTests", dependencies: ["Lanes", "LanesSeed", "LanesFormat", "LanesModel", "LanesTestSupport"]),
         .testTarget(name: "LanesAnalysisTests", dependencies: [
             "LanesAnalysis", "LanesModel", "LanesFormat", "Lanes", "LanesSeed",
-            "LanesSynthetic",
+            "LanesSynthetic", "LanesTestSupport",
         ]),
         .testTarget(name: "LanesViewerTests", dependencies: [
             "LanesViewer", "LanesTerminal", "LanesAnalysis", "LanesModel", "LanesFormat",
             "LanesSynthetic",
         ], exclude: ["Golden"]),  // golden screens are read from the source tree, not bundled
-        .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel", "LanesSynthetic"]),
+        .testTarget(name: "LanesCLITests", dependencies: ["LanesFormat", "LanesWriter", "LanesModel", "LanesSynthetic", "LanesTestSupport"]),
         // The receiver driven by real OpenTelemetry exporters (Python SDK), curl-style posts and SIGKILL.
         .testTarget(name: "LanesCollectorTests", dependencies: [
             "LanesCollector", "LanesFormat", "LanesModel", "LanesWriter",
-            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"), "LanesTestSupport",
         ], exclude: ["otlp_export.py", "Fixtures"]),
         // Python asyncio traces from the real viztracer (the programs and fixtures under Python/ and Fixtures/).
         .testTarget(name: "LanesAsyncioTests", dependencies: [
-            "LanesFormat", "LanesModel", "LanesAnalysis", "LanesViewer", "LanesWriter",
+            "LanesFormat", "LanesModel", "LanesAnalysis", "LanesViewer", "LanesWriter", "LanesTestSupport",
         ], exclude: ["Python", "Fixtures"]),
         // The watchdog end to end: record the blocking scenario, symbolicate, diagnose.
         .testTarget(name: "LanesSymbolsTests", dependencies: [
             "LanesSymbols", "LanesAnalysis", "LanesFormat", "LanesWriter", "LanesModel", "Lanes", "BlockingScenario", "CLanesTestSupport",
             "LanesViewer",  // the viewer's findings list on the recorded scenario
+            "LanesTestSupport",
         ]),
-        // Thread affinity for tests (Swift's Glibc module does not declare it).
+        // Thread affinity and posix_spawn's GNU file actions for tests (Swift's Glibc module does not declare them).
         .target(name: "CLanesTestSupport", path: "Tests/CLanesTestSupport"),
+        // The tests' one way to run a child process (ChildProcess): both output pipes drained
+        // concurrently, exit awaited off the cooperative pool. Test targets only: no product, no
+        // library target depends on it.
+        .target(name: "LanesTestSupport", dependencies: ["CLanesTestSupport"], path: "Tests/LanesTestSupport"),
         .testTarget(name: "LanesTracingTests", dependencies: [
-            "LanesTracing", "Lanes", "LanesFormat", "LanesModel",
+            "LanesTracing", "Lanes", "LanesFormat", "LanesModel", "LanesTestSupport",
             .product(name: "Tracing", package: "swift-distributed-tracing"),
         ]),
     ]

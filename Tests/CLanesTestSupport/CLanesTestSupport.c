@@ -1,7 +1,10 @@
 #define _GNU_SOURCE
 #include "CLanesTestSupport.h"
 
+#include <fcntl.h>
 #include <sched.h>
+#include <spawn.h>
+#include <unistd.h>
 
 int lanes_test_first_allowed_processor(void) {
     cpu_set_t allowed;
@@ -17,4 +20,16 @@ int lanes_test_pin_current_thread(int processor) {
     CPU_ZERO(&set);
     CPU_SET(processor, &set);
     return sched_setaffinity(0, sizeof(set), &set);
+}
+
+int lanes_test_pipe_cloexec(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC);
+}
+
+int lanes_test_spawn_add_chdir(posix_spawn_file_actions_t *actions, const char *directory) {
+    return posix_spawn_file_actions_addchdir_np(actions, directory);
+}
+
+int lanes_test_spawn_add_close_from(posix_spawn_file_actions_t *actions, int lowest) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
 }

@@ -1,6 +1,7 @@
 import Foundation
 import LanesFormat
 import LanesModel
+import LanesTestSupport
 import Testing
 @testable import LanesAnalysis
 
@@ -18,25 +19,12 @@ struct ThirdPartyQuirkTests {
     static let fresh = Task<String?, Never> {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lanes-third-party-\(UUID().uuidString)").path
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["bash", committed + "/regenerate.sh", folder]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        guard (try? process.run()) != nil else { return nil }
-        // Waited for on a thread of its own: the tools take a while, and a test blocked here
-        // (every test of this suite waits for the one making them) would hold a cooperative
-        // thread the other suites need.
-        let output = await withCheckedContinuation { continuation in
-            Thread {
-                let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
-                continuation.resume(returning: text)
-            }.start()
-        }
-        guard process.terminationStatus == 0 else {
-            let note = "viztracer or clang unavailable, fresh third-party fixtures not made: \(output.suffix(300))"
+        guard let child = try? ChildProcess("/usr/bin/env", ["bash", committed + "/regenerate.sh", folder]) else { return nil }
+        // finish() waits on a thread of its own: the tools take a while, and every test of this
+        // suite waits for them, which must not hold the cooperative threads the other suites need.
+        let result = await child.finish()
+        guard result.status == 0 else {
+            let note = "viztracer or clang unavailable, fresh third-party fixtures not made: \((result.output + result.errors).suffix(300))"
             if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record(Comment(rawValue: note)) } else { print(note) }
             return nil
         }

@@ -2,6 +2,7 @@ import Foundation
 import LanesAnalysis
 import LanesFormat
 import LanesModel
+import LanesTestSupport
 import LanesViewer
 import Testing
 
@@ -70,21 +71,13 @@ struct AsyncioTraceTests {
         #expect(AsyncioTraceConverter.convert(seed).isNotAsyncio)
     }
 
-    /// Runs `arguments` and returns its exit status (standard output goes to the test log). The
-    /// child is waited for on a thread of its own: tracing the programs takes a minute or two,
-    /// which would otherwise hold one of the two cooperative threads every other suite runs on.
+    /// Runs `arguments` and returns its exit status (standard output goes to the test log,
+    /// standard error is dropped). `finish()` waits on a thread of its own: tracing the programs
+    /// takes a minute or two, which must not hold one of the cooperative threads the suites run on.
     private func run(_ arguments: [String]) async throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return await withCheckedContinuation { continuation in
-            Thread {
-                process.waitUntilExit()
-                continuation.resume(returning: process.terminationStatus)
-            }.start()
-        }
+        let result = try await ChildProcess("/usr/bin/env", arguments).finish()
+        print(result.output, terminator: "")
+        return result.status
     }
 }
 

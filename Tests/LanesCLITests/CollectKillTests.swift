@@ -1,6 +1,7 @@
 import Foundation
 import LanesFormat
 import LanesModel
+import LanesTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -11,93 +12,37 @@ import Glibc
 /// batches: the file reads back, and every batch answered before the last flush is in it.
 @Suite("lanes collect survives SIGKILL", .serialized)
 struct KillTests {
-    /// Lines a child process prints, collected on a thread of their own.
-    final class LineReader: @unchecked Sendable {
-        private let lock = NSLock()
-        private var lines: [String] = []
-
-        init(_ handle: FileHandle) {
-            let thread = Thread { [self] in
-                var pending = Data()
-                while true {
-                    let data = handle.availableData
-                    if data.isEmpty { break }
-                    pending.append(data)
-                    while let newline = pending.firstIndex(of: 0x0A) {
-                        let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
-                        pending.removeSubrange(pending.startIndex...newline)
-                        lock.lock()
-                        lines.append(line)
-                        lock.unlock()
-                    }
-                }
-            }
-            thread.start()
-        }
-
-        var snapshot: [String] {
-            lock.lock()
-            defer { lock.unlock() }
-            return lines
-        }
-
-        /// Waits up to `seconds` for a line satisfying `predicate`.
-        func wait(seconds: Double, for predicate: (String) -> Bool) -> String? {
-            let deadline = Date().addingTimeInterval(seconds)
-            while Date() < deadline {
-                if let line = snapshot.first(where: predicate) { return line }
-                Thread.sleep(forTimeInterval: 0.01)
-            }
-            return nil
-        }
-    }
-
     @Test("SIGKILL during a stream of batches: the file reads back with every batch answered before the last flush")
-    func killDuringStream() throws {
-        let binary = try #require(LanesProcess.binaryPath, "the lanes binary was not found next to the tests; run `swift build` first")
+    func killDuringStream() async throws {
         let path = try LanesProcess.temporaryDirectory().appendingPathComponent("killed.lanes").path
 
-        let receiver = Process()
-        receiver.executableURL = URL(fileURLWithPath: binary)
-        receiver.arguments = ["collect", "-o", path, "--listen", "127.0.0.1:0"]
-        let receiverErrors = Pipe()
-        receiver.standardError = receiverErrors
-        receiver.standardOutput = FileHandle.nullDevice
-        try receiver.run()
-        defer { if receiver.isRunning { kill(receiver.processIdentifier, SIGKILL) } }
-        let receiverLines = LineReader(receiverErrors.fileHandleForReading)
-        let banner = try #require(receiverLines.wait(seconds: 20) { $0.contains("/v1/traces") }, "no banner: \(receiverLines.snapshot)")
+        let receiver = try ChildProcess(ChildProcess.executable("lanes"), ["collect", "-o", path, "--listen", "127.0.0.1:0"])
+        defer { receiver.signal(SIGKILL) }
+        let banner = try #require(
+            await receiver.waitForLine(on: .errors, timeout: .seconds(20)) { $0.contains("/v1/traces") },
+            "no banner: \(receiver.lines(of: .errors))")
         let url = try #require(banner.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init))
 
-        let sender = Process()
-        sender.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        sender.arguments = ["python3", CollectViewTests.exporterScript, "stream", url, "--batches", "400", "--traces-per-batch", "20"]
-        let senderOutput = Pipe()
-        sender.standardOutput = senderOutput
-        sender.standardError = FileHandle.nullDevice
-        try sender.run()
-        defer { if sender.isRunning { kill(sender.processIdentifier, SIGKILL) } }
-        let senderLines = LineReader(senderOutput.fileHandleForReading)
+        let sender = try ChildProcess(
+            "/usr/bin/env", ["python3", CollectViewTests.exporterScript, "stream", url, "--batches", "400", "--traces-per-batch", "20"])
+        defer { sender.signal(SIGKILL) }
 
         // Let some batches be answered, then give the writer more than its 100 ms to flush them,
         // then kill the receiver while the exporter keeps sending.
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, sender.isRunning, !senderLines.snapshot.contains(where: { $0.contains("\"acknowledged\": 5") }) {
-            usleep(10_000)
-        }
-        if !sender.isRunning && sender.terminationStatus == 3 {
+        let fifthAnswer = await sender.waitForLine(timeout: .seconds(30)) { $0.contains("\"acknowledged\": 5") }
+        if fifthAnswer == nil, await sender.finish(timeout: .seconds(10)).status == 3 {
             let note = "skipped: the OpenTelemetry Python SDK is missing (pip install opentelemetry-sdk opentelemetry-exporter-otlp-proto-http)"
             if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record(Comment(rawValue: note)) } else { print(note) }
             return
         }
 
-        let answered = senderLines.snapshot.compactMap(Self.acknowledged).max() ?? -1
-        #expect(answered >= 5, "the exporter got answers: \(senderLines.snapshot.suffix(3))")
-        Thread.sleep(forTimeInterval: 0.3)
-        let answeredBeforeKill = senderLines.snapshot.compactMap(Self.acknowledged).max() ?? -1
-        #expect(kill(receiver.processIdentifier, SIGKILL) == 0)
-        receiver.waitUntilExit()
-        #expect(receiver.terminationReason == .uncaughtSignal && receiver.terminationStatus == SIGKILL)
+        let answered = sender.lines(of: .output).compactMap(Self.acknowledged).max() ?? -1
+        #expect(answered >= 5, "the exporter got answers: \(sender.lines(of: .output).suffix(3))")
+        try await Task.sleep(for: .milliseconds(300))
+        let answeredBeforeKill = sender.lines(of: .output).compactMap(Self.acknowledged).max() ?? -1
+        #expect(receiver.signal(SIGKILL))
+        let killed = await receiver.finish(timeout: .seconds(30))
+        #expect(killed.signal == SIGKILL)
         #expect(sender.isRunning || answeredBeforeKill < 399, "the stream was still going when the receiver died")
 
         let loaded = try TraceLoader.load(path: path)

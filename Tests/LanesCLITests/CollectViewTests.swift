@@ -1,6 +1,7 @@
 import Foundation
 import LanesFormat
 import LanesModel
+import LanesTestSupport
 import Testing
 
 /// `lanes collect --view` in a real terminal: the viewer opens on the empty file, spans sent
@@ -14,7 +15,7 @@ struct CollectViewTests {
     @Test("spans appear in the viewer as they arrive; q finishes the file",
           .enabled(if: TmuxSession.tmuxPath != nil, "tmux is not installed"))
     func viewWhileCollecting() throws {
-        let lanes = try #require(LanesProcess.binaryPath, "run `swift build` first")
+        let lanes = try ChildProcess.executable("lanes")
         let directory = try LanesProcess.temporaryDirectory()
         let path = directory.appendingPathComponent("live.lanes").path
         let port = 20_000 + Int(getpid() % 20_000)
@@ -24,9 +25,9 @@ struct CollectViewTests {
         let empty = try session.screen { $0.contains("(no spans)") }
         #expect(empty.contains("(no spans)"), "the viewer opens on the new file:\n\(empty)")
 
-        let exporter = try ViewerProcess.run(
-            ["/usr/bin/env", "python3", Self.exporterScript, "export", "http://127.0.0.1:\(port)/v1/traces", "--traces", "3"],
-            environment: ProcessInfo.processInfo.environment)
+        let exporter = try ChildProcess(
+            "/usr/bin/env", ["python3", Self.exporterScript, "export", "http://127.0.0.1:\(port)/v1/traces", "--traces", "3"]
+        ).finishBlocking()
         if exporter.status == 3 {
             let note = "skipped: the OpenTelemetry Python SDK is missing (pip install opentelemetry-sdk opentelemetry-exporter-otlp-proto-http)"
             if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record(Comment(rawValue: note)) } else { print(note) }
@@ -49,28 +50,25 @@ struct CollectViewTests {
     func badListen(_ listen: String) throws {
         let result = try LanesProcess.run(["collect", "-o", "/dev/null", "--listen", listen])
         #expect(result.status == 2)
-        #expect(result.standardError.contains("--listen takes HOST:PORT"), "\(result.standardError)")
+        #expect(result.errors.contains("--listen takes HOST:PORT"), "\(result.errors)")
     }
 
     @Test("an address in use: one line and exit code 5")
-    func addressInUse() throws {
+    func addressInUse() async throws {
         let directory = try LanesProcess.temporaryDirectory()
         let port = 40_000 + Int(getpid() % 20_000)
-        let first = Process()
-        first.executableURL = URL(fileURLWithPath: try #require(LanesProcess.binaryPath))
-        first.arguments = ["collect", "-o", directory.appendingPathComponent("a.lanes").path, "--listen", "127.0.0.1:\(port)"]
-        let banner = Pipe()
-        first.standardError = banner
-        try first.run()
+        let first = try ChildProcess(
+            ChildProcess.executable("lanes"),
+            ["collect", "-o", directory.appendingPathComponent("a.lanes").path, "--listen", "127.0.0.1:\(port)"])
         defer {
-            first.interrupt()
-            first.waitUntilExit()
+            first.signal(SIGINT)
+            _ = first.finishBlocking(timeout: .seconds(30))
         }
         // Listening once it has said where.
-        let line = banner.fileHandleForReading.availableData
-        #expect(String(decoding: line, as: UTF8.self).contains("receiving OTLP/HTTP traces at http://127.0.0.1:\(port)"))
+        let line = await first.firstLine(on: .errors, timeout: .seconds(30))
+        #expect(line?.contains("receiving OTLP/HTTP traces at http://127.0.0.1:\(port)") == true, "\(line ?? "no line")")
         let second = try LanesProcess.run(["collect", "-o", directory.appendingPathComponent("b.lanes").path, "--listen", "127.0.0.1:\(port)"])
         #expect(second.status == 5)
-        #expect(second.standardError.hasPrefix("lanes: cannot listen on 127.0.0.1:\(port)"), "\(second.standardError)")
+        #expect(second.errors.hasPrefix("lanes: cannot listen on 127.0.0.1:\(port)"), "\(second.errors)")
     }
 }

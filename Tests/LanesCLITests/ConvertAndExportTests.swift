@@ -27,10 +27,10 @@ struct ConvertAndExportTests {
         let json = directory.appendingPathComponent("sample.json").path
         let back = directory.appendingPathComponent("back.lanes").path
         let first = try LanesProcess.run(["convert", input.path, json])
-        #expect(first.status == 0, "\(first.standardError)")
+        #expect(first.status == 0, "\(first.errors)")
         #expect(TraceFileFormat.detect(try Data(contentsOf: URL(fileURLWithPath: json))) == .chrome)
         let second = try LanesProcess.run(["convert", json, back])
-        #expect(second.status == 0, "\(second.standardError)")
+        #expect(second.status == 0, "\(second.errors)")
         let original = try TraceLoader.load(path: input.path).trace
         let roundTripped = try TraceLoader.load(path: back).trace
         #expect(roundTripped.spanCount == original.spanCount)
@@ -48,9 +48,9 @@ struct ConvertAndExportTests {
         let directory = try LanesProcess.temporaryDirectory()
         let input = try Self.writeSampleTrace(in: directory)
         let result = try LanesProcess.run(["export", input.path, "--format", format])
-        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.status == 0, "\(result.errors)")
         let output = directory.appendingPathComponent("out.json")
-        try Data(result.standardOutput.utf8).write(to: output)
+        try Data(result.output.utf8).write(to: output)
         let loaded = try TraceLoader.load(path: output.path)
         #expect(loaded.format.rawValue == format)
         #expect(loaded.trace.spanCount == 3)
@@ -81,10 +81,10 @@ struct ConvertAndExportTests {
             }
         }
         let result = try LanesProcess.run(resolved)
-        #expect(result.status == status, "\(resolved): \(result.standardError)")
-        #expect(result.standardError.contains(message), "\(resolved): \(result.standardError)")
+        #expect(result.status == status, "\(resolved): \(result.errors)")
+        #expect(result.errors.contains(message), "\(resolved): \(result.errors)")
         if status == 3 || status == 4 {
-            #expect(result.standardError.split(separator: "\n").count == 1, "one line: \(result.standardError)")
+            #expect(result.errors.split(separator: "\n").count == 1, "one line: \(result.errors)")
         }
     }
 
@@ -96,9 +96,9 @@ struct ConvertAndExportTests {
         let cut = directory.appendingPathComponent("cut.lanes")
         try bytes.prefix(bytes.count - 5).write(to: cut)  // inside the footer
         let result = try LanesProcess.run(["summary", cut.path, "--json"])
-        #expect(result.status == 0, "\(result.standardError)")
-        #expect(result.standardError.contains("lanes: \(cut.path): "))
-        let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.errors.contains("lanes: \(cut.path): "))
+        let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
         #expect(object?["span_count"] as? Int == 3)
     }
 
@@ -107,8 +107,8 @@ struct ConvertAndExportTests {
         for command in ["demo", "view", "summary", "diff", "convert", "export", "record"] {
             let result = try LanesProcess.run([command, "--help"])
             #expect(result.status == 0)
-            #expect(result.standardOutput.contains("USAGE: lanes \(command)"), "\(command)")
-            #expect(!result.standardOutput.contains("not built yet"), "\(command)")
+            #expect(result.output.contains("USAGE: lanes \(command)"), "\(command)")
+            #expect(!result.output.contains("not built yet"), "\(command)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import LanesFormat
 import LanesSynthetic
+import LanesTestSupport
 import Testing
 
 /// The route view, the findings list and the name column in the real `lanes` binary, in tmux.
@@ -9,7 +10,7 @@ struct RouteViewTmuxTests {
     @Test("opens in the route view; r shows tasks, f lists findings, > widens the names, q quits",
           .enabled(if: TmuxSession.tmuxPath != nil, "tmux is not installed"))
     func routeView() throws {
-        let lanes = try #require(LanesProcess.binaryPath, "the lanes binary was not found next to the tests; run `swift build` first")
+        let lanes = try ChildProcess.executable("lanes")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lanes-routes-tmux-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -1,4 +1,5 @@
 import Foundation
+import LanesTestSupport
 
 /// The built `lanes` binary running in a real terminal: a private tmux server at 120×40, keys
 /// sent with `send-keys`, the screen read back with `capture-pane -p`.
@@ -21,7 +22,7 @@ struct TmuxSession {
     /// Runs tmux with `arguments` on this session's server and returns its standard output.
     @discardableResult
     func run(_ arguments: [String]) throws -> String {
-        try ViewerProcess.run([Self.tmuxPath ?? "tmux", "-L", socket, "-f", "/dev/null"] + arguments).output
+        try ChildProcess(Self.tmuxPath ?? "tmux", ["-L", socket, "-f", "/dev/null"] + arguments).finishBlocking().output
     }
 
     /// Sends keys (tmux key names) to the pane.

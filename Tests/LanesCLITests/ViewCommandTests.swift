@@ -1,14 +1,13 @@
 import Foundation
 import LanesFormat
 import LanesModel
+import LanesTestSupport
 import Testing
 
 /// `lanes view` without a terminal: printed frames, the notice when standard output is not a
 /// terminal, and one-line errors with the documented exit codes. Runs the built binary.
 @Suite("lanes view, printed and failing")
 struct ViewCommandTests {
-    static var lanes: String? { LanesProcess.binaryPath }
-
     static func traceFile() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("lanes-view-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).lanes").path
         try Data(ViewerTmuxTests.traceBytes()).write(to: URL(fileURLWithPath: path))
@@ -17,11 +16,13 @@ struct ViewCommandTests {
 
     @Test("--print renders one frame of the requested size, plain when colour is off")
     func printFrame() throws {
-        let lanes = try #require(Self.lanes, "run `swift build` first")
+        let lanes = try ChildProcess.executable("lanes")
         let trace = try Self.traceFile()
         defer { unlink(trace) }
-        let result = try ViewerProcess.run([lanes, "view", trace, "--print", "--width", "90", "--height", "20", "--color=never"],
-                                           environment: ["LANG": "C.UTF-8", "TERM": "xterm"])
+        let result = try ChildProcess(
+            lanes, ["view", trace, "--print", "--width", "90", "--height", "20", "--color=never"],
+            environment: ["LANG": "C.UTF-8", "TERM": "xterm"], inheritingEnvironment: false
+        ).finishBlocking()
         #expect(result.status == 0)
         let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         #expect(lines.count == 20)
@@ -31,17 +32,21 @@ struct ViewCommandTests {
         #expect(!result.output.contains("\u{1B}"))
         #expect(result.errors.isEmpty)
 
-        let coloured = try ViewerProcess.run([lanes, "view", trace, "--print", "--width", "90", "--height", "20", "--color=always"],
-                                             environment: ["LANG": "C.UTF-8", "TERM": "xterm"])
+        let coloured = try ChildProcess(
+            lanes, ["view", trace, "--print", "--width", "90", "--height", "20", "--color=always"],
+            environment: ["LANG": "C.UTF-8", "TERM": "xterm"], inheritingEnvironment: false
+        ).finishBlocking()
         #expect(coloured.output.contains("\u{1B}[31m"))
     }
 
     @Test("without a terminal it says so on stderr and prints the frame; ASCII without UTF-8")
     func notATerminal() throws {
-        let lanes = try #require(Self.lanes, "run `swift build` first")
+        let lanes = try ChildProcess.executable("lanes")
         let trace = try Self.traceFile()
         defer { unlink(trace) }
-        let result = try ViewerProcess.run([lanes, "view", trace], environment: ["LANG": "C", "TERM": "xterm"])
+        let result = try ChildProcess(
+            lanes, ["view", trace], environment: ["LANG": "C", "TERM": "xterm"], inheritingEnvironment: false
+        ).finishBlocking()
         #expect(result.status == 0)
         #expect(result.errors.contains("standard output is not a terminal"))
         #expect(result.output.contains("on_message"))
@@ -55,10 +60,12 @@ struct ViewCommandTests {
         (["view", "TRACE", "--follow", "--diff", "TRACE"], Int32(2), "--follow cannot be combined with --diff"),
     ])
     func errors(arguments: [String], status: Int32, message: String) throws {
-        let lanes = try #require(Self.lanes, "run `swift build` first")
+        let lanes = try ChildProcess.executable("lanes")
         let trace = try Self.traceFile()
         defer { unlink(trace) }
-        let result = try ViewerProcess.run([lanes] + arguments.map { $0 == "TRACE" ? trace : $0 }, environment: ["LANG": "C.UTF-8"])
+        let result = try ChildProcess(
+            lanes, arguments.map { $0 == "TRACE" ? trace : $0 }, environment: ["LANG": "C.UTF-8"], inheritingEnvironment: false
+        ).finishBlocking()
         #expect(result.status == status)
         #expect(result.errors.contains(message), "stderr: \(result.errors)")
         #expect(result.output.isEmpty)
@@ -66,11 +73,11 @@ struct ViewCommandTests {
 
     @Test("a file that is not a trace exits 3 with one line")
     func notATrace() throws {
-        let lanes = try #require(Self.lanes, "run `swift build` first")
+        let lanes = try ChildProcess.executable("lanes")
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("lanes-garbage-\(getpid()).lanes").path
         try Data("garbage\u{1B}[2J".utf8).write(to: URL(fileURLWithPath: path))
         defer { unlink(path) }
-        let result = try ViewerProcess.run([lanes, "view", path, "--print"])
+        let result = try ChildProcess(lanes, ["view", path, "--print"]).finishBlocking()
         #expect(result.status == 3)
         #expect(result.errors.split(separator: "\n").count == 1)
         #expect(result.errors.hasPrefix("lanes: \(path): "))

@@ -1,6 +1,7 @@
 import Foundation
 import LanesFormat
 import LanesModel
+import LanesTestSupport
 import LanesWriter
 import Testing
 
@@ -38,7 +39,7 @@ struct ViewerFollowTests {
     @Test("shows what is in the file, then what is appended to it",
           .enabled(if: TmuxSession.tmuxPath != nil, "tmux is not installed"))
     func followsAGrowingFile() throws {
-        let lanes = try #require(LanesProcess.binaryPath, "the lanes binary was not found next to the tests; run `swift build` first")
+        let lanes = try ChildProcess.executable("lanes")
         let directory = try LanesProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("growing.lanes").path

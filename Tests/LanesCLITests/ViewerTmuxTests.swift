@@ -1,6 +1,7 @@
 import Foundation
 import LanesFormat
 import LanesModel
+import LanesTestSupport
 import Testing
 
 /// The real `lanes` binary in a real terminal: tmux runs `lanes view` at 120×40, keys are sent
@@ -30,7 +31,7 @@ struct ViewerTmuxTests {
     @Test("draws the trace, answers keys and restores the terminal on q",
           .enabled(if: TmuxSession.tmuxPath != nil, "tmux is not installed"))
     func interactiveSession() throws {
-        let lanes = try #require(LanesProcess.binaryPath, "the lanes binary was not found next to the tests; run `swift build` first")
+        let lanes = try ChildProcess.executable("lanes")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lanes-tmux-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

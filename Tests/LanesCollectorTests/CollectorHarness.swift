@@ -1,6 +1,7 @@
 import Foundation
 import LanesFormat
 import LanesModel
+import LanesTestSupport
 import Testing
 @testable import LanesCollector
 
@@ -42,37 +43,17 @@ enum CollectorHarness {
     /// Runs `python3 ARGUMENTS…` and waits for it: its status and what it printed (both streams).
     static func runPython(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         let result = try await python(arguments)
-        return (result.status, String(decoding: result.output, as: UTF8.self) + result.errors)
+        return (result.status, result.output + result.errors)
     }
 
-    /// Runs python on a thread of its own and suspends meanwhile: waiting for a child on a
-    /// cooperative thread would hold one of the few the other suites' tasks run on.
-    private static func python(_ arguments: [String]) async throws -> (status: Int32, output: Data, errors: String) {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try pythonBlocking(arguments) }) }.start()
-        }
+    /// Runs `python3 ARGUMENTS…`; `finish()` suspends meanwhile rather than hold one of the few
+    /// cooperative threads the other suites' tasks run on.
+    private static func python(_ arguments: [String]) async throws -> ChildProcess.Result {
+        try await ChildProcess("/usr/bin/env", ["python3"] + arguments).finish()
     }
 
-    private static func pythonBlocking(_ arguments: [String]) throws -> (status: Int32, output: Data, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let errorData = ThreadSafeData()
-        let errorReader = Thread { errorData.set(errors.fileHandleForReading.readDataToEndOfFile()) }
-        errorReader.start()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !errorData.isSet { Thread.sleep(forTimeInterval: 0.01) }
-        return (process.terminationStatus, data, String(decoding: errorData.value, as: UTF8.self))
-    }
-
-    static func jsonLines(_ data: Data) -> [[String: Any]] {
-        String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
+    static func jsonLines(_ text: String) -> [[String: Any]] {
+        text.split(separator: "\n").compactMap {
             (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
         }
     }
@@ -139,31 +120,5 @@ enum CollectorHarness {
 
     struct HarnessError: Error, CustomStringConvertible {
         var description: String
-    }
-}
-
-/// Bytes handed from a reader thread to the test.
-final class ThreadSafeData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    private var done = false
-
-    func set(_ value: Data) {
-        lock.lock()
-        data = value
-        done = true
-        lock.unlock()
-    }
-
-    var isSet: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return done
-    }
-
-    var value: Data {
-        lock.lock()
-        defer { lock.unlock() }
-        return data
     }
 }

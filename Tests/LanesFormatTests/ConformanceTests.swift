@@ -1,6 +1,7 @@
 import Foundation
 @testable import LanesFormat
 import LanesModel
+import LanesTestSupport
 import Testing
 
 /// The conformance vectors of `Traces/FORMAT.md` §8: the writer still writes them byte for byte,
@@ -45,22 +46,13 @@ import Testing
 
     /// The Python reader's output for `path`, or nil (with a note) when Python is missing.
     static func pythonDecoding(of path: String) throws -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", pythonReader, path]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        do { try process.run() } catch { return nil }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            Issue.record("lanes_reader.py failed on \(path): \(problems)")
+        guard let child = try? ChildProcess("/usr/bin/env", ["python3", pythonReader, path]) else { return nil }
+        let result = child.finishBlocking()
+        guard result.status == 0 else {
+            Issue.record("lanes_reader.py failed on \(path): \(result.errors)")
             return ""
         }
-        return text
+        return result.output
     }
 
     @Test("the independent Python reader decodes every vector to its text twin", arguments: ConformanceVectors.all.map(\.name))

@@ -1,5 +1,6 @@
 import Foundation
 import LanesModel
+import LanesTestSupport
 import Testing
 @testable import LanesFormat
 
@@ -20,18 +21,11 @@ struct OTLPSchemaTests {
         return try runPython(script, [file.path] + arguments)
     }
 
-    /// Runs a Python script beside the tests; returns its exit status and output.
+    /// Runs a Python script beside the tests; returns its exit status and output (standard
+    /// output, then standard error).
     static func runPython(_ script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        let result = try ChildProcess("/usr/bin/env", ["python3", script] + arguments).finishBlocking()
+        return (result.status, result.output + result.errors)
     }
 
     /// Whether the checker can run here; records a failure on CI when it cannot, and

@@ -1,5 +1,6 @@
 import Foundation
 import LanesModel
+import LanesTestSupport
 import Testing
 
 /// `lanes record` and `lanes demo`, run as real processes.

@@ -2,6 +2,7 @@ import Foundation
 @testable import Lanes
 import LanesFormat
 import LanesModel
+import LanesTestSupport
 import Testing
 
 /// The flight recorder: the last N seconds in memory, written only when a dump is asked for —
@@ -65,14 +66,15 @@ extension RecorderTests {
         #expect(client.request("alice") == "ALICE")
         #expect(client.request("slow") == "SLOW")
         #expect(!FileManager.default.fileExists(atPath: path))
-        kill(server.process.processIdentifier, SIGUSR1)
+        server.signal(SIGUSR1)
         #expect(await ChildProcess.waitForFile(path, seconds: 10), "no dump after SIGUSR1")
         #expect(client.request("bob") == "BOB")
-        kill(server.process.processIdentifier, SIGUSR1)
+        server.signal(SIGUSR1)
         #expect(await ChildProcess.waitForFile(path + ".1", seconds: 10), "no second dump")
         client.close()
-        kill(server.process.processIdentifier, SIGINT)
-        let result = try #require(await server.finish(within: 20))
+        server.signal(SIGINT)
+        let result = await server.finish(timeout: .seconds(20))
+        try #require(!result.timedOut)
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.errors.isEmpty, "\(result.errors)")
 
@@ -108,8 +110,9 @@ extension RecorderTests {
         #expect(client.request("slow") == "SLOW")
         try await Task.sleep(for: .milliseconds(400))
         client.close()
-        kill(server.process.processIdentifier, SIGINT)
-        let result = try #require(await server.finish(within: 20))
+        server.signal(SIGINT)
+        let result = await server.finish(timeout: .seconds(20))
+        try #require(!result.timedOut)
         #expect(result.status == 0, "\(result.errors)")
         #expect(!FileManager.default.fileExists(atPath: path + ".1"))
 
@@ -128,7 +131,8 @@ extension RecorderTests {
         let app = try ChildProcess(
             ChildProcess.executable("LanesExampleApp"), ["--messages", "2"],
             environment: ["LANES_TRACE": path, "LANES_FLIGHT_RECORDER": "30s", "LANES_FLIGHT_TRIGGER": "slower than usual"])
-        let result = try #require(await app.finish(within: 60))
+        let result = await app.finish(timeout: .seconds(60))
+        try #require(!result.timedOut)
         #expect(result.status == 0)
         #expect(result.output.split(separator: "\n").count == 2)
         #expect(result.errors.split(separator: "\n").count == 1 && result.errors.contains("LANES_FLIGHT_TRIGGER"), "\(result.errors)")
@@ -146,12 +150,13 @@ extension RecorderTests {
         let port = try #require(Int(await record.firstLine()?.split(separator: " ").last ?? ""))
         let client = try ServerClient(port: port)
         #expect(client.request("carol") == "CAROL")
-        kill(record.process.processIdentifier, SIGUSR1)
+        record.signal(SIGUSR1)
         #expect(await ChildProcess.waitForFile(path, seconds: 10), "no dump after SIGUSR1 to lanes record")
         client.close()
-        let server = try #require(Self.children(of: record.process.processIdentifier).first)
+        let server = try #require(Self.children(of: record.pid).first)
         kill(server, SIGINT)
-        let result = try #require(await record.finish(within: 20))
+        let result = await record.finish(timeout: .seconds(20))
+        try #require(!result.timedOut)
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.errors == "lanes: flight recorder: dumps written: \(path)\n")
         #expect(Self.requestLabels(try TraceFixtures.load(path)) == ["carol"])

@@ -1,6 +1,7 @@
 import Foundation
 import LanesFormat
 import LanesModel
+import LanesTestSupport
 import Testing
 
 /// Job capture on the default executor, in child processes (a takeover lasts for the process).
@@ -63,7 +64,7 @@ struct JobCaptureTests {
         let path = TraceFixtures.temporaryPath("killed.lanes")
         let child = try ChildProcess(ChildProcess.executable("job-capture-probe"), ["forever", path])
         try await Task.sleep(for: .milliseconds(600))
-        kill(child.process.processIdentifier, SIGKILL)
+        child.signal(SIGKILL)
         let result = await child.finish()
         #expect(result.output.hasPrefix("recording"))
         let loaded = try TraceLoader.load(path: path)

@@ -2,6 +2,7 @@ import Foundation
 @testable import Lanes
 import LanesFormat
 import LanesModel
+import LanesTestSupport
 import Testing
 
 /// The recorder against real files, pipes, limits and processes. Serialized: several tests
@@ -194,9 +195,9 @@ struct RecorderTests {
         // Let it record for a while, then kill it without warning.
         try await Task.sleep(for: .milliseconds(800))
         let killedAt = MonotonicClock.now()
-        kill(app.process.processIdentifier, SIGKILL)
-        _ = await app.finish()
-        #expect(app.process.terminationReason == .uncaughtSignal)
+        app.signal(SIGKILL)
+        let ended = await app.finish()
+        #expect(ended.signal == SIGKILL)
         let result = try TraceLoader.load(path: path)
         let trace = result.trace
         #expect(!trace.metadata.finishedCleanly)

@@ -2,6 +2,7 @@ import Foundation
 @testable import Lanes
 import LanesFormat
 import LanesModel
+import LanesTestSupport
 import Testing
 
 /// Starting, finishing and stopping recordings: one recording per file, finishing that never
@@ -84,7 +85,8 @@ extension RecorderTests {
         let app = try ChildProcess(
             ChildProcess.executable("LanesExampleApp"), ["--messages", "8", "--rounds", "20"],
             environment: ["LANES_TRACE": path, "LANES_TRACE_MAX_SIZE": "24K"])
-        let result = try #require(await app.finish(within: 120))
+        let result = await app.finish(timeout: .seconds(120))
+        try #require(!result.timedOut)
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.output.split(separator: "\n").count == 8 * 20, "the program did all its work")
         let warnings = result.errors.split(separator: "\n")
@@ -102,7 +104,8 @@ extension RecorderTests {
         let app = try ChildProcess(
             ChildProcess.executable("LanesExampleApp"), ["--messages", "2"],
             environment: ["LANES_TRACE": path, "LANES_TRACE_MAX_SIZE": "lots"])
-        let result = try #require(await app.finish(within: 60))
+        let result = await app.finish(timeout: .seconds(60))
+        try #require(!result.timedOut)
         #expect(result.status == 0)
         #expect(result.errors == "lanes: \(path): LANES_TRACE_MAX_SIZE=lots is not a size (e.g. 100M); recording is off, the program continues\n")
         #expect(!FileManager.default.fileExists(atPath: path))
@@ -111,7 +114,8 @@ extension RecorderTests {
     @Test("100 recordings with task states started and stopped in a row, in a child process")
     func startAndStopHundredTimes() async throws {
         let app = try ChildProcess(ChildProcess.executable("LanesExampleApp"), ["--start-stop", "100"])
-        let result = try #require(await app.finish(within: 180), "hung: not finished within 180 s")
+        let result = await app.finish(timeout: .seconds(180))
+        try #require(!result.timedOut, "hung: not finished within 180 s")
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.output == "started and stopped 100 recordings\n")
     }
@@ -129,8 +133,9 @@ extension RecorderTests {
             #expect(client.request("slow") == "SLOW")
             // Signal while the connection is still open and a request is in flight, in some runs.
             if run % 2 == 0 { _ = client.request("alice") } else { client.sendOnly("slow") }
-            kill(server.process.processIdentifier, SIGINT)
-            let result = try #require(await server.finish(within: 20), "run \(run): SIGINT did not stop the server")
+            server.signal(SIGINT)
+            let result = await server.finish(timeout: .seconds(20))
+            try #require(!result.timedOut, "run \(run): SIGINT did not stop the server")
             client.close()
             #expect(result.status == 0, "run \(run): \(result.errors)")
             #expect(result.output.hasSuffix("stopped\n"), "run \(run): \(result.output)")

@@ -1,36 +1,17 @@
 import Foundation
 import LanesFormat
 import LanesModel
+import LanesTestSupport
 import Testing
 
 /// The README's example, run as a real process: `LanesTracer()` records to the file named by
 /// `LANES_TRACE`, and records nothing when it is unset.
 @Suite struct ExampleAppTests {
-    /// The built `LanesExampleApp`, next to the test bundle in the build products directory
-    /// (CI runs `swift build` before `swift test`).
-    static var exampleApp: URL {
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("LanesExampleApp")
-        }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("LanesExampleApp")
-    }
-
-    /// Runs the example with `--tracing` and returns its exit status.
+    /// Runs the built example (CI runs `swift build` before `swift test`) with `--tracing` and
+    /// extra `environment` variables, in `directory` when given; returns its exit status.
     static func runExample(environment: [String: String], in directory: String? = nil) throws -> Int32 {
-        let process = Process()
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.executableURL = exampleApp
-        process.arguments = ["--tracing"]
-        var processEnvironment = ProcessInfo.processInfo.environment
-        processEnvironment["LANES_TRACE"] = nil
-        for (key, value) in environment { processEnvironment[key] = value }
-        process.environment = processEnvironment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try ChildProcess(ChildProcess.executable("LanesExampleApp"), ["--tracing"], environment: environment, currentDirectory: directory)
+            .finishBlocking().status
     }
 
     @Test func recordsToTheFileNamedByLanesTrace() throws {
