@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lanes
+import LanesFormat
 import LanesSymbols
 
 /// `lanes record -o FILE [--flight 30s] -- COMMAND ARGS…`: runs a program with `LANES_TRACE`
@@ -15,7 +16,9 @@ struct RecordCommand: AsyncParsableCommand {
             the lanes executable) and records every job of its global executor. A program that \
             links Lanes and calls Lanes.bootstrapFromEnvironment() records itself, spans included. \
             A static binary, another Swift runtime, or a program that already replaced the global \
-            executor runs unrecorded, with one line saying why. lanes record exits with the \
+            executor runs unrecorded, with one line saying why. Record the built program, not \
+            `swift run` or `swift test` (they start it in a process Lanes does not follow): \
+            swift build && lanes record -o run.lanes -- .build/debug/App. lanes record exits with the \
             program's exit status (128 + N if signal N ended it), 4 when it succeeded but no \
             trace was written (or the trace's folder is missing), 127 when it cannot be found. \
             With --flight 30s the program keeps only its last 30 seconds in memory and writes a \
@@ -43,6 +46,10 @@ struct RecordCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let problem = Self.toolchainLaunchProblem(command, output: output) {
+            FileHandle.standardError.write(Data((problem + "\n").utf8))
+            throw ExitCode(2)
+        }
         let path = URL(fileURLWithPath: output).standardizedFileURL.path
         if let problem = Self.preflight(tracePath: path) {
             FileHandle.standardError.write(Data((problem.message + "\n").utf8))
@@ -97,6 +104,7 @@ struct RecordCommand: AsyncParsableCommand {
             }
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? size
             FileHandle.standardError.write(Data("lanes: trace written to \(path) (\(size) bytes)\n".utf8))
+            if let note = Self.emptyTraceNote(path: path, size: size) { DemoCommand.printError(note) }
         } else {
             // The preload library said why on stderr (not a dynamically linked Swift program,
             // another runtime); a program that links Lanes records only if it starts a recording.
@@ -105,6 +113,16 @@ struct RecordCommand: AsyncParsableCommand {
             throw ExitCode(status == 0 ? 4 : status)
         }
         throw ExitCode(status)
+    }
+
+    /// A note when the trace at `path` holds neither a job nor a span: the program that was
+    /// preloaded handed over to another one (an exec) or never ran Swift concurrency. Only small
+    /// files are read for it; a trace with anything in it is larger.
+    static func emptyTraceNote(path: String, size: Int) -> String? {
+        guard size < 64 * 1024, let trace = try? TraceLoader.load(path: path).trace,
+              trace.spanCount == 0, trace.slices.isEmpty else { return nil }
+        return "\(path): the trace holds no jobs and no spans: the program ran no Swift tasks, "
+            + "or handed over to another program (exec), which is not recorded; record that program itself"
     }
 
     /// The executable `name` names: a path if it has a slash, else the first match on PATH.

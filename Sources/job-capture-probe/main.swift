@@ -218,9 +218,18 @@ case "lanes" where arguments.count >= 3:
 case "startstop" where arguments.count >= 4:
     let rounds = Int(arguments[3]) ?? 100
     for round in 0..<rounds {
+        // A round that takes over a second says which step took the time (on stderr).
+        let start = ContinuousClock.now
         let recording = try Lanes.record(to: "\(arguments[2]).\(round)")
+        let recorded = ContinuousClock.now
         await someWork()
+        let worked = ContinuousClock.now
         recording.finish()
+        let finished = ContinuousClock.now
+        if finished - start > .seconds(1) {
+            FileHandle.standardError.write(Data(
+                "round \(round): record \(recorded - start), work \(worked - recorded), finish \(finished - worked)\n".utf8))
+        }
     }
     report("startstop", true, "\(rounds) recordings")
 case "forever" where arguments.count >= 3:

@@ -18,6 +18,28 @@ import Testing
         }
     }
 
+    /// A pass whose digit is the same in every key leaves the order as it is and is skipped; the
+    /// passes around it still sort (keys with a constant middle, constant low bits, all equal).
+    @Test func passesOverAConstantDigitAreSkippedCorrectly() {
+        var generator = SystemRandomNumberGenerator()
+        let shapes: [[UInt64]] = [
+            (0..<1000).map { _ in UInt64.random(in: 0..<4096, using: &generator) << 24 | 0xABC << 12 | UInt64.random(in: 0..<4096, using: &generator) },
+            (0..<1000).map { _ in UInt64.random(in: 0..<(1 << 30), using: &generator) << 12 | 0x7 },
+            Array(repeating: 0xDEAD_BEEF, count: 100),
+            (0..<1000).map { index in UInt64(index % 3) << 40 },
+        ]
+        for keys in shapes {
+            var sorted = keys
+            RadixSort.sort(&sorted)
+            #expect(sorted == keys.sorted())
+            let order = RadixSort.sortedOrder(of: keys)
+            #expect(order.map { keys[Int($0)] } == keys.sorted())
+            for position in order.indices.dropFirst() where keys[Int(order[position])] == keys[Int(order[position - 1])] {
+                #expect(order[position] > order[position - 1])
+            }
+        }
+    }
+
     @Test func allZeroKeysAreAlreadySorted() {
         // Instants only: every duration is 0. This divided by zero before.
         var keys: [UInt64] = [0, 0, 0]

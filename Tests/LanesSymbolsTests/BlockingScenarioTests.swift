@@ -2,7 +2,7 @@ import BlockingScenario
 import Foundation
 import LanesAnalysis
 import LanesModel
-import LanesViewer
+@testable import LanesViewer
 import Testing
 
 /// The watchdog on a real program that blocks in the usual ways and knows nothing of it
@@ -85,6 +85,32 @@ import Testing
             #expect(details.contains { text in lines.contains { text.contains("BlockingScenario.swift:\($0)") } },
                     "\(kind) at line \(line) not in the viewer's findings:\n\(listed)")
         }
+    }
+
+    /// A program that never heard of Lanes, recorded with `lanes record`, has jobs and no spans:
+    /// the viewer opens on its threads, draws the jobs that blocked as blocking, and counts them
+    /// in each thread's time held by blocking work, as the summary counts them.
+    @Test func theViewerShowsBlockingJobsOnTheirThreads() async throws {
+        let (trace, errors) = try await ScenarioRecording.record("blocking-scenario")
+        #expect(trace.spanCount == 0, "\(errors)")
+        let analysis = TraceAnalysis(trace: trace)
+        let jobs = analysis.blockingOccurrences.filter { $0.slice >= 0 }
+        #expect(jobs.count >= BlockingScenario.rounds * 5, "\(errors)")
+        let document = ViewerDocument(trace: trace, analysis: analysis, title: "run.lanes")
+        let state = ViewState(document: document, size: GridSize(width: 160, height: 30), theme: .utf8)
+        #expect(state.mode == .threads)
+        let threadRows = state.rows.compactMap { row -> Int32? in
+            if case .thread(let thread) = row.content { return thread }
+            return nil
+        }
+        let screen = ViewRenderer.render(state, document, size: state.size).lines
+        #expect(screen.contains { $0.contains("\(Theme.utf8.blocking)") }, "\(screen.joined(separator: "\n"))")
+        // Each thread's held-by-blocking time covers the blocking jobs that ran on it.
+        for thread in threadRows {
+            let held = jobs.filter { $0.thread == thread }.reduce(Int64(0)) { $0 + ($1.end - $1.begin) }
+            #expect(document.threads.totals[Int(thread)].blocked >= held, "thread \(thread)")
+        }
+        #expect(threadRows.map { document.threads.totals[Int($0)].blocked }.reduce(0, +) > 0)
     }
 
     /// A job that blocks in two places one after the other (the actor's sleep, then, once the

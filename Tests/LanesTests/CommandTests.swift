@@ -62,6 +62,31 @@ struct CommandTests {
         #expect(!result.output.contains("lanes, chrome"))
     }
 
+    @Test("lanes record -- swift run / swift test says to record the built program, with the commands")
+    func recordThroughTheToolchain() async throws {
+        let lanes = try ChildProcess.executable("lanes")
+        let run = try await ChildProcess(lanes, ["record", "-o", "my run.lanes", "--", "swift", "run", "-c", "release", "App", "serve", "--port", "8080"]).finish()
+        #expect(run.status == 2)
+        #expect(run.errors == "lanes: `swift run` starts your program in a process of its own, which lanes record does not follow; "
+            + "build it, then record the program itself: swift build -c release && lanes record -o 'my run.lanes' -- .build/release/App serve --port 8080\n")
+        let test = try await ChildProcess(lanes, ["record", "-o", "t.lanes", "--", "swift", "test", "--package-path", "Pkg"]).finish()
+        #expect(test.status == 2)
+        #expect(test.errors.contains("build them, then record the test binary itself: swift build --package-path Pkg --build-tests && lanes record -o t.lanes -- Pkg/.build/debug/NAMEPackageTests.xctest"))
+    }
+
+    /// The Swift driver (`swift --version`) is a Swift program that runs no tasks: its trace holds
+    /// nothing, and lanes record says so instead of only "trace written".
+    @Test("lanes record says when the trace holds no jobs and no spans")
+    func recordEmptyTrace() async throws {
+        let folders = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+        let swift = try #require(folders.map { "\($0)/swift" }.first { FileManager.default.isExecutableFile(atPath: $0) },
+                                 "swift is not on PATH")
+        let path = TraceFixtures.temporaryPath("driver.lanes")
+        let result = try await ChildProcess(try ChildProcess.executable("lanes"), ["record", "-o", path, "--", swift, "--version"]).finish()
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.errors.contains("lanes: \(path): the trace holds no jobs and no spans"), "\(result.errors)")
+    }
+
     @Test("lanes record without a program is a usage error")
     func recordWithoutProgram() async throws {
         let result = try await ChildProcess(ChildProcess.executable("lanes"), ["record", "-o", "x.lanes"]).finish()

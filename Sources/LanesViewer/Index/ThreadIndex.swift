@@ -1,3 +1,4 @@
+import LanesAnalysis
 import LanesModel
 
 /// The by-thread view's index: which job each thread ran when, and when blocking work held it.
@@ -22,18 +23,25 @@ struct ThreadIndex: Sendable {
     let busy: IntervalTable
     /// Key into `busy` of each thread, -1 when its jobs are answered from `items`.
     let busyKey: [Int32]
-    /// Per thread: when blocking spans held it.
+    /// Per thread: when blocking spans or blocking jobs held it.
     let blocking: IntervalTable
     /// Per thread: total busy and blocked time and the number of jobs.
     let totals: [(busy: Int64, blocked: Int64, jobs: Int)]
 
-    init(trace: Trace, isBlocking: (Int) -> Bool) {
+    /// The index of `trace`, where spans for which `isBlocking` holds and the jobs among
+    /// `blockingJobs` (the analysis's blocking occurrences) held their threads.
+    init(trace: Trace, blockingJobs: [BlockingOccurrence] = [], isBlocking: (Int) -> Bool) {
         let threadCount = trace.threads.count
         var blockingByThread = [[(begin: Int64, end: Int64)]](repeating: [], count: threadCount)
         for span in 0..<trace.spanCount where isBlocking(span) {
             let thread = Int(trace.spanThread[span])
             guard thread >= 0, thread < threadCount else { continue }
             blockingByThread[thread].append((trace.spanBegin[span], trace.spanEnd[span]))
+        }
+        for occurrence in blockingJobs where occurrence.slice >= 0 {
+            let thread = Int(occurrence.thread)
+            guard thread >= 0, thread < threadCount else { continue }
+            blockingByThread[thread].append((occurrence.begin, occurrence.end))
         }
         var start = [Int32](repeating: 0, count: threadCount + 1)
         var items: [Int32] = []

@@ -151,6 +151,13 @@ public final class ViewerDocument: Sendable {
         routes = indexes.routes
         let laneCount = trace.tasks.count
 
+        // Jobs that held a thread for the blocking threshold count as blocking in their task's
+        // lane and on their thread, as blocking spans do: in a program recorded without spans
+        // they are all the blocking there is.
+        var blockingJobsByLane: [Int32: [(begin: Int64, end: Int64)]] = [:]
+        for occurrence in analysis.blockingOccurrences where occurrence.slice >= 0 && occurrence.task >= 0 {
+            blockingJobsByLane[occurrence.task, default: []].append((occurrence.begin, occurrence.end))
+        }
         var blocking = IntervalTable()
         var held = IntervalTable()
         let withoutStates = trace.slices.isEmpty
@@ -175,6 +182,7 @@ public final class ViewerDocument: Sendable {
                     heldBuffer.append((begin, end))
                 }
             }
+            if let jobs = blockingJobsByLane[Int32(lane)] { buffer.append(contentsOf: jobs) }
             blocking.appendKey(&buffer)
             if withoutStates { held.appendKey(&heldBuffer) }
         }
@@ -183,7 +191,7 @@ public final class ViewerDocument: Sendable {
         jobSource = JobSource(trace: trace)
         blockingList.sort { (trace.spanBegin[Int($0)], $0) < (trace.spanBegin[Int($1)], $1) }
         blockingSpans = blockingList
-        threads = ThreadIndex(trace: trace) { analysis.isBlocking(span: $0) }
+        threads = ThreadIndex(trace: trace, blockingJobs: analysis.blockingOccurrences) { analysis.isBlocking(span: $0) }
     }
 
     /// Whether a span of `kind` holds its thread while open, so that without task states its

@@ -53,7 +53,8 @@ public struct ViewState: Sendable {
     public internal(set) var counterStripCount = 0
 
     /// The initial state for `document`: whole trace in view; the route view for traces with many
-    /// similar roots, else the tasks with the first handler unfolded.
+    /// similar roots, the threads for traces with jobs and no spans, else the tasks with the
+    /// first handler unfolded.
     public init(document: ViewerDocument, size: GridSize, theme: Theme) {
         self.size = size
         self.theme = theme
@@ -66,6 +67,14 @@ public struct ViewState: Sendable {
         if document.routes.suitsRouteView {
             mode = .routes
             previousMode = .routes
+            rebuildRows(document)
+            return
+        }
+        // A program recorded without spans (`lanes record` of an app that does not link Lanes)
+        // has only its jobs: the threads they held say what blocked, the task rows do not.
+        if document.trace.spanCount == 0, !document.threads.order.isEmpty, !document.trace.slices.isEmpty {
+            mode = .threads
+            previousMode = .threads
             rebuildRows(document)
             return
         }
