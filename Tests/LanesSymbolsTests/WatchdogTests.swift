@@ -61,7 +61,13 @@ import Testing
         // 50 in 750 ms when the watchdog gets a CPU whenever it asks.
         #expect(samples.count >= 25, "\(samples.count) samples: \(samples.map { "\(($0.time - $0.jobStarted) / 1_000_000)\($0.stateLetter)\($0.flags.rawValue)" })")
         let stacked = samples.filter { $0.stack >= 0 }
-        #expect(stacked.allSatisfy { $0.flags.contains(.readWhileBlocked) && !$0.flags.contains(.signalled) })
+        let described = "samples (ms into the job, state, flags): \(stacked.map { "\(($0.time - $0.jobStarted) / 1_000_000)\($0.stateLetter)\($0.flags.rawValue)" })"
+        // Asleep, a thread is read from /proc, never signalled. Between two sleeps it runs for
+        // microseconds, but on a loaded machine it may wait milliseconds for a CPU on waking
+        // (state R): such a sample may be signalled, and there are at most a few of them.
+        let asleep = stacked.filter { $0.stateLetter != "R" }
+        #expect(asleep.allSatisfy { $0.flags.contains(.readWhileBlocked) && !$0.flags.contains(.signalled) }, "\(described)")
+        #expect(stacked.count - asleep.count <= 3, "\(described)")
         #expect(stacked.count >= samples.count - 2, "most samples have a stack: \(stacked.count) of \(samples.count)")
         let diagnosis = SampleDiagnosis(samples: jobs[0], in: trace)
         #expect(diagnosis.state == .sleepingOrWaiting)
@@ -121,7 +127,13 @@ import Testing
         // never be caught on it. Every stack taken names the loop.
         let stacks = jobs.joined().map { trace.sampling.samples[$0].stack }.filter { $0 >= 0 }
         #expect(!stacks.isEmpty, "\(jobs.map { $0.map { trace.sampling.samples[$0].flags.rawValue } })")
-        #expect(stacks.allSatisfy { SampleDiagnosis.firstAppFrame(ofStack: Int($0), in: trace)?.function == "static WatchdogTests.spin(milliseconds:)" })
+        // Every stack taken names this file's code, nearly all of them the loop (a sample taken
+        // as a loop starts or returns may name the task's closure around it).
+        let firstFrames = stacks.map { SampleDiagnosis.firstAppFrame(ofStack: Int($0), in: trace) }
+        let described = "first app frames: \(firstFrames.map { $0?.function ?? "none" })"
+        #expect(firstFrames.allSatisfy { $0?.filePath == #filePath }, "\(described)")
+        let inLoop = firstFrames.filter { $0?.function == "static WatchdogTests.spin(milliseconds:)" }.count
+        #expect(inLoop * 10 >= firstFrames.count * 8, "\(described)")
         for job in jobs {
             let diagnosis = SampleDiagnosis(samples: job, in: trace)
             let context = "computing \(diagnosis.computingFraction), pre-empted \(diagnosis.preemptedFraction), sleeping \(diagnosis.sleepingFraction)"

@@ -73,10 +73,13 @@ struct ChildProcessTests {
 
     @Test("a timeout kills the child with SIGKILL and says so")
     func timeout() async throws {
+        // `sleep` would end by itself with status 0 after 1,000 s: ended by SIGKILL, it was the
+        // timeout that ended it. (Wall time here also counts waits for a cooperative thread,
+        // which a loaded test run makes long: a CI run took 66 s.)
         let started = ContinuousClock.now
-        let result = try await ChildProcess("/bin/sleep", ["30"]).finish(timeout: .milliseconds(300))
-        #expect(result.timedOut && result.signal == SIGKILL)
-        #expect(ContinuousClock.now - started < .seconds(20))
+        let result = try await ChildProcess("/bin/sleep", ["1000"]).finish(timeout: .milliseconds(300))
+        #expect(result.timedOut && result.signal == SIGKILL && result.status == 128 + SIGKILL)
+        #expect(ContinuousClock.now - started < .seconds(500))
     }
 
     @Test("environment: LANES_TRACE is not inherited unless set; extra variables added; or exactly the given ones")
