@@ -107,7 +107,8 @@ public struct SampleDiagnosis: Sendable, Equatable {
         }
     }
 
-    private struct FunctionKey: Hashable {
+    /// A function of the app's code: what samples are grouped by, here and in `SampleEvidence`.
+    fileprivate struct FunctionKey: Hashable {
         var function: String
         var file: String
     }
@@ -185,7 +186,7 @@ public struct SampleEvidence: BlockingEvidence {
             guard sample.stack >= 0, let site = SampleDiagnosis.firstAppFrame(ofStack: Int(sample.stack), in: trace) else {
                 continue
             }
-            let key = SampledPlace.Key(function: site.function, file: site.filePath)
+            let key = SampleDiagnosis.FunctionKey(function: site.function, file: site.filePath)
             if places.last?.key == key {
                 places[places.count - 1].lastSample = sample.time
             } else {
@@ -228,11 +229,7 @@ public struct SampleEvidence: BlockingEvidence {
 
     /// A run of samples at one function of the app's code.
     private struct SampledPlace {
-        struct Key: Hashable {
-            var function: String
-            var file: String
-        }
-        var key: Key
+        var key: SampleDiagnosis.FunctionKey
         var firstSample: Int64
         var lastSample: Int64
     }

@@ -5,16 +5,22 @@ import Testing
     @Test func sortsLikeTheStandardLibrary() {
         var generator = SystemRandomNumberGenerator()
         for width in [1, 7, 13, 40, 64] {
-            let keys = (0..<1000).map { _ in UInt64.random(in: 0...UInt64.max, using: &generator) >> UInt64(64 - width) }
-            var sorted = keys
-            RadixSort.sort(&sorted)
-            #expect(sorted == keys.sorted())
-            let order = RadixSort.sortedOrder(of: keys)
-            #expect(order.map { keys[Int($0)] } == keys.sorted())
-            // Stable: equal keys keep their index order.
-            for position in order.indices.dropFirst() where keys[Int(order[position])] == keys[Int(order[position - 1])] {
-                #expect(order[position] > order[position - 1])
-            }
+            Self.expectSortedLikeTheStandardLibrary((0..<1000).map { _ in
+                UInt64.random(in: 0...UInt64.max, using: &generator) >> UInt64(64 - width)
+            })
+        }
+    }
+
+    /// Both sorts give the standard library's order for `keys`, and `sortedOrder` is stable:
+    /// equal keys keep their index order.
+    static func expectSortedLikeTheStandardLibrary(_ keys: [UInt64], sourceLocation: SourceLocation = #_sourceLocation) {
+        var sorted = keys
+        RadixSort.sort(&sorted)
+        #expect(sorted == keys.sorted(), sourceLocation: sourceLocation)
+        let order = RadixSort.sortedOrder(of: keys)
+        #expect(order.map { keys[Int($0)] } == keys.sorted(), sourceLocation: sourceLocation)
+        for position in order.indices.dropFirst() where keys[Int(order[position])] == keys[Int(order[position - 1])] {
+            #expect(order[position] > order[position - 1], sourceLocation: sourceLocation)
         }
     }
 
@@ -28,16 +34,7 @@ import Testing
             Array(repeating: 0xDEAD_BEEF, count: 100),
             (0..<1000).map { index in UInt64(index % 3) << 40 },
         ]
-        for keys in shapes {
-            var sorted = keys
-            RadixSort.sort(&sorted)
-            #expect(sorted == keys.sorted())
-            let order = RadixSort.sortedOrder(of: keys)
-            #expect(order.map { keys[Int($0)] } == keys.sorted())
-            for position in order.indices.dropFirst() where keys[Int(order[position])] == keys[Int(order[position - 1])] {
-                #expect(order[position] > order[position - 1])
-            }
-        }
+        for keys in shapes { Self.expectSortedLikeTheStandardLibrary(keys) }
     }
 
     @Test func allZeroKeysAreAlreadySorted() {

@@ -30,7 +30,7 @@ struct ThreadIndex: Sendable {
 
     /// The index of `trace`, where spans for which `isBlocking` holds and the jobs among
     /// `blockingJobs` (the analysis's blocking occurrences) held their threads.
-    init(trace: Trace, blockingJobs: [BlockingOccurrence] = [], isBlocking: (Int) -> Bool) {
+    init(trace: Trace, blockingJobs: [BlockingOccurrence], isBlocking: (Int) -> Bool) {
         let threadCount = trace.threads.count
         var blockingByThread = [[(begin: Int64, end: Int64)]](repeating: [], count: threadCount)
         for span in 0..<trace.spanCount where isBlocking(span) {
